@@ -1,0 +1,53 @@
+// Configuration from the environment, validated once at start-up. A bad value
+// stops the bot with one line naming the variable and where to get it.
+import { z } from 'zod';
+
+const SETUP = 'see "Create the Slack app" in README.md';
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: `is missing: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions; ${SETUP}` })
+    .regex(/^xoxb-/, `must be a bot token starting with "xoxb-" (OAuth & Permissions); ${SETUP}`),
+  SLACK_SIGNING_SECRET: z
+    .string({ error: `is missing: the Signing Secret from Basic Information → App Credentials; ${SETUP}` })
+    .regex(/^[0-9a-f]{16,}$/i, `must be the hex Signing Secret from Basic Information → App Credentials; ${SETUP}`),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, `must be an app-level token starting with "xapp-" with connections:write; ${SETUP}`)
+    .optional(),
+  PORT: z.coerce
+    .number({ error: 'must be a port number, e.g. 3000' })
+    .int('must be a whole port number, e.g. 3000')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL like postgres://user@host:5432/db (or unset for the embedded database)')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SLACK_API_URL: z
+    .url({ error: 'must be a URL such as http://127.0.0.1:4000/api/ (or unset to reach Slack)' })
+    .optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Empty strings count as unset, as they do in most `.env` files. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])} ${issue.message}`);
+  }
+  const config = parsed.data;
+  // The Web API client joins method names onto this URL, so it must end in a slash.
+  if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
+  return config;
+}

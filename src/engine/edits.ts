@@ -1,0 +1,48 @@
+// Step 07: every edit returns a new cart; measuring it again is the next call.
+import { AppError } from '../errors.ts';
+import { dayName } from './calendar.ts';
+import { allowedDays, mergeTasks, type MergeNote } from './cart.ts';
+import type { CartTask, IsoDay, Move, Week } from './types.ts';
+
+function find(tasks: readonly CartTask[], id: string): CartTask {
+  const task = tasks.find((t) => t.id === id);
+  if (!task) throw new AppError('not_found', 'That task is no longer in the cart.');
+  return task;
+}
+
+export function moveTask(tasks: readonly CartTask[], week: Week, id: string, to: IsoDay): CartTask[] {
+  const task = find(tasks, id);
+  if (task.day === to) return [...tasks];
+  if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed to ${dayName(task.day)} and cannot move.`);
+  if (!week.days.some((d) => d.day === to)) throw new AppError('outside_week', `${to} is not in this cart's week.`);
+  if (!allowedDays(task, week).includes(to)) {
+    throw new AppError('outside_window', `"${task.title}" cannot move to ${dayName(to)}: outside its window or not a work day.`);
+  }
+  return tasks.map((t) => (t.id === id ? { ...t, day: to } : t));
+}
+
+/** Applies a suggestion or a balance plan; every move is checked as if made by hand. */
+export function applyMoves(tasks: readonly CartTask[], week: Week, moves: readonly Move[]): CartTask[] {
+  let out = [...tasks];
+  for (const m of moves) {
+    if (find(out, m.taskId).day !== m.from) throw new AppError('stale', 'The cart changed since this suggestion was made.');
+    out = moveTask(out, week, m.taskId, m.to);
+  }
+  return out;
+}
+
+export function removeTask(tasks: readonly CartTask[], id: string): CartTask[] {
+  find(tasks, id);
+  return tasks.filter((t) => t.id !== id);
+}
+
+export function setEffort(tasks: readonly CartTask[], id: string, minutes: number): CartTask[] {
+  find(tasks, id);
+  if (!Number.isInteger(minutes) || minutes < 1) throw new AppError('invalid', 'Effort must be a whole number of minutes, at least 1.');
+  return tasks.map((t) => (t.id === id ? { ...t, effort: minutes } : t));
+}
+
+/** Adds tasks to the cart; a duplicate of one already there is merged and reported. */
+export function addTasks(tasks: readonly CartTask[], added: readonly CartTask[]): { tasks: CartTask[]; merged: MergeNote[] } {
+  return mergeTasks([...tasks, ...added]);
+}

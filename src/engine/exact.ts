@@ -1,0 +1,65 @@
+// Exact plan for carts with few movable tasks: a memoised search over day loads
+// for the least (flagged minutes, moved tasks). Gives up past a node budget, and
+// auto-balance then falls back to local search.
+import type { LoadState } from './state.ts';
+
+const SCALE = 1_000_000; // flagged minutes dominate moves
+
+export function exactPlan(s: LoadState, budget = 60_000): number[] | null {
+  const movable = s.tasks.map((_, i) => i).filter((i) => s.allowed[i]!.length > 1 || (s.allowed[i]!.length === 1 && s.allowed[i]![0] !== s.cur[i]));
+  const loads = [...s.loads];
+  for (const i of movable) loads[s.cur[i]!]! -= s.effort[i]!;
+  const memo = new Map<string, number>();
+  let nodes = 0;
+  const go = (k: number): number => {
+    if (k === movable.length) {
+      let c = 0;
+      for (let d = 0; d < loads.length; d++) c += s.cost(d, loads[d]!);
+      return c * SCALE;
+    }
+    const key = `${k}|${loads.join(',')}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    if (++nodes > budget) throw budgetExceeded;
+    const i = movable[k]!;
+    let best = Infinity;
+    for (const d of daysFor(s, i)) {
+      loads[d]! += s.effort[i]!;
+      const v = go(k + 1) + (d === s.origin[i] ? 0 : 1);
+      loads[d]! -= s.effort[i]!;
+      if (v < best) best = v;
+    }
+    memo.set(key, best);
+    return best;
+  };
+  try {
+    go(0);
+  } catch (e) {
+    if (e === budgetExceeded) return null;
+    throw e;
+  }
+  // Walk the memo back down to read off one optimal choice per task.
+  const plan = [...s.cur];
+  for (let k = 0; k < movable.length; k++) {
+    const i = movable[k]!;
+    const target = go(k);
+    for (const d of daysFor(s, i)) {
+      loads[d]! += s.effort[i]!;
+      if (go(k + 1) + (d === s.origin[i] ? 0 : 1) === target) {
+        plan[i] = d;
+        break;
+      }
+      loads[d]! -= s.effort[i]!;
+    }
+  }
+  return plan;
+}
+
+/** The task's current (original) day first, so ties keep it where it is. */
+function daysFor(s: LoadState, i: number): number[] {
+  const o = s.origin[i]!;
+  const days = s.allowed[i]!.filter((d) => d !== o);
+  return s.allowed[i]!.includes(o) ? [o, ...days] : days;
+}
+
+const budgetExceeded = new Error('exact search budget exceeded');

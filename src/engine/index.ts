@@ -1,0 +1,8 @@
+// The cart engine: pure functions of tasks and a week. No Slack, no database, no clock.
+export * from './types.ts';
+export * from './calendar.ts';
+export * from './cart.ts';
+export * from './suggest.ts';
+export * from './balance.ts';
+export * from './edits.ts';
+export { lightestAllowedDay } from './place.ts';

@@ -1,0 +1,158 @@
+// Step 05: for each flagged day, up to three concrete sets of moves that shrink
+// its flag without flagging any other day; or, when nothing can, why not.
+import { measure } from './cart.ts';
+import { dayName } from './calendar.ts';
+import { LoadState } from './state.ts';
+import type { CartTask, Flag, IsoDay, Move, Week } from './types.ts';
+
+export interface Suggestion {
+  day: IsoDay;
+  moves: Move[];
+  flaggedBefore: number;
+  flaggedAfter: number;
+  /** The day's flag is gone after these moves. */
+  clears: boolean;
+}
+
+export interface Advice {
+  day: IsoDay;
+  flag: Flag;
+  suggestions: Suggestion[];
+  /** Why the flag cannot be cleared or shrunk by moving tasks, when it cannot. */
+  blocked: string | null;
+}
+
+export const MAX_SUGGESTIONS = 3;
+
+export function suggest(tasks: readonly CartTask[], week: Week): Advice[] {
+  const m = measure(tasks, week);
+  const advice: Advice[] = [];
+  m.days.forEach((d, index) => {
+    if (!d.flag) return;
+    const s = new LoadState(tasks, week);
+    const suggestions = d.flag.kind === 'idle' ? fillIdle(s, index) : relieve(s, index);
+    advice.push({
+      day: d.plan.day,
+      flag: d.flag,
+      suggestions,
+      blocked: suggestions.length ? null : whyBlocked(s, index, d.flag),
+    });
+  });
+  return advice;
+}
+
+type Order = (a: number, b: number) => number;
+
+/** Overloaded or off day: move tasks away. */
+function relieve(s: LoadState, day: number): Suggestion[] {
+  const candidates = s.tasks.map((_, i) => i).filter((i) => s.cur[i] === day && s.allowed[i]!.some((d) => d !== day));
+  const excess = () => s.loads[day]! - s.plans[day]!.upper;
+  const byPref: Order = (a, b) => s.pref[a]! - s.pref[b]! || s.effort[b]! - s.effort[a]! || a - b;
+  const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || s.pref[a]! - s.pref[b]! || a - b;
+  const oneMove = candidates.filter((i) => s.effort[i]! >= excess()).sort((a, b) => s.effort[a]! - s.effort[b]! || byPref(a, b));
+  const plans = [
+    greedy(s, candidates.slice().sort(byPref), excess, (i) => placeAway(s, i, day)),
+    greedy(s, candidates.slice().sort(byEffort), excess, (i) => placeAway(s, i, day)),
+    greedy(s, oneMove.slice(0, 1), excess, (i) => placeAway(s, i, day)),
+  ];
+  return finish(s, day, plans);
+}
+
+/** Idle day: pull work in from the fullest days. */
+function fillIdle(s: LoadState, day: number): Suggestion[] {
+  const candidates = s.tasks.map((_, i) => i).filter((i) => s.cur[i] !== day && s.allowed[i]!.includes(day));
+  const deficit = () => s.plans[day]!.lower - s.loads[day]!;
+  const share = (i: number) => s.loads[s.cur[i]!]! / Math.max(1, s.plans[s.cur[i]!]!.capacity);
+  const byFullest: Order = (a, b) => share(b) - share(a) || s.pref[a]! - s.pref[b]! || a - b;
+  const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || byFullest(a, b);
+  const oneMove = candidates.filter((i) => s.effort[i]! >= deficit()).sort((a, b) => s.effort[a]! - s.effort[b]! || byFullest(a, b));
+  const take = (i: number) => (keepsFlags(s, i, day) ? day : null);
+  const plans = [
+    greedy(s, candidates.slice().sort(byFullest), deficit, take),
+    greedy(s, candidates.slice().sort(byEffort), deficit, take),
+    greedy(s, oneMove.slice(0, 1), deficit, take),
+  ];
+  return finish(s, day, plans);
+}
+
+/**
+ * Tries tasks in order, each to the day `place` picks, until `remaining` is
+ * cleared; moves are made on `s` and undone before returning.
+ */
+function greedy(s: LoadState, order: number[], remaining: () => number, place: (i: number) => number | null): Move[] {
+  const done: Array<[number, number]> = [];
+  for (const i of order) {
+    if (remaining() <= 0) break;
+    const to = place(i);
+    if (to === null) continue;
+    done.push([i, s.cur[i]!]);
+    s.move(i, to);
+  }
+  const moves = done.map(([i, from]) => ({ taskId: s.tasks[i]!.id, from: s.plans[from]!.day, to: s.plans[s.cur[i]!]!.day }));
+  for (const [i, from] of done.reverse()) s.move(i, from);
+  return moves;
+}
+
+/** The best day for task i leaving `day`: one that stays unflagged (or gets less idle), lightest first. */
+function placeAway(s: LoadState, i: number, day: number): number | null {
+  let best: number | null = null;
+  let bestKey = Infinity;
+  for (const to of s.allowed[i]!) {
+    if (to === day || !keepsFlags(s, i, to)) continue;
+    const key = s.cost(to, s.loads[to]! + s.effort[i]!) - s.cost(to) + s.sq(to, s.loads[to]! + s.effort[i]!);
+    if (key < bestKey) {
+      bestKey = key;
+      best = to;
+    }
+  }
+  return best;
+}
+
+/** Moving task i to `to` raises no new flag and turns no flag into another kind, on either end. */
+function keepsFlags(s: LoadState, i: number, to: number): boolean {
+  const from = s.cur[i]!;
+  const e = s.effort[i]!;
+  return sameOrCleared(s, from, s.loads[from]! - e) && sameOrCleared(s, to, s.loads[to]! + e);
+}
+
+function sameOrCleared(s: LoadState, d: number, load: number): boolean {
+  const after = s.flagKind(d, load);
+  return after === null || (after === s.flagKind(d) && s.cost(d, load) <= s.cost(d));
+}
+
+function finish(s: LoadState, day: number, plans: Move[][]): Suggestion[] {
+  const before = s.totalCost();
+  const seen = new Set<string>();
+  const out: Suggestion[] = [];
+  const index = new Map(s.plans.map((p, i) => [p.day, i]));
+  const ids = new Map(s.tasks.map((t, i) => [t.id, i]));
+  for (const moves of plans) {
+    if (!moves.length) continue;
+    const key = moves.map((m) => `${m.taskId}>${m.to}`).sort().join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const m of moves) s.move(ids.get(m.taskId)!, index.get(m.to)!);
+    const after = s.totalCost();
+    const clears = s.flagKind(day) === null;
+    for (const m of moves.slice().reverse()) s.move(ids.get(m.taskId)!, index.get(m.from)!);
+    if (after < before) out.push({ day: s.plans[day]!.day, moves, flaggedBefore: before, flaggedAfter: after, clears });
+  }
+  out.sort((a, b) => Number(b.clears) - Number(a.clears) || a.moves.length - b.moves.length || a.flaggedAfter - b.flaggedAfter);
+  return out.slice(0, MAX_SUGGESTIONS);
+}
+
+function whyBlocked(s: LoadState, day: number, flag: Flag): string {
+  const name = dayName(s.plans[day]!.day);
+  if (flag.kind === 'idle') {
+    const movable = s.tasks.some((_, i) => s.cur[i] !== day && s.allowed[i]!.includes(day));
+    return movable
+      ? `Moving work to ${name} would leave another day flagged. Pick recommended tasks to fill it.`
+      : `No planned task may move to ${name}. Pick recommended tasks to fill it.`;
+  }
+  const here = s.tasks.map((_, i) => i).filter((i) => s.cur[i] === day);
+  const fixed = here.filter((i) => s.tasks[i]!.fixed).length;
+  if (fixed === here.length) return `All ${here.length} tasks on ${name} are fixed.`;
+  const movable = here.filter((i) => s.allowed[i]!.some((d) => d !== day));
+  if (!movable.length) return `The tasks on ${name} that are not fixed must stay within their windows, which allow no other day.`;
+  return `No other day in these tasks' windows has room for them without being overloaded itself.`;
+}

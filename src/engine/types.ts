@@ -1,0 +1,67 @@
+// The cart engine's vocabulary. Days are ISO dates (YYYY-MM-DD) in the agent's zone,
+// so they compare as strings and carry no clock.
+export type IsoDay = string;
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type TaskSource = 'system' | 'carried_over' | 'recommended' | 'custom';
+
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+export interface CartTask {
+  id: string;
+  type: string;
+  /** The task type's label, e.g. "Renewal call". */
+  label: string;
+  title: string;
+  customerId: string | null;
+  customerName: string | null;
+  effort: number;
+  priority: Priority;
+  day: IsoDay;
+  earliest: IsoDay | null;
+  due: IsoDay | null;
+  fixed: boolean;
+  source: TaskSource;
+  notes?: string;
+}
+
+export interface DayPlan {
+  day: IsoDay;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  /** A work day with capacity; tasks on any other day are flagged. */
+  work: boolean;
+  capacity: number;
+  /** Workload above this many minutes is an overload. */
+  upper: number;
+  /** Workload below this many minutes is idle (work days only). */
+  lower: number;
+  /** Why a day has no capacity: a weekend, a team holiday or the agent's day off. */
+  off: null | { kind: 'non_work_day' | 'holiday' | 'day_off'; reason: string };
+}
+
+export interface Week {
+  zone: string;
+  /** Monday. */
+  start: IsoDay;
+  /** Monday … Sunday. */
+  days: DayPlan[];
+}
+
+export type Flag =
+  | { kind: 'overloaded'; by: number }
+  | { kind: 'idle'; by: number }
+  /** Tasks on a day without capacity (weekend, holiday, day off): all of it is excess. */
+  | { kind: 'off_day'; by: number };
+
+export interface DayLoad {
+  plan: DayPlan;
+  workload: number;
+  count: number;
+  flag: Flag | null;
+}
+
+export interface Move {
+  taskId: string;
+  from: IsoDay;
+  to: IsoDay;
+}

@@ -1,0 +1,145 @@
+// Random week carts for property tests and the benchmark, and an exact optimum to measure auto-balance against.
+import fc from 'fast-check';
+import { addDays, allowedDays, buildWeek, dayCost, type CartTask, type Priority, type TaskSource, type Week } from '../../src/engine/index.ts';
+
+export const MONDAY = '2026-11-30';
+const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
+const SOURCES: TaskSource[] = ['system', 'carried_over', 'recommended', 'custom'];
+
+export function makeWeek(capacity = 390, opts: { upper?: number; lower?: number; dayOff?: number } = {}): Week {
+  return buildWeek(MONDAY, {
+    zone: 'Asia/Shanghai',
+    workDays: [1, 2, 3, 4, 5],
+    dayCapacity: capacity,
+    upperPercent: opts.upper ?? 100,
+    lowerPercent: opts.lower ?? 60,
+    holidays: [],
+    timeOff: opts.dayOff === undefined ? [] : [{ from: addDays(MONDAY, opts.dayOff), to: addDays(MONDAY, opts.dayOff), reason: 'day off' }],
+  });
+}
+
+let seq = 0;
+export function task(partial: Partial<CartTask> & { day: string }): CartTask {
+  seq += 1;
+  return {
+    id: partial.id ?? `t${seq}`,
+    type: 'follow_up',
+    label: 'Follow-up',
+    title: `Task ${seq}`,
+    customerId: null,
+    customerName: null,
+    effort: 10,
+    priority: 'normal',
+    earliest: null,
+    due: null,
+    fixed: false,
+    source: 'system',
+    ...partial,
+  };
+}
+
+/** A fast-check arbitrary of carts on a week of `capacity`-minute days. */
+export function cartArb(opts: { minTasks?: number; maxTasks: number; capacity: number; maxEffort?: number }) {
+  const day = fc.integer({ min: 0, max: 6 });
+  const taskArb = fc.record({
+    day: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 1, arbitrary: day }),
+    effort: fc.integer({ min: 1, max: opts.maxEffort ?? 60 }),
+    fixed: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    window: fc.option(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })), { freq: 2 }),
+    priority: fc.constantFrom(...PRIORITIES),
+    source: fc.constantFrom(...SOURCES),
+    customer: fc.option(fc.integer({ min: 1, max: 6 }), { freq: 2 }),
+    type: fc.constantFrom('renewal', 'follow_up', 'survey'),
+  });
+  return fc.array(taskArb, { minLength: opts.minTasks ?? 0, maxLength: opts.maxTasks }).map((raw) =>
+    raw.map((r, i): CartTask => {
+      const [a, b] = r.window ?? [0, 4];
+      const lo = Math.min(a, b, r.day);
+      const hi = Math.max(a, b, r.day);
+      return {
+        id: `t${i}`,
+        type: r.type,
+        label: r.type,
+        title: `Task ${i}`,
+        customerId: r.customer === null ? null : `c${r.customer}`,
+        customerName: null,
+        effort: r.effort,
+        priority: r.priority,
+        day: addDays(MONDAY, r.day),
+        earliest: r.window ? addDays(MONDAY, lo) : null,
+        due: r.window ? addDays(MONDAY, hi) : null,
+        fixed: r.fixed,
+        source: r.source,
+      };
+    }),
+  );
+}
+
+/** Seeded random cart for the benchmark: `n` tasks of 5–30 minutes, some fixed, some with windows. */
+export function randomCart(n: number, seed: number, capacity = 390): CartTask[] {
+  let x = seed >>> 0 || 1;
+  const rnd = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+  const skew = [0.3, 0.25, 0.2, 0.15, 0.1];
+  const pickDay = () => {
+    let r = rnd();
+    for (let d = 0; d < 5; d++) if ((r -= skew[d]!) < 0) return d;
+    return 4;
+  };
+  void capacity;
+  return Array.from({ length: n }, (_, i) => {
+    const day = pickDay();
+    const windowed = rnd() < 0.3;
+    const lo = windowed ? Math.max(0, day - Math.floor(rnd() * 3)) : 0;
+    const hi = windowed ? Math.min(4, day + Math.floor(rnd() * 3)) : 4;
+    return {
+      id: `t${i}`,
+      type: ['renewal', 'follow_up', 'survey', 'cross_sell'][i % 4]!,
+      label: 'Task',
+      title: `Task ${i}`,
+      customerId: `c${i}`,
+      customerName: null,
+      effort: 5 + Math.floor(rnd() * 26),
+      priority: PRIORITIES[Math.floor(rnd() * 4)]!,
+      day: addDays(MONDAY, day),
+      earliest: windowed ? addDays(MONDAY, lo) : null,
+      due: windowed ? addDays(MONDAY, hi) : null,
+      fixed: rnd() < 0.1,
+      source: SOURCES[Math.floor(rnd() * 4)]!,
+    };
+  });
+}
+
+/** The least flagged minutes any plan of this cart can reach, by exhaustive search (small carts only). */
+export function exactMinFlagged(tasks: readonly CartTask[], week: Week): number {
+  const index = new Map(week.days.map((d, i) => [d.day, i]));
+  const loads = week.days.map(() => 0);
+  const movable: { effort: number; days: number[] }[] = [];
+  for (const t of tasks) {
+    const days = t.fixed ? [] : allowedDays(t, week).map((d) => index.get(d)!);
+    if (days.length === 0 || (days.length === 1 && days[0] === index.get(t.day))) loads[index.get(t.day)!]! += t.effort;
+    else movable.push({ effort: t.effort, days });
+  }
+  const memo = new Map<string, number>();
+  const cost = () => loads.reduce((s, l, d) => s + dayCost(week.days[d]!, l), 0);
+  const go = (k: number): number => {
+    if (k === movable.length) return cost();
+    const key = `${k}:${loads.join(',')}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let best = Infinity;
+    const m = movable[k]!;
+    for (const d of m.days) {
+      loads[d]! += m.effort;
+      best = Math.min(best, go(k + 1));
+      loads[d]! -= m.effort;
+    }
+    memo.set(key, best);
+    return best;
+  };
+  return go(0);
+}

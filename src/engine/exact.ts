@@ -1,12 +1,19 @@
 // Exact plan for carts with few movable tasks: a memoised search over day loads
-// for the least (flagged minutes, moved tasks). Gives up past a node budget, and
-// auto-balance then falls back to local search.
+// for the least (flagged minutes, moved tasks). Up to SMALL movable tasks it
+// always finishes (at most 5^8 plans); beyond, it gives up past a node budget
+// and auto-balance falls back to local search.
 import type { LoadState } from './state.ts';
 
 const SCALE = 1_000_000; // flagged minutes dominate moves
 
-export function exactPlan(s: LoadState, budget = 60_000): number[] | null {
+export const SMALL = 8;
+
+export function exactPlan(s: LoadState, budget = 20_000): number[] | null {
   const movable = s.tasks.map((_, i) => i).filter((i) => s.allowed[i]!.length > 1 || (s.allowed[i]!.length === 1 && s.allowed[i]![0] !== s.cur[i]));
+  // Not worth starting when the plans to consider are far more than the budget.
+  let space = 1;
+  for (const i of movable) if ((space *= s.allowed[i]!.length) > budget * 50) return null;
+  if (movable.length <= SMALL) budget = Infinity;
   const loads = [...s.loads];
   for (const i of movable) loads[s.cur[i]!]! -= s.effort[i]!;
   const memo = new Map<string, number>();

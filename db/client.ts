@@ -20,6 +20,8 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** Embedded only: the whole data folder as a tarball, to start other instances from. */
+  dump?(): Promise<Blob>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -78,6 +80,10 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     ping: () => ping(db),
     close: () => client.close(),
+    dump: async () => {
+      const dump = await client.dumpDataDir('none');
+      return dump;
+    },
   };
 }
 

@@ -34,20 +34,32 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+const dbSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, LOG_LEVEL: true });
+export type DbConfig = z.infer<typeof dbSchema>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
 /** Empty strings count as unset, as they do in most `.env` files. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const config = validate(schema, env);
+  // The Web API client joins method names onto this URL, so it must end in a slash.
+  if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
+  return config;
+}
+
+/** What the command line needs: the database only. */
+export function loadDbConfig(env: NodeJS.ProcessEnv): DbConfig {
+  return validate(dbSchema, env);
+}
+
+function validate<T extends z.ZodType>(s: T, env: NodeJS.ProcessEnv): z.infer<T> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = s.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`${String(issue.path[0])} ${issue.message}`);
   }
-  const config = parsed.data;
-  // The Web API client joins method names onto this URL, so it must end in a slash.
-  if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
-  return config;
+  return parsed.data;
 }

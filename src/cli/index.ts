@@ -1,0 +1,91 @@
+// `npm run cli -- <command>`: the admin's command line.
+import 'dotenv/config';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../../db/client.ts';
+import { ConfigError, loadDbConfig } from '../config.ts';
+import { importCsv } from '../import/run.ts';
+import { IMPORT_KINDS, type ImportKind } from '../import/kinds.ts';
+import { loadDemo } from '../services/demo.ts';
+
+const USAGE = `Task Cart command line
+
+  npm run cli -- import <kind> <file.csv> [--dry-run]
+      kinds: ${IMPORT_KINDS.join(', ')}
+  npm run cli -- demo        load a demo contact center (safe to run twice)
+
+Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || values.help) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadDbConfig(process.env);
+  const open = () => openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+
+  if (command === 'import') {
+    const [kind, file] = rest;
+    if (!kind || !IMPORT_KINDS.includes(kind as ImportKind) || !file) {
+      console.error(`usage: npm run cli -- import <kind> <file.csv> [--dry-run]\nkinds: ${IMPORT_KINDS.join(', ')}`);
+      return 2;
+    }
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch {
+      console.error(`cannot read ${file}`);
+      return 2;
+    }
+    const database = await open();
+    try {
+      const started = Date.now();
+      const report = await importCsv(database.db, kind as ImportKind, content, {
+        dryRun: values['dry-run'],
+        onProgress: (stage, done, total) => process.stderr.write(`  ${stage} ${done}/${total}\n`),
+      });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (report.errors.length) {
+        for (const e of report.errors.slice(0, 50)) console.error(`${file}:${e.line}: ${e.column ? `${e.column}: ` : ''}${e.reason}`);
+        if (report.errors.length > 50) console.error(`… and ${report.errors.length - 50} more`);
+        console.error(`${report.errors.length} bad row(s): nothing of ${file} was written.`);
+        return 1;
+      }
+      const verb = values['dry-run'] ? 'would import' : 'imported';
+      console.log(
+        `${kind}: ${verb} ${report.rows} rows: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged (${seconds} s)`,
+      );
+      return 0;
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (command === 'demo') {
+    const database = await open();
+    try {
+      const summary = await loadDemo(database.db, new Date());
+      console.log(summary);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  }
+
+  console.error(`unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof ConfigError ? `Configuration: ${e.message}` : `Failed: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

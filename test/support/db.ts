@@ -1,0 +1,53 @@
+// A fresh database per test file, on whichever driver the run uses:
+// PGlite from the global snapshot, or a new PostgreSQL database copied from the migrated template.
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../db/client.ts';
+
+export const adminUrl = (url: string) => withDb(url, 'postgres');
+export const templateName = () => `taskcart_template_${process.pid}`;
+
+export function withDb(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestDatabase extends Database {
+  /** The URL of this file's own PostgreSQL database (server runs only). */
+  url?: string;
+}
+
+export async function testDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+    return openDatabase({ dataDir: 'memory://', snapshot, migrate: false });
+  }
+  const name = `taskcart_test_${randomBytes(6).toString('hex')}`;
+  const postgres = (await import('postgres')).default;
+  const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name} template ${inject('pgTemplate')}`);
+  const dbUrl = withDb(url, name);
+  const db = await openDatabase({ databaseUrl: dbUrl, migrate: false });
+  return {
+    ...db,
+    url: dbUrl,
+    close: async () => {
+      await db.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const defaultTaskTypes = readFileSync(new URL('../../db/migrations/0001_default_task_types.sql', import.meta.url), 'utf8');
+
+/** Empties every table between tests, keeping the task types a fresh install ships with. */
+export async function resetDatabase(db: Database): Promise<void> {
+  await db.exec(
+    'truncate cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
+  );
+  await db.exec(defaultTaskTypes);
+}

@@ -1,0 +1,69 @@
+// Builds the Bolt app from the configuration: HTTP (with /healthz) or Socket Mode,
+// every Web API call to SLACK_API_URL when set, one global error handler.
+import type { ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { App, type CustomRoute } from '@slack/bolt';
+import type { Database } from '../db/client.ts';
+import type { Config } from './config.ts';
+import type { JsonLogger } from './logger.ts';
+import type { Deps } from './slack/deps.ts';
+import { registerListeners } from './slack/listeners.ts';
+
+export interface TaskCartApp {
+  app: App;
+  deps: Deps;
+  /** Starts listening; resolves with the HTTP port (0 in Socket Mode). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createApp(config: Config, database: Database, logger: JsonLogger, now: () => Date = () => new Date()): TaskCartApp {
+  const healthz: CustomRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res: ServerResponse) => {
+      void database.ping().then((up) => {
+        res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: up ? 'ok' : 'database unavailable' }));
+      });
+    },
+  };
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { customRoutes: [healthz] }),
+    logger,
+    clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
+    // Thin listeners ack at once; nothing waits on the handler to answer Slack.
+    processBeforeResponse: false,
+  });
+  const deps: Deps = { database, logger, now };
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    logger.error('unhandled error in a listener', error);
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    deps,
+    async start() {
+      const auth = await app.client.auth.test();
+      logger.info(`connected to Slack as @${auth.user} in ${auth.team ?? auth.team_id}`);
+      const started = (await app.start(config.PORT)) as unknown;
+      if (socketMode) {
+        logger.info('listening in Socket Mode');
+        return 0;
+      }
+      server = started as Server;
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      logger.info(`listening on http://0.0.0.0:${port}/slack/events (health: /healthz)`);
+      return port;
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}

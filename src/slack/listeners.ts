@@ -1,0 +1,10 @@
+// Every listener, registered in one place: commands, events, actions, views.
+import type { App } from '@slack/bolt';
+import { register as registerCommands } from '../../commands/index.ts';
+import type { Deps } from './deps.ts';
+import { register as registerHome } from './events/app-home-opened.ts';
+
+export function registerListeners(app: App, deps: Deps): void {
+  registerCommands(app, deps);
+  registerHome(app, deps);
+}

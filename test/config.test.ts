@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a3f4e5d6c7b8a9f0e1d2c3b4' };
+
+describe('configuration', () => {
+  it('takes defaults for everything optional', () => {
+    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info' });
+  });
+
+  it('reads every variable and ends SLACK_API_URL with a slash', () => {
+    const c = loadConfig({
+      ...good,
+      SLACK_APP_TOKEN: 'xapp-1-A-1-x',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      DATA_DIR: '/var/lib/taskcart',
+      SLACK_API_URL: 'http://127.0.0.1:4000/api',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c).toMatchObject({ PORT: 8080, SLACK_API_URL: 'http://127.0.0.1:4000/api/', LOG_LEVEL: 'debug' });
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: good.SLACK_SIGNING_SECRET }, /^SLACK_BOT_TOKEN is missing: the Bot User OAuth Token .* README/],
+    [{ ...good, SLACK_BOT_TOKEN: 'xoxp-user-token' }, /^SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"/],
+    [{ SLACK_BOT_TOKEN: good.SLACK_BOT_TOKEN }, /^SLACK_SIGNING_SECRET is missing: the Signing Secret from Basic Information/],
+    [{ ...good, SLACK_SIGNING_SECRET: 'not hex!' }, /^SLACK_SIGNING_SECRET must be the hex Signing Secret/],
+    [{ ...good, SLACK_APP_TOKEN: 'xoxb-wrong' }, /^SLACK_APP_TOKEN must be an app-level token starting with "xapp-"/],
+    [{ ...good, PORT: 'eighty' }, /^PORT must be a port number/],
+    [{ ...good, PORT: '70000' }, /^PORT must be between 1 and 65535/],
+    [{ ...good, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a PostgreSQL URL/],
+    [{ ...good, SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
+    [{ ...good, LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrowError(message);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ ...good, DATABASE_URL: '', SLACK_APP_TOKEN: '' }).DATABASE_URL).toBeUndefined();
+  });
+});

@@ -1,0 +1,58 @@
+// Runs the real app on a free port against the Web API stand-in, as Slack would drive it.
+import type { Database } from '../../db/client.ts';
+import { createApp, type TaskCartApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
+import { SlackStandIn } from './slack-api.ts';
+
+export interface TestApp {
+  bot: TaskCartApp;
+  slack: SlackStandIn;
+  baseUrl: string;
+  logs: string[];
+  /** The clock the app reads; tests move it. */
+  clock: { now: Date };
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(database: Database, options: { now?: Date } = {}): Promise<TestApp> {
+  const slack = await new SlackStandIn().start();
+  const logs: string[] = [];
+  const config: Config = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: 0,
+    DATA_DIR: 'memory://',
+    SLACK_API_URL: slack.url,
+    LOG_LEVEL: 'debug',
+  };
+  const clock = { now: options.now ?? new Date('2026-11-27T07:00:00Z') };
+  const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
+  const bot = createApp(config, database, logger, () => clock.now);
+  const port = await bot.start();
+  return {
+    bot,
+    slack,
+    baseUrl: `http://127.0.0.1:${port}`,
+    logs,
+    clock,
+    async stop() {
+      await bot.stop();
+      await slack.stop();
+    },
+  };
+}
+
+/** Waits until `check` stops throwing: Slack work happens after the ack. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() - start > timeoutMs) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -22,7 +22,7 @@ Shanghai Care,Asia/Shanghai,Mon-Fri,390,100,60,C0DIGEST1
 `;
 const PEOPLE = `slack_user_id,name,team,role,day_capacity_minutes,timezone
 U0AGENT1,王芳 Wang Fang,Shanghai Care,agent,,
-U0AGENT2,"Smith, Jo",\"New York, Sales\",agent,240,America/Chicago
+U0AGENT2,"Smith, Jo","New York, Sales",agent,240,America/Chicago
 U0SUP1,赵丽 Zhao Li,Shanghai Care,supervisor,,
 `;
 const CUSTOMERS = `customer_id,name,owner,segment,region,tags,last_contact,renewal_date,phone

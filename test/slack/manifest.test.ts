@@ -1,7 +1,7 @@
 // manifest.yml against Slack's official JSON Schema, and against the commands the app registers.
 import { existsSync, readFileSync } from 'node:fs';
 import { App } from '@slack/bolt';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/slack/ids.ts';

@@ -1,0 +1,28 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'data', 'db/migrations'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The engine is pure: no Slack, no database, no clock.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@slack/*', 'drizzle-orm*', '**/db/**', 'postgres', '@electric-sql/*'] }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pass the time in.' }],
+      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in.' }],
+    },
+  },
+  {
+    // Views are pure Block Kit builders.
+    files: ['views/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['drizzle-orm*', '**/db/**', '@slack/bolt'] }] },
+  },
+);

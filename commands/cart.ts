@@ -1,14 +1,38 @@
 import type { App } from '@slack/bolt';
-import { findPerson } from '../db/queries/people.ts';
+import { AppError } from '../src/errors.ts';
+import { openCart } from '../src/services/cart.ts';
+import { postCart } from '../src/slack/cart-message.ts';
 import type { Deps } from '../src/slack/deps.ts';
+import { userMessage } from '../src/slack/errors.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
 import { setupText } from '../views/setup.ts';
 
+const HELP = [
+  '*Task Cart*',
+  '`/cart` — your cart for next week, as a message from me',
+  '`/cart this` — this week’s cart',
+  '`/cart help` — this help',
+  'In the cart: each day shows its workload against your capacity. Flagged days come with suggestions; *Apply* one or press *Auto-balance*. When nothing is flagged, *Commit* and the cart becomes your task list.',
+].join('\n');
+
 export function register(app: App, deps: Deps): void {
-  app.command(COMMANDS.cart, async ({ command, ack, respond }) => {
+  app.command(COMMANDS.cart, async ({ command, ack, respond, client }) => {
     await ack();
-    const found = await findPerson(deps.database.db, command.user_id);
-    if (!found) return void (await respond({ response_type: 'ephemeral', text: setupText(command.user_id) }));
-    await respond({ response_type: 'ephemeral', text: 'Your weekly cart is coming soon.' });
+    const arg = command.text.trim().toLowerCase();
+    if (arg === 'help') return void (await respond({ response_type: 'ephemeral', text: HELP }));
+    if (arg && arg !== 'this' && arg !== 'next') {
+      return void (await respond({ response_type: 'ephemeral', text: `I don't know "/cart ${arg}". ${HELP}` }));
+    }
+    try {
+      const { state } = await openCart(deps.database.db, command.user_id, arg === 'this' ? 'this' : 'next', deps.now());
+      await postCart(client, deps.database.db, state);
+      if (command.channel_id !== state.cart.channelId) {
+        await respond({ response_type: 'ephemeral', text: 'Your cart is in your messages with Task Cart.' });
+      }
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', text: setupText(command.user_id) }));
+      deps.logger.error('/cart failed', e);
+      await respond({ response_type: 'ephemeral', text: userMessage(e) });
+    }
   });
 }

@@ -212,6 +212,8 @@ export const tasks = pgTable(
     agentId: text('agent_id')
       .notNull()
       .references(() => people.slackUserId),
+    /** The cart item it came from: a re-commit replaces open tasks and keeps done ones. */
+    cartItemId: integer('cart_item_id').references(() => cartItems.id, { onDelete: 'set null' }),
     systemTaskId: integer('system_task_id').references(() => systemTasks.id),
     typeKey: text('type_key')
       .notNull()

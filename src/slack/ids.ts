@@ -6,7 +6,10 @@ export const COMMANDS = {
 } as const;
 
 export const ACTIONS = {
-  openCart: 'cart_open',
+  applySuggestion: 'cart_apply_suggestion',
+  autoBalance: 'cart_auto_balance',
+  commit: 'cart_commit',
+  reopen: 'cart_reopen',
 } as const;
 
 export const VIEWS = {} as const;

@@ -2,9 +2,11 @@
 import type { App } from '@slack/bolt';
 import { register as registerCommands } from '../../commands/index.ts';
 import type { Deps } from './deps.ts';
+import { register as registerCartActions } from './actions/cart.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
   registerCommands(app, deps);
   registerHome(app, deps);
+  registerCartActions(app, deps);
 }

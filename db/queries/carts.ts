@@ -1,0 +1,156 @@
+// Carts, their items, the task list they become, and their audit log.
+import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client.ts';
+import { cartEvents, cartItems, carts, customers, systemTasks, taskTypes, tasks, timeOff } from '../schema.ts';
+
+export type CartRow = typeof carts.$inferSelect;
+export type CartItemRow = typeof cartItems.$inferSelect & { label: string; customerName: string | null };
+
+export async function findCart(db: DbOrTx, agentId: string, weekStart: string): Promise<CartRow | null> {
+  const [row] = await db.select().from(carts).where(and(eq(carts.agentId, agentId), eq(carts.weekStart, weekStart)));
+  return row ?? null;
+}
+
+/** The cart row, locked for the rest of the transaction so concurrent changes queue up. */
+export async function lockCart(tx: DbOrTx, cartId: number): Promise<CartRow | null> {
+  const [row] = await tx.select().from(carts).where(eq(carts.id, cartId)).for('update');
+  return row ?? null;
+}
+
+export async function cartItemsOf(db: DbOrTx, cartId: number): Promise<CartItemRow[]> {
+  const rows = await db
+    .select({ item: cartItems, label: taskTypes.label, customerName: customers.name })
+    .from(cartItems)
+    .innerJoin(taskTypes, eq(taskTypes.key, cartItems.typeKey))
+    .leftJoin(customers, eq(customers.id, cartItems.customerId))
+    .where(eq(cartItems.cartId, cartId))
+    .orderBy(asc(cartItems.plannedDay), asc(cartItems.id));
+  return rows.map((r) => ({ ...r.item, label: r.label, customerName: r.customerName }));
+}
+
+/**
+ * Creates the agent's cart for a week with the first group of the method: the system tasks
+ * planned in it, and open tasks of earlier weeks, carried over. Returns the existing cart
+ * when there is one (two requests racing create one cart).
+ */
+export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string, weekEnd: string): Promise<{ cart: CartRow; created: boolean }> {
+  const [inserted] = await tx.insert(carts).values({ agentId, weekStart }).onConflictDoNothing().returning();
+  if (!inserted) return { cart: (await findCart(tx, agentId, weekStart))!, created: false };
+  const planned = await tx
+    .select()
+    .from(systemTasks)
+    .where(and(eq(systemTasks.agentId, agentId), gte(systemTasks.plannedDay, weekStart), lte(systemTasks.plannedDay, weekEnd)));
+  const carried = await tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.agentId, agentId), eq(tasks.status, 'open'), lt(tasks.day, weekStart)));
+  const values = [
+    ...planned.map((t) => ({
+      cartId: inserted.id,
+      systemTaskId: t.id,
+      typeKey: t.typeKey,
+      title: t.title,
+      customerId: t.customerId,
+      effortMinutes: t.effortMinutes,
+      priority: t.priority,
+      plannedDay: t.plannedDay,
+      earliest: t.earliest,
+      due: t.due,
+      fixed: t.fixed,
+      source: t.source,
+    })),
+    ...carried.map((t) => ({
+      cartId: inserted.id,
+      systemTaskId: t.systemTaskId,
+      typeKey: t.typeKey,
+      title: t.title,
+      customerId: t.customerId,
+      effortMinutes: t.effortMinutes,
+      priority: t.priority,
+      plannedDay: weekStart,
+      earliest: null,
+      due: t.due && t.due >= weekStart ? t.due : null,
+      fixed: false,
+      source: 'carried_over' as const,
+      notes: t.notes,
+    })),
+  ];
+  if (values.length) await tx.insert(cartItems).values(values).onConflictDoNothing();
+  return { cart: inserted, created: true };
+}
+
+export async function removeItems(tx: DbOrTx, cartId: number, ids: number[]): Promise<void> {
+  if (ids.length) await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), inArray(cartItems.id, ids)));
+}
+
+export async function moveItems(tx: DbOrTx, cartId: number, moves: { id: number; day: string }[]): Promise<void> {
+  for (const m of moves) {
+    await tx.update(cartItems).set({ plannedDay: m.day }).where(and(eq(cartItems.cartId, cartId), eq(cartItems.id, m.id)));
+  }
+}
+
+/** Bumps the version and records the change; the caller holds the row lock. */
+export async function recordChange(
+  tx: DbOrTx,
+  cart: CartRow,
+  change: { actorId: string; action: string; detail: unknown; set?: Partial<CartRow> },
+): Promise<CartRow> {
+  const [updated] = await tx
+    .update(carts)
+    .set({ ...change.set, version: cart.version + 1, updatedAt: sql`now()` })
+    .where(eq(carts.id, cart.id))
+    .returning();
+  await tx.insert(cartEvents).values({ cartId: cart.id, actorId: change.actorId, action: change.action, version: cart.version + 1, detail: change.detail as object });
+  return updated!;
+}
+
+export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {
+  await db.update(carts).set({ channelId, messageTs }).where(eq(carts.id, cartId));
+}
+
+/** Commit: the cart's items become the agent's task list. Done and skipped tasks of an earlier commit stay. */
+export async function writeTaskList(tx: DbOrTx, cart: CartRow, items: CartItemRow[]): Promise<number> {
+  await tx.delete(tasks).where(and(eq(tasks.cartId, cart.id), eq(tasks.status, 'open')));
+  const kept = await tx
+    .select({ itemId: tasks.cartItemId })
+    .from(tasks)
+    .where(and(eq(tasks.cartId, cart.id), or(eq(tasks.status, 'done'), eq(tasks.status, 'skipped'))));
+  const finished = new Set(kept.map((k) => k.itemId));
+  const values = items
+    .filter((i) => !finished.has(i.id))
+    .map((i) => ({
+      cartId: cart.id,
+      cartItemId: i.id,
+      agentId: cart.agentId,
+      systemTaskId: i.systemTaskId,
+      typeKey: i.typeKey,
+      title: i.title,
+      customerId: i.customerId,
+      effortMinutes: i.effortMinutes,
+      priority: i.priority,
+      day: i.plannedDay,
+      due: i.due,
+      source: i.source,
+      notes: i.notes,
+    }));
+  if (values.length) await tx.insert(tasks).values(values);
+  return values.length;
+}
+
+export async function taskListCount(db: DbOrTx, cartId: number): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.cartId, cartId));
+  return row?.n ?? 0;
+}
+
+export async function timeOffFor(db: DbOrTx, agentId: string, teamId: number, from: string, to: string) {
+  return db
+    .select()
+    .from(timeOff)
+    .where(
+      and(
+        or(eq(timeOff.slackUserId, agentId), and(isNull(timeOff.slackUserId), eq(timeOff.teamId, teamId))),
+        lte(timeOff.fromDay, to),
+        gte(timeOff.toDay, from),
+      ),
+    );
+}

@@ -1,0 +1,36 @@
+// Where an agent's cart message lives: posted once as a DM, then edited in place.
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/client.ts';
+import { setCartMessage } from '../../db/queries/carts.ts';
+import type { CartState } from '../services/cart.ts';
+import { cartMessage } from '../../views/cart.ts';
+
+/** Edits the cart's message in place; posts a new one when it was deleted or never posted. */
+export async function showCart(client: WebClient, db: Db, state: CartState, notice?: string): Promise<void> {
+  const message = cartMessage(state, notice);
+  const { channelId, messageTs } = state.cart;
+  if (channelId && messageTs) {
+    try {
+      await client.chat.update({ channel: channelId, ts: messageTs, ...message });
+      return;
+    } catch (e) {
+      const code = (e as { data?: { error?: string } }).data?.error;
+      if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
+    }
+  }
+  await postCart(client, db, state, notice);
+}
+
+/** Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. */
+export async function postCart(client: WebClient, db: Db, state: CartState, notice?: string): Promise<void> {
+  const { channelId: oldChannel, messageTs: oldTs } = state.cart;
+  if (oldChannel && oldTs) {
+    await client.chat
+      .update({ channel: oldChannel, ts: oldTs, text: 'This cart was replaced by a newer message below.', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '↪️ This cart was replaced by a newer message below.' }] }] })
+      .catch(() => undefined);
+  }
+  const dm = await client.conversations.open({ users: state.cart.agentId });
+  const channel = dm.channel!.id!;
+  const posted = await client.chat.postMessage({ channel, ...cartMessage(state, notice) });
+  await setCartMessage(db, state.cart.id, channel, posted.ts!);
+}

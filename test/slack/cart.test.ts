@@ -1,0 +1,191 @@
+// The method's loop in Slack, driven as Slack would drive it: /cart, the cart message, Apply,
+// Auto-balance, Commit, Reopen — with stale copies, double clicks, parallel clicks and another agent's cart.
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cartEvents, carts, tasks } from '../../db/schema.ts';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import { eventually, startTestApp, type TestApp } from '../support/app.ts';
+import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
+import { commandBody, payloadBody, post } from '../support/signed.ts';
+
+let t: TestDatabase;
+let app: TestApp;
+beforeAll(async () => {
+  t = await testDatabase();
+  app = await startTestApp(t, { now: NOW });
+});
+afterAll(async () => {
+  await app.stop();
+  await t.close();
+});
+beforeEach(async () => {
+  await resetDatabase(t);
+  app.slack.reset();
+  await loadCenter(t.db);
+});
+
+type Blocks = Array<Record<string, any>>;
+const allText = (blocks: Blocks) => JSON.stringify(blocks);
+/** The cart message as the agent sees it now: the last post or update. */
+function lastMessage(): { blocks: Blocks; text: string } {
+  const calls = app.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
+  const last = calls[calls.length - 1]!;
+  return { blocks: last.args.blocks as Blocks, text: String(last.args.text) };
+}
+function button(actionId: string): Record<string, any> {
+  for (const b of lastMessage().blocks) {
+    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]) if (e.action_id === actionId) return e;
+  }
+  throw new Error(`no ${actionId} button on the message`);
+}
+async function click(actionId: string, value: string, user = AGENT) {
+  const res = await post(
+    app.baseUrl,
+    payloadBody({
+      type: 'block_actions',
+      user: { id: user, username: user.toLowerCase(), team_id: 'T0DEMO' },
+      api_app_id: 'A0TASKCART',
+      token: 'legacy',
+      team: { id: 'T0DEMO', domain: 'demo' },
+      container: { type: 'message', message_ts: '1', channel_id: `D${AGENT.slice(1)}` },
+      channel: { id: `D${AGENT.slice(1)}`, name: 'directmessage' },
+      trigger_id: `trigger.${Math.random()}`,
+      response_url: app.slack.responseUrl(`${actionId}-${user}`),
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
+    }),
+  );
+  expect(res.status).toBe(200);
+}
+const cartRow = async () => (await t.db.select().from(carts).where(eq(carts.agentId, AGENT)))[0]!;
+const eventCount = async () => (await t.db.select({ n: sql<number>`count(*)::int` }).from(cartEvents))[0]!.n;
+async function settle() {
+  // Slack work happens after the ack: wait until the message calls stop changing.
+  let seen = -1;
+  await eventually(async () => {
+    const n = app.slack.calls.length + app.slack.responses.length;
+    if (n !== seen) {
+      seen = n;
+      await new Promise((r) => setTimeout(r, 150));
+      throw new Error('still changing');
+    }
+  });
+}
+async function openCartMessage() {
+  await post(app.baseUrl, commandBody('/cart', AGENT, '', app.slack.responseUrl('cart')));
+  await eventually(() => expect(app.slack.callsTo('chat.postMessage')).toHaveLength(1));
+  await settle();
+}
+
+describe('/cart and the cart message', () => {
+  it('posts next week’s cart as a DM with every day, its flag, the merged duplicate and suggestions', async () => {
+    await openCartMessage();
+    expect(app.slack.callsTo('conversations.open')[0]!.args.users).toBe(AGENT);
+    const { blocks, text } = lastMessage();
+    const all = allText(blocks);
+    expect(blocks[0]!.text.text).toBe('Task cart · week of 30 Nov 2026');
+    expect(text).toMatch(/2 day\(s\) flagged/);
+    expect(all).toContain('Mon 30 Nov');
+    expect(all).toMatch(/7 h \/ 6 h 30 m · 14 tasks · 🔴 overloaded \+30 m/);
+    expect(all).toMatch(/2 h \/ 6 h 30 m · 4 tasks · 🟡 idle −1 h 54 m/);
+    expect(all).toMatch(/Merged 1 duplicate: Follow-up · 客户2 Customer 2 \(Tue\) merged into Mon/);
+    expect(all).toMatch(/Move Follow-up · 客户\d+ Customer \d+ \(30 m\) Mon → /);
+    const cart = await cartRow();
+    expect(cart).toMatchObject({ weekStart: NEXT_MONDAY, status: 'open', channelId: `D${AGENT.slice(1)}` });
+    expect(app.slack.violations).toEqual([]);
+  });
+
+  it('answers /cart help, and /cart again posts a fresh copy and marks the old one replaced', async () => {
+    await post(app.baseUrl, commandBody('/cart', AGENT, 'help', app.slack.responseUrl('help')));
+    await eventually(() => expect(app.slack.responses.find((r) => r.id === 'help')?.body.text).toMatch(/`\/cart this`/));
+    await openCartMessage();
+    const firstTs = (await cartRow()).messageTs;
+    await post(app.baseUrl, commandBody('/cart', AGENT, '', app.slack.responseUrl('again')));
+    await eventually(() => expect(app.slack.callsTo('chat.postMessage')).toHaveLength(2));
+    const replaced = app.slack.callsTo('chat.update').find((c) => c.args.ts === firstTs);
+    expect(replaced!.args.text).toMatch(/replaced by a newer message/);
+    expect((await cartRow()).messageTs).not.toBe(firstTs);
+  });
+});
+
+describe('the loop 04 → 08', () => {
+  it('refuses to commit while flagged, applies a suggestion, auto-balances, commits once, reopens', async () => {
+    await openCartMessage();
+    // Commit while flagged: says which days and why, commits nothing.
+    await click(ACTIONS.commit, button(ACTIONS.commit).value);
+    await settle();
+    expect(allText(lastMessage().blocks)).toMatch(/Not committed: Mon overloaded by 30 m, Thu idle, 114 m under/);
+    expect(await t.db.select().from(tasks)).toEqual([]);
+
+    // Apply Monday's suggestion: Monday is cleared, the message is edited in place.
+    const ts = (await cartRow()).messageTs;
+    await click(ACTIONS.applySuggestion, button(ACTIONS.applySuggestion).value);
+    await settle();
+    expect(app.slack.callsTo('chat.update').at(-1)!.args.ts).toBe(ts);
+    expect(allText(lastMessage().blocks)).toMatch(/Applied: Follow-up/);
+    expect(allText(lastMessage().blocks)).not.toMatch(/overloaded/);
+
+    // Auto-balance fills Thursday.
+    await click(ACTIONS.autoBalance, button(ACTIONS.autoBalance).value);
+    await settle();
+    const balanced = allText(lastMessage().blocks);
+    expect(balanced).toMatch(/Auto-balance moved \d+ tasks?/);
+    expect(balanced).toMatch(/✅ \*Balanced\*/);
+    expect(button(ACTIONS.commit).confirm.deny.text).toBe('Keep adjusting');
+
+    // Commit: the cart becomes the task list, once.
+    const commitValue = button(ACTIONS.commit).value;
+    await click(ACTIONS.commit, commitValue);
+    await settle();
+    expect(allText(lastMessage().blocks)).toMatch(/Committed/);
+    button(ACTIONS.reopen);
+    const list = await t.db.select().from(tasks);
+    expect(list).toHaveLength(48); // 14 + 10 + 10 + 4 + 10 planned tasks; the duplicate was merged away
+    // A double click or a Slack retry of the same Commit changes nothing.
+    await click(ACTIONS.commit, commitValue);
+    await settle();
+    expect(await t.db.select().from(tasks)).toHaveLength(list.length);
+    expect(allText(lastMessage().blocks)).toMatch(/older copy of your cart, so nothing changed/);
+
+    // Reopen, and commit again: still one task per item.
+    await click(ACTIONS.reopen, button(ACTIONS.reopen).value);
+    await settle();
+    await click(ACTIONS.commit, button(ACTIONS.commit).value);
+    await settle();
+    expect(await t.db.select().from(tasks)).toHaveLength(list.length);
+    const actions = (await t.db.select().from(cartEvents)).map((e) => e.action);
+    expect(actions).toEqual(['created', 'apply_suggestion', 'auto_balance', 'commit', 'reopen', 'commit']);
+    expect(app.slack.violations).toEqual([]);
+  });
+
+  it('makes one change when the same button is clicked twice at once', async () => {
+    await openCartMessage();
+    const value = button(ACTIONS.autoBalance).value;
+    const before = await eventCount();
+    await Promise.all([click(ACTIONS.autoBalance, value), click(ACTIONS.autoBalance, value), click(ACTIONS.applySuggestion, button(ACTIONS.applySuggestion).value)]);
+    await settle();
+    expect(await eventCount()).toBe(before + 1);
+    expect((await cartRow()).version).toBe(3);
+  });
+
+  it('refuses another agent’s cart, changing nothing', async () => {
+    await openCartMessage();
+    const before = await cartRow();
+    await click(ACTIONS.autoBalance, button(ACTIONS.autoBalance).value, OTHER_AGENT);
+    await settle();
+    expect(app.slack.responses.at(-1)!.body.text).toMatch(/belongs to someone else/);
+    expect(await cartRow()).toMatchObject({ version: before.version });
+    const theirs = await t.db.select().from(carts).where(and(eq(carts.agentId, OTHER_AGENT)));
+    expect(theirs).toEqual([]);
+  });
+
+  it('answers a forged or garbled button with a short message, never a stack trace', async () => {
+    await openCartMessage();
+    await click(ACTIONS.autoBalance, 'not-a-cart');
+    await click(ACTIONS.autoBalance, '999999:1');
+    await settle();
+    const texts = app.slack.responses.slice(-2).map((r) => String(r.body.text));
+    expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/not one I know/), 'That cart no longer exists.']));
+    for (const text of texts) expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+});

@@ -4,32 +4,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartEvents, carts, tasks } from '../../db/schema.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import { eventually, startTestApp, type TestApp } from '../support/app.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import { commandBody, payloadBody, post } from '../support/signed.ts';
 
-let t: TestDatabase;
-let app: TestApp;
-beforeAll(async () => {
-  t = await testDatabase();
-  app = await startTestApp(t, { now: NOW });
-});
-afterAll(async () => {
-  await app.stop();
-  await t.close();
-});
-beforeEach(async () => {
-  await resetDatabase(t);
-  app.slack.reset();
-  await loadCenter(t.db);
-});
+const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
 
 type Blocks = Array<Record<string, any>>;
 const allText = (blocks: Blocks) => JSON.stringify(blocks);
 /** The cart message as the agent sees it now: the last post or update. */
 function lastMessage(): { blocks: Blocks; text: string } {
-  const calls = app.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
+  const calls = ctx.app.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
   const last = calls[calls.length - 1]!;
   return { blocks: last.args.blocks as Blocks, text: String(last.args.text) };
 }
@@ -41,7 +26,7 @@ function button(actionId: string): Record<string, any> {
 }
 async function click(actionId: string, value: string, user = AGENT) {
   const res = await post(
-    app.baseUrl,
+    ctx.app.baseUrl,
     payloadBody({
       type: 'block_actions',
       user: { id: user, username: user.toLowerCase(), team_id: 'T0DEMO' },
@@ -51,19 +36,19 @@ async function click(actionId: string, value: string, user = AGENT) {
       container: { type: 'message', message_ts: '1', channel_id: `D${AGENT.slice(1)}` },
       channel: { id: `D${AGENT.slice(1)}`, name: 'directmessage' },
       trigger_id: `trigger.${Math.random()}`,
-      response_url: app.slack.responseUrl(`${actionId}-${user}`),
+      response_url: ctx.app.slack.responseUrl(`${actionId}-${user}`),
       actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
     }),
   );
   expect(res.status).toBe(200);
 }
-const cartRow = async () => (await t.db.select().from(carts).where(eq(carts.agentId, AGENT)))[0]!;
-const eventCount = async () => (await t.db.select({ n: sql<number>`count(*)::int` }).from(cartEvents))[0]!.n;
+const cartRow = async () => (await ctx.t.db.select().from(carts).where(eq(carts.agentId, AGENT)))[0]!;
+const eventCount = async () => (await ctx.t.db.select({ n: sql<number>`count(*)::int` }).from(cartEvents))[0]!.n;
 async function settle() {
   // Slack work happens after the ack: wait until the message calls stop changing.
   let seen = -1;
   await eventually(async () => {
-    const n = app.slack.calls.length + app.slack.responses.length;
+    const n = ctx.app.slack.calls.length + ctx.app.slack.responses.length;
     if (n !== seen) {
       seen = n;
       await new Promise((r) => setTimeout(r, 150));
@@ -72,15 +57,15 @@ async function settle() {
   });
 }
 async function openCartMessage() {
-  await post(app.baseUrl, commandBody('/cart', AGENT, '', app.slack.responseUrl('cart')));
-  await eventually(() => expect(app.slack.callsTo('chat.postMessage')).toHaveLength(1));
+  await post(ctx.app.baseUrl, commandBody('/cart', AGENT, '', ctx.app.slack.responseUrl('cart')));
+  await eventually(() => expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(1));
   await settle();
 }
 
 describe('/cart and the cart message', () => {
   it('posts next week’s cart as a DM with every day, its flag, the merged duplicate and suggestions', async () => {
     await openCartMessage();
-    expect(app.slack.callsTo('conversations.open')[0]!.args.users).toBe(AGENT);
+    expect(ctx.app.slack.callsTo('conversations.open')[0]!.args.users).toBe(AGENT);
     const { blocks, text } = lastMessage();
     const all = allText(blocks);
     expect(blocks[0]!.text.text).toBe('Task cart · week of 30 Nov 2026');
@@ -92,17 +77,17 @@ describe('/cart and the cart message', () => {
     expect(all).toMatch(/Move Follow-up · 客户\d+ Customer \d+ \(30 m\) Mon → /);
     const cart = await cartRow();
     expect(cart).toMatchObject({ weekStart: NEXT_MONDAY, status: 'open', channelId: `D${AGENT.slice(1)}` });
-    expect(app.slack.violations).toEqual([]);
+    expect(ctx.app.slack.violations).toEqual([]);
   });
 
   it('answers /cart help, and /cart again posts a fresh copy and marks the old one replaced', async () => {
-    await post(app.baseUrl, commandBody('/cart', AGENT, 'help', app.slack.responseUrl('help')));
-    await eventually(() => expect(app.slack.responses.find((r) => r.id === 'help')?.body.text).toMatch(/`\/cart this`/));
+    await post(ctx.app.baseUrl, commandBody('/cart', AGENT, 'help', ctx.app.slack.responseUrl('help')));
+    await eventually(() => expect(ctx.app.slack.responses.find((r) => r.id === 'help')?.body.text).toMatch(/`\/cart this`/));
     await openCartMessage();
     const firstTs = (await cartRow()).messageTs;
-    await post(app.baseUrl, commandBody('/cart', AGENT, '', app.slack.responseUrl('again')));
-    await eventually(() => expect(app.slack.callsTo('chat.postMessage')).toHaveLength(2));
-    const replaced = app.slack.callsTo('chat.update').find((c) => c.args.ts === firstTs);
+    await post(ctx.app.baseUrl, commandBody('/cart', AGENT, '', ctx.app.slack.responseUrl('again')));
+    await eventually(() => expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(2));
+    const replaced = ctx.app.slack.callsTo('chat.update').find((c) => c.args.ts === firstTs);
     expect(replaced!.args.text).toMatch(/replaced by a newer message/);
     expect((await cartRow()).messageTs).not.toBe(firstTs);
   });
@@ -115,13 +100,13 @@ describe('the loop 04 → 08', () => {
     await click(ACTIONS.commit, button(ACTIONS.commit).value);
     await settle();
     expect(allText(lastMessage().blocks)).toMatch(/Not committed: Mon overloaded by 30 m, Thu idle, 114 m under/);
-    expect(await t.db.select().from(tasks)).toEqual([]);
+    expect(await ctx.t.db.select().from(tasks)).toEqual([]);
 
     // Apply Monday's suggestion: Monday is cleared, the message is edited in place.
     const ts = (await cartRow()).messageTs;
     await click(ACTIONS.applySuggestion, button(ACTIONS.applySuggestion).value);
     await settle();
-    expect(app.slack.callsTo('chat.update').at(-1)!.args.ts).toBe(ts);
+    expect(ctx.app.slack.callsTo('chat.update').at(-1)!.args.ts).toBe(ts);
     expect(allText(lastMessage().blocks)).toMatch(/Applied: Follow-up/);
     expect(allText(lastMessage().blocks)).not.toMatch(/overloaded/);
 
@@ -139,12 +124,12 @@ describe('the loop 04 → 08', () => {
     await settle();
     expect(allText(lastMessage().blocks)).toMatch(/Committed/);
     button(ACTIONS.reopen);
-    const list = await t.db.select().from(tasks);
+    const list = await ctx.t.db.select().from(tasks);
     expect(list).toHaveLength(48); // 14 + 10 + 10 + 4 + 10 planned tasks; the duplicate was merged away
     // A double click or a Slack retry of the same Commit changes nothing.
     await click(ACTIONS.commit, commitValue);
     await settle();
-    expect(await t.db.select().from(tasks)).toHaveLength(list.length);
+    expect(await ctx.t.db.select().from(tasks)).toHaveLength(list.length);
     expect(allText(lastMessage().blocks)).toMatch(/older copy of your cart, so nothing changed/);
 
     // Reopen, and commit again: still one task per item.
@@ -152,10 +137,10 @@ describe('the loop 04 → 08', () => {
     await settle();
     await click(ACTIONS.commit, button(ACTIONS.commit).value);
     await settle();
-    expect(await t.db.select().from(tasks)).toHaveLength(list.length);
-    const actions = (await t.db.select().from(cartEvents)).map((e) => e.action);
+    expect(await ctx.t.db.select().from(tasks)).toHaveLength(list.length);
+    const actions = (await ctx.t.db.select().from(cartEvents)).map((e) => e.action);
     expect(actions).toEqual(['created', 'apply_suggestion', 'auto_balance', 'commit', 'reopen', 'commit']);
-    expect(app.slack.violations).toEqual([]);
+    expect(ctx.app.slack.violations).toEqual([]);
   });
 
   it('makes one change when the same button is clicked twice at once', async () => {
@@ -173,9 +158,9 @@ describe('the loop 04 → 08', () => {
     const before = await cartRow();
     await click(ACTIONS.autoBalance, button(ACTIONS.autoBalance).value, OTHER_AGENT);
     await settle();
-    expect(app.slack.responses.at(-1)!.body.text).toMatch(/belongs to someone else/);
+    expect(ctx.app.slack.responses.at(-1)!.body.text).toMatch(/belongs to someone else/);
     expect(await cartRow()).toMatchObject({ version: before.version });
-    const theirs = await t.db.select().from(carts).where(and(eq(carts.agentId, OTHER_AGENT)));
+    const theirs = await ctx.t.db.select().from(carts).where(and(eq(carts.agentId, OTHER_AGENT)));
     expect(theirs).toEqual([]);
   });
 
@@ -184,7 +169,7 @@ describe('the loop 04 → 08', () => {
     await click(ACTIONS.autoBalance, 'not-a-cart');
     await click(ACTIONS.autoBalance, '999999:1');
     await settle();
-    const texts = app.slack.responses.slice(-2).map((r) => String(r.body.text));
+    const texts = ctx.app.slack.responses.slice(-2).map((r) => String(r.body.text));
     expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/not one I know/), 'That cart no longer exists.']));
     for (const text of texts) expect(text).not.toMatch(/at .*\.ts:\d+/);
   });

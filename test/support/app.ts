@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { resetDatabase, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
 
@@ -42,6 +43,28 @@ export async function startTestApp(database: Database, options: { now?: Date } =
       await slack.stop();
     },
   };
+}
+
+/**
+ * One database and one running app for a test file, emptied before each test:
+ * read `ctx.t` and `ctx.app` inside tests.
+ */
+export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; seed?: (db: TestDatabase) => Promise<void> } = {}) {
+  const ctx = {} as { t: TestDatabase; app: TestApp };
+  hooks.beforeAll(async () => {
+    ctx.t = await testDatabase();
+    ctx.app = await startTestApp(ctx.t, options);
+  });
+  hooks.afterAll(async () => {
+    await ctx.app.stop();
+    await ctx.t.close();
+  });
+  hooks.beforeEach(async () => {
+    await resetDatabase(ctx.t);
+    ctx.app.slack.reset();
+    await options.seed?.(ctx.t);
+  });
+  return ctx;
 }
 
 /** Waits until `check` stops throwing: Slack work happens after the ack. */

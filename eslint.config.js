@@ -15,7 +15,7 @@ export default tseslint.config(
     // The engine is pure: no Slack, no database, no clock.
     files: ['src/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@slack/*', 'drizzle-orm*', '**/db/**', 'postgres', '@electric-sql/*'] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['@slack/*', 'drizzle-orm*', '**/db/**', 'postgres', '@electric-sql/*'], message: 'The engine is pure.' }] }],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pass the time in.' }],
       'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass the time in.' }],
     },
@@ -23,6 +23,11 @@ export default tseslint.config(
   {
     // Views are pure Block Kit builders.
     files: ['views/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['drizzle-orm*', '**/db/**', '@slack/bolt'] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['drizzle-orm*', '**/db/**', '@slack/bolt'], allowTypeImports: true, message: 'Views render state; they do not fetch it.' }] },
+      ],
+    },
   },
 );

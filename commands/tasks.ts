@@ -1,8 +1,26 @@
 import type { App } from '@slack/bolt';
+import { AppError } from '../src/errors.ts';
+import { taskListFor } from '../src/services/tasks.ts';
 import type { Deps } from '../src/slack/deps.ts';
+import { userMessage } from '../src/slack/errors.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
-import { registerComingSoon } from './coming-soon.ts';
+import { setupText } from '../views/setup.ts';
+import { taskListText } from '../views/tasks.ts';
 
 export function register(app: App, deps: Deps): void {
-  registerComingSoon(app, deps, COMMANDS.tasks, 'Your task list is coming soon. Your cart is in `/cart`.');
+  app.command(COMMANDS.tasks, async ({ command, ack, respond }) => {
+    await ack();
+    const arg = command.text.trim().toLowerCase();
+    if (arg && arg !== 'today' && arg !== 'week') {
+      return void (await respond({ response_type: 'ephemeral', text: '`/tasks` lists today’s tasks; `/tasks week` the whole week.' }));
+    }
+    try {
+      const list = await taskListFor(deps.database.db, command.user_id, deps.now());
+      await respond({ response_type: 'ephemeral', text: taskListText(list, arg === 'week' ? 'week' : 'today') });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', text: setupText(command.user_id) }));
+      deps.logger.error('/tasks failed', e);
+      await respond({ response_type: 'ephemeral', text: userMessage(e) });
+    }
+  });
 }

@@ -154,3 +154,31 @@ export async function timeOffFor(db: DbOrTx, agentId: string, teamId: number, fr
       ),
     );
 }
+
+export type TaskRow = typeof tasks.$inferSelect & { label: string; customerName: string | null };
+
+/** The agent's task list between two days, with labels and customer names. */
+export async function taskList(db: DbOrTx, agentId: string, from: string, to: string): Promise<TaskRow[]> {
+  const rows = await db
+    .select({ task: tasks, label: taskTypes.label, customerName: customers.name })
+    .from(tasks)
+    .innerJoin(taskTypes, eq(taskTypes.key, tasks.typeKey))
+    .leftJoin(customers, eq(customers.id, tasks.customerId))
+    .where(and(eq(tasks.agentId, agentId), gte(tasks.day, from), lte(tasks.day, to)))
+    .orderBy(asc(tasks.day), asc(tasks.id));
+  return rows.map((r) => ({ ...r.task, label: r.label, customerName: r.customerName }));
+}
+
+/** Marks one of the agent's tasks done, skipped or open again; null when it is not theirs. */
+export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number, status: 'open' | 'done' | 'skipped') {
+  const [row] = await db
+    .update(tasks)
+    .set({ status, doneAt: status === 'open' ? null : sql`now()` })
+    .where(and(eq(tasks.id, taskId), eq(tasks.agentId, agentId)))
+    .returning();
+  return row ?? null;
+}
+
+export async function cartsOf(db: DbOrTx, agentId: string, weekStarts: string[]): Promise<CartRow[]> {
+  return db.select().from(carts).where(and(eq(carts.agentId, agentId), inArray(carts.weekStart, weekStarts)));
+}

@@ -10,6 +10,10 @@ export const ACTIONS = {
   autoBalance: 'cart_auto_balance',
   commit: 'cart_commit',
   reopen: 'cart_reopen',
+  taskDone: 'task_done',
+  taskSkip: 'task_skip',
+  taskUndo: 'task_undo',
+  homeOpenCart: 'home_open_cart',
 } as const;
 
 export const VIEWS = {} as const;

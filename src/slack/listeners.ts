@@ -3,10 +3,12 @@ import type { App } from '@slack/bolt';
 import { register as registerCommands } from '../../commands/index.ts';
 import type { Deps } from './deps.ts';
 import { register as registerCartActions } from './actions/cart.ts';
+import { register as registerTaskActions } from './actions/tasks.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
   registerCommands(app, deps);
   registerHome(app, deps);
   registerCartActions(app, deps);
+  registerTaskActions(app, deps);
 }

@@ -6,7 +6,7 @@ import { cartEvents, carts, tasks } from '../../db/schema.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
-import { commandBody, payloadBody, post } from '../support/signed.ts';
+import { commandBody, eventBody, payloadBody, post } from '../support/signed.ts';
 
 const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
 
@@ -172,5 +172,61 @@ describe('the loop 04 → 08', () => {
     const texts = ctx.app.slack.responses.slice(-2).map((r) => String(r.body.text));
     expect(texts).toEqual(expect.arrayContaining([expect.stringMatching(/not one I know/), 'That cart no longer exists.']));
     for (const text of texts) expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe('the task list', () => {
+  async function commitBalancedCart() {
+    await openCartMessage();
+    await click(ACTIONS.autoBalance, button(ACTIONS.autoBalance).value);
+    await settle();
+    await click(ACTIONS.commit, button(ACTIONS.commit).value);
+    await settle();
+  }
+  const lastHome = () => ctx.app.slack.callsTo('views.publish').at(-1)!.args.view as { blocks: Blocks };
+
+  it('re-publishes App Home after a commit, and shows today’s tasks with Done and Skip on the day', async () => {
+    await commitBalancedCart();
+    expect(ctx.app.slack.callsTo('views.publish').length).toBeGreaterThan(0);
+    expect(allText(lastHome().blocks)).toMatch(/Next week’s cart: committed/);
+
+    // Monday 10:00 in Shanghai.
+    ctx.app.clock.now = new Date('2026-11-30T02:00:00Z');
+    const home = { type: 'app_home_opened', user: AGENT, channel: 'D1', tab: 'home' };
+    await post(ctx.app.baseUrl, eventBody(home), { contentType: 'application/json' });
+    await settle();
+    const blocks = lastHome().blocks;
+    expect(blocks[0]!.text.text).toBe('Today · Mon 30 Nov');
+    const done = blocks.flatMap((b) => b.elements ?? []).filter((e: any) => e.action_id === ACTIONS.taskDone);
+    const monday = (await ctx.t.db.select().from(tasks)).filter((x) => x.day === NEXT_MONDAY);
+    expect(done).toHaveLength(monday.length);
+
+    await click(ACTIONS.taskDone, done[0].value);
+    await click(ACTIONS.taskSkip, done[1].value);
+    await settle();
+    const after = allText(lastHome().blocks);
+    expect(after).toMatch(new RegExp(`1 of ${monday.length} done`));
+    const statuses = (await ctx.t.db.select().from(tasks)).filter((x) => x.day === NEXT_MONDAY).map((x) => x.status);
+    expect(statuses.filter((s) => s === 'done')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'skipped')).toHaveLength(1);
+
+    // Another agent cannot mark this agent's task.
+    await click(ACTIONS.taskDone, done[2].value, OTHER_AGENT);
+    await settle();
+    expect((await ctx.t.db.select().from(tasks).where(eq(tasks.id, Number(done[2].value))))[0]!.status).toBe('open');
+    expect(ctx.app.slack.violations).toEqual([]);
+  });
+
+  it('answers /tasks with today’s list and /tasks week with the whole week', async () => {
+    await commitBalancedCart();
+    ctx.app.clock.now = new Date('2026-11-30T02:00:00Z');
+    await post(ctx.app.baseUrl, commandBody('/tasks', AGENT, '', ctx.app.slack.responseUrl('today')));
+    await post(ctx.app.baseUrl, commandBody('/tasks', AGENT, 'week', ctx.app.slack.responseUrl('week')));
+    await settle();
+    const today = String(ctx.app.slack.responses.find((r) => r.id === 'today')!.body.text);
+    const week = String(ctx.app.slack.responses.find((r) => r.id === 'week')!.body.text);
+    expect(today).toMatch(/^\*Mon 30 Nov\* \(today\)\n▫️ \*Follow-up\* · 客户\d+/);
+    expect(today).not.toMatch(/Tue 1 Dec/);
+    for (const d of ['Mon 30 Nov', 'Tue 1 Dec', 'Wed 2 Dec', 'Thu 3 Dec', 'Fri 4 Dec']) expect(week).toContain(`*${d}*`);
   });
 });

@@ -7,6 +7,8 @@ import { resetDatabase, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
 
+const DEFAULT_NOW = new Date('2026-11-27T07:00:00Z');
+
 export interface TestApp {
   bot: TaskCartApp;
   slack: SlackStandIn;
@@ -28,7 +30,7 @@ export async function startTestApp(database: Database, options: { now?: Date } =
     SLACK_API_URL: slack.url,
     LOG_LEVEL: 'debug',
   };
-  const clock = { now: options.now ?? new Date('2026-11-27T07:00:00Z') };
+  const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
   const port = await bot.start();
@@ -62,6 +64,7 @@ export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll
   hooks.beforeEach(async () => {
     await resetDatabase(ctx.t);
     ctx.app.slack.reset();
+    ctx.app.clock.now = options.now ?? DEFAULT_NOW;
     await options.seed?.(ctx.t);
   });
   return ctx;

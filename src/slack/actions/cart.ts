@@ -6,6 +6,7 @@ import { changeCart, loadCart, type CartChange } from '../../services/cart.ts';
 import { showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
+import { publishHome } from '../home.ts';
 import { ACTIONS } from '../ids.ts';
 import { setupText } from '../../../views/setup.ts';
 
@@ -35,6 +36,7 @@ export function register(app: App, deps: Deps): void {
         if (!ref || !change) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
         const result = await changeCart(deps.database.db, user, ref.cartId, ref.version, change);
         await showCart(client, deps.database.db, result.state, result.notice);
+        if (result.changed) await publishHome(client, deps.database.db, user, deps.now());
       } catch (e) {
         if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
         if (!(e instanceof AppError)) deps.logger.error(`${actionId} failed`, e);

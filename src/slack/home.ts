@@ -1,0 +1,20 @@
+// App Home, re-published after every change to the agent's cart or task list.
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../../db/client.ts';
+import { AppError } from '../errors.ts';
+import { taskListFor } from '../services/tasks.ts';
+import { setupHome } from '../../views/setup.ts';
+import { homeView } from '../../views/tasks.ts';
+
+export async function publishHome(client: WebClient, db: Db, userId: string, now: Date): Promise<void> {
+  try {
+    const view = homeView(await taskListFor(db, userId, now));
+    await client.views.publish({ user_id: userId, view });
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'unknown_user') {
+      await client.views.publish({ user_id: userId, view: setupHome(userId) });
+      return;
+    }
+    throw e;
+  }
+}

@@ -75,6 +75,7 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
     blocks.push({
       type: 'section',
       text: mrkdwn(`*${date}*  \`${bar(d.workload, d.plan.capacity)}\`  ${hm(d.workload)} / ${hm(d.plan.capacity)} · ${d.count} task${d.count === 1 ? '' : 's'} · ${flagText(d)}`),
+      accessory: { type: 'button', action_id: ACTIONS.openDay, text: plain('Open', LIMITS.buttonText), value: `${cartRef(s)}:${d.plan.day}` },
     });
   }
   if (s.merged.length) {
@@ -92,6 +93,8 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
     elements: committed
       ? [{ type: 'button', action_id: ACTIONS.reopen, text: plain('Reopen', LIMITS.buttonText), value: ref }]
       : [
+          { type: 'button', action_id: ACTIONS.addTask, text: plain('Add task', LIMITS.buttonText), value: ref },
+          { type: 'button', action_id: ACTIONS.pickCustomers, text: plain('Pick customers', LIMITS.buttonText), value: ref },
           { type: 'button', action_id: ACTIONS.autoBalance, text: plain('Auto-balance', LIMITS.buttonText), value: ref },
           {
             type: 'button',

@@ -182,3 +182,11 @@ export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number,
 export async function cartsOf(db: DbOrTx, agentId: string, weekStarts: string[]): Promise<CartRow[]> {
   return db.select().from(carts).where(and(eq(carts.agentId, agentId), inArray(carts.weekStart, weekStarts)));
 }
+
+export async function insertItems(
+  tx: DbOrTx,
+  cartId: number,
+  items: Array<Pick<typeof cartItems.$inferInsert, 'typeKey' | 'title' | 'customerId' | 'effortMinutes' | 'priority' | 'plannedDay' | 'source' | 'notes'>>,
+): Promise<void> {
+  if (items.length) await tx.insert(cartItems).values(items.map((i) => ({ ...i, cartId })));
+}

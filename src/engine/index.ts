@@ -6,3 +6,4 @@ export * from './suggest.ts';
 export * from './balance.ts';
 export * from './edits.ts';
 export { lightestAllowedDay } from './place.ts';
+export * from './recommend.ts';

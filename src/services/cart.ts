@@ -2,12 +2,16 @@
 // transaction with a version bump and an audit entry. Knows nothing of Slack.
 import { desc, eq, and } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartItemsOf, ensureCart, lockCart, moveItems, recordChange, removeItems, timeOffFor, writeTaskList, type CartItemRow, type CartRow } from '../../db/queries/carts.ts';
+import { cartItemsOf, ensureCart, insertItems, lockCart, moveItems, recordChange, removeItems, timeOffFor, writeTaskList, type CartItemRow, type CartRow } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { cartEvents, carts } from '../../db/schema.ts';
 import {
+  addTasks,
   applyMoves,
   autoBalance,
+  lightestAllowedDay,
+  moveTask,
+  removeTask,
   buildWeek,
   dayName,
   measure,
@@ -35,11 +39,29 @@ export interface CartState {
   merged: string[];
 }
 
+export interface NewItem {
+  typeKey: string;
+  title: string;
+  customerId: string | null;
+  effortMinutes: number;
+  priority: CartTask['priority'];
+  /** Null: the lightest allowed day. */
+  day: string | null;
+  source: 'custom' | 'recommended';
+  notes: string;
+}
+
 export type CartChange =
   | { kind: 'apply'; day: string; index: number }
   | { kind: 'balance' }
-  | { kind: 'commit' }
+  | { kind: 'move'; itemId: number; day: string }
+  | { kind: 'remove'; itemId: number }
+  | { kind: 'add'; items: NewItem[] }
+  | { kind: 'commit'; reason?: string }
   | { kind: 'reopen' };
+
+/** Changes that do not depend on what the agent saw may go to the cart as it is now. */
+export const CURRENT = -1;
 
 export interface ChangeResult {
   state: CartState;
@@ -143,7 +165,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
     if (!cart) throw new AppError('not_found', 'That cart no longer exists.');
     if (cart.agentId !== userId) throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
     const state = await stateOf(tx, cart, person);
-    if (cart.version !== version) {
+    if (version !== CURRENT && cart.version !== version) {
       return { state, changed: false, notice: 'That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.' };
     }
     if (cart.status === 'committed' && change.kind !== 'reopen') {
@@ -168,17 +190,61 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         await moveItems(tx, cart.id, r.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
         return save('auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`);
       }
+      case 'move': {
+        const task = state.tasks.find((x) => x.id === String(change.itemId));
+        const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
+        if (!task || task.day === change.day) return { state, changed: false, notice: 'Nothing to move.' };
+        await moveItems(tx, cart.id, [{ id: change.itemId, day: change.day }]);
+        return save('move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`);
+      }
+      case 'remove': {
+        const task = state.tasks.find((x) => x.id === String(change.itemId));
+        if (!task) return { state, changed: false, notice: 'That task is no longer in the cart.' };
+        if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
+        const after = removeTask(state.tasks, task.id);
+        await removeItems(tx, cart.id, [change.itemId]);
+        return save('remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`);
+      }
+      case 'add': {
+        let current = state.tasks;
+        const added: CartTask[] = [];
+        for (const [n, item] of change.items.entries()) {
+          const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.typeKey, title: item.title, customerId: item.customerId, customerName: null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
+          const day = item.day ?? lightestAllowedDay(current, state.week, draft);
+          if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('outside_week', 'Pick a work day of this cart’s week.');
+          added.push({ ...draft, day });
+          current = [...current, { ...draft, day }];
+        }
+        // Duplicates of tasks already in the cart (or among the new ones) merge as step 03 says.
+        const { tasks: after, merged } = addTasks(state.tasks, added);
+        const fresh = after.filter((t) => t.id.startsWith('new'));
+        const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
+        await removeItems(tx, cart.id, replaced.map((m) => Number(m.dropped.id)));
+        await insertItems(tx, cart.id, fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' })));
+        const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
+        const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
+        if (!fresh.length && !replaced.length) return { state, changed: false, notice: `Nothing added: already in the cart.${mergedNote}` };
+        return save('add', { added: fresh.map((t) => t.title), merged: merged.length }, `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`);
+      }
       case 'commit': {
-        if (!state.measure.committable) {
-          return { state, changed: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance, then commit.` };
+        const reason = change.reason?.trim();
+        if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
+          const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
+          return { state, changed: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.` };
         }
         const items = await cartItemsOf(tx, cart.id);
         const n = await writeTaskList(tx, cart, items);
-        return save('commit', { tasks: n }, `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.`, { status: 'committed', committedAt: new Date() });
+        const exception = state.measure.committable ? null : reason!;
+        return save(
+          'commit',
+          { tasks: n, exception, flagged: exception ? flaggedDays(state.measure) : null },
+          `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
+          { status: 'committed', committedAt: new Date(), exceptionReason: exception },
+        );
       }
       case 'reopen':
         if (cart.status === 'open') return { state, changed: false, notice: 'This cart is already open.' };
-        return save('reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open' });
+        return save('reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null });
     }
   });
 }

@@ -14,6 +14,39 @@ export const ACTIONS = {
   taskSkip: 'task_skip',
   taskUndo: 'task_undo',
   homeOpenCart: 'home_open_cart',
+  openDay: 'cart_open_day',
+  addTask: 'cart_add_task',
+  pickCustomers: 'cart_pick_customers',
+  dayTaskMenu: 'day_task_menu',
+  dayPage: 'day_page',
+  customerSearch: 'customer_search',
 } as const;
 
-export const VIEWS = {} as const;
+export const VIEWS = {
+  day: 'cart_day',
+  addTask: 'add_task',
+  commitReason: 'commit_reason',
+  pickFilters: 'pick_filters',
+  pickTasks: 'pick_tasks',
+} as const;
+
+/** block_id of each input, so validation errors land under the right field. */
+export const INPUTS = {
+  title: 'add_title',
+  customer: 'add_customer',
+  type: 'add_type',
+  day: 'add_day',
+  effort: 'add_effort',
+  priority: 'add_priority',
+  notes: 'add_notes',
+  reason: 'commit_reason_text',
+  segment: 'pick_segment',
+  region: 'pick_region',
+  tags: 'pick_tags',
+  lastContact: 'pick_last_contact',
+  mine: 'pick_mine',
+  pickDay: 'pick_day',
+} as const;
+
+/** The one action inside each input block. */
+export const VALUE = 'value';

@@ -3,6 +3,9 @@ import type { App } from '@slack/bolt';
 import { register as registerCommands } from '../../commands/index.ts';
 import type { Deps } from './deps.ts';
 import { register as registerCartActions } from './actions/cart.ts';
+import { register as registerAddTask } from './actions/add-task.ts';
+import { register as registerDay } from './actions/day.ts';
+import { register as registerPick } from './actions/pick.ts';
 import { register as registerTaskActions } from './actions/tasks.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 
@@ -11,4 +14,7 @@ export function registerListeners(app: App, deps: Deps): void {
   registerHome(app, deps);
   registerCartActions(app, deps);
   registerTaskActions(app, deps);
+  registerDay(app, deps);
+  registerAddTask(app, deps);
+  registerPick(app, deps);
 }

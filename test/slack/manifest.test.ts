@@ -4,7 +4,7 @@ import { App } from '@slack/bolt';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/slack/ids.ts';
+import { ACTIONS, COMMANDS, VIEWS } from '../../src/slack/ids.ts';
 import { registerListeners } from '../../src/slack/listeners.ts';
 import type { Deps } from '../../src/slack/deps.ts';
 
@@ -33,16 +33,45 @@ describe('manifest.yml', () => {
   });
 
   it('lists exactly the slash commands the app registers', () => {
-    const registered: string[] = [];
-    const app = new App({ token: 'xoxb-x', signingSecret: 'x', tokenVerificationEnabled: false });
-    const original = app.command.bind(app);
-    app.command = ((name: string, ...rest: unknown[]) => {
-      registered.push(name);
-      return (original as (...a: unknown[]) => void)(name, ...rest);
-    }) as typeof app.command;
-    registerListeners(app, {} as Deps);
     const declared = manifest.features.slash_commands.map((c: { command: string }) => c.command);
-    expect(registered.sort()).toEqual(declared.sort());
+    expect(registered().command.sort()).toEqual(declared.sort());
     expect(declared.sort()).toEqual(Object.values(COMMANDS).sort());
+  });
+});
+
+/** What registerListeners registers, by kind. */
+function registered() {
+  const app = new App({ token: 'xoxb-x', signingSecret: 'x', tokenVerificationEnabled: false });
+  const seen: Record<'command' | 'action' | 'view' | 'options' | 'event', string[]> = { command: [], action: [], view: [], options: [], event: [] };
+  for (const kind of Object.keys(seen) as (keyof typeof seen)[]) {
+    const original = (app[kind] as (...a: unknown[]) => unknown).bind(app);
+    (app as any)[kind] = (id: unknown, ...rest: unknown[]) => {
+      seen[kind].push(String(id));
+      return original(id, ...rest);
+    };
+  }
+  registerListeners(app, { database: { db: {} } } as unknown as Deps);
+  return seen;
+}
+
+describe('listener wiring', () => {
+  it('has a listener for every action, view and options id the app can emit, and nothing registered twice', () => {
+    const r = registered();
+    const actionIds = Object.values(ACTIONS).flatMap((id) => (id === ACTIONS.dayPage ? [`${id}_prev`, `${id}_next`] : [id]));
+    const emitted = actionIds.filter((id) => id !== ACTIONS.customerSearch);
+    expect(r.action.sort()).toEqual(emitted.sort());
+    expect(r.options).toEqual([ACTIONS.customerSearch]);
+    // Every modal that has a submit button is handled; the day modal only closes.
+    expect(r.view.sort()).toEqual(Object.values(VIEWS).filter((v) => v !== VIEWS.day).sort());
+    expect(r.event).toEqual(['app_home_opened']);
+    for (const list of Object.values(r)) expect(new Set(list).size).toBe(list.length);
+  });
+
+  it('emits only ids from ids.ts in the views it renders', () => {
+    const source = ['views/cart.ts', 'views/day.ts', 'views/add-task.ts', 'views/pick.ts', 'views/tasks.ts']
+      .map((f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8'))
+      .join('\n');
+    // action_id and callback_id are never string literals in a view: they come from ids.ts.
+    expect(source.match(/(action_id|callback_id): '[^']*'/g) ?? []).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ export interface Call {
   args: Record<string, unknown>;
   token: string | null;
   at: number;
+  /** What the stand-in answered. */
+  result?: unknown;
 }
 
 type Handler = (args: Record<string, unknown>, call: Call) => { status?: number; headers?: Record<string, string>; body: unknown } | undefined;
@@ -66,6 +68,7 @@ export class SlackStandIn {
         this.calls.push(call);
         this.check(method, args);
         const answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
+        call.result = answer.body;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
       });
     });

@@ -2,12 +2,13 @@
 // then makes one versioned change and edits the message in place.
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
-import { changeCart, loadCart, type CartChange } from '../../services/cart.ts';
+import { changeCart, flaggedDays, loadCart, type CartChange } from '../../services/cart.ts';
+import { commitReasonModal } from '../../../views/add-task.ts';
 import { showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
 import { publishHome } from '../home.ts';
-import { ACTIONS } from '../ids.ts';
+import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { setupText } from '../../../views/setup.ts';
 
 /** Button values: `cartId:version[:day:index]`. */
@@ -21,11 +22,45 @@ export function parseRef(value: string): { cartId: number; version: number; rest
 const CHANGES: Record<string, (rest: string[]) => CartChange | null> = {
   [ACTIONS.applySuggestion]: ([day, index]) => (day && /^\d+$/.test(index ?? '') ? { kind: 'apply', day, index: Number(index) } : null),
   [ACTIONS.autoBalance]: () => ({ kind: 'balance' }),
-  [ACTIONS.commit]: () => ({ kind: 'commit' }),
   [ACTIONS.reopen]: () => ({ kind: 'reopen' }),
 };
 
 export function register(app: App, deps: Deps): void {
+  const db = deps.database.db;
+
+  // Commit: refused while flagged, unless the team allows a commit with a reason, asked for in a modal.
+  app.action<BlockButtonAction>(ACTIONS.commit, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const user = body.user.id;
+    const ref = parseRef(action.value ?? '');
+    try {
+      if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
+      const state = await loadCart(db, user, ref.cartId);
+      if (state.cart.version === ref.version && state.cart.status === 'open' && !state.measure.committable && state.person.team.allowFlaggedCommit) {
+        await client.views.open({ trigger_id: body.trigger_id, view: commitReasonModal(state.cart.id, state.cart.version, flaggedDays(state.measure)) });
+        return;
+      }
+      const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' });
+      await showCart(client, db, result.state, result.notice);
+      if (result.changed) await publishHome(client, db, user, deps.now());
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
+      if (!(e instanceof AppError)) deps.logger.error('commit failed', e);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+    }
+  });
+
+  app.view(VIEWS.commitReason, async ({ ack, body, view, client }) => {
+    const reason = view.state.values[INPUTS.reason]?.[VALUE]?.value?.trim() ?? '';
+    if (reason.length < 5) return void (await ack({ response_action: 'errors', errors: { [INPUTS.reason]: 'Say in a few words why, for your supervisor.' } }));
+    await ack();
+    const ref = parseRef(view.private_metadata);
+    if (!ref) return;
+    const result = await changeCart(db, body.user.id, ref.cartId, ref.version, { kind: 'commit', reason });
+    await showCart(client, db, result.state, result.notice);
+    if (result.changed) await publishHome(client, db, body.user.id, deps.now());
+  });
+
   for (const [actionId, toChange] of Object.entries(CHANGES)) {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, action, client, respond }) => {
       await ack();
@@ -34,9 +69,9 @@ export function register(app: App, deps: Deps): void {
       const change = ref && toChange(ref.rest);
       try {
         if (!ref || !change) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-        const result = await changeCart(deps.database.db, user, ref.cartId, ref.version, change);
-        await showCart(client, deps.database.db, result.state, result.notice);
-        if (result.changed) await publishHome(client, deps.database.db, user, deps.now());
+        const result = await changeCart(db, user, ref.cartId, ref.version, change);
+        await showCart(client, db, result.state, result.notice);
+        if (result.changed) await publishHome(client, db, user, deps.now());
       } catch (e) {
         if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
         if (!(e instanceof AppError)) deps.logger.error(`${actionId} failed`, e);

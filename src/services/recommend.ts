@@ -1,0 +1,24 @@
+// Pick customers (claim 2): filter target customers, rank recommended tasks for them.
+import type { Db } from '../../db/client.ts';
+import { recommendationsFor, targetCustomers, type TargetFilters } from '../../db/queries/customers.ts';
+import { localDay, rankTargets, type Recommendation } from '../engine/index.ts';
+import { requirePerson, zoneOf } from './cart.ts';
+
+/** How many customers the second step lists: one input block each. */
+export const PICK_LIMIT = 20;
+
+export async function findTargets(db: Db, userId: string, filters: Omit<TargetFilters, 'ownerId'> & { onlyMine: boolean }, now: Date) {
+  const person = await requirePerson(db, userId);
+  const today = localDay(now, zoneOf(person));
+  const customers = await targetCustomers(db, { ...filters, ownerId: filters.onlyMine ? userId : null }, today);
+  const imported: Recommendation[] = (await recommendationsFor(db, customers.map((c) => c.id))).map((r) => ({
+    customerId: r.customerId,
+    typeKey: r.typeKey,
+    score: r.score,
+    reason: r.reason || 'Imported propensity score',
+    origin: 'imported',
+  }));
+  return rankTargets(customers, imported, today, PICK_LIMIT);
+}
+
+export type Target = Awaited<ReturnType<typeof findTargets>>[number];

@@ -1,0 +1,225 @@
+// The cart's modals as an agent uses them: open a day, Add task, commit with a reason, Pick customers.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { cartEvents, cartItems, carts, teams } from '../../db/schema.ts';
+import { importCsv } from '../../src/import/run.ts';
+import { ACTIONS, INPUTS, VALUE } from '../../src/slack/ids.ts';
+import { DAY_PAGE } from '../../views/day.ts';
+import { eventually, useTestApp } from '../support/app.ts';
+import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
+import { Agent, text } from '../support/slack-client.ts';
+
+const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
+const agent = () => new Agent(ctx.app, AGENT);
+
+async function openCart(a = agent()) {
+  await a.command('/cart');
+  await eventually(() => expect(ctx.app.slack.callsTo('chat.postMessage').length).toBeGreaterThan(0));
+  await a.settle();
+}
+const items = async () => ctx.t.db.select().from(cartItems);
+const sel = (value: string) => ({ type: 'static_select', selected_option: { value } });
+const txt = (value: string) => ({ type: 'plain_text_input', value });
+
+describe('open a day', () => {
+  it('lists the day’s tasks; moving and removing show at once in the modal and the message', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
+    await a.settle();
+    let modal = a.modal();
+    expect(modal.blocks[0]!.text.text).toMatch(/^\*420 m\* of 390 m · 14 tasks · 🔴 over by 30 m/);
+    expect(text(modal.blocks)).toMatch(/Follow-up\* · 客户1 Customer 1 — Follow up 1\\n30 m · normal · from the CRM · 📌 fixed/);
+    const menus = a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
+    expect(menus).toHaveLength(13); // the fixed task has no menu
+    const menu = menus[0]!;
+    const moveToThu = menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec');
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, moveToThu.value);
+    await a.settle();
+    modal = a.modal();
+    expect(modal.blocks[0]!.text.text).toMatch(/^\*390 m\* of 390 m · 13 tasks · ✅/);
+    expect(text(modal.blocks)).toMatch(/Moved: Follow-up · 客户\d+ Customer \d+ \(30 m\) Mon → Thu/);
+    expect(text(a.message().blocks)).toMatch(/Mon 30 Nov\* {2}`[█░]+` {2}6 h 30 m \/ 6 h 30 m · 13 tasks · ✅/);
+
+    const remove = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    const before = (await items()).length;
+    await a.choose(modal, ACTIONS.dayTaskMenu, remove.block_id, remove.options.at(-1).value);
+    await a.settle();
+    expect(await items()).toHaveLength(before - 1);
+    expect(text(a.modal().blocks)).toMatch(/Removed Follow-up/);
+    expect(ctx.app.slack.violations).toEqual([]);
+  });
+
+  it('answers a menu from an outdated modal with the day as it is now, changing nothing', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
+    await a.settle();
+    const stale = a.modal();
+    await a.click(ACTIONS.autoBalance, a.button(ACTIONS.autoBalance).value);
+    await a.settle();
+    const menu = a.elements(stale.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    const version = (await ctx.t.db.select().from(carts))[0]!.version;
+    await a.choose(stale, ACTIONS.dayTaskMenu, menu.block_id, menu.options[0].value);
+    await a.settle();
+    expect(text(a.modal().blocks)).toMatch(/older copy of your cart, so nothing changed/);
+    expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
+  });
+
+  it('pages a day with more tasks than one view holds', async () => {
+    const rows = ['external_id,agent,type,title,date,effort_minutes'];
+    for (let i = 0; i < DAY_PAGE + 5; i++) rows.push(`many${i},${AGENT},follow_up,Short call ${i},2026-12-02,1`);
+    await importCsv(ctx.t.db, 'tasks', rows.join('\n'));
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-12-02')).value);
+    await a.settle();
+    const first = a.modal();
+    expect(text(first.blocks)).toContain('Page 1 of 2');
+    await a.clickInModal(first, `${ACTIONS.dayPage}_next`, '1');
+    await a.settle();
+    const second = a.modal();
+    expect(text(second.blocks)).toContain('Page 2 of 2');
+    expect(second.blocks.length).toBeLessThanOrEqual(100);
+    expect(ctx.app.slack.violations).toEqual([]);
+  });
+});
+
+describe('Add task', () => {
+  async function openAdd(a: Agent) {
+    await openCart(a);
+    await a.click(ACTIONS.addTask, a.button(ACTIONS.addTask).value);
+    await a.settle();
+    return a.modal();
+  }
+  const values = (over: Record<string, unknown> = {}) => ({
+    [INPUTS.title]: { [VALUE]: txt('Call back about the invoice') },
+    [INPUTS.customer]: { [ACTIONS.customerSearch]: { type: 'external_select', selected_option: { value: 'C7' } } },
+    [INPUTS.type]: { [VALUE]: sel('complaint_callback') },
+    [INPUTS.day]: { [VALUE]: sel('2026-12-03') },
+    [INPUTS.effort]: { [VALUE]: txt('') },
+    [INPUTS.priority]: { [VALUE]: sel('high') },
+    [INPUTS.notes]: { [VALUE]: txt('') },
+    ...over,
+  });
+
+  it('searches the agent’s customers and adds the task with the type’s effort, on the chosen day', async () => {
+    const a = agent();
+    const modal = await openAdd(a);
+    expect(modal.blocks.map((b) => b.block_id)).toEqual([INPUTS.title, INPUTS.customer, INPUTS.type, INPUTS.day, INPUTS.effort, INPUTS.priority, INPUTS.notes]);
+    const found = await a.suggest(ACTIONS.customerSearch, INPUTS.customer, '客户7');
+    expect(found.options[0]).toEqual({ text: { type: 'plain_text', text: '客户7 Customer 7 (C7)' }, value: 'C7' });
+    expect(await a.submit(modal, values())).toEqual({});
+    await a.settle();
+    const added = (await items()).find((i) => i.title === 'Call back about the invoice')!;
+    expect(added).toMatchObject({ customerId: 'C7', typeKey: 'complaint_callback', effortMinutes: 20, priority: 'high', plannedDay: '2026-12-03', source: 'custom' });
+    expect(text(a.message().blocks)).toMatch(/Added Call back about the invoice \(Thu\)/);
+  });
+
+  it.each([
+    [{ [INPUTS.title]: { [VALUE]: txt('   ') } }, INPUTS.title, 'Give the task a title.'],
+    [{ [INPUTS.title]: { [VALUE]: txt('长'.repeat(151)) } }, INPUTS.title, 'Keep the title to 150 characters (it has 151).'],
+    [{ [INPUTS.effort]: { [VALUE]: txt('0') } }, INPUTS.effort, 'Effort is a whole number of minutes from 1 to 390.'],
+    [{ [INPUTS.effort]: { [VALUE]: txt('12.5') } }, INPUTS.effort, 'Effort is a whole number of minutes from 1 to 390.'],
+    [{ [INPUTS.effort]: { [VALUE]: txt('400') } }, INPUTS.effort, 'Effort is a whole number of minutes from 1 to 390.'],
+    [{ [INPUTS.day]: { [VALUE]: sel('2026-12-25') } }, INPUTS.day, 'Pick a day of this cart’s week.'],
+    [{ [INPUTS.day]: { [VALUE]: sel('2026-12-05') } }, INPUTS.day, 'Saturday has no capacity: pick a work day.'],
+  ])('answers wrong input under the field and saves nothing: %j', async (over, block, message) => {
+    const a = agent();
+    const modal = await openAdd(a);
+    const before = await items();
+    const answer = await a.submit(modal, values(over));
+    expect(answer).toEqual({ response_action: 'errors', errors: { [block]: message } });
+    expect(await items()).toEqual(before);
+  });
+
+  it('merges a duplicate of a task already in the cart and says so', async () => {
+    const a = agent();
+    const modal = await openAdd(a);
+    const before = (await items()).length;
+    await a.submit(modal, values({ [INPUTS.customer]: { [ACTIONS.customerSearch]: { selected_option: { value: 'C3' } } }, [INPUTS.type]: { [VALUE]: sel('follow_up') } }));
+    await a.settle();
+    expect(await items()).toHaveLength(before);
+    expect(text(a.message().blocks)).toMatch(/Nothing added: already in the cart. 1 duplicate merged/);
+  });
+});
+
+describe('commit with a reason', () => {
+  it('asks for a reason when the team allows it, records it for the supervisor, and shows it committed', async () => {
+    await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.commit, a.button(ACTIONS.commit).value);
+    await a.settle();
+    const modal = a.modal();
+    expect(text(modal.blocks)).toMatch(/Still flagged: Mon overloaded by 30 m, Thu idle, 114 m under/);
+    expect(await a.submit(modal, { [INPUTS.reason]: { [VALUE]: txt('ok') } })).toMatchObject({ response_action: 'errors' });
+    await a.submit(modal, { [INPUTS.reason]: { [VALUE]: txt('Big customer visit on Thursday, calls move to Monday') } });
+    await a.settle();
+    const cart = (await ctx.t.db.select().from(carts))[0]!;
+    expect(cart).toMatchObject({ status: 'committed', exceptionReason: 'Big customer visit on Thursday, calls move to Monday' });
+    const commit = (await ctx.t.db.select().from(cartEvents).where(eq(cartEvents.action, 'commit')))[0]!;
+    expect(commit.detail).toMatchObject({ flagged: 'Mon overloaded by 30 m, Thu idle, 114 m under' });
+    expect(text(a.message().blocks)).toMatch(/Committed/);
+  });
+});
+
+describe('Pick customers', () => {
+  it('filters, ranks recommended tasks (imported first, rules otherwise), and adds the ticked ones on the lightest days', async () => {
+    await importCsv(ctx.t.db, 'customers', 'customer_id,name,owner,segment,region,last_contact,renewal_date\nC61,Acme Foods,U0AGENT1,gold,Pudong,2026-08-01,2026-12-10\nC62,Blue Sky,U0AGENT1,gold,Pudong,2026-11-20,\nC63,Far Away,U0AGENT2,gold,Pudong,2026-01-01,\n');
+    await importCsv(ctx.t.db, 'recommendations', 'customer_id,type,score,reason\nC62,cross_sell,0.91,Bought twice this month\n');
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.pickCustomers, a.button(ACTIONS.pickCustomers).value);
+    await a.settle();
+    const filters = a.modal();
+    const answer = await a.submit(filters, {
+      [INPUTS.segment]: { [VALUE]: sel('gold') },
+      [INPUTS.region]: { [VALUE]: sel('*') },
+      [INPUTS.tags]: { [VALUE]: txt('') },
+      [INPUTS.lastContact]: { [VALUE]: txt('') },
+      [INPUTS.mine]: { [VALUE]: { type: 'checkboxes', selected_options: [{ value: 'mine' }] } },
+    });
+    expect(answer.response_action).toBe('update');
+    const step2 = answer.view as { blocks: any[]; private_metadata: string; callback_id: string };
+    const customers = step2.blocks.filter((b) => b.block_id?.startsWith('pick_c_'));
+    expect(customers.map((b) => b.block_id)).toEqual(['pick_c_C62', 'pick_c_C61']); // imported score first; not someone else's customer
+    expect(customers[0].element.options[0]).toMatchObject({ text: { text: 'Cross-sell · 0.91' }, description: { text: 'Bought twice this month' } });
+    expect(customers[1].element.options.map((o: any) => o.description.text)).toEqual(expect.arrayContaining(['Renewal due in 13 days', 'No contact for 118 days']));
+
+    const before = (await items()).length;
+    await a.submit({ ...step2, id: 'V9' }, {
+      [INPUTS.pickDay]: { [VALUE]: sel('auto') },
+      pick_c_C62: { [VALUE]: { type: 'checkboxes', selected_options: [{ value: 'cross_sell' }] } },
+      pick_c_C61: { [VALUE]: { type: 'checkboxes', selected_options: [{ value: 'renewal_call' }] } },
+    });
+    await a.settle();
+    const added = (await items()).filter((i) => i.source === 'recommended');
+    expect((await items()).length).toBe(before + 2);
+    // The lightest allowed day is Thursday, the idle one.
+    expect(added.map((i) => i.plannedDay)).toEqual(['2026-12-03', '2026-12-03']);
+    expect(text(a.message().blocks)).toMatch(/Added Cross-sell · Blue Sky/);
+  });
+
+  it('says so under the filters when nothing matches', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.pickCustomers, a.button(ACTIONS.pickCustomers).value);
+    await a.settle();
+    const answer = await a.submit(a.modal(), { [INPUTS.segment]: { [VALUE]: sel('*') }, [INPUTS.region]: { [VALUE]: sel('*') }, [INPUTS.tags]: { [VALUE]: txt('nonexistent-tag') }, [INPUTS.lastContact]: { [VALUE]: txt('') }, [INPUTS.mine]: { [VALUE]: { selected_options: [] } } });
+    expect(answer).toEqual({ response_action: 'errors', errors: { [INPUTS.segment]: 'No customers with recommended tasks match these filters. Widen them.' } });
+  });
+});
+
+describe('the cart message itself', () => {
+  it('is posted anew when the agent deleted it', async () => {
+    const a = agent();
+    await openCart(a);
+    ctx.app.slack.on('chat.update', () => ({ body: { ok: false, error: 'message_not_found' } }));
+    await a.click(ACTIONS.autoBalance, a.button(ACTIONS.autoBalance).value);
+    await a.settle();
+    expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(text(a.message().blocks)).toMatch(/Auto-balance moved/);
+  });
+});

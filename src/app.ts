@@ -37,6 +37,8 @@ export function createApp(config: Config, database: Database, logger: JsonLogger
     clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
     // Thin listeners ack at once; nothing waits on the handler to answer Slack.
     processBeforeResponse: false,
+    // No state in process memory: any of several bot processes can answer any request.
+    convoStore: false,
   });
   const deps: Deps = { database, logger, now };
   registerListeners(app, deps);

@@ -83,10 +83,11 @@ export async function removeItems(tx: DbOrTx, cartId: number, ids: number[]): Pr
   if (ids.length) await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), inArray(cartItems.id, ids)));
 }
 
+/** Moves items to new days in one statement, however many there are. */
 export async function moveItems(tx: DbOrTx, cartId: number, moves: { id: number; day: string }[]): Promise<void> {
-  for (const m of moves) {
-    await tx.update(cartItems).set({ plannedDay: m.day }).where(and(eq(cartItems.cartId, cartId), eq(cartItems.id, m.id)));
-  }
+  if (!moves.length) return;
+  const values = sql.join(moves.map((m) => sql`(${m.id}::int, ${m.day}::date)`), sql`, `);
+  await tx.execute(sql`update ${cartItems} set planned_day = v.day from (values ${values}) as v(id, day) where ${cartItems.id} = v.id and ${cartItems.cartId} = ${cartId}`);
 }
 
 /** Bumps the version and records the change; the caller holds the row lock. */
@@ -108,33 +109,20 @@ export async function setCartMessage(db: DbOrTx, cartId: number, channelId: stri
   await db.update(carts).set({ channelId, messageTs }).where(eq(carts.id, cartId));
 }
 
-/** Commit: the cart's items become the agent's task list. Done and skipped tasks of an earlier commit stay. */
-export async function writeTaskList(tx: DbOrTx, cart: CartRow, items: CartItemRow[]): Promise<number> {
+/**
+ * Commit: the cart's items become the agent's task list, copied in the database in one statement.
+ * Done and skipped tasks of an earlier commit stay; open ones are replaced.
+ */
+export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> {
   await tx.delete(tasks).where(and(eq(tasks.cartId, cart.id), eq(tasks.status, 'open')));
-  const kept = await tx
-    .select({ itemId: tasks.cartItemId })
-    .from(tasks)
-    .where(and(eq(tasks.cartId, cart.id), or(eq(tasks.status, 'done'), eq(tasks.status, 'skipped'))));
-  const finished = new Set(kept.map((k) => k.itemId));
-  const values = items
-    .filter((i) => !finished.has(i.id))
-    .map((i) => ({
-      cartId: cart.id,
-      cartItemId: i.id,
-      agentId: cart.agentId,
-      systemTaskId: i.systemTaskId,
-      typeKey: i.typeKey,
-      title: i.title,
-      customerId: i.customerId,
-      effortMinutes: i.effortMinutes,
-      priority: i.priority,
-      day: i.plannedDay,
-      due: i.due,
-      source: i.source,
-      notes: i.notes,
-    }));
-  if (values.length) await tx.insert(tasks).values(values);
-  return values.length;
+  const rows = await tx.execute<{ id: number }>(sql`
+    insert into ${tasks} (cart_id, cart_item_id, agent_id, system_task_id, type_key, title, customer_id, effort_minutes, priority, day, due, source, notes)
+    select i.cart_id, i.id, ${cart.agentId}, i.system_task_id, i.type_key, i.title, i.customer_id, i.effort_minutes, i.priority, i.planned_day, i.due, i.source, i.notes
+    from ${cartItems} i
+    where i.cart_id = ${cart.id}
+      and not exists (select 1 from ${tasks} t where t.cart_item_id = i.id and t.status in ('done', 'skipped'))
+    returning id`);
+  return Array.isArray(rows) ? rows.length : (rows as unknown as { rows: unknown[] }).rows.length;
 }
 
 export async function taskListCount(db: DbOrTx, cartId: number): Promise<number> {

@@ -68,6 +68,8 @@ export interface ChangeResult {
   /** What happened, in a line for the agent. */
   notice: string;
   changed: boolean;
+  /** Committed or reopened: the task list (and App Home) changed too. */
+  listChanged: boolean;
 }
 
 export async function requirePerson(db: DbOrTx, userId: string): Promise<PersonWithTeam> {
@@ -166,44 +168,46 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
     if (cart.agentId !== userId) throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
     const state = await stateOf(tx, cart, person);
     if (version !== CURRENT && cart.version !== version) {
-      return { state, changed: false, notice: 'That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.' };
+      return { state, changed: false, listChanged: false, notice: 'That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.' };
     }
     if (cart.status === 'committed' && change.kind !== 'reopen') {
-      return { state, changed: false, notice: 'This cart is committed. Press Reopen to change it.' };
+      return { state, changed: false, listChanged: false, notice: 'This cart is committed. Press Reopen to change it.' };
     }
-    const save = async (action: string, detail: unknown, notice: string, set?: Partial<CartRow>) => {
+    /** Saves the change; the new state is computed from `after` when the tasks are already known. */
+    const save = async (action: string, detail: unknown, notice: string, set?: Partial<CartRow>, after?: CartTask[]) => {
       const next = await recordChange(tx, cart, { actorId: userId, action, detail, set });
-      return { state: await stateOf(tx, next, person), changed: true, notice };
+      const fresh = after ? { ...state, cart: next, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await stateOf(tx, next, person);
+      return { state: fresh, changed: true, notice, listChanged: next.status !== cart.status };
     };
     switch (change.kind) {
       case 'apply': {
         const advice = state.advice.find((a) => a.day === change.day);
         const suggestion = advice?.suggestions[change.index];
-        if (!suggestion) return { state, changed: false, notice: 'That suggestion no longer applies.' };
+        if (!suggestion) return { state, changed: false, listChanged: false, notice: 'That suggestion no longer applies.' };
         const after = applyMoves(state.tasks, state.week, suggestion.moves);
         await moveItems(tx, cart.id, suggestion.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save('apply_suggestion', { moves: suggestion.moves }, `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`);
+        return save('apply_suggestion', { moves: suggestion.moves }, `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'balance': {
         const r = autoBalance(state.tasks, state.week);
-        if (!r.moves.length) return { state, changed: false, notice: state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.' };
+        if (!r.moves.length) return { state, changed: false, listChanged: false, notice: state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.' };
         await moveItems(tx, cart.id, r.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save('auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`);
+        return save('auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`, undefined, r.tasks);
       }
       case 'move': {
         const task = state.tasks.find((x) => x.id === String(change.itemId));
         const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
-        if (!task || task.day === change.day) return { state, changed: false, notice: 'Nothing to move.' };
+        if (!task || task.day === change.day) return { state, changed: false, listChanged: false, notice: 'Nothing to move.' };
         await moveItems(tx, cart.id, [{ id: change.itemId, day: change.day }]);
-        return save('move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`);
+        return save('move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'remove': {
         const task = state.tasks.find((x) => x.id === String(change.itemId));
-        if (!task) return { state, changed: false, notice: 'That task is no longer in the cart.' };
+        if (!task) return { state, changed: false, listChanged: false, notice: 'That task is no longer in the cart.' };
         if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
         const after = removeTask(state.tasks, task.id);
         await removeItems(tx, cart.id, [change.itemId]);
-        return save('remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`);
+        return save('remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'add': {
         let current = state.tasks;
@@ -223,28 +227,28 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         await insertItems(tx, cart.id, fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' })));
         const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
         const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
-        if (!fresh.length && !replaced.length) return { state, changed: false, notice: `Nothing added: already in the cart.${mergedNote}` };
+        if (!fresh.length && !replaced.length) return { state, changed: false, listChanged: false, notice: `Nothing added: already in the cart.${mergedNote}` };
         return save('add', { added: fresh.map((t) => t.title), merged: merged.length }, `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`);
       }
       case 'commit': {
         const reason = change.reason?.trim();
         if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
           const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
-          return { state, changed: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.` };
+          return { state, changed: false, listChanged: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.` };
         }
-        const items = await cartItemsOf(tx, cart.id);
-        const n = await writeTaskList(tx, cart, items);
+        const n = await writeTaskList(tx, cart);
         const exception = state.measure.committable ? null : reason!;
         return save(
           'commit',
           { tasks: n, exception, flagged: exception ? flaggedDays(state.measure) : null },
           `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
           { status: 'committed', committedAt: new Date(), exceptionReason: exception },
+          state.tasks,
         );
       }
       case 'reopen':
-        if (cart.status === 'open') return { state, changed: false, notice: 'This cart is already open.' };
-        return save('reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null });
+        if (cart.status === 'open') return { state, changed: false, listChanged: false, notice: 'This cart is already open.' };
+        return save('reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null }, state.tasks);
     }
   });
 }

@@ -2,7 +2,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import { setCartMessage } from '../../db/queries/carts.ts';
-import type { CartState } from '../services/cart.ts';
+import type { CartState, ChangeResult } from '../services/cart.ts';
+import { publishHome } from './home.ts';
 import { cartMessage } from '../../views/cart.ts';
 
 /** Edits the cart's message in place; posts a new one when it was deleted or never posted. */
@@ -33,4 +34,10 @@ export async function postCart(client: WebClient, db: Db, state: CartState, noti
   const channel = dm.channel!.id!;
   const posted = await client.chat.postMessage({ channel, ...cartMessage(state, notice) });
   await setCartMessage(db, state.cart.id, channel, posted.ts!);
+}
+
+/** After a change: the message shows it; App Home is re-published when the task list changed (commit, reopen). */
+export async function afterChange(client: WebClient, db: Db, result: ChangeResult, userId: string, now: Date): Promise<void> {
+  await showCart(client, db, result.state, result.notice);
+  if (result.listChanged) await publishHome(client, db, userId, now);
 }

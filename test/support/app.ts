@@ -19,7 +19,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(database: Database, options: { now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'error' } = {}): Promise<TestApp> {
   const slack = await new SlackStandIn().start();
   const logs: string[] = [];
   const config: Config = {
@@ -31,7 +31,7 @@ export async function startTestApp(database: Database, options: { now?: Date } =
     LOG_LEVEL: 'debug',
   };
   const clock = { now: options.now ?? DEFAULT_NOW };
-  const logger = createLogger({ level: 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
   const port = await bot.start();
   return {

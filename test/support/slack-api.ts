@@ -1,6 +1,7 @@
 // A local stand-in for Slack's Web API, reached by the app through SLACK_API_URL.
 // It answers like Slack, records every call, and checks every message and view
 // against Slack's limits. `response_url` posts land here too.
+import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkBlocks, checkView } from './limits.ts';
@@ -9,6 +10,7 @@ export interface Call {
   method: string;
   args: Record<string, unknown>;
   token: string | null;
+  /** performance.now() when it arrived. */
   at: number;
   /** What the stand-in answered. */
   result?: unknown;
@@ -23,6 +25,8 @@ export class SlackStandIn {
   violations: string[] = [];
   private server: Server | null = null;
   private overrides = new Map<string, Handler>();
+  /** Called with every call as it arrives (benchmarks index them by agent). */
+  onCall: ((call: Call) => void) | null = null;
   private ts = 1_700_000_000;
   private viewSeq = 0;
   port = 0;
@@ -64,8 +68,9 @@ export class SlackStandIn {
         }
         const method = url.pathname.replace(/^\/api\//, '');
         const auth = req.headers.authorization ?? null;
-        const call: Call = { method, args, token: auth?.replace(/^Bearer /, '') ?? (args.token as string) ?? null, at: Date.now() };
+        const call: Call = { method, args, token: auth?.replace(/^Bearer /, "") ?? (args.token as string) ?? null, at: performance.now() };
         this.calls.push(call);
+        this.onCall?.(call);
         this.check(method, args);
         const answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
         call.result = answer.body;

@@ -7,10 +7,9 @@ import { CURRENT, changeCart, loadCart } from '../../services/cart.ts';
 import { checkAddTask, type AddTaskForm } from '../../services/forms.ts';
 import { addTaskModal } from '../../../views/add-task.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
-import { showCart } from '../cart-message.ts';
+import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
-import { publishHome } from '../home.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -91,8 +90,7 @@ export function register(app: App, deps: Deps): void {
     await ack();
     try {
       const result = await changeCart(db, user, cartId, CURRENT, { kind: 'add', items: [checked.item] });
-      await showCart(client, db, result.state, result.notice);
-      if (result.changed) await publishHome(client, db, user, deps.now());
+      await afterChange(client, db, result, user, deps.now());
     } catch (e) {
       if (!(e instanceof AppError)) deps.logger.error('add task submit failed', e);
       await showCart(client, db, await loadCart(db, user, cartId), userMessage(e));

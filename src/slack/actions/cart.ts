@@ -4,10 +4,9 @@ import type { App, BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { changeCart, flaggedDays, loadCart, type CartChange } from '../../services/cart.ts';
 import { commitReasonModal } from '../../../views/add-task.ts';
-import { showCart } from '../cart-message.ts';
+import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
-import { publishHome } from '../home.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { setupText } from '../../../views/setup.ts';
 
@@ -41,8 +40,7 @@ export function register(app: App, deps: Deps): void {
         return;
       }
       const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' });
-      await showCart(client, db, result.state, result.notice);
-      if (result.changed) await publishHome(client, db, user, deps.now());
+      await afterChange(client, db, result, user, deps.now());
     } catch (e) {
       if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
       if (!(e instanceof AppError)) deps.logger.error('commit failed', e);
@@ -57,8 +55,7 @@ export function register(app: App, deps: Deps): void {
     const ref = parseRef(view.private_metadata);
     if (!ref) return;
     const result = await changeCart(db, body.user.id, ref.cartId, ref.version, { kind: 'commit', reason });
-    await showCart(client, db, result.state, result.notice);
-    if (result.changed) await publishHome(client, db, body.user.id, deps.now());
+    await afterChange(client, db, result, body.user.id, deps.now());
   });
 
   for (const [actionId, toChange] of Object.entries(CHANGES)) {
@@ -70,8 +67,7 @@ export function register(app: App, deps: Deps): void {
       try {
         if (!ref || !change) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
         const result = await changeCart(db, user, ref.cartId, ref.version, change);
-        await showCart(client, db, result.state, result.notice);
-        if (result.changed) await publishHome(client, db, user, deps.now());
+        await afterChange(client, db, result, user, deps.now());
       } catch (e) {
         if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
         if (!(e instanceof AppError)) deps.logger.error(`${actionId} failed`, e);

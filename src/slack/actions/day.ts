@@ -4,10 +4,9 @@ import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
 import { changeCart, loadCart, type CartChange, type CartState } from '../../services/cart.ts';
 import { decodeDayRef, dayModal, type DayRef } from '../../../views/day.ts';
-import { showCart } from '../cart-message.ts';
+import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
-import { publishHome } from '../home.ts';
 import { ACTIONS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -60,10 +59,7 @@ export function register(app: App, deps: Deps): void {
       const result = await changeCart(db, user, ref.cartId, ref.version, change);
       state = result.state;
       notice = result.notice;
-      if (result.changed) {
-        await showCart(client, db, state, notice);
-        await publishHome(client, db, user, deps.now());
-      }
+      if (result.changed) await afterChange(client, db, result, user, deps.now());
     } catch (e) {
       if (!(e instanceof AppError)) deps.logger.error('day menu failed', e);
       if (!ref) return;

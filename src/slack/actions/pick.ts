@@ -5,10 +5,9 @@ import { AppError } from '../../errors.ts';
 import { CURRENT, changeCart, loadCart, type NewItem } from '../../services/cart.ts';
 import { findTargets } from '../../services/recommend.ts';
 import { PICK_BLOCK_PREFIX, pickFiltersModal, pickTasksModal } from '../../../views/pick.ts';
-import { showCart } from '../cart-message.ts';
+import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { userMessage } from '../errors.ts';
-import { publishHome } from '../home.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -81,8 +80,7 @@ export function register(app: App, deps: Deps): void {
     await ack();
     try {
       const result = await changeCart(db, user, cartId, CURRENT, { kind: 'add', items });
-      await showCart(client, db, result.state, result.notice);
-      if (result.changed) await publishHome(client, db, user, deps.now());
+      await afterChange(client, db, result, user, deps.now());
     } catch (e) {
       if (!(e instanceof AppError)) deps.logger.error('pick tasks submit failed', e);
       await showCart(client, db, await loadCart(db, user, cartId), userMessage(e));

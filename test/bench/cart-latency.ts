@@ -1,0 +1,134 @@
+// Cart interaction latency: 50 agents acting at once on 120-task carts, request in → last Web API call out.
+// The bot runs as its own process, as deployed; the agents and the Web API stand-in share this one.
+import { performance } from 'node:perf_hooks';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { importCsv } from '../../src/import/run.ts';
+import { ACTIONS } from '../../src/slack/ids.ts';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addDays, nextWeekStart } from '../../src/engine/index.ts';
+import type { TestApp } from '../support/app.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
+import { SlackStandIn } from '../support/slack-api.ts';
+import { Agent } from '../support/slack-client.ts';
+import type { Call } from '../support/slack-api.ts';
+
+// The bot runs as its own process (as deployed) and reads the real clock: seed next week.
+const MONDAY = nextWeekStart(new Date(), 'Asia/Shanghai');
+const DAYS = [0, 1, 2, 3, 4].map((d) => addDays(MONDAY, d));
+
+async function seed(db: Database, agents: number, tasks: number): Promise<string[]> {
+  const ids = Array.from({ length: agents }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
+  await db.exec('truncate cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
+  await importCsv(db.db, 'teams', 'team,timezone\nBench,Asia/Shanghai\n');
+  await importCsv(db.db, 'people', ['slack_user_id,name,team,role', ...ids.map((id) => `${id},Agent ${id},Bench,agent`)].join('\n'));
+  const rows = ['external_id,agent,type,title,date,effort_minutes'];
+  let x = 7;
+  const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (const id of ids) {
+    for (let n = 0; n < tasks; n++) {
+      const r = rnd();
+      const day = r < 0.3 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.85 ? 3 : 4;
+      rows.push(`${id}-${n},${id},follow_up,Call ${n},${DAYS[day]},${5 + Math.floor(rnd() * 16)}`);
+    }
+  }
+  const r = await importCsv(db.db, 'tasks', rows.join('\n'));
+  if (r.errors.length) throw new Error(JSON.stringify(r.errors[0]));
+  return ids;
+}
+
+interface Opts {
+  databaseUrl?: string;
+  agents: number;
+  tasks: number;
+  actions: number;
+  /** Measure PostgreSQL only. */
+  skipEmbedded?: boolean;
+}
+
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+export async function benchCartLatency(opts: Opts): Promise<void> {
+  for (const think of [[500, 1500], [0, 0]] as const) await run(opts, think);
+}
+
+/** `think`: each agent waits this long (ms, uniform) before each click; [0, 0] is a burst where all click at the same instant. */
+async function run(opts: Opts, think: readonly [number, number]): Promise<void> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
+  const targets: Array<[string, () => Promise<Database>, Record<string, string>]> = opts.skipEmbedded ? [] : [['embedded (PGlite)', () => openDatabase({ dataDir }), { DATA_DIR: dataDir }]];
+  if (opts.databaseUrl) targets.push(['PostgreSQL 15', () => openDatabase({ databaseUrl: opts.databaseUrl }), { DATABASE_URL: opts.databaseUrl }]);
+  const mode = think[1] ? `each clicking every ${think[0] / 1000}–${think[1] / 1000} s` : 'all clicking at the same instant, again and again';
+  console.log(`\n### ${opts.agents} agents at once on ${opts.tasks}-task carts, ${mode} (${opts.actions} clicks each)`);
+  console.log('| database | interactions | p50 ms | p95 ms | p99 ms | max ms |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, open, env] of targets) {
+    const database = await open();
+    const ids = await seed(database, opts.agents, opts.tasks);
+    await database.close();
+    const slack = await new SlackStandIn().start();
+    const port = 3900 + Math.floor(Math.random() * 90);
+    const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes('listening on'), 60_000);
+    const app = { baseUrl: `http://127.0.0.1:${port}`, slack } as unknown as TestApp;
+    try {
+      const agents = ids.map((id) => new Agent(app, id));
+      const channelOf = (id: string) => `D${id.slice(1)}`;
+      const byAgent = new Map<string, Call[]>(ids.map((id) => [id, []]));
+      const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
+      app.slack.onCall = (c) => {
+        const id = owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
+        if (id) byAgent.get(id)!.push(c);
+      };
+      const callsFor = (id: string, since: number) => byAgent.get(id)!.filter((c) => c.at >= since);
+      // Each agent opens their cart first (not measured).
+      await Promise.all(agents.map((a) => a.command('/cart')));
+      await waitFor(() => app.slack.callsTo('chat.postMessage').length >= agents.length);
+      const latencies: number[] = [];
+      const sequence = [ACTIONS.autoBalance, ACTIONS.commit, ACTIONS.reopen];
+      await Promise.all(
+        agents.map(async (a) => {
+          for (let k = 0; k < opts.actions; k++) {
+            const actionId = sequence[k % sequence.length]!;
+            const mine = byAgent.get(a.id)!.filter((c) => (c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1);
+            const blocks = mine.at(-1)!.args.blocks as Array<Record<string, any>>;
+            const button = a.elements(blocks).find((e) => e.action_id === actionId) ?? a.elements(blocks).find((e) => e.action_id === ACTIONS.reopen || e.action_id === ACTIONS.autoBalance)!;
+            if (think[1]) await new Promise((r) => setTimeout(r, think[0] + Math.random() * (think[1] - think[0])));
+            const t0 = performance.now();
+            await a.click(button.action_id, button.value);
+            // Done when the message was edited and nothing more came for this agent for a while.
+            let last = 0;
+            await waitFor(() => {
+              const calls = callsFor(a.id, t0);
+              if (!calls.some((c) => c.method === 'chat.update')) return false;
+              last = Math.max(...calls.map((c) => c.at));
+              return performance.now() - last > 30;
+            });
+            latencies.push(last - t0);
+          }
+        }),
+      );
+      latencies.sort((x, y) => x - y);
+      console.log(`| ${name} | ${latencies.length} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 95).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${latencies.at(-1)!.toFixed(1)} |`);
+      if (app.slack.violations.length) console.log(`  (limit violations: ${app.slack.violations.length})`);
+    } finally {
+      bot.kill('SIGTERM');
+      await new Promise((r) => bot.on('exit', r));
+      await slack.stop();
+    }
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error('bench: timed out waiting for Slack calls');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

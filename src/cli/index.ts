@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.ts';
+import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
 import { ConfigError, loadDbConfig } from '../config.ts';
 import { importCsv } from '../import/run.ts';
 import { IMPORT_KINDS, type ImportKind } from '../import/kinds.ts';
@@ -13,6 +14,8 @@ const USAGE = `Task Cart command line
   npm run cli -- import <kind> <file.csv> [--dry-run]
       kinds: ${IMPORT_KINDS.join(', ')}
   npm run cli -- demo        load a demo contact center (safe to run twice)
+  npm run cli -- team <name> --allow-flagged-commit yes|no
+      whether agents of the team may commit a flagged cart, giving a reason their supervisor sees
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`;
 
@@ -20,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'allow-flagged-commit': { type: 'string' } },
   });
   const [command, ...rest] = positionals;
   if (!command || values.help) {
@@ -72,6 +75,26 @@ async function main(argv: string[]): Promise<number> {
     try {
       const summary = await loadDemo(database.db, new Date());
       console.log(summary);
+      return 0;
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (command === 'team') {
+    const [name] = rest;
+    const allow = values['allow-flagged-commit']?.toLowerCase();
+    if (!name || !allow || !['yes', 'no'].includes(allow)) {
+      console.error('usage: npm run cli -- team <name> --allow-flagged-commit yes|no');
+      return 2;
+    }
+    const database = await open();
+    try {
+      if (!(await setTeamAllowFlaggedCommit(database.db, name, allow === 'yes'))) {
+        console.error(`unknown team "${name}": import it in a teams file first`);
+        return 1;
+      }
+      console.log(`${name}: flagged carts ${allow === 'yes' ? 'may now be committed with a reason' : 'must be balanced before commit'}`);
       return 0;
     } finally {
       await database.close();

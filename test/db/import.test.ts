@@ -147,5 +147,8 @@ C1,Duplicate,,,,,,,
     expect(failed.stderr).toContain('nothing of');
     const dry = await run(['import', 'teams', good, '--dry-run']);
     expect(dry.stdout).toMatch(/would import 2 rows/);
+    const allow = await run(['team', 'Shanghai Care', '--allow-flagged-commit', 'yes']);
+    expect(allow.stdout).toMatch(/Shanghai Care: flagged carts may now be committed with a reason/);
+    expect((await run(['team', 'Nowhere', '--allow-flagged-commit', 'yes'])).code).toBe(1);
   }, 60_000);
 });

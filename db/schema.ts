@@ -226,7 +226,8 @@ export const tasks = pgTable(
     due: date('due'),
     source: source(),
     notes: text('notes').notNull().default(''),
-    status: text('status', { enum: ['open', 'done', 'skipped'] }).notNull().default('open'),
+    /** carried_over: not done in its week and carried into a later cart. */
+    status: text('status', { enum: ['open', 'done', 'skipped', 'carried_over'] }).notNull().default('open'),
     doneAt: timestamp('done_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -255,6 +256,41 @@ export const cartEvents = pgTable(
   ],
 );
 
+/**
+ * Follow-up cadence per team and segment: a customer not contacted for longer gets a
+ * follow-up when the week is proposed. Segments without a row use the defaults in code.
+ */
+export const segmentCadences = pgTable(
+  'segment_cadences',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    segment: text('segment').notNull(),
+    days: integer('days').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.segment] })],
+);
+
+/**
+ * Every message a job sends (weekly proposal, digest, nudge), keyed so it is sent once:
+ * a restarted fan-out skips what is already sent.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    key: text('key').primaryKey(),
+    kind: text('kind', { enum: ['proposal', 'digest', 'nudge'] }).notNull(),
+    recipient: text('recipient').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('deliveries_recipient_idx').on(t.kind, t.recipient, t.sentAt)],
+);
+
 export const schema = {
   teams,
   people,
@@ -267,4 +303,6 @@ export const schema = {
   cartItems,
   tasks,
   cartEvents,
+  segmentCadences,
+  deliveries,
 };

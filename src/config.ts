@@ -36,6 +36,15 @@ export type Config = z.infer<typeof schema>;
 
 const dbSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, LOG_LEVEL: true });
 export type DbConfig = z.infer<typeof dbSchema>;
+const jobSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, LOG_LEVEL: true, SLACK_BOT_TOKEN: true, SLACK_API_URL: true });
+export type JobConfig = z.infer<typeof jobSchema>;
+
+/** What the command line's Slack jobs need: the database and the bot token. */
+export function loadJobConfig(env: NodeJS.ProcessEnv): JobConfig {
+  const config = validate(jobSchema, env);
+  if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
+  return config;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

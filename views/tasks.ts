@@ -9,7 +9,7 @@ import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
 /** Today's tasks shown with buttons in App Home: two blocks each, leaving room for the rest. */
 export const HOME_TODAY_MAX = 35;
 
-const mark = { open: '▫️', done: '✅', skipped: '⏭️' } as const;
+const mark = { open: '▫️', done: '✅', skipped: '⏭️', carried_over: '↪️' } as const;
 const dayLabel = (day: string) => DateTime.fromISO(day).toFormat('ccc d LLL');
 const hm = (m: number) => (m >= 60 ? `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} m` : ''}` : `${m} m`);
 

@@ -76,6 +76,8 @@ export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string,
     })),
   ];
   if (values.length) await tx.insert(cartItems).values(values).onConflictDoNothing();
+  // Carried once: the old week's list shows them as carried over, and no later cart takes them again.
+  if (carried.length) await tx.update(tasks).set({ status: 'carried_over' }).where(inArray(tasks.id, carried.map((t) => t.id)));
   return { cart: inserted, created: true };
 }
 

@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.ts';
 import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
-import { ConfigError, loadDbConfig } from '../config.ts';
+import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
+import { isMonday } from '../engine/index.ts';
+import { runProposals } from '../jobs/propose.ts';
+import { slackClient } from '../jobs/slack-client.ts';
 import { importCsv } from '../import/run.ts';
 import { IMPORT_KINDS, type ImportKind } from '../import/kinds.ts';
 import { loadDemo } from '../services/demo.ts';
@@ -14,6 +17,8 @@ const USAGE = `Task Cart command line
   npm run cli -- import <kind> <file.csv> [--dry-run]
       kinds: ${IMPORT_KINDS.join(', ')}
   npm run cli -- demo        load a demo contact center (safe to run twice)
+  npm run cli -- propose [--team T] [--week YYYY-MM-DD]
+      run the generation rules and send every agent their cart for the week (next week by default)
   npm run cli -- team <name> --allow-flagged-commit yes|no
       whether agents of the team may commit a flagged cart, giving a reason their supervisor sees
 
@@ -23,7 +28,15 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'allow-flagged-commit': { type: 'string' } },
+    options: {
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      'allow-flagged-commit': { type: 'string' },
+      team: { type: 'string' },
+      week: { type: 'string' },
+      weekly: { type: 'boolean' },
+      'per-second': { type: 'string' },
+    },
   });
   const [command, ...rest] = positionals;
   if (!command || values.help) {
@@ -76,6 +89,36 @@ async function main(argv: string[]): Promise<number> {
       const summary = await loadDemo(database.db, new Date());
       console.log(summary);
       return 0;
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (command === 'propose') {
+    const week = values.week;
+    if (week !== undefined && !isMonday(week)) {
+      console.error(`--week must be a Monday as YYYY-MM-DD (got "${week}")`);
+      return 2;
+    }
+    const job = loadJobConfig(process.env);
+    const database = await open();
+    try {
+      const client = slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL);
+      const reports = await runProposals(database.db, client, {
+        team: values.team,
+        weekStart: week,
+        now: new Date(),
+        perSecond: values['per-second'] ? Number(values['per-second']) : undefined,
+        onProgress: (team, done, total) => process.stderr.write(`  ${team}: ${done}/${total}\n`),
+      });
+      if (values.team && !reports.length) {
+        console.error(`unknown team "${values.team}"`);
+        return 1;
+      }
+      for (const r of reports) {
+        console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.alreadySent} already sent, ${r.failed} failed, of ${r.agents} agents`);
+      }
+      return reports.some((r) => r.failed) ? 1 : 0;
     } finally {
       await database.close();
     }

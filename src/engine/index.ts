@@ -7,3 +7,4 @@ export * from './balance.ts';
 export * from './edits.ts';
 export { lightestAllowedDay } from './place.ts';
 export * from './recommend.ts';
+export * from './rules.ts';

@@ -130,11 +130,11 @@ async function stateOf(db: DbOrTx, cart: CartRow, person: PersonWithTeam): Promi
 }
 
 /** The agent's cart for this or next week, made from the system's tasks if it does not exist yet. */
-export async function openCart(db: Db, userId: string, which: 'this' | 'next', now: Date): Promise<{ state: CartState; created: boolean }> {
+export async function openCart(db: Db, userId: string, which: 'this' | 'next' | { weekStart: string }, now: Date): Promise<{ state: CartState; created: boolean }> {
   return db.transaction(async (tx) => {
     const person = await requirePerson(tx, userId);
     const zone = zoneOf(person);
-    const weekStart = which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
+    const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
     const week = await weekFor(tx, person, weekStart);
     const { cart, created } = await ensureCart(tx, userId, weekStart, weekEnd(week));
     if (!created) return { state: await stateOf(tx, cart, person), created };

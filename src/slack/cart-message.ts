@@ -1,6 +1,6 @@
 // Where an agent's cart message lives: posted once as a DM, then edited in place.
 import type { WebClient } from '@slack/web-api';
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { setCartMessage } from '../../db/queries/carts.ts';
 import type { CartState, ChangeResult } from '../services/cart.ts';
 import { publishHome } from './home.ts';
@@ -23,7 +23,7 @@ export async function showCart(client: WebClient, db: Db, state: CartState, noti
 }
 
 /** Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. */
-export async function postCart(client: WebClient, db: Db, state: CartState, notice?: string): Promise<void> {
+export async function postCart(client: WebClient, db: DbOrTx, state: CartState, notice?: string): Promise<void> {
   const { channelId: oldChannel, messageTs: oldTs } = state.cart;
   if (oldChannel && oldTs) {
     await client.chat

@@ -1,0 +1,109 @@
+// Queries of the scheduled work: rule inputs, generated tasks, deliveries.
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../client.ts';
+import { customers, deliveries, people, segmentCadences, systemTasks, taskTypes, teams } from '../schema.ts';
+
+export async function allTeams(db: DbOrTx) {
+  return db.select().from(teams).orderBy(teams.name);
+}
+
+export async function teamByName(db: DbOrTx, name: string) {
+  const [row] = await db.select().from(teams).where(eq(teams.name, name));
+  return row ?? null;
+}
+
+export async function teamMembers(db: DbOrTx, teamId: number, role: 'agent' | 'supervisor') {
+  return db.select().from(people).where(and(eq(people.teamId, teamId), eq(people.role, role))).orderBy(people.name);
+}
+
+export async function cadencesOf(db: DbOrTx, teamId: number): Promise<Map<string, number>> {
+  const rows = await db.select().from(segmentCadences).where(eq(segmentCadences.teamId, teamId));
+  return new Map(rows.map((r) => [r.segment.toLowerCase(), r.days]));
+}
+
+export async function setCadence(db: DbOrTx, teamId: number, segment: string, days: number) {
+  await db
+    .insert(segmentCadences)
+    .values({ teamId, segment: segment.toLowerCase(), days })
+    .onConflictDoUpdate({ target: [segmentCadences.teamId, segmentCadences.segment], set: { days } });
+}
+
+/** Customers owned by the team's agents: what the generation rules look at. */
+export async function teamCustomers(db: DbOrTx, teamId: number) {
+  return db
+    .select({ id: customers.id, name: customers.name, ownerId: customers.ownerId, segment: customers.segment, lastContact: customers.lastContact, renewalDate: customers.renewalDate })
+    .from(customers)
+    .innerJoin(people, eq(people.slackUserId, customers.ownerId))
+    .where(and(eq(people.teamId, teamId), eq(people.role, 'agent'), isNotNull(customers.ownerId)));
+}
+
+/** Inserts generated tasks; a key that exists is left alone. Returns how many were new. */
+export async function insertGenerated(
+  db: Db,
+  rows: Array<{ externalId: string; agentId: string; typeKey: string; title: string; customerId: string; plannedDay: string; earliest: string; due: string }>,
+): Promise<number> {
+  if (!rows.length) return 0;
+  const types = new Map((await db.select().from(taskTypes)).map((t) => [t.key, t]));
+  let created = 0;
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000).map((r) => ({
+        ...r,
+        effortMinutes: types.get(r.typeKey)?.effortMinutes ?? 10,
+        priority: types.get(r.typeKey)?.priority ?? 'normal',
+        source: 'system' as const,
+      }));
+      const inserted = await tx.insert(systemTasks).values(batch).onConflictDoNothing({ target: systemTasks.externalId }).returning({ id: systemTasks.id });
+      created += inserted.length;
+    }
+  });
+  return created;
+}
+
+/** Registers deliveries to make; existing keys (sent or not) are kept as they are. */
+export async function planDeliveries(db: DbOrTx, kind: 'proposal' | 'digest' | 'nudge', items: Array<{ key: string; recipient: string }>) {
+  for (let i = 0; i < items.length; i += 1000) {
+    await db.insert(deliveries).values(items.slice(i, i + 1000).map((d) => ({ ...d, kind }))).onConflictDoNothing();
+  }
+}
+
+export async function pendingDeliveries(db: DbOrTx, keys: string[]) {
+  if (!keys.length) return [];
+  return db.select().from(deliveries).where(and(inArray(deliveries.key, keys), inArray(deliveries.status, ['pending', 'failed'])));
+}
+
+/**
+ * Sends one delivery at most once: the row is locked (others skip it) while `send` runs,
+ * and marked sent in the same transaction.
+ */
+export async function deliverOnce(db: Db, key: string, send: (tx: DbOrTx) => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(deliveries)
+      .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])))
+      .for('update', { skipLocked: true });
+    if (!row) return 'skipped';
+    try {
+      await send(tx);
+    } catch (e) {
+      await tx
+        .update(deliveries)
+        .set({ status: 'failed', attempts: sql`${deliveries.attempts} + 1`, error: String((e as Error).message).slice(0, 500) })
+        .where(eq(deliveries.key, key));
+      return 'failed';
+    }
+    await tx.update(deliveries).set({ status: 'sent', attempts: sql`${deliveries.attempts} + 1`, sentAt: sql`now()`, error: null }).where(eq(deliveries.key, key));
+    return 'sent';
+  });
+}
+
+export async function lastDelivery(db: DbOrTx, kind: 'nudge', recipient: string) {
+  const [row] = await db
+    .select({ sentAt: deliveries.sentAt })
+    .from(deliveries)
+    .where(and(eq(deliveries.kind, kind), eq(deliveries.recipient, recipient), eq(deliveries.status, 'sent')))
+    .orderBy(sql`${deliveries.sentAt} desc`)
+    .limit(1);
+  return row?.sentAt ?? null;
+}

@@ -1,0 +1,13 @@
+// The Web API client of jobs and the command line: the same base URL as the bot, retries on
+// rate limits and server errors. (@slack/web-api comes through Bolt, which pins its version.)
+import { webApi } from '@slack/bolt';
+
+export function slackClient(token: string, apiUrl?: string): webApi.WebClient {
+  return new webApi.WebClient(token, {
+    slackApiUrl: apiUrl,
+    logLevel: webApi.LogLevel.ERROR,
+    // 429: the client waits for Retry-After and tries again; 5xx and network errors back off.
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    rejectRateLimitedCalls: false,
+  });
+}

@@ -2,7 +2,7 @@
 // (postgres.js), behind one type so that no query knows which it has.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
 
@@ -22,6 +22,12 @@ export interface Database {
   close(): Promise<void>;
   /** Embedded only: the whole data folder as a tarball, to start other instances from. */
   dump?(): Promise<Blob>;
+}
+
+/** Rows of a raw SQL query, whichever driver ran it (postgres.js answers an array, PGlite `{ rows }`). */
+export async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));

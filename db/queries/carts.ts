@@ -1,6 +1,6 @@
 // Carts, their items, the task list they become, and their audit log.
 import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../client.ts';
+import { rowsOf, type DbOrTx } from '../client.ts';
 import { cartEvents, cartItems, carts, customers, systemTasks, taskTypes, tasks, timeOff } from '../schema.ts';
 
 export type CartRow = typeof carts.$inferSelect;
@@ -117,14 +117,14 @@ export async function setCartMessage(db: DbOrTx, cartId: number, channelId: stri
  */
 export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> {
   await tx.delete(tasks).where(and(eq(tasks.cartId, cart.id), eq(tasks.status, 'open')));
-  const rows = await tx.execute<{ id: number }>(sql`
+  const rows = await rowsOf<{ id: number }>(tx, sql`
     insert into ${tasks} (cart_id, cart_item_id, agent_id, system_task_id, type_key, title, customer_id, effort_minutes, priority, day, due, source, notes)
     select i.cart_id, i.id, ${cart.agentId}, i.system_task_id, i.type_key, i.title, i.customer_id, i.effort_minutes, i.priority, i.planned_day, i.due, i.source, i.notes
     from ${cartItems} i
     where i.cart_id = ${cart.id}
       and not exists (select 1 from ${tasks} t where t.cart_item_id = i.id and t.status in ('done', 'skipped'))
     returning id`);
-  return Array.isArray(rows) ? rows.length : (rows as unknown as { rows: unknown[] }).rows.length;
+  return rows.length;
 }
 
 export async function taskListCount(db: DbOrTx, cartId: number): Promise<number> {

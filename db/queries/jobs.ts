@@ -1,6 +1,6 @@
 // Queries of the scheduled work: rule inputs, generated tasks, deliveries.
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../client.ts';
+import { rowsOf, type Db, type DbOrTx } from '../client.ts';
 import { customers, deliveries, people, segmentCadences, systemTasks, taskTypes, teams } from '../schema.ts';
 
 export async function allTeams(db: DbOrTx) {
@@ -106,4 +106,31 @@ export async function lastDelivery(db: DbOrTx, kind: 'nudge', recipient: string)
     .orderBy(sql`${deliveries.sentAt} desc`)
     .limit(1);
   return row?.sentAt ?? null;
+}
+
+/** Each cart of the team's agents for a week, with its items' day and minutes only (digests of large teams). */
+export async function teamCartLoads(db: DbOrTx, teamId: number, weekStart: string) {
+  return rowsOf<{ agent_id: string; status: string; exception_reason: string | null; planned_day: string | null; minutes: number | null; n: number | null }>(db, sql`
+    select c.agent_id, c.status, c.exception_reason, i.planned_day::text as planned_day, sum(i.effort_minutes)::int as minutes, count(i.id)::int as n
+    from carts c
+    join people p on p.slack_user_id = c.agent_id and p.team_id = ${teamId}
+    left join cart_items i on i.cart_id = c.id
+    where c.week_start = ${weekStart}
+    group by c.agent_id, c.status, c.exception_reason, i.planned_day`);
+}
+
+/** Done, skipped and open tasks per agent of the team for a week. */
+export async function teamCompletion(db: DbOrTx, teamId: number, from: string, to: string) {
+  return rowsOf<{ agent_id: string; status: string; n: number }>(db, sql`
+    select t.agent_id, t.status, count(*)::int as n
+    from tasks t join people p on p.slack_user_id = t.agent_id and p.team_id = ${teamId}
+    where t.day between ${from} and ${to}
+    group by t.agent_id, t.status`);
+}
+
+export async function teamTimeOff(db: DbOrTx, teamId: number, from: string, to: string) {
+  return rowsOf<{ slack_user_id: string | null; from_day: string; to_day: string; reason: string }>(db, sql`
+    select o.slack_user_id, o.from_day::text as from_day, o.to_day::text as to_day, o.reason
+    from time_off o left join people p on p.slack_user_id = o.slack_user_id
+    where (o.team_id = ${teamId} or p.team_id = ${teamId}) and o.from_day <= ${to} and o.to_day >= ${from}`);
 }

@@ -6,6 +6,7 @@ import { openDatabase } from '../../db/client.ts';
 import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
 import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
 import { isMonday } from '../engine/index.ts';
+import { runDigests } from '../jobs/digest.ts';
 import { runProposals } from '../jobs/propose.ts';
 import { slackClient } from '../jobs/slack-client.ts';
 import { importCsv } from '../import/run.ts';
@@ -19,6 +20,8 @@ const USAGE = `Task Cart command line
   npm run cli -- demo        load a demo contact center (safe to run twice)
   npm run cli -- propose [--team T] [--week YYYY-MM-DD]
       run the generation rules and send every agent their cart for the week (next week by default)
+  npm run cli -- digest [--team T] [--weekly]
+      send the team digests now (to the digest channel, or to each supervisor)
   npm run cli -- team <name> --allow-flagged-commit yes|no
       whether agents of the team may commit a flagged cart, giving a reason their supervisor sees
 
@@ -119,6 +122,22 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.alreadySent} already sent, ${r.failed} failed, of ${r.agents} agents`);
       }
       return reports.some((r) => r.failed) ? 1 : 0;
+    } finally {
+      await database.close();
+    }
+  }
+
+  if (command === 'digest') {
+    const job = loadJobConfig(process.env);
+    const database = await open();
+    try {
+      const reports = await runDigests(database.db, slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL), { team: values.team, weekly: values.weekly, now: new Date() });
+      if (values.team && !reports.length) {
+        console.error(`unknown team "${values.team}"`);
+        return 1;
+      }
+      for (const r of reports) console.log(`${r.team}, week of ${r.weekStart}: ${values.weekly ? 'weekly' : 'daily'} digest sent to ${r.sent} of ${r.recipients} recipient(s)`);
+      return 0;
     } finally {
       await database.close();
     }

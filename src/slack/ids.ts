@@ -20,6 +20,7 @@ export const ACTIONS = {
   dayTaskMenu: 'day_task_menu',
   dayPage: 'day_page',
   customerSearch: 'customer_search',
+  nudge: 'team_nudge',
 } as const;
 
 export const VIEWS = {

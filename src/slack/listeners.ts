@@ -7,6 +7,7 @@ import { register as registerAddTask } from './actions/add-task.ts';
 import { register as registerDay } from './actions/day.ts';
 import { register as registerPick } from './actions/pick.ts';
 import { register as registerTaskActions } from './actions/tasks.ts';
+import { register as registerTeam } from './actions/team.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
@@ -17,4 +18,5 @@ export function registerListeners(app: App, deps: Deps): void {
   registerDay(app, deps);
   registerAddTask(app, deps);
   registerPick(app, deps);
+  registerTeam(app, deps);
 }

@@ -1,0 +1,32 @@
+// Nudges from a supervisor to the agents of their team who have not committed: at most one per agent per four hours.
+import type { Db, DbOrTx } from '../../db/client.ts';
+import { deliverOnce, lastDelivery, planDeliveries } from '../../db/queries/jobs.ts';
+import { findPerson } from '../../db/queries/people.ts';
+import { AppError } from '../errors.ts';
+import { teamPicture } from './team.ts';
+
+export const NUDGE_EVERY_MS = 4 * 60 * 60 * 1000;
+
+export interface NudgeReport {
+  nudged: string[];
+  tooSoon: string[];
+}
+
+export async function nudgeTeam(db: Db, supervisorId: string, teamId: number, weekStart: string, now: Date, send: (agentId: string, tx: DbOrTx) => Promise<void>): Promise<NudgeReport> {
+  const sup = await findPerson(db, supervisorId);
+  if (!sup || sup.person.role === 'agent' || sup.team.id !== teamId) throw new AppError('forbidden', 'Only a supervisor of this team can nudge its agents.');
+  const picture = await teamPicture(db, sup.team, weekStart);
+  const report: NudgeReport = { nudged: [], tooSoon: [] };
+  for (const agent of picture.agents.filter((a) => a.status !== 'committed')) {
+    const last = await lastDelivery(db, 'nudge', agent.id);
+    if (last && now.getTime() - last.getTime() < NUDGE_EVERY_MS) {
+      report.tooSoon.push(agent.id);
+      continue;
+    }
+    const key = `nudge:${agent.id}:${Math.floor(now.getTime() / NUDGE_EVERY_MS)}`;
+    await planDeliveries(db, 'nudge', [{ key, recipient: agent.id }]);
+    if ((await deliverOnce(db, key, (tx) => send(agent.id, tx))) === 'sent') report.nudged.push(agent.id);
+    else report.tooSoon.push(agent.id);
+  }
+  return report;
+}

@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { openDatabase } from '../db/client.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   logger.info(config.DATABASE_URL ? 'database: PostgreSQL, migrations applied' : `database: embedded in ${config.DATA_DIR}, migrations applied`);
   const bot = createApp(config, database, logger);
+  let scheduler: Scheduler | undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal}: shutting down`);
     try {
+      await scheduler?.stop();
       await bot.stop();
       await database.close();
     } finally {
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
 
   try {
     await bot.start();
+    scheduler = await startScheduler({ database, databaseUrl: config.DATABASE_URL, client: bot.app.client, logger });
+    logger.info('scheduler started: weekly proposals and digests at each team’s local times');
   } catch (e) {
     const code = (e as { data?: { error?: string } }).data?.error;
     logger.error(code ? `Slack refused the bot token (${code}): check SLACK_BOT_TOKEN; see README.md` : 'start-up failed', code ? '' : e);

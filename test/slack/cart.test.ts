@@ -89,7 +89,7 @@ describe('/cart and the cart message', () => {
     await eventually(() => expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(2));
     const replaced = ctx.app.slack.callsTo('chat.update').find((c) => c.args.ts === firstTs);
     expect(replaced!.args.text).toMatch(/replaced by a newer message/);
-    expect((await cartRow()).messageTs).not.toBe(firstTs);
+    await eventually(async () => expect((await cartRow()).messageTs).not.toBe(firstTs));
   });
 });
 

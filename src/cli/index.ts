@@ -6,6 +6,7 @@ import { openDatabase } from '../../db/client.ts';
 import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
 import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
 import { isMonday } from '../engine/index.ts';
+import { setCadence, teamByName } from '../../db/queries/jobs.ts';
 import { runDigests } from '../jobs/digest.ts';
 import { runProposals } from '../jobs/propose.ts';
 import { slackClient } from '../jobs/slack-client.ts';
@@ -22,8 +23,9 @@ const USAGE = `Task Cart command line
       run the generation rules and send every agent their cart for the week (next week by default)
   npm run cli -- digest [--team T] [--weekly]
       send the team digests now (to the digest channel, or to each supervisor)
-  npm run cli -- team <name> --allow-flagged-commit yes|no
-      whether agents of the team may commit a flagged cart, giving a reason their supervisor sees
+  npm run cli -- team <name> [--allow-flagged-commit yes|no] [--cadence SEGMENT=DAYS]
+      whether agents of the team may commit a flagged cart, giving a reason their supervisor sees;
+      after how many days without contact a customer of a segment gets a follow-up
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`;
 
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       week: { type: 'string' },
       weekly: { type: 'boolean' },
       'per-second': { type: 'string' },
+      cadence: { type: 'string', multiple: true },
     },
   });
   const [command, ...rest] = positionals;
@@ -146,17 +149,26 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'team') {
     const [name] = rest;
     const allow = values['allow-flagged-commit']?.toLowerCase();
-    if (!name || !allow || !['yes', 'no'].includes(allow)) {
-      console.error('usage: npm run cli -- team <name> --allow-flagged-commit yes|no');
+    const cadences = (values.cadence ?? []).map((c) => c.match(/^([^=]+)=(\d{1,4})$/));
+    if (!name || (allow === undefined && !cadences.length) || (allow !== undefined && !['yes', 'no'].includes(allow)) || cadences.some((c) => !c)) {
+      console.error('usage: npm run cli -- team <name> [--allow-flagged-commit yes|no] [--cadence SEGMENT=DAYS]');
       return 2;
     }
     const database = await open();
     try {
-      if (!(await setTeamAllowFlaggedCommit(database.db, name, allow === 'yes'))) {
+      const team = await teamByName(database.db, name);
+      if (!team) {
         console.error(`unknown team "${name}": import it in a teams file first`);
         return 1;
       }
-      console.log(`${name}: flagged carts ${allow === 'yes' ? 'may now be committed with a reason' : 'must be balanced before commit'}`);
+      if (allow !== undefined) {
+        await setTeamAllowFlaggedCommit(database.db, name, allow === 'yes');
+        console.log(`${name}: flagged carts ${allow === 'yes' ? 'may now be committed with a reason' : 'must be balanced before commit'}`);
+      }
+      for (const c of cadences) {
+        await setCadence(database.db, team.id, c![1]!.trim(), Number(c![2]));
+        console.log(`${name}: ${c![1]!.trim()} customers get a follow-up after ${c![2]} days without contact`);
+      }
       return 0;
     } finally {
       await database.close();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import { benchCartLatency } from './cart-latency.ts';
 import { benchEngine } from './engine.ts';
 import { benchImport } from './import.ts';
+import { benchProposal } from './proposal.ts';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -16,4 +17,5 @@ if (want('latency')) {
   console.log('\n## Cart interactions (request in → last Web API call out)');
   await benchCartLatency({ databaseUrl: process.env.DATABASE_URL, agents: quick ? 10 : 50, tasks: 120, actions: 6 });
 }
+if (want('proposal')) await benchProposal({ databaseUrl: process.env.DATABASE_URL, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });
 process.exit(0);

@@ -6,58 +6,23 @@ import { cartEvents, carts, tasks } from '../../db/schema.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
-import { commandBody, eventBody, payloadBody, post } from '../support/signed.ts';
+import { commandBody, eventBody, post } from '../support/signed.ts';
+import { Agent, text } from '../support/slack-client.ts';
 
 const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
 
 type Blocks = Array<Record<string, any>>;
-const allText = (blocks: Blocks) => JSON.stringify(blocks);
-/** The cart message as the agent sees it now: the last post or update. */
-function lastMessage(): { blocks: Blocks; text: string } {
-  const calls = ctx.app.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
-  const last = calls[calls.length - 1]!;
-  return { blocks: last.args.blocks as Blocks, text: String(last.args.text) };
-}
-function button(actionId: string): Record<string, any> {
-  for (const b of lastMessage().blocks) {
-    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]) if (e.action_id === actionId) return e;
-  }
-  throw new Error(`no ${actionId} button on the message`);
-}
-async function click(actionId: string, value: string, user = AGENT) {
-  const res = await post(
-    ctx.app.baseUrl,
-    payloadBody({
-      type: 'block_actions',
-      user: { id: user, username: user.toLowerCase(), team_id: 'T0DEMO' },
-      api_app_id: 'A0TASKCART',
-      token: 'legacy',
-      team: { id: 'T0DEMO', domain: 'demo' },
-      container: { type: 'message', message_ts: '1', channel_id: `D${AGENT.slice(1)}` },
-      channel: { id: `D${AGENT.slice(1)}`, name: 'directmessage' },
-      trigger_id: `trigger.${Math.random()}`,
-      response_url: ctx.app.slack.responseUrl(`${actionId}-${user}`),
-      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
-    }),
-  );
-  expect(res.status).toBe(200);
-}
+const me = () => new Agent(ctx.app, AGENT);
+const allText = text;
+/** The cart message as the agent sees it now. */
+const lastMessage = () => me().message();
+const button = (actionId: string) => me().button(actionId);
+const click = (actionId: string, value: string, user = AGENT) => new Agent(ctx.app, user).click(actionId, value, `${actionId}-${user}`);
+const settle = () => me().settle();
 const cartRow = async () => (await ctx.t.db.select().from(carts).where(eq(carts.agentId, AGENT)))[0]!;
 const eventCount = async () => (await ctx.t.db.select({ n: sql<number>`count(*)::int` }).from(cartEvents))[0]!.n;
-async function settle() {
-  // Slack work happens after the ack: wait until the message calls stop changing.
-  let seen = -1;
-  await eventually(async () => {
-    const n = ctx.app.slack.calls.length + ctx.app.slack.responses.length;
-    if (n !== seen) {
-      seen = n;
-      await new Promise((r) => setTimeout(r, 150));
-      throw new Error('still changing');
-    }
-  });
-}
 async function openCartMessage() {
-  await post(ctx.app.baseUrl, commandBody('/cart', AGENT, '', ctx.app.slack.responseUrl('cart')));
+  await me().command('/cart', '', 'cart');
   await eventually(() => expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(1));
   await settle();
 }

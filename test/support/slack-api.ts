@@ -39,6 +39,34 @@ export class SlackStandIn {
     return `http://127.0.0.1:${this.port}/respond/${id}`;
   }
 
+  /**
+   * Enforce a workspace-wide limit on chat.postMessage, as Slack does: past `perSecond`
+   * (with a burst of the same size) it answers 429 with Retry-After. Also one per second per channel.
+   */
+  rateLimit(perSecond: number): void {
+    let tokens = perSecond;
+    let last = performance.now();
+    const lastInChannel = new Map<string, number>();
+    this.limited = 0;
+    this.on('chat.postMessage', (args) => {
+      const now = performance.now();
+      tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
+      last = now;
+      const channel = String(args.channel);
+      const tooSoon = now - (lastInChannel.get(channel) ?? -Infinity) < 1000;
+      if (tokens < 1 || tooSoon) {
+        this.limited += 1;
+        return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
+      }
+      tokens -= 1;
+      lastInChannel.set(channel, now);
+      return undefined;
+    });
+  }
+
+  /** How many calls rateLimit answered with 429. */
+  limited = 0;
+
   /** Replace the answer to one method (return undefined to fall back to the default). */
   on(method: string, handler: Handler): void {
     this.overrides.set(method, handler);

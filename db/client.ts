@@ -18,7 +18,7 @@ export interface Database {
   exec(sqlText: string): Promise<void>;
   /** Runs one parameterised statement and returns its rows. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Runs a parameterless script of one or more statements; the rows of the last. */
+  /** Runs a parameterless script of one or more statements; the rows of every statement, in order. */
   script(text: string): Promise<Record<string, unknown>[]>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -66,8 +66,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
       (await client.unsafe(text, params as never[])) as unknown as T[],
     script: async (text) => {
       const result = (await client.unsafe(text).simple()) as unknown as Record<string, unknown>[] | Record<string, unknown>[][];
-      const last = Array.isArray(result[0]) ? (result.at(-1) as Record<string, unknown>[]) : (result as Record<string, unknown>[]);
-      return last ?? [];
+      return Array.isArray(result[0]) ? (result as Record<string, unknown>[][]).flat() : (result as Record<string, unknown>[]);
     },
     ping: () => ping(db),
     close: () => client.end({ timeout: 5 }),
@@ -91,7 +90,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       await client.exec(text);
     },
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
-    script: async (text) => ((await client.exec(text)).at(-1)?.rows ?? []) as Record<string, unknown>[],
+    script: async (text) => (await client.exec(text)).flatMap((r) => r.rows) as Record<string, unknown>[],
     ping: () => ping(db),
     close: () => client.close(),
     dump: async () => {

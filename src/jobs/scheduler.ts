@@ -31,7 +31,10 @@ export function cronsFor(team: Team): Record<Queue, string> {
   };
 }
 
-/** pg-boss on the embedded database: parameterless statements (its migrations) go through PGlite's `exec`. */
+/**
+ * pg-boss on the embedded database: parameterless scripts (its migrations, its maintenance) go
+ * through PGlite's `exec`, answering the rows of every statement as pg-boss requires.
+ */
 export function pgliteAdapter(database: Database): BossDb {
   return {
     executeSql: async (text, values) => ({ rows: values && values.length ? await database.query(text, values) : await database.script(text) }),

@@ -60,8 +60,9 @@ describe('the scheduler', () => {
   });
 
   it('writes each team’s schedules in its zone, and a slot taken by two instances sends each agent one cart', async () => {
+    const errors: string[] = [];
     const start = () =>
-      startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: () => {} }), now: () => new Date('2026-11-27T07:00:00Z'), schedule: false });
+      startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: (l) => errors.push(l) }), now: () => new Date('2026-11-27T07:00:00Z'), schedule: false });
     const a = await start();
     schedulers.push(a);
     const all = await a.boss.getSchedules();
@@ -81,5 +82,7 @@ describe('the scheduler', () => {
     await new Promise((r) => setTimeout(r, 2500)); // let the second job run too
     const channels = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
     expect(channels).toEqual(['D0AGENT1', 'D0AGENT2']);
+    // The queue's own upkeep ran meanwhile without a complaint (on PGlite: through the adapter).
+    expect(errors).toEqual([]);
   }, 40_000);
 });

@@ -73,6 +73,9 @@ describe('npm start', () => {
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^database: .*migrations applied$/), 'connected to Slack as @taskcart in Demo Center']));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
+    await until(() => p.out.some((l) => l.includes('scheduler started')));
+    await new Promise((r) => setTimeout(r, 3000)); // the job queue's first upkeep
+    expect(p.out.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error')).toEqual([]);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.out.join('\n')).not.toContain(BOT_TOKEN);

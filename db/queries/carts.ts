@@ -127,11 +127,6 @@ export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> 
   return rows.length;
 }
 
-export async function taskListCount(db: DbOrTx, cartId: number): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.cartId, cartId));
-  return row?.n ?? 0;
-}
-
 export async function timeOffFor(db: DbOrTx, agentId: string, teamId: number, from: string, to: string) {
   return db
     .select()

@@ -1,6 +1,5 @@
 // Steps 03 and 04 of the method: one cart from both groups, duplicates merged,
 // each day's workload measured against its capacity and flagged.
-import { weekEnd } from './calendar.ts';
 import { PRIORITIES, type CartTask, type DayLoad, type DayPlan, type Flag, type IsoDay, type Week } from './types.ts';
 
 /** Flagged minutes of one day at a given workload: the excess over the upper threshold plus the shortfall under the lower. */
@@ -56,19 +55,6 @@ export function allowedDays(task: CartTask, week: Week): IsoDay[] {
   return week.days
     .filter((d) => d.work && (!task.earliest || d.day >= task.earliest) && (!task.due || d.day <= task.due))
     .map((d) => d.day);
-}
-
-export function isAllowed(task: CartTask, day: IsoDay, week: Week): boolean {
-  return allowedDays(task, week).includes(day);
-}
-
-/** Keeps a task's day inside the week: a task planned before it starts on the first allowed day. */
-export function clampToWeek(task: CartTask, week: Week): CartTask {
-  const end = weekEnd(week);
-  if (task.day >= week.start && task.day <= end) return task;
-  const allowed = allowedDays({ ...task, fixed: false }, week);
-  const day = allowed[0] ?? (task.day < week.start ? week.start : end);
-  return { ...task, day };
 }
 
 export interface MergeNote {

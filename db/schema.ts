@@ -282,7 +282,8 @@ export const deliveries = pgTable(
     key: text('key').primaryKey(),
     kind: text('kind', { enum: ['proposal', 'digest', 'nudge'] }).notNull(),
     recipient: text('recipient').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    /** sending: claimed and maybe posted when the process stopped; never sent again (no second copy). */
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
     createdAt: createdAt(),

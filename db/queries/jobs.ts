@@ -73,29 +73,33 @@ export async function pendingDeliveries(db: DbOrTx, keys: string[]) {
 }
 
 /**
- * Sends one delivery at most once: the row is locked (others skip it) while `send` runs,
- * and marked sent in the same transaction.
+ * Sends one delivery at most once. The row is claimed (pending or failed → sending) and that
+ * claim is committed before `send` runs, so no other worker and no restart sends it again; it
+ * is marked sent after, or failed (to be retried) when Slack refused it. A process that dies
+ * between the claim and the mark leaves it `sending`: that one message may or may not have
+ * arrived, and it is never sent twice.
  */
-export async function deliverOnce(db: Db, key: string, send: (tx: DbOrTx) => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(deliveries)
-      .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])))
-      .for('update', { skipLocked: true });
-    if (!row) return 'skipped';
-    try {
-      await send(tx);
-    } catch (e) {
-      await tx
-        .update(deliveries)
-        .set({ status: 'failed', attempts: sql`${deliveries.attempts} + 1`, error: String((e as Error).message).slice(0, 500) })
-        .where(eq(deliveries.key, key));
-      return 'failed';
-    }
-    await tx.update(deliveries).set({ status: 'sent', attempts: sql`${deliveries.attempts} + 1`, sentAt: sql`now()`, error: null }).where(eq(deliveries.key, key));
-    return 'sent';
-  });
+export async function deliverOnce(db: Db, key: string, send: () => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
+  const claimed = await db
+    .update(deliveries)
+    .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1` })
+    .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])))
+    .returning({ key: deliveries.key });
+  if (!claimed.length) return 'skipped';
+  try {
+    await send();
+  } catch (e) {
+    await db.update(deliveries).set({ status: 'failed', error: String((e as Error).message).slice(0, 500) }).where(eq(deliveries.key, key));
+    return 'failed';
+  }
+  await db.update(deliveries).set({ status: 'sent', sentAt: sql`now()`, error: null }).where(eq(deliveries.key, key));
+  return 'sent';
+}
+
+/** Deliveries left claimed by a process that stopped mid-send. */
+export async function unconfirmedDeliveries(db: DbOrTx, keys: string[]) {
+  if (!keys.length) return [];
+  return db.select().from(deliveries).where(and(inArray(deliveries.key, keys), eq(deliveries.status, 'sending')));
 }
 
 export async function lastDelivery(db: DbOrTx, kind: 'nudge', recipient: string) {

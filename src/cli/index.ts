@@ -123,6 +123,9 @@ async function main(argv: string[]): Promise<number> {
       }
       for (const r of reports) {
         console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.alreadySent} already sent, ${r.failed} failed, of ${r.agents} agents`);
+        if (r.unconfirmed.length) {
+          console.log(`  not sent again, as a stopped run may have delivered them (they can run /cart): ${r.unconfirmed.join(', ')}`);
+        }
       }
       return reports.some((r) => r.failed) ? 1 : 0;
     } finally {

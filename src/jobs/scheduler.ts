@@ -73,7 +73,7 @@ export async function startScheduler(options: {
     if (!team) return;
     if (queue === QUEUES.proposal) {
       for (const r of await runProposals(database.db, client, { team: team.name, now: now() })) {
-        logger.info(`proposal ${r.team} week of ${r.weekStart}: ${r.generated} generated, ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed`);
+        logger.info(`proposal ${r.team} week of ${r.weekStart}: ${r.generated} generated, ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`);
       }
     } else {
       for (const r of await runDigests(database.db, client, { team: team.name, weekly: queue === QUEUES.weekly, now: now() })) {

@@ -1,5 +1,5 @@
 // Nudges from a supervisor to the agents of their team who have not committed: at most one per agent per four hours.
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { deliverOnce, lastDelivery, planDeliveries } from '../../db/queries/jobs.ts';
 import { findPerson } from '../../db/queries/people.ts';
 import { AppError } from '../errors.ts';
@@ -12,7 +12,7 @@ export interface NudgeReport {
   tooSoon: string[];
 }
 
-export async function nudgeTeam(db: Db, supervisorId: string, teamId: number, weekStart: string, now: Date, send: (agentId: string, tx: DbOrTx) => Promise<void>): Promise<NudgeReport> {
+export async function nudgeTeam(db: Db, supervisorId: string, teamId: number, weekStart: string, now: Date, send: (agentId: string) => Promise<void>): Promise<NudgeReport> {
   const sup = await findPerson(db, supervisorId);
   if (!sup || sup.person.role === 'agent' || sup.team.id !== teamId) throw new AppError('forbidden', 'Only a supervisor of this team can nudge its agents.');
   const picture = await teamPicture(db, sup.team, weekStart);
@@ -25,7 +25,7 @@ export async function nudgeTeam(db: Db, supervisorId: string, teamId: number, we
     }
     const key = `nudge:${agent.id}:${Math.floor(now.getTime() / NUDGE_EVERY_MS)}`;
     await planDeliveries(db, 'nudge', [{ key, recipient: agent.id }]);
-    if ((await deliverOnce(db, key, (tx) => send(agent.id, tx))) === 'sent') report.nudged.push(agent.id);
+    if ((await deliverOnce(db, key, () => send(agent.id))) === 'sent') report.nudged.push(agent.id);
     else report.tooSoon.push(agent.id);
   }
   return report;

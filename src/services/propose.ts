@@ -1,7 +1,7 @@
 // Step 01 at scale: the weekly proposal. The rules generate system tasks, then every agent
 // of the team gets their cart for the week as a DM — once, however often it runs or restarts.
-import type { Db, DbOrTx } from '../../db/client.ts';
-import { cadencesOf, deliverOnce, insertGenerated, pendingDeliveries, planDeliveries, teamCustomers, teamMembers } from '../../db/queries/jobs.ts';
+import type { Db } from '../../db/client.ts';
+import { cadencesOf, deliverOnce, insertGenerated, pendingDeliveries, planDeliveries, teamCustomers, teamMembers, unconfirmedDeliveries } from '../../db/queries/jobs.ts';
 import type { teams } from '../../db/schema.ts';
 import { buildWeek, DEFAULT_CADENCE, nextWeekStart, ruleTasks } from '../engine/index.ts';
 import { openCart, type CartState } from './cart.ts';
@@ -16,6 +16,8 @@ export interface ProposalReport {
   sent: number;
   alreadySent: number;
   failed: number;
+  /** Claimed by a run that stopped mid-send: not sent again, may not have arrived (the agent can still run /cart). */
+  unconfirmed: string[];
 }
 
 /** Runs the generation rules for a team's week; returns how many tasks were new. */
@@ -29,14 +31,11 @@ export async function generateTasks(db: Db, team: Team, weekStart: string): Prom
 
 export const proposalKey = (agentId: string, weekStart: string) => `proposal:${agentId}:${weekStart}`;
 
-/**
- * Proposes the week to every agent of the team. `send` posts the cart (the Slack layer's
- * job) and records where it lives through the transaction it is given.
- */
+/** Proposes the week to every agent of the team. `send` posts the cart: the Slack layer's job. */
 export async function proposeWeek(
   db: Db,
   team: Team,
-  options: { weekStart?: string; now: Date; send: (state: CartState, tx: DbOrTx) => Promise<void>; onProgress?: (done: number, total: number) => void },
+  options: { weekStart?: string; now: Date; send: (state: CartState) => Promise<void>; onProgress?: (done: number, total: number) => void },
 ): Promise<ProposalReport> {
   const weekStart = options.weekStart ?? nextWeekStart(options.now, team.timezone);
   const generated = await generateTasks(db, team, weekStart);
@@ -44,15 +43,16 @@ export async function proposeWeek(
   const keys = agents.map((a) => ({ key: proposalKey(a.slackUserId, weekStart), recipient: a.slackUserId }));
   await planDeliveries(db, 'proposal', keys);
   const pending = new Set((await pendingDeliveries(db, keys.map((k) => k.key))).map((d) => d.key));
-  const report: ProposalReport = { team: team.name, weekStart, generated, agents: agents.length, sent: 0, alreadySent: agents.length - pending.size, failed: 0 };
+  const unconfirmed = (await unconfirmedDeliveries(db, keys.map((k) => k.key))).map((d) => d.recipient);
+  const report: ProposalReport = { team: team.name, weekStart, generated, agents: agents.length, sent: 0, alreadySent: agents.length - pending.size - unconfirmed.length, failed: 0, unconfirmed };
   let done = 0;
   for (const agent of agents) {
     const key = proposalKey(agent.slackUserId, weekStart);
     if (!pending.has(key)) continue;
     const { state } = await openCart(db, agent.slackUserId, { weekStart }, options.now);
-    const outcome = await deliverOnce(db, key, async (tx) => {
+    const outcome = await deliverOnce(db, key, async () => {
       // An agent who already opened this cart with /cart has it: no second copy.
-      if (!state.cart.messageTs) await options.send(state, tx);
+      if (!state.cart.messageTs) await options.send(state);
     });
     if (outcome === 'sent') report.sent += 1;
     else if (outcome === 'failed') report.failed += 1;

@@ -50,10 +50,10 @@ export async function benchProposal(opts: { databaseUrl?: string; agents: number
       const report = await proposeWeek(database.db, floor!, {
         weekStart: monday,
         now,
-        send: async (state, tx) => {
+        send: async (state) => {
           const t = performance.now();
           await pace();
-          await postCart(client, tx, state);
+          await postCart(client, database.db, state);
           slackTime += performance.now() - t;
         },
       });

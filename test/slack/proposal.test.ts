@@ -91,8 +91,11 @@ describe('weekly proposal', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'propose', '--week', '2026-11-30', '--per-second', '50'], { env });
     expect(stdout).toMatch(/Shanghai Care, week of 2026-11-30: 0 tasks generated; \d+ carts sent, \d+ already sent, 0 failed, of 12 agents/);
     const counts = postsTo();
-    expect(counts.size).toBe(12);
+    // Killed just as Slack took a message: that one is left unconfirmed, never sent twice.
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    expect((await t.db.select().from(deliveries)).every((d) => d.status === 'sent')).toBe(true);
+    expect(counts.size).toBe(12);
+    const rows = await t.db.select().from(deliveries);
+    expect(rows.filter((d) => d.status === 'sending').length).toBeLessThanOrEqual(1);
+    expect(rows.filter((d) => d.status !== 'sent' && d.status !== 'sending')).toEqual([]);
   }, 60_000);
 });

@@ -1,11 +1,9 @@
 import type { App } from '@slack/bolt';
-import { AppError } from '../src/errors.ts';
 import { openCart } from '../src/services/cart.ts';
 import { postCart } from '../src/slack/cart-message.ts';
 import type { Deps } from '../src/slack/deps.ts';
-import { userMessage } from '../src/slack/errors.ts';
+import { replyError } from '../src/slack/errors.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
-import { setupText } from '../views/setup.ts';
 
 const HELP = [
   '*Task Cart*',
@@ -30,9 +28,7 @@ export function register(app: App, deps: Deps): void {
         await respond({ response_type: 'ephemeral', text: 'Your cart is in your messages with Task Cart.' });
       }
     } catch (e) {
-      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', text: setupText(command.user_id) }));
-      deps.logger.error('/cart failed', e);
-      await respond({ response_type: 'ephemeral', text: userMessage(e) });
+      await replyError(respond, deps.logger, '/cart', e);
     }
   });
 }

@@ -1,10 +1,8 @@
 import type { App } from '@slack/bolt';
-import { AppError } from '../src/errors.ts';
 import { taskListFor } from '../src/services/tasks.ts';
 import type { Deps } from '../src/slack/deps.ts';
-import { userMessage } from '../src/slack/errors.ts';
+import { replyError } from '../src/slack/errors.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
-import { setupText } from '../views/setup.ts';
 import { taskListText } from '../views/tasks.ts';
 
 export function register(app: App, deps: Deps): void {
@@ -18,9 +16,7 @@ export function register(app: App, deps: Deps): void {
       const list = await taskListFor(deps.database.db, command.user_id, deps.now());
       await respond({ response_type: 'ephemeral', text: taskListText(list, arg === 'week' ? 'week' : 'today') });
     } catch (e) {
-      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', text: setupText(command.user_id) }));
-      deps.logger.error('/tasks failed', e);
-      await respond({ response_type: 'ephemeral', text: userMessage(e) });
+      await replyError(respond, deps.logger, '/tasks', e);
     }
   });
 }

@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { findPerson } from '../db/queries/people.ts';
 import { cartWeekFor, teamPicture } from '../src/services/team.ts';
 import type { Deps } from '../src/slack/deps.ts';
-import { userMessage } from '../src/slack/errors.ts';
+import { replyError } from '../src/slack/errors.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
 import { teamBlocks } from '../views/digest.ts';
 import { setupText } from '../views/setup.ts';
@@ -19,8 +19,7 @@ export function register(app: App, deps: Deps): void {
       const picture = await teamPicture(deps.database.db, found.team, cartWeekFor(found.team, deps.now()));
       await respond({ response_type: 'ephemeral', ...teamBlocks(picture, 'now', { nudge: true }) });
     } catch (e) {
-      deps.logger.error('/team-carts failed', e);
-      await respond({ response_type: 'ephemeral', text: userMessage(e) });
+      await replyError(respond, deps.logger, '/team-carts', e);
     }
   });
 }

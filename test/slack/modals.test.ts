@@ -212,6 +212,18 @@ describe('Pick customers', () => {
   });
 });
 
+describe('a Slack user the bot does not know', () => {
+  it('gets the set-up answer from every cart button, never a bare id', async () => {
+    const stranger = new Agent(ctx.app, 'U0STRANGER');
+    for (const id of [ACTIONS.addTask, ACTIONS.pickCustomers, ACTIONS.openDay, ACTIONS.autoBalance, ACTIONS.commit]) {
+      await stranger.click(id, '1:1:2026-11-30', id);
+    }
+    await stranger.settle();
+    expect(ctx.app.slack.responses).toHaveLength(5);
+    for (const r of ctx.app.slack.responses) expect(String(r.body.text), r.id).toMatch(/doesn't know you yet.*`U0STRANGER`/);
+  });
+});
+
 describe('the cart message itself', () => {
   it('is posted anew when the agent deleted it', async () => {
     const a = agent();

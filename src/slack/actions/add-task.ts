@@ -9,7 +9,7 @@ import { addTaskModal } from '../../../views/add-task.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { userMessage } from '../errors.ts';
+import { replyError, userMessage } from '../errors.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -55,8 +55,7 @@ export function register(app: App, deps: Deps): void {
       const day = lightestAllowedDay(state.tasks, state.week, probe) ?? state.week.start;
       await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(state.cart.id, state.week, types, day) });
     } catch (e) {
-      if (!(e instanceof AppError)) deps.logger.error('add task failed', e);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+      await replyError(respond, deps.logger, 'add task', e);
     }
   });
 

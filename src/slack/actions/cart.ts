@@ -6,9 +6,8 @@ import { changeCart, flaggedDays, loadCart, type CartChange } from '../../servic
 import { commitReasonModal } from '../../../views/add-task.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { userMessage } from '../errors.ts';
+import { replyError } from '../errors.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
-import { setupText } from '../../../views/setup.ts';
 
 /** Button values: `cartId:version[:day:index]`. */
 export function parseRef(value: string): { cartId: number; version: number; rest: string[] } | null {
@@ -42,9 +41,7 @@ export function register(app: App, deps: Deps): void {
       const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' });
       await afterChange(client, db, result, user, deps.now());
     } catch (e) {
-      if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
-      if (!(e instanceof AppError)) deps.logger.error('commit failed', e);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+      await replyError(respond, deps.logger, 'commit', e);
     }
   });
 
@@ -69,12 +66,8 @@ export function register(app: App, deps: Deps): void {
         const result = await changeCart(db, user, ref.cartId, ref.version, change);
         await afterChange(client, db, result, user, deps.now());
       } catch (e) {
-        if (e instanceof AppError && e.code === 'unknown_user') return void (await respond({ response_type: 'ephemeral', replace_original: false, text: setupText(user) }));
-        if (!(e instanceof AppError)) deps.logger.error(`${actionId} failed`, e);
-        await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
-        if (e instanceof AppError && e.code === 'stale' && ref) {
-          await showCart(client, deps.database.db, await loadCart(deps.database.db, user, ref.cartId));
-        }
+        await replyError(respond, deps.logger, actionId, e);
+        if (e instanceof AppError && e.code === 'stale' && ref) await showCart(client, db, await loadCart(db, user, ref.cartId));
       }
     });
   }

@@ -6,7 +6,7 @@ import { changeCart, loadCart, type CartChange, type CartState } from '../../ser
 import { decodeDayRef, dayModal, type DayRef } from '../../../views/day.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { userMessage } from '../errors.ts';
+import { replyError, userMessage } from '../errors.ts';
 import { ACTIONS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -41,8 +41,7 @@ export function register(app: App, deps: Deps): void {
       const state = await loadCart(db, body.user.id, ref.cartId);
       await client.views.open({ trigger_id: body.trigger_id, view: dayModal(state, day, 0) });
     } catch (e) {
-      if (!(e instanceof AppError)) deps.logger.error('open day failed', e);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+      await replyError(respond, deps.logger, 'open day', e);
     }
   });
 

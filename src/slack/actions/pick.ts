@@ -7,7 +7,7 @@ import { findTargets } from '../../services/recommend.ts';
 import { PICK_BLOCK_PREFIX, pickFiltersModal, pickTasksModal } from '../../../views/pick.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { userMessage } from '../errors.ts';
+import { replyError, userMessage } from '../errors.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
 import { parseRef } from './cart.ts';
 
@@ -26,8 +26,7 @@ export function register(app: App, deps: Deps): void {
       if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
       await client.views.open({ trigger_id: body.trigger_id, view: pickFiltersModal(state.cart.id, choices) });
     } catch (e) {
-      if (!(e instanceof AppError)) deps.logger.error('pick customers failed', e);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+      await replyError(respond, deps.logger, 'pick customers', e);
     }
   });
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { AppError } from '../../errors.ts';
 import { nudgeTeam } from '../../services/nudge.ts';
 import type { Deps } from '../deps.ts';
-import { userMessage } from '../errors.ts';
+import { replyError } from '../errors.ts';
 import { ACTIONS } from '../ids.ts';
 
 export function register(app: App, deps: Deps): void {
@@ -22,8 +22,7 @@ export function register(app: App, deps: Deps): void {
       if (report.tooSoon.length) parts.push(`${report.tooSoon.length} were nudged less than four hours ago and were left alone.`);
       await respond({ response_type: 'ephemeral', replace_original: false, text: parts.join(' ') });
     } catch (e) {
-      if (!(e instanceof AppError)) deps.logger.error('nudge failed', e);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: userMessage(e) });
+      await replyError(respond, deps.logger, 'nudge', e);
     }
   });
 }

@@ -70,6 +70,8 @@ export interface ChangeResult {
   changed: boolean;
   /** Committed or reopened: the task list (and App Home) changed too. */
   listChanged: boolean;
+  /** Commit of a flagged cart where the team allows it: ask the agent for the reason first. */
+  needsReason?: boolean;
 }
 
 export async function requirePerson(db: DbOrTx, userId: string): Promise<PersonWithTeam> {
@@ -232,6 +234,9 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       }
       case 'commit': {
         const reason = change.reason?.trim();
+        if (!state.measure.committable && !reason && person.team.allowFlaggedCommit) {
+          return { state, changed: false, listChanged: false, needsReason: true, notice: '' };
+        }
         if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
           const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
           return { state, changed: false, listChanged: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.` };

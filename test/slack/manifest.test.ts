@@ -68,7 +68,7 @@ describe('listener wiring', () => {
   });
 
   it('emits only ids from ids.ts in the views it renders', () => {
-    const source = ['views/cart.ts', 'views/day.ts', 'views/add-task.ts', 'views/pick.ts', 'views/tasks.ts']
+    const source = ['views/cart.ts', 'views/day.ts', 'views/add-task.ts', 'views/commit.ts', 'views/pick.ts', 'views/tasks.ts']
       .map((f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8'))
       .join('\n');
     // action_id and callback_id are never string literals in a view: they come from ids.ts.

@@ -3,7 +3,7 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { changeCart, flaggedDays, loadCart, type CartChange } from '../../services/cart.ts';
-import { commitReasonModal } from '../../../views/add-task.ts';
+import { commitReasonModal } from '../../../views/commit.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { replyError } from '../errors.ts';
@@ -33,13 +33,10 @@ export function register(app: App, deps: Deps): void {
     const ref = parseRef(action.value ?? '');
     try {
       if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-      const state = await loadCart(db, user, ref.cartId);
-      if (state.cart.version === ref.version && state.cart.status === 'open' && !state.measure.committable && state.person.team.allowFlaggedCommit) {
-        await client.views.open({ trigger_id: body.trigger_id, view: commitReasonModal(state.cart.id, state.cart.version, flaggedDays(state.measure)) });
-        return;
-      }
       const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' });
-      await afterChange(client, db, result, user, deps.now());
+      if (!result.needsReason) return void (await afterChange(client, db, result, user, deps.now()));
+      const { cart, measure } = result.state;
+      await client.views.open({ trigger_id: body.trigger_id, view: commitReasonModal(cart.id, cart.version, flaggedDays(measure)) });
     } catch (e) {
       await replyError(respond, deps.logger, 'commit', e);
     }

@@ -24,10 +24,9 @@ interface Target {
   /** Columns written by the import, by record field. */
   fields: readonly string[];
   conflict: PgColumn[];
-  key(record: Record<string, unknown>): string;
+  /** The key the import gives a record; `teams` names team ids (time off is keyed by team name). */
+  key(record: Record<string, unknown>, teams: ReadonlyMap<number, string>): string;
 }
-
-const teamName = new Map<number, string>();
 
 const TARGETS: Record<ImportKindName, Target> = {
   teams: {
@@ -70,7 +69,7 @@ const TARGETS: Record<ImportKindName, Target> = {
     table: timeOff,
     fields: ['slackUserId', 'teamId', 'fromDay', 'toDay', 'reason'],
     conflict: [timeOff.slackUserId, timeOff.fromDay],
-    key: (r) => `${r.slackUserId ?? `team:${teamName.get(Number(r.teamId))}`}/${r.fromDay}`,
+    key: (r, names) => `${r.slackUserId ?? `team:${names.get(Number(r.teamId))}`}/${r.fromDay}`,
   },
 };
 
@@ -80,11 +79,9 @@ const comparable = (fields: readonly string[], r: Record<string, unknown>) =>
 /** The stored rows of a kind, keyed as the import keys them, in a comparable form. */
 export async function loadExisting(db: DbOrTx, kind: ImportKindName): Promise<Map<string, string>> {
   const target = TARGETS[kind];
-  if (kind === 'time-off') {
-    for (const t of await db.select({ id: teams.id, name: teams.name }).from(teams)) teamName.set(t.id, t.name);
-  }
+  const names = kind === 'time-off' ? new Map((await db.select({ id: teams.id, name: teams.name }).from(teams)).map((t) => [t.id, t.name])) : new Map<number, string>();
   const rows = (await db.select().from(target.table)) as Record<string, unknown>[];
-  return new Map(rows.map((r) => [target.key(r), comparable(target.fields, r)]));
+  return new Map(rows.map((r) => [target.key(r, names), comparable(target.fields, r)]));
 }
 
 export function isUnchanged(kind: ImportKindName, existing: string | undefined, record: Record<string, unknown>): boolean {

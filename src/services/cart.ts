@@ -6,6 +6,7 @@ import { cartItemsOf, ensureCart, insertItems, lockCart, moveItems, recordChange
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { cartEvents, carts } from '../../db/schema.ts';
 import {
+  addDays,
   addTasks,
   applyMoves,
   autoBalance,
@@ -85,8 +86,7 @@ export function zoneOf(p: PersonWithTeam): string {
 }
 
 export async function weekFor(db: DbOrTx, p: PersonWithTeam, weekStart: string): Promise<Week> {
-  const probe = buildWeek(weekStart, { zone: zoneOf(p), workDays: [], dayCapacity: 0, upperPercent: 100, lowerPercent: 0, holidays: [], timeOff: [] });
-  const off = await timeOffFor(db, p.person.slackUserId, p.team.id, weekStart, weekEnd(probe));
+  const off = await timeOffFor(db, p.person.slackUserId, p.team.id, weekStart, addDays(weekStart, 6));
   const range = (r: (typeof off)[number]) => ({ from: r.fromDay, to: r.toDay, reason: r.reason });
   return buildWeek(weekStart, {
     zone: zoneOf(p),

@@ -158,6 +158,19 @@ export async function loadCart(db: Db, userId: string, cartId: number): Promise<
   return stateOf(db, cart, person);
 }
 
+/** The cart, for adding tasks to it: refused when it is committed. */
+export async function loadOpenCart(db: Db, userId: string, cartId: number): Promise<CartState> {
+  const state = await loadCart(db, userId, cartId);
+  if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
+  return state;
+}
+
+/** Where a new task goes unless the agent picks a day: the lightest work day of the week. */
+export function defaultDay(state: CartState): string {
+  const placeholder: CartTask = { id: 'new', type: 'custom', label: '', title: '', customerId: null, customerName: null, effort: 15, priority: 'normal', day: state.week.start, earliest: null, due: null, fixed: false, source: 'custom' };
+  return lightestAllowedDay(state.tasks, state.week, placeholder) ?? state.week.start;
+}
+
 /**
  * One change to a cart, made only if the agent acted on its current version: a double
  * click, a Slack retry or an outdated copy of the message changes nothing and says so.

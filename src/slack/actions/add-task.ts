@@ -2,18 +2,16 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { allTaskTypes, customerExists, searchCustomers } from '../../../db/queries/customers.ts';
 import { AppError } from '../../errors.ts';
-import { lightestAllowedDay } from '../../engine/index.ts';
-import { CURRENT, changeCart, loadCart } from '../../services/cart.ts';
+import { CURRENT, changeCart, defaultDay, loadCart, loadOpenCart } from '../../services/cart.ts';
 import { checkAddTask, type AddTaskForm } from '../../services/forms.ts';
 import { addTaskModal } from '../../../views/add-task.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { replyError, userMessage } from '../errors.ts';
-import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
+import { ACTIONS, INPUTS, VIEWS } from '../ids.ts';
+import { inputValue, type ViewValues } from '../view-values.ts';
 import { parseRef } from './cart.ts';
-
-type Values = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
 
 const FIELD_BLOCK: Record<keyof AddTaskForm, string> = {
   title: INPUTS.title,
@@ -25,11 +23,8 @@ const FIELD_BLOCK: Record<keyof AddTaskForm, string> = {
   notes: INPUTS.notes,
 };
 
-function readForm(values: Values): AddTaskForm {
-  const get = (block: string, action = VALUE) => {
-    const v = values[block]?.[action];
-    return v?.selected_option?.value ?? v?.value ?? null;
-  };
+function readForm(values: ViewValues): AddTaskForm {
+  const get = (block: string, action?: string) => inputValue(values, block, action);
   return {
     title: get(INPUTS.title),
     customerId: get(INPUTS.customer, ACTIONS.customerSearch),
@@ -49,11 +44,8 @@ export function register(app: App, deps: Deps): void {
     try {
       const ref = parseRef(action.value ?? '');
       if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-      const [state, types] = await Promise.all([loadCart(db, body.user.id, ref.cartId), allTaskTypes(db)]);
-      if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
-      const probe = { id: 'probe', type: 'custom', label: '', title: '', customerId: null, customerName: null, effort: 15, priority: 'normal' as const, day: state.week.start, earliest: null, due: null, fixed: false, source: 'custom' as const };
-      const day = lightestAllowedDay(state.tasks, state.week, probe) ?? state.week.start;
-      await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(state.cart.id, state.week, types, day) });
+      const [state, types] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), allTaskTypes(db)]);
+      await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(state.cart.id, state.week, types, defaultDay(state)) });
     } catch (e) {
       await replyError(respond, deps.logger, 'add task', e);
     }
@@ -67,7 +59,7 @@ export function register(app: App, deps: Deps): void {
   app.view(VIEWS.addTask, async ({ ack, body, view, client }) => {
     const user = body.user.id;
     const cartId = Number(view.private_metadata);
-    const form = readForm(view.state.values as Values);
+    const form = readForm(view.state.values as ViewValues);
     let state;
     try {
       state = await loadCart(db, user, cartId);

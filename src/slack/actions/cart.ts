@@ -7,7 +7,8 @@ import { commitReasonModal } from '../../../views/commit.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { replyError } from '../errors.ts';
-import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
+import { ACTIONS, INPUTS, VIEWS } from '../ids.ts';
+import { inputValue, type ViewValues } from '../view-values.ts';
 
 /** Button values: `cartId:version[:day:index]`. */
 export function parseRef(value: string): { cartId: number; version: number; rest: string[] } | null {
@@ -43,7 +44,7 @@ export function register(app: App, deps: Deps): void {
   });
 
   app.view(VIEWS.commitReason, async ({ ack, body, view, client }) => {
-    const reason = view.state.values[INPUTS.reason]?.[VALUE]?.value?.trim() ?? '';
+    const reason = inputValue(view.state.values as ViewValues, INPUTS.reason)?.trim() ?? '';
     if (reason.length < 5) return void (await ack({ response_action: 'errors', errors: { [INPUTS.reason]: 'Say in a few words why, for your supervisor.' } }));
     await ack();
     const ref = parseRef(view.private_metadata);

@@ -2,17 +2,15 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { allTaskTypes, filterChoices } from '../../../db/queries/customers.ts';
 import { AppError } from '../../errors.ts';
-import { CURRENT, changeCart, loadCart, type NewItem } from '../../services/cart.ts';
+import { CURRENT, changeCart, loadCart, loadOpenCart, type NewItem } from '../../services/cart.ts';
 import { findTargets } from '../../services/recommend.ts';
 import { PICK_BLOCK_PREFIX, pickFiltersModal, pickTasksModal } from '../../../views/pick.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { replyError, userMessage } from '../errors.ts';
-import { ACTIONS, INPUTS, VALUE, VIEWS } from '../ids.ts';
+import { ACTIONS, INPUTS, VIEWS } from '../ids.ts';
+import { checkedValues, inputValue, type ViewValues } from '../view-values.ts';
 import { parseRef } from './cart.ts';
-
-type Field = { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] };
-type Values = Record<string, Record<string, Field>>;
 
 export function register(app: App, deps: Deps): void {
   const db = deps.database.db;
@@ -22,8 +20,7 @@ export function register(app: App, deps: Deps): void {
     try {
       const ref = parseRef(action.value ?? '');
       if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-      const [state, choices] = await Promise.all([loadCart(db, body.user.id, ref.cartId), filterChoices(db)]);
-      if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
+      const [state, choices] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), filterChoices(db)]);
       await client.views.open({ trigger_id: body.trigger_id, view: pickFiltersModal(state.cart.id, choices) });
     } catch (e) {
       await replyError(respond, deps.logger, 'pick customers', e);
@@ -31,21 +28,21 @@ export function register(app: App, deps: Deps): void {
   });
 
   app.view(VIEWS.pickFilters, async ({ ack, body, view }) => {
-    const v = view.state.values as Values;
+    const v = view.state.values as ViewValues;
     const pick = (block: string) => {
-      const value = v[block]?.[VALUE]?.selected_option?.value ?? '*';
+      const value = inputValue(v, block) ?? '*';
       return value === '*' ? null : value;
     };
-    const rawDays = v[INPUTS.lastContact]?.[VALUE]?.value?.trim() ?? '';
+    const rawDays = inputValue(v, INPUTS.lastContact)?.trim() ?? '';
     if (rawDays && !/^\d{1,4}$/.test(rawDays)) {
       return void (await ack({ response_action: 'errors', errors: { [INPUTS.lastContact]: 'A whole number of days, e.g. 30.' } }));
     }
     const filters = {
       segment: pick(INPUTS.segment),
       region: pick(INPUTS.region),
-      tags: (v[INPUTS.tags]?.[VALUE]?.value ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean),
+      tags: (inputValue(v, INPUTS.tags) ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean),
       minDaysSinceContact: rawDays ? Number(rawDays) : null,
-      onlyMine: (v[INPUTS.mine]?.[VALUE]?.selected_options ?? []).some((o) => o.value === 'mine'),
+      onlyMine: checkedValues(v, INPUTS.mine).includes('mine'),
     };
     const cartId = Number(view.private_metadata);
     const [state, targets, types] = await Promise.all([loadCart(db, body.user.id, cartId), findTargets(db, body.user.id, filters, deps.now()), allTaskTypes(db)]);
@@ -58,16 +55,16 @@ export function register(app: App, deps: Deps): void {
   app.view(VIEWS.pickTasks, async ({ ack, body, view, client }) => {
     const user = body.user.id;
     const cartId = Number(view.private_metadata);
-    const v = view.state.values as Values;
-    const day = v[INPUTS.pickDay]?.[VALUE]?.selected_option?.value ?? 'auto';
+    const v = view.state.values as ViewValues;
+    const day = inputValue(v, INPUTS.pickDay) ?? 'auto';
     const types = new Map((await allTaskTypes(db)).map((t) => [t.key, t]));
     const items: NewItem[] = [];
-    for (const [block, fields] of Object.entries(v)) {
+    for (const block of Object.keys(v)) {
       if (!block.startsWith(PICK_BLOCK_PREFIX)) continue;
       const customerId = block.slice(PICK_BLOCK_PREFIX.length);
       const label = view.blocks.find((b) => b.block_id === block && b.type === 'input') as { label?: { text?: string } } | undefined;
-      for (const o of fields[VALUE]?.selected_options ?? []) {
-        const type = types.get(o.value);
+      for (const value of checkedValues(v, block)) {
+        const type = types.get(value);
         if (!type) continue;
         items.push({ typeKey: type.key, title: `${type.label} · ${label?.label?.text ?? customerId}`, customerId, effortMinutes: type.effortMinutes, priority: type.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
       }

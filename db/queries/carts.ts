@@ -1,31 +1,67 @@
 // Carts, their items, the task list they become, and their audit log.
-import { and, asc, eq, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../client.ts';
-import { cartEvents, cartItems, carts, customers, systemTasks, taskTypes, tasks, timeOff } from '../schema.ts';
+import type { CartTask } from '../../src/engine/types.ts';
+import { cartEvents, cartItems, carts, customers, people, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
+import type { PersonWithTeam } from './people.ts';
 
 export type CartRow = typeof carts.$inferSelect;
-export type CartItemRow = typeof cartItems.$inferSelect & { label: string; customerName: string | null };
+export type TimeOffRange = Pick<typeof timeOff.$inferSelect, 'slackUserId' | 'fromDay' | 'toDay' | 'reason'>;
+
+/** A cart with everything the engine needs of it. */
+export interface CartSnapshot {
+  cart: CartRow;
+  owner: PersonWithTeam;
+  /** The owner's days off and their team's holidays that touch the cart's week. */
+  timeOff: TimeOffRange[];
+  /** The items as the engine's tasks, by day. */
+  items: CartTask[];
+  /** The duplicates dropped when the cart was made, as lines for the agent. */
+  merged: string[];
+}
+
+/**
+ * A cart and all a change needs of it in one round trip: its owner and their team, the time off
+ * of its week, its items (aggregated as JSON by the database: cheaper than mapping rows) and its
+ * merge notes. With `lock`, the cart row (only it) is held for the rest of the transaction, so
+ * concurrent changes to one cart queue up.
+ */
+export async function cartSnapshot(db: DbOrTx, cartId: number, options: { lock: boolean }): Promise<CartSnapshot | null> {
+  const query = db
+    .select({
+      cart: carts,
+      person: people,
+      team: teams,
+      timeOff: sql<TimeOffRange[]>`(
+        select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
+        from ${timeOff} o
+        where (o.slack_user_id = ${carts.agentId} or (o.slack_user_id is null and o.team_id = ${people.teamId}))
+          and o.from_day <= ${carts.weekStart} + 6 and o.to_day >= ${carts.weekStart})`,
+      items: sql<CartTask[]>`(
+        select coalesce(json_agg(json_build_object(
+          'id', i.id::text, 'type', i.type_key, 'label', tt.label, 'title', i.title, 'customerId', i.customer_id, 'customerName', cu.name,
+          'effort', i.effort_minutes, 'priority', i.priority, 'day', i.planned_day, 'earliest', i.earliest, 'due', i.due,
+          'fixed', i.fixed, 'source', i.source, 'notes', i.notes) order by i.planned_day, i.id), '[]')
+        from ${cartItems} i
+        join ${taskTypes} tt on tt.key = i.type_key
+        left join ${customers} cu on cu.id = i.customer_id
+        where i.cart_id = ${carts.id})`,
+      merged: sql<string[] | null>`(
+        select e.detail -> 'merged' from ${cartEvents} e
+        where e.cart_id = ${carts.id} and e.action = 'created' order by e.id desc limit 1)`,
+    })
+    .from(carts)
+    .innerJoin(people, eq(people.slackUserId, carts.agentId))
+    .innerJoin(teams, eq(teams.id, people.teamId))
+    .where(eq(carts.id, cartId));
+  const [row] = await (options.lock ? query.for('update', { of: carts }) : query);
+  if (!row) return null;
+  return { cart: row.cart, owner: { person: row.person, team: row.team }, timeOff: row.timeOff, items: row.items, merged: row.merged ?? [] };
+}
 
 export async function findCart(db: DbOrTx, agentId: string, weekStart: string): Promise<CartRow | null> {
   const [row] = await db.select().from(carts).where(and(eq(carts.agentId, agentId), eq(carts.weekStart, weekStart)));
   return row ?? null;
-}
-
-/** The cart row, locked for the rest of the transaction so concurrent changes queue up. */
-export async function lockCart(tx: DbOrTx, cartId: number): Promise<CartRow | null> {
-  const [row] = await tx.select().from(carts).where(eq(carts.id, cartId)).for('update');
-  return row ?? null;
-}
-
-export async function cartItemsOf(db: DbOrTx, cartId: number): Promise<CartItemRow[]> {
-  const rows = await db
-    .select({ item: cartItems, label: taskTypes.label, customerName: customers.name })
-    .from(cartItems)
-    .innerJoin(taskTypes, eq(taskTypes.key, cartItems.typeKey))
-    .leftJoin(customers, eq(customers.id, cartItems.customerId))
-    .where(eq(cartItems.cartId, cartId))
-    .orderBy(asc(cartItems.plannedDay), asc(cartItems.id));
-  return rows.map((r) => ({ ...r.item, label: r.label, customerName: r.customerName }));
 }
 
 /**
@@ -98,12 +134,15 @@ export async function recordChange(
   cart: CartRow,
   change: { actorId: string; action: string; detail: unknown; set?: Partial<CartRow> },
 ): Promise<CartRow> {
-  const [updated] = await tx
-    .update(carts)
-    .set({ ...change.set, version: cart.version + 1, updatedAt: sql`now()` })
-    .where(eq(carts.id, cart.id))
-    .returning();
-  await tx.insert(cartEvents).values({ cartId: cart.id, actorId: change.actorId, action: change.action, version: cart.version + 1, detail: change.detail as object });
+  // Both statements go out together (pipelined in the transaction): one round trip.
+  const [[updated]] = await Promise.all([
+    tx
+      .update(carts)
+      .set({ ...change.set, version: cart.version + 1, updatedAt: sql`now()` })
+      .where(eq(carts.id, cart.id))
+      .returning(),
+    tx.insert(cartEvents).values({ cartId: cart.id, actorId: change.actorId, action: change.action, version: cart.version + 1, detail: change.detail as object }),
+  ]);
   return updated!;
 }
 
@@ -116,8 +155,10 @@ export async function setCartMessage(db: DbOrTx, cartId: number, channelId: stri
  * Done and skipped tasks of an earlier commit stay; open ones are replaced.
  */
 export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> {
-  await tx.delete(tasks).where(and(eq(tasks.cartId, cart.id), eq(tasks.status, 'open')));
+  // One statement: the delete and the insert read the same snapshot, so the delete takes only
+  // the earlier commit's open tasks.
   const rows = await rowsOf<{ id: number }>(tx, sql`
+    with replaced as (delete from ${tasks} where cart_id = ${cart.id} and status = 'open')
     insert into ${tasks} (cart_id, cart_item_id, agent_id, system_task_id, type_key, title, customer_id, effort_minutes, priority, day, due, source, notes)
     select i.cart_id, i.id, ${cart.agentId}, i.system_task_id, i.type_key, i.title, i.customer_id, i.effort_minutes, i.priority, i.planned_day, i.due, i.source, i.notes
     from ${cartItems} i
@@ -125,19 +166,6 @@ export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> 
       and not exists (select 1 from ${tasks} t where t.cart_item_id = i.id and t.status in ('done', 'skipped'))
     returning id`);
   return rows.length;
-}
-
-export async function timeOffFor(db: DbOrTx, agentId: string, teamId: number, from: string, to: string) {
-  return db
-    .select()
-    .from(timeOff)
-    .where(
-      and(
-        or(eq(timeOff.slackUserId, agentId), and(isNull(timeOff.slackUserId), eq(timeOff.teamId, teamId))),
-        lte(timeOff.fromDay, to),
-        gte(timeOff.toDay, from),
-      ),
-    );
 }
 
 export type TaskRow = typeof tasks.$inferSelect & { label: string; customerName: string | null };

@@ -50,6 +50,8 @@ export function isMonday(day: IsoDay): boolean {
   return d.isValid && d.weekday === 1;
 }
 
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
 const inRange = (day: IsoDay, r: DateRange) => day >= r.from && day <= r.to;
 
 export function thresholds(capacity: number, upperPercent: number, lowerPercent: number) {
@@ -60,7 +62,9 @@ export function thresholds(capacity: number, upperPercent: number, lowerPercent:
 }
 
 export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
-  const monday = DateTime.fromISO(start, { zone: rules.zone }).startOf('week');
+  // The week's days are calendar dates: counted in UTC they are the same in every zone and
+  // across daylight-saving changes, without an offset lookup per day (luxon asks Intl for one).
+  const monday = DateTime.fromISO(start, { zone: 'UTC' }).startOf('week');
   const days: DayPlan[] = [];
   for (let i = 0; i < 7; i++) {
     const date = monday.plus({ days: i });
@@ -68,7 +72,7 @@ export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
     const holiday = rules.holidays.find((r) => inRange(day, r));
     const dayOff = rules.timeOff.find((r) => inRange(day, r));
     let off: DayPlan['off'] = null;
-    if (!rules.workDays.includes(date.weekday)) off = { kind: 'non_work_day', reason: date.toFormat('cccc') };
+    if (!rules.workDays.includes(date.weekday)) off = { kind: 'non_work_day', reason: WEEKDAYS[date.weekday - 1]! };
     else if (holiday) off = { kind: 'holiday', reason: holiday.reason || 'team holiday' };
     else if (dayOff) off = { kind: 'day_off', reason: dayOff.reason || 'day off' };
     if (!off && rules.dayCapacity <= 0) off = { kind: 'day_off', reason: 'no capacity' };
@@ -85,5 +89,5 @@ export function weekEnd(week: Week): IsoDay {
 
 /** Short weekday name of an ISO day: "Mon". */
 export function dayName(day: IsoDay): string {
-  return DateTime.fromISO(day, { zone: 'UTC' }).toFormat('ccc');
+  return WEEKDAYS[DateTime.fromISO(day, { zone: 'UTC' }).weekday - 1]!.slice(0, 3);
 }

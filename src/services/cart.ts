@@ -1,10 +1,8 @@
 // The method's loop on a stored cart: load it, decide with the pure engine, save in one
 // transaction with a version bump and an audit entry. Knows nothing of Slack.
-import { desc, eq, and } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartItemsOf, ensureCart, insertItems, lockCart, moveItems, recordChange, removeItems, timeOffFor, writeTaskList, type CartItemRow, type CartRow } from '../../db/queries/carts.ts';
+import { cartSnapshot, ensureCart, insertItems, moveItems, recordChange, removeItems, writeTaskList, type CartRow, type CartSnapshot, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
-import { cartEvents, carts } from '../../db/schema.ts';
 import {
   addDays,
   addTasks,
@@ -19,7 +17,6 @@ import {
   mergeTasks,
   nextWeekStart,
   suggest,
-  weekEnd,
   weekStartOf,
   type Advice,
   type CartTask,
@@ -85,9 +82,9 @@ export function zoneOf(p: PersonWithTeam): string {
   return p.person.timezone ?? p.team.timezone;
 }
 
-export async function weekFor(db: DbOrTx, p: PersonWithTeam, weekStart: string): Promise<Week> {
-  const off = await timeOffFor(db, p.person.slackUserId, p.team.id, weekStart, addDays(weekStart, 6));
-  const range = (r: (typeof off)[number]) => ({ from: r.fromDay, to: r.toDay, reason: r.reason });
+/** The owner's week: work days, capacity and thresholds, their days off and their team's holidays. */
+function weekOf(p: PersonWithTeam, weekStart: string, off: readonly TimeOffRange[]): Week {
+  const range = (r: TimeOffRange) => ({ from: r.fromDay, to: r.toDay, reason: r.reason });
   return buildWeek(weekStart, {
     zone: zoneOf(p),
     workDays: p.team.workDays,
@@ -99,36 +96,18 @@ export async function weekFor(db: DbOrTx, p: PersonWithTeam, weekStart: string):
   });
 }
 
-export function toTask(i: CartItemRow): CartTask {
-  return {
-    id: String(i.id),
-    type: i.typeKey,
-    label: i.label,
-    title: i.title,
-    customerId: i.customerId,
-    customerName: i.customerName,
-    effort: i.effortMinutes,
-    priority: i.priority,
-    day: i.plannedDay,
-    earliest: i.earliest,
-    due: i.due,
-    fixed: i.fixed,
-    source: i.source,
-    notes: i.notes,
-  };
+function stateOf(s: CartSnapshot): CartState {
+  const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
+  return { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged };
 }
 
-async function stateOf(db: DbOrTx, cart: CartRow, person: PersonWithTeam): Promise<CartState> {
-  const week = await weekFor(db, person, cart.weekStart);
-  const tasks = (await cartItemsOf(db, cart.id)).map(toTask);
-  const [created] = await db
-    .select({ detail: cartEvents.detail })
-    .from(cartEvents)
-    .where(and(eq(cartEvents.cartId, cart.id), eq(cartEvents.action, 'created')))
-    .orderBy(desc(cartEvents.id))
-    .limit(1);
-  const merged = ((created?.detail as { merged?: string[] } | undefined)?.merged ?? []).slice();
-  return { cart, person, week, tasks, measure: measure(tasks, week), advice: suggest(tasks, week), merged };
+/** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
+async function ownCart(db: DbOrTx, userId: string, cartId: number, lock: boolean): Promise<CartSnapshot> {
+  const snapshot = await cartSnapshot(db, cartId, { lock });
+  if (snapshot?.cart.agentId === userId) return snapshot;
+  await requirePerson(db, userId);
+  if (!snapshot) throw new AppError('not_found', 'That cart no longer exists.');
+  throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
 }
 
 /** The agent's cart for this or next week, made from the system's tasks if it does not exist yet. */
@@ -137,25 +116,20 @@ export async function openCart(db: Db, userId: string, which: 'this' | 'next' | 
     const person = await requirePerson(tx, userId);
     const zone = zoneOf(person);
     const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
-    const week = await weekFor(tx, person, weekStart);
-    const { cart, created } = await ensureCart(tx, userId, weekStart, weekEnd(week));
-    if (!created) return { state: await stateOf(tx, cart, person), created };
+    const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
+    const snapshot = (await cartSnapshot(tx, cart.id, { lock: false }))!;
+    if (!created) return { state: stateOf(snapshot), created };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
-    const items = await cartItemsOf(tx, cart.id);
-    const { merged } = mergeTasks(items.map(toTask));
+    const { tasks, merged } = mergeTasks(snapshot.items);
     await removeItems(tx, cart.id, merged.map((m) => Number(m.dropped.id)));
     const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
-    const fresh = await recordChange(tx, cart, { actorId: userId, action: 'created', detail: { items: items.length - merged.length, merged: lines } });
-    return { state: await stateOf(tx, fresh, person), created };
+    const fresh = await recordChange(tx, cart, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } });
+    return { state: stateOf({ ...snapshot, cart: fresh, items: tasks, merged: lines }), created };
   });
 }
 
 export async function loadCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  const person = await requirePerson(db, userId);
-  const [cart] = await db.select().from(carts).where(eq(carts.id, cartId));
-  if (!cart) throw new AppError('not_found', 'That cart no longer exists.');
-  if (cart.agentId !== userId) throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
-  return stateOf(db, cart, person);
+  return stateOf(await ownCart(db, userId, cartId, false));
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
@@ -177,21 +151,21 @@ export function defaultDay(state: CartState): string {
  */
 export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange): Promise<ChangeResult> {
   return db.transaction(async (tx) => {
-    const person = await requirePerson(tx, userId);
-    const cart = await lockCart(tx, cartId);
-    if (!cart) throw new AppError('not_found', 'That cart no longer exists.');
-    if (cart.agentId !== userId) throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
-    const state = await stateOf(tx, cart, person);
+    const state = stateOf(await ownCart(tx, userId, cartId, true));
+    const { cart, person } = state;
     if (version !== CURRENT && cart.version !== version) {
       return { state, changed: false, listChanged: false, notice: 'That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.' };
     }
     if (cart.status === 'committed' && change.kind !== 'reopen') {
       return { state, changed: false, listChanged: false, notice: 'This cart is committed. Press Reopen to change it.' };
     }
-    /** Saves the change; the new state is computed from `after` when the tasks are already known. */
-    const save = async (action: string, detail: unknown, notice: string, set?: Partial<CartRow>, after?: CartTask[]) => {
-      const next = await recordChange(tx, cart, { actorId: userId, action, detail, set });
-      const fresh = after ? { ...state, cart: next, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await stateOf(tx, next, person);
+    /**
+     * Records the change alongside `write` (its statements go to the database together); the new
+     * state is computed from `after` when the tasks are already known.
+     */
+    const save = async (write: Promise<unknown>, action: string, detail: unknown, notice: string, set?: Partial<CartRow>, after?: CartTask[]) => {
+      const [next] = await Promise.all([recordChange(tx, cart, { actorId: userId, action, detail, set }), write]);
+      const fresh = after ? { ...state, cart: next, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : stateOf((await cartSnapshot(tx, cart.id, { lock: false }))!);
       return { state: fresh, changed: true, notice, listChanged: next.status !== cart.status };
     };
     switch (change.kind) {
@@ -200,29 +174,27 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         const suggestion = advice?.suggestions[change.index];
         if (!suggestion) return { state, changed: false, listChanged: false, notice: 'That suggestion no longer applies.' };
         const after = applyMoves(state.tasks, state.week, suggestion.moves);
-        await moveItems(tx, cart.id, suggestion.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save('apply_suggestion', { moves: suggestion.moves }, `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, undefined, after);
+        const write = moveItems(tx, cart.id, suggestion.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
+        return save(write, 'apply_suggestion', { moves: suggestion.moves }, `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'balance': {
         const r = autoBalance(state.tasks, state.week);
         if (!r.moves.length) return { state, changed: false, listChanged: false, notice: state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.' };
-        await moveItems(tx, cart.id, r.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save('auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`, undefined, r.tasks);
+        const write = moveItems(tx, cart.id, r.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
+        return save(write, 'auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`, undefined, r.tasks);
       }
       case 'move': {
         const task = state.tasks.find((x) => x.id === String(change.itemId));
         const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
         if (!task || task.day === change.day) return { state, changed: false, listChanged: false, notice: 'Nothing to move.' };
-        await moveItems(tx, cart.id, [{ id: change.itemId, day: change.day }]);
-        return save('move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`, undefined, after);
+        return save(moveItems(tx, cart.id, [{ id: change.itemId, day: change.day }]), 'move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'remove': {
         const task = state.tasks.find((x) => x.id === String(change.itemId));
         if (!task) return { state, changed: false, listChanged: false, notice: 'That task is no longer in the cart.' };
         if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
         const after = removeTask(state.tasks, task.id);
-        await removeItems(tx, cart.id, [change.itemId]);
-        return save('remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`, undefined, after);
+        return save(removeItems(tx, cart.id, [change.itemId]), 'remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`, undefined, after);
       }
       case 'add': {
         let current = state.tasks;
@@ -238,12 +210,14 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         const { tasks: after, merged } = addTasks(state.tasks, added);
         const fresh = after.filter((t) => t.id.startsWith('new'));
         const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
-        await removeItems(tx, cart.id, replaced.map((m) => Number(m.dropped.id)));
-        await insertItems(tx, cart.id, fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' })));
         const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
         const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
         if (!fresh.length && !replaced.length) return { state, changed: false, listChanged: false, notice: `Nothing added: already in the cart.${mergedNote}` };
-        return save('add', { added: fresh.map((t) => t.title), merged: merged.length }, `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`);
+        const write = Promise.all([
+          removeItems(tx, cart.id, replaced.map((m) => Number(m.dropped.id))),
+          insertItems(tx, cart.id, fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' }))),
+        ]);
+        return save(write, 'add', { added: fresh.map((t) => t.title), merged: merged.length }, `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`);
       }
       case 'commit': {
         const reason = change.reason?.trim();
@@ -257,6 +231,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         const n = await writeTaskList(tx, cart);
         const exception = state.measure.committable ? null : reason!;
         return save(
+          Promise.resolve(),
           'commit',
           { tasks: n, exception, flagged: exception ? flaggedDays(state.measure) : null },
           `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
@@ -266,7 +241,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       }
       case 'reopen':
         if (cart.status === 'open') return { state, changed: false, listChanged: false, notice: 'This cart is already open.' };
-        return save('reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null }, state.tasks);
+        return save(Promise.resolve(), 'reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null }, state.tasks);
     }
   });
 }

@@ -1,7 +1,6 @@
 // The Add task modal (step 02): the agent's own task, checked field by field on submit.
 import type { View } from '@slack/types';
-import { DateTime } from 'luxon';
-import type { Week } from '../src/engine/index.ts';
+import { formatDay, type Week } from '../src/engine/index.ts';
 import { PRIORITIES } from '../src/engine/types.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../src/slack/ids.ts';
 import { LIMITS, plain } from './limits.ts';
@@ -15,7 +14,7 @@ export interface TaskTypeOption {
 export function addTaskModal(cartId: number, week: Week, types: TaskTypeOption[], defaultDay: string): View {
   const days = week.days.filter((d) => d.work);
   const typeOptions = types.slice(0, 100).map((t) => ({ text: plain(`${t.label} (${t.effortMinutes} m)`, LIMITS.optionText), value: t.key }));
-  const dayOptions = days.map((d) => ({ text: plain(DateTime.fromISO(d.day).toFormat('cccc d LLL'), LIMITS.optionText), value: d.day }));
+  const dayOptions = days.map((d) => ({ text: plain(formatDay(d.day, 'cccc d LLL'), LIMITS.optionText), value: d.day }));
   const initialType = typeOptions.find((o) => o.value === 'custom') ?? typeOptions[0];
   const initialDay = dayOptions.find((o) => o.value === defaultDay) ?? dayOptions[0];
   const priorities = PRIORITIES.map((p) => ({ text: plain(p[0]!.toUpperCase() + p.slice(1), LIMITS.optionText), value: p }));

@@ -2,8 +2,7 @@
 // well under Slack's message size for any cart, by construction: one line per
 // day, one suggestion per flagged day (at most four moves shown), texts trimmed.
 import type { KnownBlock } from '@slack/types';
-import { DateTime } from 'luxon';
-import { dayName, type Advice, type CartTask, type DayLoad, type Move } from '../src/engine/index.ts';
+import { dayName, formatDay, type Advice, type CartTask, type DayLoad, type Move } from '../src/engine/index.ts';
 import type { CartState } from '../src/services/cart.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
@@ -54,7 +53,7 @@ function adviceBlocks(s: CartState, a: Advice, tasks: Map<string, CartTask>): Kn
 }
 
 export function cartMessage(s: CartState, notice?: string): { text: string; blocks: KnownBlock[] } {
-  const weekLabel = DateTime.fromISO(s.week.start).toFormat('d LLL yyyy');
+  const weekLabel = formatDay(s.week.start, 'd LLL yyyy');
   const m = s.measure;
   const committed = s.cart.status === 'committed';
   const flagged = m.days.filter((d) => d.flag);
@@ -71,7 +70,7 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
   blocks.push({ type: 'divider' });
   for (const d of m.days) {
     if (!d.plan.work && d.workload === 0) continue;
-    const date = DateTime.fromISO(d.plan.day).toFormat('ccc d LLL');
+    const date = formatDay(d.plan.day, 'ccc d LLL');
     blocks.push({
       type: 'section',
       text: mrkdwn(`*${date}*  \`${bar(d.workload, d.plan.capacity)}\`  ${hm(d.workload)} / ${hm(d.plan.capacity)} · ${d.count} task${d.count === 1 ? '' : 's'} · ${flagText(d)}`),

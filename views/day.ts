@@ -1,7 +1,6 @@
 // Open a day: its tasks in a modal, each with a menu to move it or remove it; long days page.
 import type { KnownBlock, View } from '@slack/types';
-import { DateTime } from 'luxon';
-import { allowedDays, dayName, type CartTask } from '../src/engine/index.ts';
+import { allowedDays, dayName, formatDay, type CartTask } from '../src/engine/index.ts';
 import type { CartState } from '../src/services/cart.ts';
 import { ACTIONS, VIEWS } from '../src/slack/ids.ts';
 import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
@@ -37,7 +36,7 @@ function taskBlock(s: CartState, t: CartTask): KnownBlock {
   if (t.fixed || s.cart.status === 'committed') return { type: 'section', text };
   const moves = allowedDays(t, s.week).filter((d) => d !== t.day);
   const options = [
-    ...moves.map((d) => ({ text: plain(`Move to ${DateTime.fromISO(d).toFormat('ccc d LLL')}`, LIMITS.optionText), value: `m:${t.id}:${d}` })),
+    ...moves.map((d) => ({ text: plain(`Move to ${formatDay(d, 'ccc d LLL')}`, LIMITS.optionText), value: `m:${t.id}:${d}` })),
     { text: plain('Remove from cart', LIMITS.optionText), value: `r:${t.id}` },
   ];
   return {
@@ -71,7 +70,7 @@ export function dayModal(s: CartState, day: string, page: number, notice?: strin
     type: 'modal',
     callback_id: VIEWS.day,
     private_metadata: encodeDayRef({ cartId: s.cart.id, version: s.cart.version, day, page: p }),
-    title: plain(DateTime.fromISO(day).toFormat('cccc d LLL'), LIMITS.modalTitle),
+    title: plain(formatDay(day, 'cccc d LLL'), LIMITS.modalTitle),
     close: plain('Done', LIMITS.modalTitle),
     blocks,
   };

@@ -2,7 +2,7 @@
 // A small team is listed whole; a large one is summarised with its worst cases. Always
 // within Slack's limits, whatever the team's size.
 import type { KnownBlock } from '@slack/types';
-import { DateTime } from 'luxon';
+import { formatDay } from '../src/engine/index.ts';
 import type { AgentStanding, TeamPicture } from '../src/services/team.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
@@ -53,7 +53,7 @@ function names(agents: AgentStanding[], max: number): string {
 export type DigestKind = 'daily' | 'weekly' | 'now';
 
 export function teamBlocks(p: TeamPicture, kind: DigestKind, options: { nudge?: boolean } = {}): { text: string; blocks: KnownBlock[] } {
-  const week = DateTime.fromISO(p.weekStart).toFormat('d LLL');
+  const week = formatDay(p.weekStart, 'd LLL');
   const committed = p.agents.filter((a) => a.status === 'committed');
   const waiting = p.agents.filter((a) => a.status !== 'committed');
   const exceptions = committed.filter((a) => a.exception);

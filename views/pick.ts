@@ -1,7 +1,6 @@
 // Pick customers: step one filters, step two the matching customers with their recommended tasks to tick.
 import type { KnownBlock, View } from '@slack/types';
-import { DateTime } from 'luxon';
-import type { Week } from '../src/engine/index.ts';
+import { formatDay, type Week } from '../src/engine/index.ts';
 import type { Target } from '../src/services/recommend.ts';
 import { INPUTS, VALUE, VIEWS } from '../src/slack/ids.ts';
 import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
@@ -38,7 +37,7 @@ export function pickFiltersModal(cartId: number, choices: { segments: string[]; 
 
 export function pickTasksModal(cartId: number, week: Week, targets: Target[], labels: ReadonlyMap<string, string>): View {
   const auto = option('The lightest allowed day', 'auto');
-  const days = week.days.filter((d) => d.work).map((d) => option(DateTime.fromISO(d.day).toFormat('cccc d LLL'), d.day));
+  const days = week.days.filter((d) => d.work).map((d) => option(formatDay(d.day, 'cccc d LLL'), d.day));
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn(`*${targets.length} customer${targets.length === 1 ? '' : 's'}*, best first. Tick the tasks to add to your cart.`) },
     { type: 'input', block_id: INPUTS.pickDay, label: plain('Plan them on', 2000), element: { type: 'static_select', action_id: VALUE, options: [auto, ...days], initial_option: auto } },

@@ -1,7 +1,7 @@
 // The task list: App Home (today with Done and Skip, the week at a glance, the carts) and /tasks.
 import type { KnownBlock } from '@slack/types';
-import { DateTime } from 'luxon';
 import type { TaskRow } from '../db/queries/carts.ts';
+import { addDays, formatDay } from '../src/engine/index.ts';
 import type { TaskListView } from '../src/services/tasks.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
 import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
@@ -10,7 +10,7 @@ import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
 export const HOME_TODAY_MAX = 35;
 
 const mark = { open: '▫️', done: '✅', skipped: '⏭️', carried_over: '↪️' } as const;
-const dayLabel = (day: string) => DateTime.fromISO(day).toFormat('ccc d LLL');
+const dayLabel = (day: string) => formatDay(day, 'ccc d LLL');
 const hm = (m: number) => (m >= 60 ? `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} m` : ''}` : `${m} m`);
 
 export function taskLine(t: TaskRow): string {
@@ -51,7 +51,7 @@ export function homeView(v: TaskListView) {
   blocks.push({ type: 'divider' }, { type: 'header', text: plain('This week', LIMITS.headerText) });
   const fields = [];
   for (let i = 0; i < 7; i++) {
-    const day = DateTime.fromISO(v.weekStart).plus({ days: i }).toISODate()!;
+    const day = addDays(v.weekStart, i);
     const of = v.week.filter((t) => t.day === day);
     if (!of.length && i >= 5) continue;
     const minutes = of.reduce((s, t) => s + t.effortMinutes, 0);

@@ -25,6 +25,34 @@ export function isValidZone(zone: string): boolean {
   return DateTime.now().setZone(zone).isValid;
 }
 
+/**
+ * Calendar answers about ISO days, remembered: a cart asks about the same seven days many times
+ * in a click, and every luxon DateTime costs time and memory to make. The same question always
+ * gets the same answer, so this keeps the functions pure; the memory is bounded.
+ */
+function remembered<R>(compute: (key: string) => R): (key: string) => R {
+  const known = new Map<string, R>();
+  return (key) => {
+    if (known.has(key)) return known.get(key)!;
+    if (known.size >= 10_000) known.clear();
+    const value = compute(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
+const utcDay = (day: IsoDay) => DateTime.fromISO(day, { zone: 'UTC' });
+const shifted = remembered((key) => {
+  const [day, n] = key.split('|');
+  return utcDay(day!).plus({ days: Number(n) }).toISODate()!;
+});
+const weekdayOf = remembered((day) => utcDay(day).weekday);
+const mondayOf = remembered((day) => utcDay(day).startOf('week').toISODate()!);
+const formatted = remembered((key) => {
+  const at = key.indexOf('|');
+  return utcDay(key.slice(at + 1)).toFormat(key.slice(0, at));
+});
+
 /** Monday of the week holding `instant`, as the calendar reads in `zone`. */
 export function weekStartOf(instant: Date | DateTime, zone: string): IsoDay {
   const local = (instant instanceof Date ? DateTime.fromJSDate(instant) : instant).setZone(zone);
@@ -42,15 +70,23 @@ export function localDay(instant: Date, zone: string): IsoDay {
 }
 
 export function addDays(day: IsoDay, n: number): IsoDay {
-  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: n }).toISODate()!;
+  return shifted(`${day}|${n}`);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDay, to: IsoDay): number {
+  return Math.round(utcDay(to).diff(utcDay(from), 'days').days);
+}
+
+/** An ISO day in a luxon format: formatDay('2026-11-30', 'ccc d LLL') is "Mon 30 Nov". */
+export function formatDay(day: IsoDay, format: string): string {
+  return formatted(`${format}|${day}`);
 }
 
 export function isMonday(day: IsoDay): boolean {
   const d = DateTime.fromISO(day, { zone: 'UTC' });
   return d.isValid && d.weekday === 1;
 }
-
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 
 const inRange = (day: IsoDay, r: DateRange) => day >= r.from && day <= r.to;
 
@@ -64,21 +100,21 @@ export function thresholds(capacity: number, upperPercent: number, lowerPercent:
 export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
   // The week's days are calendar dates: counted in UTC they are the same in every zone and
   // across daylight-saving changes, without an offset lookup per day (luxon asks Intl for one).
-  const monday = DateTime.fromISO(start, { zone: 'UTC' }).startOf('week');
+  const monday = mondayOf(start);
   const days: DayPlan[] = [];
   for (let i = 0; i < 7; i++) {
-    const date = monday.plus({ days: i });
-    const day = date.toISODate()!;
+    const day = addDays(monday, i);
+    const weekday = weekdayOf(day);
     const holiday = rules.holidays.find((r) => inRange(day, r));
     const dayOff = rules.timeOff.find((r) => inRange(day, r));
     let off: DayPlan['off'] = null;
-    if (!rules.workDays.includes(date.weekday)) off = { kind: 'non_work_day', reason: WEEKDAYS[date.weekday - 1]! };
+    if (!rules.workDays.includes(weekday)) off = { kind: 'non_work_day', reason: formatDay(day, 'cccc') };
     else if (holiday) off = { kind: 'holiday', reason: holiday.reason || 'team holiday' };
     else if (dayOff) off = { kind: 'day_off', reason: dayOff.reason || 'day off' };
     if (!off && rules.dayCapacity <= 0) off = { kind: 'day_off', reason: 'no capacity' };
     const capacity = off ? 0 : rules.dayCapacity;
     const { upper, lower } = thresholds(capacity, rules.upperPercent, rules.lowerPercent);
-    days.push({ day, weekday: date.weekday, work: !off, capacity, upper, lower, off });
+    days.push({ day, weekday, work: !off, capacity, upper, lower, off });
   }
   return { zone: rules.zone, start: days[0]!.day, days };
 }
@@ -89,5 +125,5 @@ export function weekEnd(week: Week): IsoDay {
 
 /** Short weekday name of an ISO day: "Mon". */
 export function dayName(day: IsoDay): string {
-  return WEEKDAYS[DateTime.fromISO(day, { zone: 'UTC' }).weekday - 1]!.slice(0, 3);
+  return formatDay(day, 'ccc');
 }

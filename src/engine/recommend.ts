@@ -1,6 +1,6 @@
 // Recommended tasks for target customers (claim 2): imported propensity scores first,
 // a built-in rule score where none was imported. Pure: today is passed in.
-import { DateTime } from 'luxon';
+import { daysBetween } from './calendar.ts';
 import type { IsoDay } from './types.ts';
 
 export interface TargetCustomer {
@@ -20,7 +20,6 @@ export interface Recommendation {
   origin: 'imported' | 'rules';
 }
 
-const days = (from: IsoDay, to: IsoDay) => Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days);
 const VALUE: Record<string, number> = { gold: 0.2, silver: 0.1 };
 
 /** The built-in scorer: renewal due soon, long without contact, segment value. */
@@ -28,12 +27,12 @@ export function ruleRecommendations(c: TargetCustomer, today: IsoDay): Recommend
   const out: Recommendation[] = [];
   const bonus = VALUE[c.segment?.toLowerCase() ?? ''] ?? 0;
   if (c.renewalDate) {
-    const left = days(today, c.renewalDate);
+    const left = daysBetween(today, c.renewalDate);
     if (left >= 0 && left <= 45) {
       out.push({ customerId: c.id, typeKey: 'renewal_call', score: round(0.5 + (45 - left) / 150 + bonus), reason: `Renewal due in ${left} day${left === 1 ? '' : 's'}`, origin: 'rules' });
     }
   }
-  const since = c.lastContact ? days(c.lastContact, today) : null;
+  const since = c.lastContact ? daysBetween(c.lastContact, today) : null;
   if (since === null || since > 30) {
     out.push({ customerId: c.id, typeKey: 'follow_up', score: round(0.3 + Math.min(0.4, (since ?? 180) / 450) + bonus), reason: since === null ? 'Never contacted' : `No contact for ${since} days`, origin: 'rules' });
   }

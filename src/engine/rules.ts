@@ -2,8 +2,7 @@
 // not contacted for longer than their segment's cadence, renewal calls ahead of a renewal
 // date. Pure and deterministic: the same inputs give the same tasks with the same keys,
 // so running the rules twice creates nothing twice.
-import { DateTime } from 'luxon';
-import { addDays, weekEnd } from './calendar.ts';
+import { addDays, daysBetween, formatDay, weekEnd } from './calendar.ts';
 import type { IsoDay, Week } from './types.ts';
 
 export interface RuleCustomer {
@@ -30,8 +29,6 @@ export interface GeneratedTask {
 export const DEFAULT_CADENCE: Readonly<Record<string, number>> = { gold: 14, silver: 30, bronze: 60, default: 30 };
 /** A renewal call is planned in the week that ends at most this many days before the renewal. */
 export const RENEWAL_LEAD_DAYS = 21;
-
-const daysBetween = (a: IsoDay, b: IsoDay) => Math.round(DateTime.fromISO(b).diff(DateTime.fromISO(a), 'days').days);
 
 /** A stable spread of customers over the allowed days, so generated work does not pile onto Monday. */
 function spread(id: string, days: IsoDay[]): IsoDay {
@@ -68,7 +65,7 @@ export function ruleTasks(customers: readonly RuleCustomer[], week: Week, cadenc
         externalId: `rule:renewal_call:${c.id}:${c.renewalDate}`,
         agentId: c.ownerId,
         typeKey: 'renewal_call',
-        title: `Renewal call · ${c.name} (renews ${DateTime.fromISO(c.renewalDate).toFormat('d LLL')})`,
+        title: `Renewal call · ${c.name} (renews ${formatDay(c.renewalDate, 'd LLL')})`,
         customerId: c.id,
         plannedDay: spread(c.id, days),
         earliest: week.start,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildWeek, nextWeekStart, thresholds, weekStartOf } from '../../src/engine/index.ts';
+import { addDays, buildWeek, dayName, daysBetween, formatDay, nextWeekStart, thresholds, weekStartOf } from '../../src/engine/index.ts';
 
 const rules = {
   workDays: [1, 2, 3, 4, 5],
@@ -74,5 +74,28 @@ describe('buildWeek', () => {
     [0, 100, 60, 0, 0],
   ])('thresholds of %i min at %i%%/%i%% are %i/%i', (cap, up, low, upper, lower) => {
     expect(thresholds(cap, up, low)).toEqual({ upper, lower });
+  });
+});
+
+describe('day arithmetic and names', () => {
+  it.each([
+    ['2026-11-30', 1, '2026-12-01'],
+    ['2026-12-28', 7, '2027-01-04'], // over the year's end
+    ['2028-02-28', 1, '2028-02-29'], // a leap day
+    ['2026-03-08', 1, '2026-03-09'], // the day clocks spring forward in New York: still one calendar day
+    ['2026-12-01', -1, '2026-11-30'],
+  ])('%s plus %i day(s) is %s', (day, n, expected) => {
+    expect(addDays(day, n)).toBe(expected);
+    expect(addDays(day, n)).toBe(expected); // asked again, the remembered answer is the same
+    expect(daysBetween(day, expected)).toBe(n);
+  });
+
+  it('names and formats days the same way every time it is asked', () => {
+    expect(dayName('2026-11-30')).toBe('Mon');
+    expect(formatDay('2026-11-30', 'ccc d LLL')).toBe('Mon 30 Nov');
+    expect(formatDay('2026-11-30', 'cccc d LLL')).toBe('Monday 30 Nov');
+    expect(formatDay('2026-11-30', 'd LLL yyyy')).toBe('30 Nov 2026');
+    expect(formatDay('2026-12-06', 'ccc d LLL')).toBe('Sun 6 Dec');
+    expect(formatDay('2026-11-30', 'ccc d LLL')).toBe('Mon 30 Nov');
   });
 });

@@ -1,6 +1,6 @@
 // /team-carts' Nudge button.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { DateTime } from 'luxon';
+import { formatDay } from '../../engine/index.ts';
 import { AppError } from '../../errors.ts';
 import { nudgeTeam } from '../../services/nudge.ts';
 import type { Deps } from '../deps.ts';
@@ -13,7 +13,7 @@ export function register(app: App, deps: Deps): void {
     const [team, weekStart] = (action.value ?? '').split(':');
     try {
       if (!Number.isInteger(Number(team)) || !weekStart) throw new AppError('invalid', 'That button is not one I know. Run /team-carts again.');
-      const week = DateTime.fromISO(weekStart).toFormat('d LLL');
+      const week = formatDay(weekStart, 'd LLL');
       const report = await nudgeTeam(deps.database.db, body.user.id, Number(team), weekStart, deps.now(), async (agentId) => {
         const dm = await client.conversations.open({ users: agentId });
         await client.chat.postMessage({ channel: dm.channel!.id!, text: `<@${body.user.id}> asks you to shape and commit your cart for the week of ${week}. Type \`/cart\` to open it.` });

@@ -1,6 +1,6 @@
 // Carts, their items, the task list they become, and their audit log.
-import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { rowsOf, type DbOrTx } from '../client.ts';
+import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
 import { cartEvents, cartItems, carts, customers, people, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
 import type { PersonWithTeam } from './people.ts';
@@ -22,41 +22,41 @@ export interface CartSnapshot {
 
 /**
  * A cart and all a change needs of it in one round trip: its owner and their team, the time off
- * of its week, its items (aggregated as JSON by the database: cheaper than mapping rows) and its
- * merge notes. With `lock`, the cart row (only it) is held for the rest of the transaction, so
- * concurrent changes to one cart queue up.
+ * of its week, its items and its merge notes, each aggregated as JSON by the database (cheaper
+ * than building and mapping a wide select on every click).
  */
-export async function cartSnapshot(db: DbOrTx, cartId: number, options: { lock: boolean }): Promise<CartSnapshot | null> {
-  const query = db
-    .select({
-      cart: carts,
-      person: people,
-      team: teams,
-      timeOff: sql<TimeOffRange[]>`(
-        select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
+export async function cartSnapshot(db: DbOrTx, cartId: number): Promise<CartSnapshot | null> {
+  type Json = Record<string, unknown>;
+  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: string[] | null }>(
+    db,
+    sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
+      (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
         from ${timeOff} o
-        where (o.slack_user_id = ${carts.agentId} or (o.slack_user_id is null and o.team_id = ${people.teamId}))
-          and o.from_day <= ${carts.weekStart} + 6 and o.to_day >= ${carts.weekStart})`,
-      items: sql<CartTask[]>`(
-        select coalesce(json_agg(json_build_object(
+        where (o.slack_user_id = c.agent_id or (o.slack_user_id is null and o.team_id = p.team_id))
+          and o.from_day <= c.week_start + 6 and o.to_day >= c.week_start) as time_off,
+      (select coalesce(json_agg(json_build_object(
           'id', i.id::text, 'type', i.type_key, 'label', tt.label, 'title', i.title, 'customerId', i.customer_id, 'customerName', cu.name,
           'effort', i.effort_minutes, 'priority', i.priority, 'day', i.planned_day, 'earliest', i.earliest, 'due', i.due,
           'fixed', i.fixed, 'source', i.source, 'notes', i.notes) order by i.planned_day, i.id), '[]')
         from ${cartItems} i
         join ${taskTypes} tt on tt.key = i.type_key
         left join ${customers} cu on cu.id = i.customer_id
-        where i.cart_id = ${carts.id})`,
-      merged: sql<string[] | null>`(
-        select e.detail -> 'merged' from ${cartEvents} e
-        where e.cart_id = ${carts.id} and e.action = 'created' order by e.id desc limit 1)`,
-    })
-    .from(carts)
-    .innerJoin(people, eq(people.slackUserId, carts.agentId))
-    .innerJoin(teams, eq(teams.id, people.teamId))
-    .where(eq(carts.id, cartId));
-  const [row] = await (options.lock ? query.for('update', { of: carts }) : query);
+        where i.cart_id = c.id) as items,
+      (select e.detail -> 'merged' from ${cartEvents} e
+        where e.cart_id = c.id and e.action = 'created' order by e.id desc limit 1) as merged
+    from ${carts} c
+    join ${people} p on p.slack_user_id = c.agent_id
+    join ${teams} tm on tm.id = p.team_id
+    where c.id = ${cartId}`,
+  );
   if (!row) return null;
-  return { cart: row.cart, owner: { person: row.person, team: row.team }, timeOff: row.timeOff, items: row.items, merged: row.merged ?? [] };
+  return {
+    cart: rowFromJson(carts, row.cart),
+    owner: { person: rowFromJson(people, row.person), team: rowFromJson(teams, row.team) },
+    timeOff: row.time_off,
+    items: row.items,
+    merged: row.merged ?? [],
+  };
 }
 
 export async function findCart(db: DbOrTx, agentId: string, weekStart: string): Promise<CartRow | null> {
@@ -117,69 +117,100 @@ export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string,
   return { cart: inserted, created: true };
 }
 
-export async function removeItems(tx: DbOrTx, cartId: number, ids: number[]): Promise<void> {
-  if (ids.length) await tx.delete(cartItems).where(and(eq(cartItems.cartId, cartId), inArray(cartItems.id, ids)));
+type NewItemRow = Pick<typeof cartItems.$inferInsert, 'typeKey' | 'title' | 'customerId' | 'effortMinutes' | 'priority' | 'plannedDay' | 'source' | 'notes'>;
+
+/** What one change writes: items moved, removed, revised or added, the status, and on commit the task list. */
+export interface CartWrite {
+  moves?: { id: number; day: string }[];
+  remove?: number[];
+  /** Merged duplicates: the kept item takes the narrower window and the higher priority. */
+  revise?: { id: number; earliest: string | null; due: string | null; priority: string }[];
+  insert?: NewItemRow[];
+  status?: 'open' | 'committed';
+  exceptionReason?: string | null;
+  /** Commit: the items become the agent's task list. */
+  taskList?: boolean;
 }
 
-/** Moves items to new days in one statement, however many there are. */
-export async function moveItems(tx: DbOrTx, cartId: number, moves: { id: number; day: string }[]): Promise<void> {
-  if (!moves.length) return;
-  const values = sql.join(moves.map((m) => sql`(${m.id}::int, ${m.day}::date)`), sql`, `);
-  await tx.execute(sql`update ${cartItems} set planned_day = v.day from (values ${values}) as v(id, day) where ${cartItems.id} = v.id and ${cartItems.cartId} = ${cartId}`);
-}
-
-/** Bumps the version and records the change; the caller holds the row lock. */
-export async function recordChange(
-  tx: DbOrTx,
-  cart: CartRow,
-  change: { actorId: string; action: string; detail: unknown; set?: Partial<CartRow> },
-): Promise<CartRow> {
-  // Both statements go out together (pipelined in the transaction): one round trip.
-  const [[updated]] = await Promise.all([
-    tx
-      .update(carts)
-      .set({ ...change.set, version: cart.version + 1, updatedAt: sql`now()` })
-      .where(eq(carts.id, cart.id))
-      .returning(),
-    tx.insert(cartEvents).values({ cartId: cart.id, actorId: change.actorId, action: change.action, version: cart.version + 1, detail: change.detail as object }),
-  ]);
-  return updated!;
+/**
+ * Saves one change to a cart as a single statement, so it is atomic without a transaction and
+ * costs one round trip: it claims the cart's next version — only if the cart is still at the
+ * version the change was decided on — then writes the items, the task list and the audit entry.
+ * Null when another change got there first: nothing was written.
+ */
+export async function saveChange(
+  db: DbOrTx,
+  cart: Pick<CartRow, 'id' | 'agentId' | 'version'>,
+  write: CartWrite,
+  event: { actorId: string; action: string; detail: unknown },
+  now: Date,
+): Promise<{ version: number; listed: number } | null> {
+  const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
+  if (write.status) set.push(sql`status = ${write.status}`);
+  if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
+  if (write.exceptionReason !== undefined) set.push(sql`exception_reason = ${write.exceptionReason}`);
+  const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version} returning id, version)`];
+  if (write.moves?.length) {
+    const values = sql.join(write.moves.map((m) => sql`(${m.id}::int, ${m.day}::date)`), sql`, `);
+    steps.push(sql`moved as (update ${cartItems} i set planned_day = v.day from claim, (values ${values}) as v(id, day) where i.cart_id = claim.id and i.id = v.id)`);
+  }
+  if (write.revise?.length) {
+    const values = sql.join(write.revise.map((r) => sql`(${r.id}::int, ${r.earliest}::date, ${r.due}::date, ${r.priority}::text)`), sql`, `);
+    steps.push(sql`revised as (update ${cartItems} i set earliest = v.earliest, due = v.due, priority = v.priority from claim, (values ${values}) as v(id, earliest, due, priority) where i.cart_id = claim.id and i.id = v.id)`);
+  }
+  if (write.remove?.length) {
+    steps.push(sql`removed as (delete from ${cartItems} i using claim where i.cart_id = claim.id and i.id in (${sql.join(write.remove.map((id) => sql`${id}::int`), sql`, `)}))`);
+  }
+  if (write.insert?.length) {
+    const values = sql.join(write.insert.map((i) => sql`(${i.typeKey}, ${i.title}, ${i.customerId ?? null}, ${i.effortMinutes}::int, ${i.priority ?? 'normal'}, ${i.plannedDay}::date, ${i.source}, ${i.notes ?? ''})`), sql`, `);
+    steps.push(sql`added as (
+      insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, source, notes)
+      select claim.id, v.* from claim, (values ${values}) as v(type_key, title, customer_id, effort_minutes, priority, planned_day, source, notes))`);
+  }
+  if (write.taskList) {
+    // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads
+    // one snapshot, so an open task that a concurrent Done changed is not deleted (the delete
+    // re-checks it) and must not get a copy either: its item is left out unless its task went.
+    steps.push(sql`replaced as (delete from ${tasks} t using claim where t.cart_id = claim.id and t.status = 'open' returning t.id)`);
+    steps.push(sql`listed as (
+      insert into ${tasks} (cart_id, cart_item_id, agent_id, system_task_id, type_key, title, customer_id, effort_minutes, priority, day, due, source, notes)
+      select i.cart_id, i.id, ${cart.agentId}, i.system_task_id, i.type_key, i.title, i.customer_id, i.effort_minutes, i.priority, i.planned_day, i.due, i.source, i.notes
+      from ${cartItems} i join claim on i.cart_id = claim.id
+      where not exists (
+        select 1 from ${tasks} t
+        where t.cart_item_id = i.id and (t.status in ('done', 'skipped') or (t.status = 'open' and t.id not in (select id from replaced))))
+      returning 1)`);
+  }
+  steps.push(sql`logged as (
+    insert into ${cartEvents} (cart_id, actor_id, action, version, detail)
+    select id, ${event.actorId}, ${event.action}, version, ${JSON.stringify(event.detail ?? {})}::jsonb from claim)`);
+  const listed = write.taskList ? sql`(select count(*) from listed)::int` : sql`0`;
+  const [row] = await rowsOf<{ version: number; listed: number }>(db, sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed from claim`);
+  return row ?? null;
 }
 
 export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {
   await db.update(carts).set({ channelId, messageTs }).where(eq(carts.id, cartId));
 }
 
-/**
- * Commit: the cart's items become the agent's task list, copied in the database in one statement.
- * Done and skipped tasks of an earlier commit stay; open ones are replaced.
- */
-export async function writeTaskList(tx: DbOrTx, cart: CartRow): Promise<number> {
-  // One statement: the delete and the insert read the same snapshot, so the delete takes only
-  // the earlier commit's open tasks.
-  const rows = await rowsOf<{ id: number }>(tx, sql`
-    with replaced as (delete from ${tasks} where cart_id = ${cart.id} and status = 'open')
-    insert into ${tasks} (cart_id, cart_item_id, agent_id, system_task_id, type_key, title, customer_id, effort_minutes, priority, day, due, source, notes)
-    select i.cart_id, i.id, ${cart.agentId}, i.system_task_id, i.type_key, i.title, i.customer_id, i.effort_minutes, i.priority, i.planned_day, i.due, i.source, i.notes
-    from ${cartItems} i
-    where i.cart_id = ${cart.id}
-      and not exists (select 1 from ${tasks} t where t.cart_item_id = i.id and t.status in ('done', 'skipped'))
-    returning id`);
-  return rows.length;
-}
+/** A task as the task list shows it. */
+export type TaskRow = Pick<typeof tasks.$inferSelect, 'id' | 'title' | 'effortMinutes' | 'priority' | 'day' | 'status'> & { label: string; customerName: string | null };
+export type CartSummary = Pick<CartRow, 'weekStart' | 'status' | 'exceptionReason'>;
 
-export type TaskRow = typeof tasks.$inferSelect & { label: string; customerName: string | null };
-
-/** The agent's task list between two days, with labels and customer names. */
-export async function taskList(db: DbOrTx, agentId: string, from: string, to: string): Promise<TaskRow[]> {
-  const rows = await db
-    .select({ task: tasks, label: taskTypes.label, customerName: customers.name })
-    .from(tasks)
-    .innerJoin(taskTypes, eq(taskTypes.key, tasks.typeKey))
-    .leftJoin(customers, eq(customers.id, tasks.customerId))
-    .where(and(eq(tasks.agentId, agentId), gte(tasks.day, from), lte(tasks.day, to)))
-    .orderBy(asc(tasks.day), asc(tasks.id));
-  return rows.map((r) => ({ ...r.task, label: r.label, customerName: r.customerName }));
+/** The agent's tasks between two days, by day, and their carts of the given weeks: one round trip. */
+export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: string, weekStarts: string[]): Promise<{ tasks: TaskRow[]; carts: CartSummary[] }> {
+  const [row] = await rowsOf<{ tasks: TaskRow[]; carts: CartSummary[] }>(db, sql`select
+    (select coalesce(json_agg(json_build_object(
+        'id', t.id, 'title', t.title, 'effortMinutes', t.effort_minutes, 'priority', t.priority, 'day', t.day, 'status', t.status,
+        'label', tt.label, 'customerName', cu.name) order by t.day, t.id), '[]')
+      from ${tasks} t
+      join ${taskTypes} tt on tt.key = t.type_key
+      left join ${customers} cu on cu.id = t.customer_id
+      where t.agent_id = ${agentId} and t.day between ${from}::date and ${to}::date) as tasks,
+    (select coalesce(json_agg(json_build_object('weekStart', c.week_start, 'status', c.status, 'exceptionReason', c.exception_reason)), '[]')
+      from ${carts} c
+      where c.agent_id = ${agentId} and c.week_start in (${sql.join(weekStarts.map((w) => sql`${w}::date`), sql`, `)})) as carts`);
+  return row!;
 }
 
 /** Marks one of the agent's tasks done, skipped or open again; null when it is not theirs. */
@@ -190,16 +221,4 @@ export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number,
     .where(and(eq(tasks.id, taskId), eq(tasks.agentId, agentId)))
     .returning();
   return row ?? null;
-}
-
-export async function cartsOf(db: DbOrTx, agentId: string, weekStarts: string[]): Promise<CartRow[]> {
-  return db.select().from(carts).where(and(eq(carts.agentId, agentId), inArray(carts.weekStart, weekStarts)));
-}
-
-export async function insertItems(
-  tx: DbOrTx,
-  cartId: number,
-  items: Array<Pick<typeof cartItems.$inferInsert, 'typeKey' | 'title' | 'customerId' | 'effortMinutes' | 'priority' | 'plannedDay' | 'source' | 'notes'>>,
-): Promise<void> {
-  if (items.length) await tx.insert(cartItems).values(items.map((i) => ({ ...i, cartId })));
 }

@@ -1,7 +1,7 @@
 // The method's loop on a stored cart: load it, decide with the pure engine, save in one
 // transaction with a version bump and an audit entry. Knows nothing of Slack.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartSnapshot, ensureCart, insertItems, moveItems, recordChange, removeItems, writeTaskList, type CartRow, type CartSnapshot, type TimeOffRange } from '../../db/queries/carts.ts';
+import { cartSnapshot, ensureCart, saveChange, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import {
   addDays,
@@ -102,8 +102,8 @@ function stateOf(s: CartSnapshot): CartState {
 }
 
 /** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
-async function ownCart(db: DbOrTx, userId: string, cartId: number, lock: boolean): Promise<CartSnapshot> {
-  const snapshot = await cartSnapshot(db, cartId, { lock });
+async function ownCart(db: DbOrTx, userId: string, cartId: number): Promise<CartSnapshot> {
+  const snapshot = await cartSnapshot(db, cartId);
   if (snapshot?.cart.agentId === userId) return snapshot;
   await requirePerson(db, userId);
   if (!snapshot) throw new AppError('not_found', 'That cart no longer exists.');
@@ -117,19 +117,18 @@ export async function openCart(db: Db, userId: string, which: 'this' | 'next' | 
     const zone = zoneOf(person);
     const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
-    const snapshot = (await cartSnapshot(tx, cart.id, { lock: false }))!;
+    const snapshot = (await cartSnapshot(tx, cart.id))!;
     if (!created) return { state: stateOf(snapshot), created };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
-    await removeItems(tx, cart.id, merged.map((m) => Number(m.dropped.id)));
     const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
-    const fresh = await recordChange(tx, cart, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } });
-    return { state: stateOf({ ...snapshot, cart: fresh, items: tasks, merged: lines }), created };
+    const saved = await saveChange(tx, cart, { remove: merged.map((m) => Number(m.dropped.id)) }, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
+    return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
   });
 }
 
 export async function loadCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  return stateOf(await ownCart(db, userId, cartId, false));
+  return stateOf(await ownCart(db, userId, cartId));
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
@@ -145,105 +144,137 @@ export function defaultDay(state: CartState): string {
   return lightestAllowedDay(state.tasks, state.week, placeholder) ?? state.week.start;
 }
 
+/** A change the engine decided on: what to write, what to tell the agent, and the tasks after it when known. */
+interface Decision {
+  write: CartWrite;
+  action: string;
+  detail: unknown;
+  notice: string;
+  /** The tasks after the change; unknown when items are added (the database names them). */
+  after?: CartTask[];
+}
+
+/** Each round of changes racing on one cart lets one through, so n at once need at most n attempts. */
+const MAX_ATTEMPTS = 10;
+
 /**
  * One change to a cart, made only if the agent acted on its current version: a double
  * click, a Slack retry or an outdated copy of the message changes nothing and says so.
+ *
+ * Optimistic: the cart is read, the engine decides, and the change is saved in one statement
+ * that claims the next version only if nothing changed since the read. When another change got
+ * there first, the change is decided again on the cart as it is now — where a button named a
+ * version, that answers "older copy" — so no update is lost and nothing is done twice.
  */
-export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange): Promise<ChangeResult> {
-  return db.transaction(async (tx) => {
-    const state = stateOf(await ownCart(tx, userId, cartId, true));
-    const { cart, person } = state;
-    if (version !== CURRENT && cart.version !== version) {
-      return { state, changed: false, listChanged: false, notice: 'That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.' };
+export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date): Promise<ChangeResult> {
+  for (let attempt = 1; ; attempt++) {
+    const state = stateOf(await ownCart(db, userId, cartId));
+    const decided = decide(state, version, change);
+    if (!('write' in decided)) return decided;
+    const saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail }, now);
+    if (saved) {
+      const { write, after } = decided;
+      const cart: CartRow = {
+        ...state.cart,
+        version: saved.version,
+        updatedAt: now,
+        ...(write.status && { status: write.status }),
+        ...(write.status === 'committed' && { committedAt: now }),
+        ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
+      };
+      const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await loadCart(db, userId, cartId);
+      const notice = write.taskList ? decided.notice.replace('{listed}', `${saved.listed} task${saved.listed === 1 ? '' : 's'}`) : decided.notice;
+      return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status };
     }
-    if (cart.status === 'committed' && change.kind !== 'reopen') {
-      return { state, changed: false, listChanged: false, notice: 'This cart is committed. Press Reopen to change it.' };
+    if (attempt === MAX_ATTEMPTS) throw new AppError('stale', 'Your cart kept changing while this was saved, so nothing changed. Please try again.');
+  }
+}
+
+/** What a change does to the cart as it is now: a decision to save, or an answer with nothing to save. */
+function decide(state: CartState, version: number, change: CartChange): Decision | ChangeResult {
+  const { cart, person } = state;
+  const unchanged = (notice: string, more: Partial<ChangeResult> = {}): ChangeResult => ({ state, changed: false, listChanged: false, notice, ...more });
+  if (version !== CURRENT && cart.version !== version) {
+    return unchanged('That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.');
+  }
+  if (cart.status === 'committed' && change.kind !== 'reopen') return unchanged('This cart is committed. Press Reopen to change it.');
+  const moved = (moves: readonly Move[]) => ({ moves: moves.map((m) => ({ id: Number(m.taskId), day: m.to })) });
+  switch (change.kind) {
+    case 'apply': {
+      const advice = state.advice.find((a) => a.day === change.day);
+      const suggestion = advice?.suggestions[change.index];
+      if (!suggestion) return unchanged('That suggestion no longer applies.');
+      const after = applyMoves(state.tasks, state.week, suggestion.moves);
+      return { write: moved(suggestion.moves), action: 'apply_suggestion', detail: { moves: suggestion.moves }, notice: `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, after };
     }
-    /**
-     * Records the change alongside `write` (its statements go to the database together); the new
-     * state is computed from `after` when the tasks are already known.
-     */
-    const save = async (write: Promise<unknown>, action: string, detail: unknown, notice: string, set?: Partial<CartRow>, after?: CartTask[]) => {
-      const [next] = await Promise.all([recordChange(tx, cart, { actorId: userId, action, detail, set }), write]);
-      const fresh = after ? { ...state, cart: next, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : stateOf((await cartSnapshot(tx, cart.id, { lock: false }))!);
-      return { state: fresh, changed: true, notice, listChanged: next.status !== cart.status };
-    };
-    switch (change.kind) {
-      case 'apply': {
-        const advice = state.advice.find((a) => a.day === change.day);
-        const suggestion = advice?.suggestions[change.index];
-        if (!suggestion) return { state, changed: false, listChanged: false, notice: 'That suggestion no longer applies.' };
-        const after = applyMoves(state.tasks, state.week, suggestion.moves);
-        const write = moveItems(tx, cart.id, suggestion.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save(write, 'apply_suggestion', { moves: suggestion.moves }, `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, undefined, after);
-      }
-      case 'balance': {
-        const r = autoBalance(state.tasks, state.week);
-        if (!r.moves.length) return { state, changed: false, listChanged: false, notice: state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.' };
-        const write = moveItems(tx, cart.id, r.moves.map((m) => ({ id: Number(m.taskId), day: m.to })));
-        return save(write, 'auto_balance', { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`, undefined, r.tasks);
-      }
-      case 'move': {
-        const task = state.tasks.find((x) => x.id === String(change.itemId));
-        const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
-        if (!task || task.day === change.day) return { state, changed: false, listChanged: false, notice: 'Nothing to move.' };
-        return save(moveItems(tx, cart.id, [{ id: change.itemId, day: change.day }]), 'move', { itemId: change.itemId, from: task.day, to: change.day }, `Moved: ${describeMoves(state.tasks, [{ taskId: task.id, from: task.day, to: change.day }])}. ${flagLine(measure(after, state.week))}`, undefined, after);
-      }
-      case 'remove': {
-        const task = state.tasks.find((x) => x.id === String(change.itemId));
-        if (!task) return { state, changed: false, listChanged: false, notice: 'That task is no longer in the cart.' };
-        if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
-        const after = removeTask(state.tasks, task.id);
-        return save(removeItems(tx, cart.id, [change.itemId]), 'remove', { itemId: change.itemId, title: task.title }, `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`, undefined, after);
-      }
-      case 'add': {
-        let current = state.tasks;
-        const added: CartTask[] = [];
-        for (const [n, item] of change.items.entries()) {
-          const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.typeKey, title: item.title, customerId: item.customerId, customerName: null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
-          const day = item.day ?? lightestAllowedDay(current, state.week, draft);
-          if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('outside_week', 'Pick a work day of this cart’s week.');
-          added.push({ ...draft, day });
-          current = [...current, { ...draft, day }];
-        }
-        // Duplicates of tasks already in the cart (or among the new ones) merge as step 03 says.
-        const { tasks: after, merged } = addTasks(state.tasks, added);
-        const fresh = after.filter((t) => t.id.startsWith('new'));
-        const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
-        const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
-        const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
-        if (!fresh.length && !replaced.length) return { state, changed: false, listChanged: false, notice: `Nothing added: already in the cart.${mergedNote}` };
-        const write = Promise.all([
-          removeItems(tx, cart.id, replaced.map((m) => Number(m.dropped.id))),
-          insertItems(tx, cart.id, fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' }))),
-        ]);
-        return save(write, 'add', { added: fresh.map((t) => t.title), merged: merged.length }, `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`);
-      }
-      case 'commit': {
-        const reason = change.reason?.trim();
-        if (!state.measure.committable && !reason && person.team.allowFlaggedCommit) {
-          return { state, changed: false, listChanged: false, needsReason: true, notice: '' };
-        }
-        if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
-          const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
-          return { state, changed: false, listChanged: false, notice: `Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.` };
-        }
-        const n = await writeTaskList(tx, cart);
-        const exception = state.measure.committable ? null : reason!;
-        return save(
-          Promise.resolve(),
-          'commit',
-          { tasks: n, exception, flagged: exception ? flaggedDays(state.measure) : null },
-          `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
-          { status: 'committed', committedAt: new Date(), exceptionReason: exception },
-          state.tasks,
-        );
-      }
-      case 'reopen':
-        if (cart.status === 'open') return { state, changed: false, listChanged: false, notice: 'This cart is already open.' };
-        return save(Promise.resolve(), 'reopen', {}, 'Reopened: change what you need, then commit again.', { status: 'open', exceptionReason: null }, state.tasks);
+    case 'balance': {
+      const r = autoBalance(state.tasks, state.week);
+      if (!r.moves.length) return unchanged(state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.');
+      const notice = `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`;
+      return { write: moved(r.moves), action: 'auto_balance', detail: { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, notice, after: r.tasks };
     }
-  });
+    case 'move': {
+      const task = state.tasks.find((x) => x.id === String(change.itemId));
+      const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
+      if (!task || task.day === change.day) return unchanged('Nothing to move.');
+      const move = { taskId: task.id, from: task.day, to: change.day };
+      return { write: moved([move]), action: 'move', detail: { itemId: change.itemId, from: task.day, to: change.day }, notice: `Moved: ${describeMoves(state.tasks, [move])}. ${flagLine(measure(after, state.week))}`, after };
+    }
+    case 'remove': {
+      const task = state.tasks.find((x) => x.id === String(change.itemId));
+      if (!task) return unchanged('That task is no longer in the cart.');
+      if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
+      const after = removeTask(state.tasks, task.id);
+      const notice = `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`;
+      return { write: { remove: [change.itemId] }, action: 'remove', detail: { itemId: change.itemId, title: task.title }, notice, after };
+    }
+    case 'add': {
+      let current = state.tasks;
+      const added: CartTask[] = [];
+      for (const [n, item] of change.items.entries()) {
+        const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.typeKey, title: item.title, customerId: item.customerId, customerName: null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
+        const day = item.day ?? lightestAllowedDay(current, state.week, draft);
+        if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('outside_week', 'Pick a work day of this cart’s week.');
+        added.push({ ...draft, day });
+        current = [...current, { ...draft, day }];
+      }
+      // Duplicates of tasks already in the cart (or among the new ones) merge as step 03 says.
+      const { tasks: after, merged } = addTasks(state.tasks, added);
+      const fresh = after.filter((t) => t.id.startsWith('new'));
+      const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
+      const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
+      const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
+      if (!fresh.length && !replaced.length) return unchanged(`Nothing added: already in the cart.${mergedNote}`);
+      return {
+        write: {
+          remove: replaced.map((m) => Number(m.dropped.id)),
+          insert: fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' })),
+        },
+        action: 'add',
+        detail: { added: fresh.map((t) => t.title), merged: merged.length },
+        notice: `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`,
+      };
+    }
+    case 'commit': {
+      const reason = change.reason?.trim();
+      if (!state.measure.committable && !reason && person.team.allowFlaggedCommit) return unchanged('', { needsReason: true });
+      if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
+        const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
+        return unchanged(`Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.`);
+      }
+      const exception = state.measure.committable ? null : reason!;
+      return {
+        write: { status: 'committed', exceptionReason: exception, taskList: true },
+        action: 'commit',
+        detail: { tasks: state.tasks.length, exception, flagged: exception ? flaggedDays(state.measure) : null },
+        notice: `Committed: {listed} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
+        after: state.tasks,
+      };
+    }
+    case 'reopen':
+      if (cart.status === 'open') return unchanged('This cart is already open.');
+      return { write: { status: 'open', exceptionReason: null }, action: 'reopen', detail: {}, notice: 'Reopened: change what you need, then commit again.', after: state.tasks };
+  }
 }
 
 export function flaggedDays(m: Measure): string {

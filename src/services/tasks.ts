@@ -1,6 +1,7 @@
 // The agent's task list: what committed carts became, by day in the agent's zone.
 import type { Db } from '../../db/client.ts';
-import { cartsOf, setTaskStatus, taskList, type CartRow, type TaskRow } from '../../db/queries/carts.ts';
+import { setTaskStatus, taskListOf, type CartSummary, type TaskRow } from '../../db/queries/carts.ts';
+import type { PersonWithTeam } from '../../db/queries/people.ts';
 import { addDays, localDay, nextWeekStart, weekStartOf } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
 import { requirePerson, zoneOf } from './cart.ts';
@@ -11,16 +12,17 @@ export interface TaskListView {
   weekStart: string;
   /** This week's tasks, by day. */
   week: TaskRow[];
-  thisCart: CartRow | null;
-  nextCart: CartRow | null;
+  thisCart: CartSummary | null;
+  nextCart: CartSummary | null;
 }
 
-export async function taskListFor(db: Db, userId: string, now: Date): Promise<TaskListView> {
-  const person = await requirePerson(db, userId);
+/** The task list of a Slack user, or of a person already loaded (after a cart change). */
+export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Date): Promise<TaskListView> {
+  const person = typeof who === 'string' ? await requirePerson(db, who) : who;
   const zone = zoneOf(person);
   const weekStart = weekStartOf(now, zone);
   const next = nextWeekStart(now, zone);
-  const [week, carts] = await Promise.all([taskList(db, userId, weekStart, addDays(weekStart, 6)), cartsOf(db, userId, [weekStart, next])]);
+  const { tasks: week, carts } = await taskListOf(db, person.person.slackUserId, weekStart, addDays(weekStart, 6), [weekStart, next]);
   return {
     name: person.person.name,
     today: localDay(now, zone),

@@ -36,8 +36,10 @@ export async function postCart(client: WebClient, db: DbOrTx, state: CartState, 
   await setCartMessage(db, state.cart.id, channel, posted.ts!);
 }
 
-/** After a change: the message shows it; App Home is re-published when the task list changed (commit, reopen). */
-export async function afterChange(client: WebClient, db: Db, result: ChangeResult, userId: string, now: Date): Promise<void> {
-  await showCart(client, db, result.state, result.notice);
-  if (result.listChanged) await publishHome(client, db, userId, now);
+/**
+ * After a change: the message shows it; App Home is re-published, at the same time, when the
+ * task list changed (commit, reopen).
+ */
+export async function afterChange(client: WebClient, db: Db, result: ChangeResult, now: Date): Promise<void> {
+  await Promise.all([showCart(client, db, result.state, result.notice), result.listChanged && publishHome(client, db, result.state.person, now)]);
 }

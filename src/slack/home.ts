@@ -1,14 +1,17 @@
 // App Home, re-published after every change to the agent's cart or task list.
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
+import type { PersonWithTeam } from '../../db/queries/people.ts';
 import { AppError } from '../errors.ts';
 import { taskListFor } from '../services/tasks.ts';
 import { setupHome } from '../../views/setup.ts';
 import { homeView } from '../../views/tasks.ts';
 
-export async function publishHome(client: WebClient, db: Db, userId: string, now: Date): Promise<void> {
+/** Publishes the Home of a Slack user, or of a person already loaded (after a cart change). */
+export async function publishHome(client: WebClient, db: Db, who: string | PersonWithTeam, now: Date): Promise<void> {
+  const userId = typeof who === 'string' ? who : who.person.slackUserId;
   try {
-    const view = homeView(await taskListFor(db, userId, now));
+    const view = homeView(await taskListFor(db, who, now));
     await client.views.publish({ user_id: userId, view });
   } catch (e) {
     if (e instanceof AppError && e.code === 'unknown_user') {

@@ -29,7 +29,7 @@ async function bigTeam(n: number) {
   for (let i = 0; i < n; i++) {
     const id = `U0BIG${String(i).padStart(4, '0')}`;
     const { state } = await openCart(ctx.t.db, id, 'next', NOW);
-    if (i % 3 === 0 && state.measure.committable) await changeCart(ctx.t.db, id, state.cart.id, state.cart.version, { kind: 'commit' });
+    if (i % 3 === 0 && state.measure.committable) await changeCart(ctx.t.db, id, state.cart.id, state.cart.version, { kind: 'commit' }, NOW);
   }
 }
 
@@ -37,7 +37,7 @@ describe('digests', () => {
   it('tells the supervisor who has committed, who has not, exceptions and flags — once per slot', async () => {
     await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
     const { state } = await openCart(ctx.t.db, AGENT, 'next', NOW);
-    await changeCart(ctx.t.db, AGENT, state.cart.id, state.cart.version, { kind: 'commit', reason: 'Customer visit on Thursday' });
+    await changeCart(ctx.t.db, AGENT, state.cart.id, state.cart.version, { kind: 'commit', reason: 'Customer visit on Thursday' }, NOW);
     const client = slackClient(BOT_TOKEN, ctx.app.slack.url);
     const [r] = await runDigests(ctx.t.db, client, { now: NOW });
     expect(r).toMatchObject({ team: 'Shanghai Care', weekStart: '2026-11-30', recipients: 1, sent: 1 });

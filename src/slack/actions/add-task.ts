@@ -80,8 +80,8 @@ export function register(app: App, deps: Deps): void {
     }
     await ack();
     try {
-      const result = await changeCart(db, user, cartId, CURRENT, { kind: 'add', items: [checked.item] });
-      await afterChange(client, db, result, user, deps.now());
+      const result = await changeCart(db, user, cartId, CURRENT, { kind: 'add', items: [checked.item] }, deps.now());
+      await afterChange(client, db, result, deps.now());
     } catch (e) {
       if (!(e instanceof AppError)) deps.logger.error('add task submit failed', e);
       await showCart(client, db, await loadCart(db, user, cartId), userMessage(e));

@@ -34,8 +34,8 @@ export function register(app: App, deps: Deps): void {
     const ref = parseRef(action.value ?? '');
     try {
       if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-      const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' });
-      if (!result.needsReason) return void (await afterChange(client, db, result, user, deps.now()));
+      const result = await changeCart(db, user, ref.cartId, ref.version, { kind: 'commit' }, deps.now());
+      if (!result.needsReason) return void (await afterChange(client, db, result, deps.now()));
       const { cart, measure } = result.state;
       await client.views.open({ trigger_id: body.trigger_id, view: commitReasonModal(cart.id, cart.version, flaggedDays(measure)) });
     } catch (e) {
@@ -49,8 +49,8 @@ export function register(app: App, deps: Deps): void {
     await ack();
     const ref = parseRef(view.private_metadata);
     if (!ref) return;
-    const result = await changeCart(db, body.user.id, ref.cartId, ref.version, { kind: 'commit', reason });
-    await afterChange(client, db, result, body.user.id, deps.now());
+    const result = await changeCart(db, body.user.id, ref.cartId, ref.version, { kind: 'commit', reason }, deps.now());
+    await afterChange(client, db, result, deps.now());
   });
 
   for (const [actionId, toChange] of Object.entries(CHANGES)) {
@@ -61,8 +61,8 @@ export function register(app: App, deps: Deps): void {
       const change = ref && toChange(ref.rest);
       try {
         if (!ref || !change) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
-        const result = await changeCart(db, user, ref.cartId, ref.version, change);
-        await afterChange(client, db, result, user, deps.now());
+        const result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now());
+        await afterChange(client, db, result, deps.now());
       } catch (e) {
         await replyError(respond, deps.logger, actionId, e);
         if (e instanceof AppError && e.code === 'stale' && ref) await showCart(client, db, await loadCart(db, user, ref.cartId));

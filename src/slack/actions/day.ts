@@ -55,10 +55,10 @@ export function register(app: App, deps: Deps): void {
     let notice: string;
     try {
       if (!ref || !change) throw new AppError('invalid', 'That menu is not one I know. Close this window and open the day again.');
-      const result = await changeCart(db, user, ref.cartId, ref.version, change);
+      const result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now());
       state = result.state;
       notice = result.notice;
-      if (result.changed) await afterChange(client, db, result, user, deps.now());
+      if (result.changed) await afterChange(client, db, result, deps.now());
     } catch (e) {
       if (!(e instanceof AppError)) deps.logger.error('day menu failed', e);
       if (!ref) return;

@@ -1,0 +1,119 @@
+// The cart service on the database, under concurrency: changes made at the same moment on one
+// cart each land once or are answered, never half-saved, never lost, never made twice.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cartSnapshot } from '../../db/queries/carts.ts';
+import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
+import { CURRENT, changeCart, openCart, type NewItem } from '../../src/services/cart.ts';
+import { markTask } from '../../src/services/tasks.ts';
+import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await testDatabase();
+});
+afterAll(() => t.close());
+beforeEach(async () => {
+  await resetDatabase(t);
+  await loadCenter(t.db);
+});
+
+const custom = (title: string): NewItem => ({ typeKey: 'custom', title, customerId: null, effortMinutes: 5, priority: 'normal', day: '2026-12-01', source: 'custom', notes: '' });
+const eventsOf = (cartId: number) => t.db.select().from(cartEvents).where(eq(cartEvents.cartId, cartId)).orderBy(asc(cartEvents.id));
+const cartOf = async (cartId: number) => (await t.db.select().from(carts).where(eq(carts.id, cartId)))[0]!;
+
+/** A cart with no flagged day, so that it can be committed. */
+async function balancedCart() {
+  const { state } = await openCart(t.db, AGENT, 'next', NOW);
+  const balanced = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'balance' }, NOW);
+  expect(balanced.state.measure.committable).toBe(true);
+  return balanced.state.cart;
+}
+
+describe('the cart read in one query', () => {
+  it('maps the cart, its owner and their team exactly as a select does, with the week’s time off', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'balance' }, NOW);
+    await t.db.insert(timeOff).values([
+      { slackUserId: AGENT, fromDay: '2026-12-03', toDay: '2026-12-03', reason: 'Leave' },
+      { teamId: state.person.team.id, fromDay: '2026-11-20', toDay: '2026-11-22', reason: 'Before the week' },
+    ]);
+    const snapshot = (await cartSnapshot(t.db, state.cart.id))!;
+
+    const [cart] = await t.db.select().from(carts).where(eq(carts.id, state.cart.id));
+    const [owner] = await t.db.select({ person: people, team: teams }).from(people).innerJoin(teams, eq(teams.id, people.teamId)).where(eq(people.slackUserId, AGENT));
+    expect(snapshot.cart).toEqual(cart);
+    expect(snapshot.cart.updatedAt).toBeInstanceOf(Date);
+    expect(snapshot.owner).toEqual(owner);
+    expect(snapshot.timeOff).toEqual([{ slackUserId: AGENT, fromDay: '2026-12-03', toDay: '2026-12-03', reason: 'Leave' }]);
+    const ids = (xs: { id: string }[]) => xs.map((i) => Number(i.id)).sort((a, b) => a - b);
+    expect(ids(snapshot.items)).toEqual(ids(state.tasks));
+    expect(snapshot.items.map((i) => i.day)).toEqual([...snapshot.items.map((i) => i.day)].sort());
+    expect(snapshot.merged).toEqual(state.merged);
+    expect(await cartSnapshot(t.db, 999_999)).toBeNull();
+  });
+});
+
+describe('changes at the same moment on one cart', () => {
+  it('keeps every one of eight additions made at once, each with its own version and audit entry', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const titles = Array.from({ length: 8 }, (_, i) => `At once ${i}`);
+    const results = await Promise.all(titles.map((title) => changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom(title)] }, NOW)));
+
+    expect(results.map((r) => r.changed)).toEqual(titles.map(() => true));
+    const items = await t.db.select({ title: cartItems.title }).from(cartItems).where(and(eq(cartItems.cartId, state.cart.id), eq(cartItems.typeKey, 'custom')));
+    expect(items.map((i) => i.title).sort()).toEqual([...titles].sort());
+    expect((await cartOf(state.cart.id)).version).toBe(state.cart.version + 8);
+    const adds = (await eventsOf(state.cart.id)).filter((e) => e.action === 'add');
+    expect(adds.map((e) => e.version).sort((a, b) => a - b)).toEqual(titles.map((_, i) => state.cart.version + 1 + i));
+  });
+
+  it('commits once when two commits of the same version race, and says so to the second', async () => {
+    const cart = await balancedCart();
+    const [a, b] = await Promise.all([
+      changeCart(t.db, AGENT, cart.id, cart.version, { kind: 'commit' }, NOW),
+      changeCart(t.db, AGENT, cart.id, cart.version, { kind: 'commit' }, NOW),
+    ]);
+
+    expect([a.changed, b.changed].sort()).toEqual([false, true]);
+    expect((a.changed ? b : a).notice).toMatch(/older copy/);
+    expect((await eventsOf(cart.id)).filter((e) => e.action === 'commit')).toHaveLength(1);
+    const items = await t.db.select({ id: cartItems.id }).from(cartItems).where(eq(cartItems.cartId, cart.id));
+    const list = await t.db.select().from(tasks).where(eq(tasks.cartId, cart.id));
+    expect(list).toHaveLength(items.length);
+    expect((a.changed ? a : b).notice).toBe(`Committed: ${items.length} tasks are now your task list for the week.`);
+  });
+
+  it('never leaves two tasks for one item, nor loses a Done, when Done is pressed while the cart is committed again', async () => {
+    let cart = await balancedCart();
+    const doneIds: number[] = [];
+    cart = (await changeCart(t.db, AGENT, cart.id, cart.version, { kind: 'commit' }, NOW)).state.cart;
+    for (let round = 0; round < 6; round++) {
+      cart = (await changeCart(t.db, AGENT, cart.id, cart.version, { kind: 'reopen' }, NOW)).state.cart;
+      const open = await t.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.cartId, cart.id), eq(tasks.status, 'open'))).limit(2);
+      const [committed] = await Promise.all([
+        changeCart(t.db, AGENT, cart.id, cart.version, { kind: 'commit' }, NOW),
+        // Either the Done lands (and the commit keeps it) or the commit replaced the task first,
+        // and the agent is told it is no longer on the list.
+        ...open.map((o) =>
+          markTask(t.db, AGENT, o.id, 'done').then(
+            () => doneIds.push(o.id),
+            (e: Error) => expect(e.message).toMatch(/not on your list/),
+          ),
+        ),
+      ]);
+      expect(committed.changed).toBe(true);
+      cart = committed.state.cart;
+
+      const list = await t.db.select({ item: tasks.cartItemId, status: tasks.status }).from(tasks).where(eq(tasks.cartId, cart.id));
+      const perItem = new Map<number | null, number>();
+      for (const task of list) perItem.set(task.item, (perItem.get(task.item) ?? 0) + 1);
+      expect([...perItem.values()].every((n) => n === 1)).toBe(true);
+      const items = await t.db.select({ id: cartItems.id }).from(cartItems).where(eq(cartItems.cartId, cart.id));
+      expect(list).toHaveLength(items.length);
+    }
+    const done = doneIds.length ? await t.db.select({ id: tasks.id, status: tasks.status }).from(tasks).where(inArray(tasks.id, doneIds)).orderBy(asc(tasks.id)) : [];
+    expect(done).toEqual(doneIds.sort((a, b) => a - b).map((id) => ({ id, status: 'done' })));
+  });
+});

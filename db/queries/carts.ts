@@ -117,7 +117,7 @@ export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string,
   return { cart: inserted, created: true };
 }
 
-type NewItemRow = Pick<typeof cartItems.$inferInsert, 'typeKey' | 'title' | 'customerId' | 'effortMinutes' | 'priority' | 'plannedDay' | 'source' | 'notes'>;
+type NewItemRow = Pick<typeof cartItems.$inferInsert, 'typeKey' | 'title' | 'customerId' | 'effortMinutes' | 'priority' | 'plannedDay' | 'earliest' | 'due' | 'source' | 'notes'>;
 
 /** What one change writes: items moved, removed, revised or added, the status, and on commit the task list. */
 export interface CartWrite {
@@ -162,10 +162,10 @@ export async function saveChange(
     steps.push(sql`removed as (delete from ${cartItems} i using claim where i.cart_id = claim.id and i.id in (${sql.join(write.remove.map((id) => sql`${id}::int`), sql`, `)}))`);
   }
   if (write.insert?.length) {
-    const values = sql.join(write.insert.map((i) => sql`(${i.typeKey}, ${i.title}, ${i.customerId ?? null}, ${i.effortMinutes}::int, ${i.priority ?? 'normal'}, ${i.plannedDay}::date, ${i.source}, ${i.notes ?? ''})`), sql`, `);
+    const values = sql.join(write.insert.map((i) => sql`(${i.typeKey}, ${i.title}, ${i.customerId ?? null}, ${i.effortMinutes}::int, ${i.priority ?? 'normal'}, ${i.plannedDay}::date, ${i.earliest ?? null}::date, ${i.due ?? null}::date, ${i.source}, ${i.notes ?? ''})`), sql`, `);
     steps.push(sql`added as (
-      insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, source, notes)
-      select claim.id, v.* from claim, (values ${values}) as v(type_key, title, customer_id, effort_minutes, priority, planned_day, source, notes))`);
+      insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes)
+      select claim.id, v.* from claim, (values ${values}) as v(type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes))`);
   }
   if (write.taskList) {
     // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads

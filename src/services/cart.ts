@@ -122,7 +122,8 @@ export async function openCart(db: Db, userId: string, which: 'this' | 'next' | 
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
     const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
-    const saved = await saveChange(tx, cart, { remove: merged.map((m) => Number(m.dropped.id)) }, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
+    const write = { remove: merged.map((m) => Number(m.dropped.id)), revise: revisions(snapshot.items, tasks) };
+    const saved = await saveChange(tx, cart, write, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
     return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
   });
 }
@@ -142,6 +143,17 @@ export async function loadOpenCart(db: Db, userId: string, cartId: number): Prom
 export function defaultDay(state: CartState): string {
   const placeholder: CartTask = { id: 'new', type: 'custom', label: '', title: '', customerId: null, customerName: null, effort: 15, priority: 'normal', day: state.week.start, earliest: null, due: null, fixed: false, source: 'custom' };
   return lightestAllowedDay(state.tasks, state.week, placeholder) ?? state.week.start;
+}
+
+/** Tasks kept from a merge whose window or priority it changed (the survivor takes the stricter of both): to be saved. */
+function revisions(before: readonly CartTask[], after: readonly CartTask[]): NonNullable<CartWrite['revise']> {
+  const was = new Map(before.map((t) => [t.id, t]));
+  return after
+    .filter((t) => {
+      const old = was.get(t.id);
+      return old && (old.earliest !== t.earliest || old.due !== t.due || old.priority !== t.priority);
+    })
+    .map((t) => ({ id: Number(t.id), earliest: t.earliest, due: t.due, priority: t.priority }));
 }
 
 /** A change the engine decided on: what to write, what to tell the agent, and the tasks after it when known. */
@@ -242,17 +254,22 @@ function decide(state: CartState, version: number, change: CartChange): Decision
       const { tasks: after, merged } = addTasks(state.tasks, added);
       const fresh = after.filter((t) => t.id.startsWith('new'));
       const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
+      const revise = revisions(state.tasks, after);
       const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
       const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
-      if (!fresh.length && !replaced.length) return unchanged(`Nothing added: already in the cart.${mergedNote}`);
+      if (!fresh.length && !replaced.length && !revise.length) return unchanged(`Nothing added: already in the cart.${mergedNote}`);
+      const notice = fresh.length
+        ? `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`
+        : `Nothing new added: already in the cart.${mergedNote} The task kept takes the higher priority and the stricter window of both.`;
       return {
         write: {
           remove: replaced.map((m) => Number(m.dropped.id)),
-          insert: fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, source: t.source, notes: t.notes ?? '' })),
+          revise,
+          insert: fresh.map((t) => ({ typeKey: t.type, title: t.title, customerId: t.customerId, effortMinutes: t.effort, priority: t.priority, plannedDay: t.day, earliest: t.earliest, due: t.due, source: t.source, notes: t.notes ?? '' })),
         },
         action: 'add',
         detail: { added: fresh.map((t) => t.title), merged: merged.length },
-        notice: `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`,
+        notice,
       };
     }
     case 'commit': {

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartSnapshot } from '../../db/queries/carts.ts';
+import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
 import { CURRENT, changeCart, openCart, type NewItem } from '../../src/services/cart.ts';
 import { markTask } from '../../src/services/tasks.ts';
@@ -52,6 +53,31 @@ describe('the cart read in one query', () => {
     expect(snapshot.items.map((i) => i.day)).toEqual([...snapshot.items.map((i) => i.day)].sort());
     expect(snapshot.merged).toEqual(state.merged);
     expect(await cartSnapshot(t.db, 999_999)).toBeNull();
+  });
+});
+
+describe('merged duplicates', () => {
+  it('keep the stricter window and the higher priority of both, as stored, when the cart is made', async () => {
+    // t5 is a normal follow-up of C5 on Monday without a window; this one is urgent and due Thursday.
+    const extra = await importCsv(t.db, 'tasks', `external_id,agent,type,title,date,customer_id,due,effort_minutes,priority\nurgent5,${AGENT},follow_up,Call back today,2026-12-02,C5,2026-12-03,30,urgent\n`);
+    expect(extra.errors).toEqual([]);
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+
+    expect(state.merged).toContain('Follow-up · 客户5 Customer 5 (Wed) merged into Mon');
+    const stored = (await cartSnapshot(t.db, state.cart.id))!.items.filter((i) => i.customerId === 'C5');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ title: 'Follow up 5', day: '2026-11-30', due: '2026-12-03', priority: 'urgent' });
+  });
+
+  it('keep them when an added task merges into one already in the cart', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const again: NewItem = { ...custom('Follow up, again'), typeKey: 'follow_up', customerId: 'C7', priority: 'high', day: '2026-12-03' };
+    const added = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [again] }, NOW);
+
+    expect(added.notice).toMatch(/1 duplicate merged/);
+    const stored = added.state.tasks.filter((i) => i.customerId === 'C7');
+    expect(stored).toEqual([expect.objectContaining({ title: 'Follow up 7', source: 'system', priority: 'high' })]);
+    expect((await cartSnapshot(t.db, state.cart.id))!.items.filter((i) => i.customerId === 'C7')).toEqual(stored);
   });
 });
 

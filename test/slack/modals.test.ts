@@ -134,14 +134,16 @@ describe('Add task', () => {
     expect(await items()).toEqual(before);
   });
 
-  it('merges a duplicate of a task already in the cart and says so', async () => {
+  it('merges a duplicate of a task already in the cart, keeps the higher priority, and says so', async () => {
     const a = agent();
     const modal = await openAdd(a);
     const before = (await items()).length;
+    // C3's system follow-up is low priority; the agent asks for a high one.
     await a.submit(modal, values({ [INPUTS.customer]: { [ACTIONS.customerSearch]: { selected_option: { value: 'C3' } } }, [INPUTS.type]: { [VALUE]: sel('follow_up') } }));
     await a.settle();
     expect(await items()).toHaveLength(before);
-    expect(text(a.message().blocks)).toMatch(/Nothing added: already in the cart. 1 duplicate merged/);
+    expect((await items()).find((i) => i.customerId === 'C3')).toMatchObject({ title: 'Follow up 3', source: 'system', priority: 'high' });
+    expect(text(a.message().blocks)).toMatch(/Nothing new added: already in the cart. 1 duplicate merged \(same customer and type\). The task kept takes the higher priority/);
   });
 });
 

@@ -22,10 +22,8 @@ export async function runProposals(
       await proposeWeek(db, team, {
         weekStart: options.weekStart,
         now: options.now,
-        send: async (state) => {
-          await pace();
-          await postCart(client, db, state, 'Your cart for next week is ready: shape it until no day is flagged, then commit.');
-        },
+        pace,
+        send: (state) => postCart(client, db, state, 'Your cart for next week is ready: shape it until no day is flagged, then commit.'),
         onProgress: (done, total) => options.onProgress?.(team.name, done, total),
       }),
     );

@@ -31,11 +31,16 @@ export async function generateTasks(db: Db, team: Team, weekStart: string): Prom
 
 export const proposalKey = (agentId: string, weekStart: string) => `proposal:${agentId}:${weekStart}`;
 
-/** Proposes the week to every agent of the team. `send` posts the cart: the Slack layer's job. */
+/**
+ * Proposes the week to every agent of the team. `send` posts the cart: the Slack layer's job.
+ * `pace` waits for the next slot of the fan-out before a delivery is claimed, so that a claim
+ * is followed at once by its post: a process stopped mid-run leaves at most the one message it
+ * was posting unconfirmed, never one it was still waiting to send.
+ */
 export async function proposeWeek(
   db: Db,
   team: Team,
-  options: { weekStart?: string; now: Date; send: (state: CartState) => Promise<void>; onProgress?: (done: number, total: number) => void },
+  options: { weekStart?: string; now: Date; pace?: () => Promise<void>; send: (state: CartState) => Promise<void>; onProgress?: (done: number, total: number) => void },
 ): Promise<ProposalReport> {
   const weekStart = options.weekStart ?? nextWeekStart(options.now, team.timezone);
   const generated = await generateTasks(db, team, weekStart);
@@ -50,9 +55,11 @@ export async function proposeWeek(
     const key = proposalKey(agent.slackUserId, weekStart);
     if (!pending.has(key)) continue;
     const { state } = await openCart(db, agent.slackUserId, { weekStart }, options.now);
+    // An agent who already opened this cart with /cart has it: no second copy, and no wait for a slot.
+    const posting = !state.cart.messageTs;
+    if (posting) await options.pace?.();
     const outcome = await deliverOnce(db, key, async () => {
-      // An agent who already opened this cart with /cart has it: no second copy.
-      if (!state.cart.messageTs) await options.send(state);
+      if (posting) await options.send(state);
     });
     if (outcome === 'sent') report.sent += 1;
     else if (outcome === 'failed') report.failed += 1;

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { carts, deliveries, systemTasks } from '../../db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { carts, deliveries, systemTasks, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runProposals } from '../../src/jobs/propose.ts';
+import { proposeWeek } from '../../src/services/propose.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { NOW, loadCenter } from '../support/fixtures.ts';
@@ -67,6 +69,23 @@ describe('weekly proposal', () => {
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(new Set(posts.map((p) => p.args.channel)).size).toBe(2);
   }, 20_000);
+
+  it('waits for its slot before claiming a delivery, so a run stopped while waiting leaves no cart unsent', async () => {
+    const [team] = await t.db.select().from(teams);
+    const claimedWhileWaiting: string[] = [];
+    const sent: string[] = [];
+    const report = await proposeWeek(t.db, team!, {
+      now: NOW,
+      pace: async () => {
+        const claimed = await t.db.select().from(deliveries).where(eq(deliveries.status, 'sending'));
+        claimedWhileWaiting.push(...claimed.map((d) => d.recipient));
+      },
+      send: async (state) => void sent.push(state.cart.agentId),
+    });
+    expect(report).toMatchObject({ sent: 2, failed: 0 });
+    expect(sent.sort()).toEqual(['U0AGENT1', 'U0AGENT2']);
+    expect(claimedWhileWaiting).toEqual([]);
+  });
 
   it('killed half-way and restarted, sends each agent exactly one cart', async () => {
     // Twelve agents; the command line sends two a second, and is killed after the third.

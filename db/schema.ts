@@ -244,16 +244,12 @@ export const cartEvents = pgTable(
       .references(() => carts.id, { onDelete: 'cascade' }),
     actorId: text('actor_id'),
     action: text('action').notNull(),
-    /** Idempotency key of the Slack action that caused it (retries and double clicks). */
-    requestKey: text('request_key'),
+    /** The cart's version this change made: retries and double clicks are refused by version. */
     version: integer('version').notNull(),
     detail: jsonb('detail').notNull().default({}),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index('cart_events_cart_idx').on(t.cartId, t.at),
-    uniqueIndex('cart_events_request_uq').on(t.cartId, t.requestKey),
-  ],
+  (t) => [index('cart_events_cart_idx').on(t.cartId, t.at)],
 );
 
 /**

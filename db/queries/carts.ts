@@ -150,22 +150,30 @@ export async function saveChange(
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
   if (write.exceptionReason !== undefined) set.push(sql`exception_reason = ${write.exceptionReason}`);
   const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version} returning id, version)`];
+  // Each list travels as one JSON parameter, whatever its length: the statement's text stays the same.
+  const rows = (list: object[]) => sql`json_to_recordset(${JSON.stringify(list)}::json)`;
   if (write.moves?.length) {
-    const values = sql.join(write.moves.map((m) => sql`(${m.id}::int, ${m.day}::date)`), sql`, `);
-    steps.push(sql`moved as (update ${cartItems} i set planned_day = v.day from claim, (values ${values}) as v(id, day) where i.cart_id = claim.id and i.id = v.id)`);
+    steps.push(sql`moved as (
+      update ${cartItems} i set planned_day = v.day
+      from claim, ${rows(write.moves)} as v(id int, day date)
+      where i.cart_id = claim.id and i.id = v.id)`);
   }
   if (write.revise?.length) {
-    const values = sql.join(write.revise.map((r) => sql`(${r.id}::int, ${r.earliest}::date, ${r.due}::date, ${r.priority}::text)`), sql`, `);
-    steps.push(sql`revised as (update ${cartItems} i set earliest = v.earliest, due = v.due, priority = v.priority from claim, (values ${values}) as v(id, earliest, due, priority) where i.cart_id = claim.id and i.id = v.id)`);
+    steps.push(sql`revised as (
+      update ${cartItems} i set earliest = v.earliest, due = v.due, priority = v.priority
+      from claim, ${rows(write.revise)} as v(id int, earliest date, due date, priority text)
+      where i.cart_id = claim.id and i.id = v.id)`);
   }
   if (write.remove?.length) {
-    steps.push(sql`removed as (delete from ${cartItems} i using claim where i.cart_id = claim.id and i.id in (${sql.join(write.remove.map((id) => sql`${id}::int`), sql`, `)}))`);
+    steps.push(sql`removed as (
+      delete from ${cartItems} i using claim, ${rows(write.remove.map((id) => ({ id })))} as v(id int)
+      where i.cart_id = claim.id and i.id = v.id)`);
   }
   if (write.insert?.length) {
-    const values = sql.join(write.insert.map((i) => sql`(${i.typeKey}, ${i.title}, ${i.customerId ?? null}, ${i.effortMinutes}::int, ${i.priority ?? 'normal'}, ${i.plannedDay}::date, ${i.earliest ?? null}::date, ${i.due ?? null}::date, ${i.source}, ${i.notes ?? ''})`), sql`, `);
     steps.push(sql`added as (
       insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes)
-      select claim.id, v.* from claim, (values ${values}) as v(type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes))`);
+      select claim.id, v."typeKey", v.title, v."customerId", v."effortMinutes", coalesce(v.priority, 'normal'), v."plannedDay", v.earliest, v.due, v.source, coalesce(v.notes, '')
+      from claim, ${rows(write.insert)} as v("typeKey" text, title text, "customerId" text, "effortMinutes" int, priority text, "plannedDay" date, earliest date, due date, source text, notes text))`);
   }
   if (write.taskList) {
     // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads

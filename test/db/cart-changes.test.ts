@@ -84,7 +84,7 @@ describe('merged duplicates', () => {
 describe('changes at the same moment on one cart', () => {
   it('keeps every one of eight additions made at once, each with its own version and audit entry', async () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
-    const titles = Array.from({ length: 8 }, (_, i) => `At once ${i}`);
+    const titles = Array.from({ length: 8 }, (_, i) => `At once ${i}: "回电" 王芳's, (C:\\path)`);
     const results = await Promise.all(titles.map((title) => changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom(title)] }, NOW)));
 
     expect(results.map((r) => r.changed)).toEqual(titles.map(() => true));

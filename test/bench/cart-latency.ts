@@ -5,10 +5,11 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { ACTIONS } from '../../src/slack/ids.ts';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
 import type { TestApp } from '../support/app.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
@@ -49,101 +50,124 @@ interface Opts {
   skipEmbedded?: boolean;
 }
 
+type Target = 'embedded' | 'postgres';
+/** Each agent waits this long (ms, uniform) before each click; [0, 0] is a burst where all click at the same instant. */
+type Think = readonly [number, number];
+
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
+/**
+ * Prints a table per way of clicking, a row per database. Each row is measured by a fresh
+ * process of this file, so that no run inherits the memory or leftovers of another (an
+ * embedded database seeded in-process leaves a large heap behind the stand-in).
+ */
 export async function benchCartLatency(opts: Opts): Promise<void> {
-  for (const think of [[500, 1500], [0, 0]] as const) await run(opts, think);
+  const targets: Target[] = [...(opts.skipEmbedded ? [] : ['embedded' as const]), ...(opts.databaseUrl ? ['postgres' as const] : [])];
+  for (const think of [[500, 1500], [0, 0]] as const) {
+    const mode = think[1] ? `each clicking every ${think[0] / 1000}–${think[1] / 1000} s` : 'all clicking at the same instant, again and again';
+    console.log(`\n### ${opts.agents} agents at once on ${opts.tasks}-task carts, ${mode} (${opts.actions} clicks each)`);
+    console.log('| database | interactions | p50 ms | p95 ms | p99 ms | max ms | bot CPU ms per interaction |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const target of targets) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, think, target })], { stdio: 'inherit' });
+      if (run.status !== 0) throw new Error(`bench: the ${target} run failed`);
+    }
+  }
 }
 
 /** Agents that walk the whole sequence first, unmeasured, so the bot is measured warm (as it runs for hours). */
 const WARM_UP_AGENTS = 10;
 
-/** `think`: each agent waits this long (ms, uniform) before each click; [0, 0] is a burst where all click at the same instant. */
-async function run(opts: Opts, think: readonly [number, number]): Promise<void> {
+/** One row: the bot on one database, the agents clicking as `think` says. */
+async function measure(opts: Opts, think: Think, target: Target): Promise<void> {
   const dataDir = join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
-  const targets: Array<[string, () => Promise<Database>, Record<string, string>]> = opts.skipEmbedded ? [] : [['embedded (PGlite)', () => openDatabase({ dataDir }), { DATA_DIR: dataDir }]];
-  if (opts.databaseUrl) targets.push(['PostgreSQL 15', () => openDatabase({ databaseUrl: opts.databaseUrl }), { DATABASE_URL: opts.databaseUrl }]);
-  const mode = think[1] ? `each clicking every ${think[0] / 1000}–${think[1] / 1000} s` : 'all clicking at the same instant, again and again';
-  console.log(`\n### ${opts.agents} agents at once on ${opts.tasks}-task carts, ${mode} (${opts.actions} clicks each)`);
-  console.log('| database | interactions | p50 ms | p95 ms | p99 ms | max ms | bot CPU ms per interaction |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const [name, open, env] of targets) {
-    const database = await open();
-    const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
-    await database.close();
-    const slack = await new SlackStandIn().start();
-    const port = 3900 + Math.floor(Math.random() * 90);
-    const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    await waitFor(() => out.includes('listening on'), 60_000);
-    const app = { baseUrl: `http://127.0.0.1:${port}`, slack } as unknown as TestApp;
-    try {
-      const channelOf = (id: string) => `D${id.slice(1)}`;
-      const byAgent = new Map<string, Call[]>(ids.map((id) => [id, []]));
-      const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
-      /** Per agent: told of each of their calls as it arrives (no polling to slow the stand-in down). */
-      const listening = new Map<string, (c: Call) => void>();
-      app.slack.onCall = (c) => {
-        const id = owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
-        if (!id) return;
-        byAgent.get(id)!.push(c);
-        listening.get(id)?.(c);
-      };
-      /** Resolves with the time from `t0` to the agent's last call: their message was edited and nothing more came for 30 ms. */
-      const answered = (id: string, t0: number) =>
-        new Promise<number>((resolve) => {
-          let last = 0;
-          let edited = false;
-          let quiet: NodeJS.Timeout | undefined;
-          listening.set(id, (c) => {
-            last = Math.max(last, c.at);
-            edited ||= c.method === 'chat.update';
-            clearTimeout(quiet);
-            if (edited) quiet = setTimeout(() => (listening.delete(id), resolve(last - t0)), 30);
-          });
+  const [name, open, env]: [string, () => Promise<Database>, Record<string, string>] =
+    target === 'embedded'
+      ? ['embedded (PGlite)', () => openDatabase({ dataDir }), { DATA_DIR: dataDir }]
+      : ['PostgreSQL 15', () => openDatabase({ databaseUrl: opts.databaseUrl }), { DATABASE_URL: opts.databaseUrl! }];
+  const database = await open();
+  const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
+  // Settle the database before measuring: fresh statistics, and no checkpoint of the seed during the run.
+  await database.exec('vacuum analyze');
+  if (database.kind === 'postgres') await database.exec('checkpoint');
+  await database.close();
+  const slack = await new SlackStandIn().start();
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => out.includes('listening on'), 60_000);
+  const app = { baseUrl: `http://127.0.0.1:${port}`, slack } as unknown as TestApp;
+  try {
+    const channelOf = (id: string) => `D${id.slice(1)}`;
+    const byAgent = new Map<string, Call[]>(ids.map((id) => [id, []]));
+    const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
+    /** Per agent: told of each of their calls as it arrives (no polling to slow the stand-in down). */
+    const listening = new Map<string, (c: Call) => void>();
+    app.slack.onCall = (c) => {
+      const id = owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
+      if (!id) return;
+      byAgent.get(id)!.push(c);
+      listening.get(id)?.(c);
+    };
+    /** Resolves with the time from `t0` to the agent's last call: their message was edited and nothing more came for 30 ms. */
+    const answered = (id: string, t0: number) =>
+      new Promise<number>((resolve) => {
+        let last = 0;
+        let edited = false;
+        let quiet: NodeJS.Timeout | undefined;
+        listening.set(id, (c) => {
+          last = Math.max(last, c.at);
+          edited ||= c.method === 'chat.update';
+          clearTimeout(quiet);
+          if (edited) quiet = setTimeout(() => (listening.delete(id), resolve(last - t0)), 30);
         });
-      const sequence = [ACTIONS.autoBalance, ACTIONS.commit, ACTIONS.reopen];
+      });
+    const sequence = [ACTIONS.autoBalance, ACTIONS.commit, ACTIONS.reopen];
 
-      /** Opens each agent's cart (not measured), then clicks through the sequence; returns each click's latency. */
-      const act = async (agents: Agent[], pause: readonly [number, number]): Promise<number[]> => {
-        await Promise.all(agents.map((a) => a.command('/cart')));
-        await waitFor(() => agents.every((a) => byAgent.get(a.id)!.some((c) => c.method === 'chat.postMessage')));
-        const latencies: number[] = [];
-        await Promise.all(
-          agents.map(async (a) => {
-            for (let k = 0; k < opts.actions; k++) {
-              const actionId = sequence[k % sequence.length]!;
-              const mine = byAgent.get(a.id)!.filter((c) => (c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1);
-              const blocks = mine.at(-1)!.args.blocks as Array<Record<string, any>>;
-              const button = a.elements(blocks).find((e) => e.action_id === actionId) ?? a.elements(blocks).find((e) => e.action_id === ACTIONS.reopen || e.action_id === ACTIONS.autoBalance)!;
-              if (pause[1]) await new Promise((r) => setTimeout(r, pause[0] + Math.random() * (pause[1] - pause[0])));
-              const t0 = performance.now();
-              const latency = answered(a.id, t0);
-              await a.click(button.action_id, button.value);
-              latencies.push(await latency);
-            }
-          }),
-        );
-        return latencies;
-      };
+    /** Each agent opens their cart (`/cart`: not measured). */
+    const open = async (agents: Agent[]) => {
+      await Promise.all(agents.map((a) => a.command('/cart')));
+      await waitFor(() => agents.every((a) => byAgent.get(a.id)!.some((c) => c.method === 'chat.postMessage')));
+    };
+    /** Each agent clicks through the sequence; returns each click's latency. */
+    const act = async (agents: Agent[], pause: readonly [number, number]): Promise<number[]> => {
+      const latencies: number[] = [];
+      await Promise.all(
+        agents.map(async (a) => {
+          for (let k = 0; k < opts.actions; k++) {
+            const actionId = sequence[k % sequence.length]!;
+            const mine = byAgent.get(a.id)!.filter((c) => (c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1);
+            const blocks = mine.at(-1)!.args.blocks as Array<Record<string, any>>;
+            const button = a.elements(blocks).find((e) => e.action_id === actionId) ?? a.elements(blocks).find((e) => e.action_id === ACTIONS.reopen || e.action_id === ACTIONS.autoBalance)!;
+            if (pause[1]) await new Promise((r) => setTimeout(r, pause[0] + Math.random() * (pause[1] - pause[0])));
+            const t0 = performance.now();
+            const latency = answered(a.id, t0);
+            await a.click(button.action_id, button.value);
+            latencies.push(await latency);
+          }
+        }),
+      );
+      return latencies;
+    };
 
-      const agents = ids.map((id) => new Agent(app, id));
-      await act(agents.slice(opts.agents), [0, 0]);
-      const cpu0 = cpuOf(bot.pid!);
-      const latencies = await act(agents.slice(0, opts.agents), think);
-      const cpu = cpu0 === null ? '' : ((cpuOf(bot.pid!)! - cpu0) / latencies.length).toFixed(1);
-      latencies.sort((x, y) => x - y);
-      console.log(`| ${name} | ${latencies.length} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 95).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${latencies.at(-1)!.toFixed(1)} | ${cpu} |`);
-      if (app.slack.violations.length) console.log(`  (limit violations: ${app.slack.violations.length})`);
-    } finally {
-      bot.kill('SIGTERM');
-      await new Promise((r) => bot.on('exit', r));
-      await slack.stop();
-    }
+    const [measured, warmUp] = [ids.slice(0, opts.agents), ids.slice(opts.agents)].map((group) => group.map((id) => new Agent(app, id)));
+    await open(warmUp!);
+    await act(warmUp!, [0, 0]);
+    await open(measured!);
+    const cpu0 = cpuOf(bot.pid!);
+    const latencies = await act(measured!, think);
+    const cpu = cpu0 === null ? '' : ((cpuOf(bot.pid!)! - cpu0) / latencies.length).toFixed(1);
+    latencies.sort((x, y) => x - y);
+    console.log(`| ${name} | ${latencies.length} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 95).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${latencies.at(-1)!.toFixed(1)} | ${cpu} |`);
+    if (app.slack.violations.length) console.log(`  (limit violations: ${app.slack.violations.length})`);
+  } finally {
+    bot.kill('SIGTERM');
+    await new Promise((r) => bot.on('exit', r));
+    await slack.stop();
   }
 }
 
@@ -163,4 +187,11 @@ async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> 
     if (performance.now() - start > timeoutMs) throw new Error('bench: timed out waiting for Slack calls');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+// Run as a script: one row, in this fresh process.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { opts, think, target } = JSON.parse(process.argv[2]!) as { opts: Opts; think: Think; target: Target };
+  await measure(opts, think, target);
+  process.exit(0);
 }

@@ -1,21 +1,35 @@
-// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run.
+// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run; --only=engine,import,latency,proposal.
 // With DATABASE_URL set, database figures are measured on that PostgreSQL too.
 // It empties the tables it uses: point it at a scratch database.
+// Each part runs in a fresh process, so no part is measured with another's memory or leftovers.
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { benchCartLatency } from './cart-latency.ts';
-import { benchEngine } from './engine.ts';
-import { benchImport } from './import.ts';
-import { benchProposal } from './proposal.ts';
+import { fileURLToPath } from 'node:url';
 
+const PARTS = ['engine', 'import', 'latency', 'proposal'] as const;
 const quick = process.argv.includes('--quick');
+const part = process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const want = (part: string) => !only || only.split(',').includes(part);
-console.log(`# Task Cart benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-if (want('engine')) await benchEngine({ carts: quick ? 100 : 1000 });
-if (want('import')) await benchImport({ rows: quick ? 10_000 : 100_000, databaseUrl: process.env.DATABASE_URL });
-if (want('latency')) {
+const databaseUrl = process.env.DATABASE_URL;
+
+if (!part) {
+  console.log(`# Task Cart benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  for (const name of PARTS.filter((p) => !only || only.split(',').includes(p))) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--part=${name}`, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    if (run.status !== 0) process.exit(run.status ?? 1);
+  }
+} else if (part === 'engine') {
+  const { benchEngine } = await import('./engine.ts');
+  await benchEngine({ carts: quick ? 100 : 1000 });
+} else if (part === 'import') {
+  const { benchImport } = await import('./import.ts');
+  await benchImport({ rows: quick ? 10_000 : 100_000, databaseUrl });
+} else if (part === 'latency') {
+  const { benchCartLatency } = await import('./cart-latency.ts');
   console.log('\n## Cart interactions (request in → last Web API call out)');
-  await benchCartLatency({ databaseUrl: process.env.DATABASE_URL, agents: quick ? 10 : 50, tasks: 120, actions: 6 });
+  await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, actions: 6 });
+} else if (part === 'proposal') {
+  const { benchProposal } = await import('./proposal.ts');
+  await benchProposal({ databaseUrl, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });
 }
-if (want('proposal')) await benchProposal({ databaseUrl: process.env.DATABASE_URL, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });
 process.exit(0);

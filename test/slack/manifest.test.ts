@@ -1,5 +1,5 @@
 // manifest.yml against Slack's official JSON Schema, and against the commands the app registers.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { App } from '@slack/bolt';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -8,11 +8,13 @@ import { ACTIONS, COMMANDS, VIEWS } from '../../src/slack/ids.ts';
 import { registerListeners } from '../../src/slack/listeners.ts';
 import type { Deps } from '../../src/slack/deps.ts';
 
-const SCHEMA_DIR = new URL('../../../shared/slack/manifest-schema/', import.meta.url);
+// Slack's official manifest schema (MIT, slackapi/manifest-schema v0.5.0), kept in the repository so the check
+// runs wherever the project is checked out.
+const SCHEMA_DIR = new URL('../support/manifest-schema/', import.meta.url);
 const manifest = parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as Record<string, any>;
 
 describe('manifest.yml', () => {
-  it.runIf(existsSync(SCHEMA_DIR))('validates against Slack’s manifest JSON Schema', () => {
+  it('validates against Slack’s manifest JSON Schema', () => {
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const root = JSON.parse(readFileSync(new URL('manifest.schema.json', SCHEMA_DIR), 'utf8'));
     for (const v of ['1.0.0', '2.0.0']) {

@@ -1,6 +1,7 @@
 // A believable contact center for trying Task Cart: two teams in different zones,
-// twelve agents, two supervisors, a few hundred customers, next week's system
-// tasks (one agent with an overloaded and an idle day) and recommendations.
+// twelve agents, two supervisors, a thousand customers, next week's system tasks
+// (about 16 a day, most of a day's capacity; the first agent of each team with an
+// overloaded Monday, an idle Thursday and a duplicate to merge) and recommendations.
 // Loaded through the CSV importer, so it is checked like any file and running it
 // twice changes nothing.
 import type { Db } from '../../db/client.ts';
@@ -27,6 +28,14 @@ const TYPES: Array<[string, string]> = [
   ['cross_sell', 'Cross-sell offer'],
   ['complaint_callback', 'Complaint callback'],
 ];
+
+const CUSTOMERS = 1080;
+/** Tasks planned per day, Monday to Friday: most of a day's 390 minutes at about 20 minutes a task. */
+const BALANCED_WEEK = [16, 16, 16, 16, 16];
+/** The first agent of each team: about 8 hours planned on Monday, 2 on Thursday. */
+const OVERLOADED_WEEK = [24, 16, 16, 6, 16];
+/** The part-time agent: 240 minutes a day. */
+const PART_TIME_WEEK = [10, 10, 10, 10, 10];
 
 /** Demo Slack ids: replace with real member ids (README: "Try it with demo data"). */
 export const demoAgentId = (team: number, i: number) => `U0DEMO${DEMO_TEAMS[team]!.prefix}${String(i + 1).padStart(2, '0')}`;
@@ -63,7 +72,8 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
   const today = now.toISOString().slice(0, 10);
   const customers: (string | number | null)[][] = [['customer_id', 'name', 'owner', 'segment', 'region', 'tags', 'last_contact', 'renewal_date', 'phone']];
   const owned: string[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
-  for (let i = 0; i < 360; i++) {
+  // Ninety customers an agent: a week's tasks each go to a different customer.
+  for (let i = 0; i < CUSTOMERS; i++) {
     const team = i % 2;
     const agent = Math.floor(i / 2) % 6;
     const id = `CUST-${String(i + 1).padStart(4, '0')}`;
@@ -89,15 +99,11 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
     for (let a = 0; a < 6; a++) {
       const agent = demoAgentId(ti, a);
       const mine = owned[ti * 6 + a]!;
-      // The first agent of each team: Monday overloaded, Thursday idle.
-      const weights = a === 0 ? [0.42, 0.2, 0.2, 0.03, 0.15] : [0.2, 0.2, 0.2, 0.2, 0.2];
-      const count = a === 5 ? 14 : 24;
-      for (let n = 0; n < count; n++) {
-        let r = rand();
-        let d = 0;
-        while (d < 4 && (r -= weights[d]!) > 0) d++;
+      const plan = a === 0 ? OVERLOADED_WEEK : a === 5 ? PART_TIME_WEEK : BALANCED_WEEK;
+      const days = plan.flatMap((count, d) => Array.from({ length: count }, () => d));
+      days.forEach((d, n) => {
         const [type, label] = pick(TYPES);
-        const customer = mine[n % mine.length]!;
+        const customer = mine[n]!;
         const effort = 10 + Math.floor(rand() * 5) * 5;
         const windowed = rand() < 0.3;
         tasks.push([
@@ -113,13 +119,18 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
           pick(['low', 'normal', 'normal', 'high']),
           n === 0 ? 'true' : 'false',
         ]);
+      });
+      // The first agent's CRM also planned their second task again on Friday: merged when the cart is made.
+      if (a === 0) {
+        const again = tasks.at(-days.length + 1)!;
+        tasks.push([`demo-${agent}-${monday}-again`, agent, again[2]!, again[3]!, addDays(monday, 4), again[5]!, null, null, again[8]!, 'normal', 'false']);
       }
     }
   });
   files.push(['tasks', csv(tasks)]);
 
   const recs: (string | number | null)[][] = [['customer_id', 'type', 'score', 'reason']];
-  for (let i = 0; i < 360; i += 2) {
+  for (let i = 0; i < CUSTOMERS; i += 2) {
     const [type] = pick(TYPES);
     recs.push([customers[i + 1]![0] as string, type, (0.3 + rand() * 0.7).toFixed(2), pick(['Usage dropped 30 % this quarter', 'Contract renews within 45 days', 'Bought twice in the last month', 'No contact for 90 days', 'Opened the last three newsletters'])]);
   }

@@ -124,7 +124,7 @@ export interface CartWrite {
   moves?: { id: number; day: string }[];
   remove?: number[];
   /** Merged duplicates: the kept item takes the narrower window and the higher priority. */
-  revise?: { id: number; earliest: string | null; due: string | null; priority: string }[];
+  revise?: { id: number; earliest: string | null; due: string | null; priority: CartTask['priority'] }[];
   insert?: NewItemRow[];
   status?: 'open' | 'committed';
   exceptionReason?: string | null;

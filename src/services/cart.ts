@@ -161,7 +161,8 @@ interface Decision {
   write: CartWrite;
   action: string;
   detail: unknown;
-  notice: string;
+  /** What to tell the agent; on commit, from how many tasks the list got. */
+  notice: string | ((listed: number) => string);
   /** The tasks after the change; unknown when items are added (the database names them). */
   after?: CartTask[];
 }
@@ -195,7 +196,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
       const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await loadCart(db, userId, cartId);
-      const notice = write.taskList ? decided.notice.replace('{listed}', `${saved.listed} task${saved.listed === 1 ? '' : 's'}`) : decided.notice;
+      const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status };
     }
     if (attempt === MAX_ATTEMPTS) throw new AppError('stale', 'Your cart kept changing while this was saved, so nothing changed. Please try again.');
@@ -284,7 +285,7 @@ function decide(state: CartState, version: number, change: CartChange): Decision
         write: { status: 'committed', exceptionReason: exception, taskList: true },
         action: 'commit',
         detail: { tasks: state.tasks.length, exception, flagged: exception ? flaggedDays(state.measure) : null },
-        notice: `Committed: {listed} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
+        notice: (n) => `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
         after: state.tasks,
       };
     }

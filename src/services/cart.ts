@@ -1,5 +1,5 @@
-// The method's loop on a stored cart: load it, decide with the pure engine, save in one
-// transaction with a version bump and an audit entry. Knows nothing of Slack.
+// The method's loop on a stored cart: load it, decide with the pure engine, save the change,
+// its version and its audit entry in one statement. Knows nothing of Slack.
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { cartSnapshot, ensureCart, saveChange, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
@@ -227,9 +227,10 @@ function decide(state: CartState, version: number, change: CartChange): Decision
       return { write: moved(r.moves), action: 'auto_balance', detail: { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, notice, after: r.tasks };
     }
     case 'move': {
-      const task = state.tasks.find((x) => x.id === String(change.itemId));
+      // Refuses a task that is gone, fixed, or would leave its window.
       const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
-      if (!task || task.day === change.day) return unchanged('Nothing to move.');
+      const task = state.tasks.find((x) => x.id === String(change.itemId))!;
+      if (task.day === change.day) return unchanged('Nothing to move.');
       const move = { taskId: task.id, from: task.day, to: change.day };
       return { write: moved([move]), action: 'move', detail: { itemId: change.itemId, from: task.day, to: change.day }, notice: `Moved: ${describeMoves(state.tasks, [move])}. ${flagLine(measure(after, state.week))}`, after };
     }

@@ -18,6 +18,7 @@ import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { eventually } from '../support/app.ts';
+import { commandLine } from '../support/cli.ts';
 
 let t: TestDatabase;
 let slack: SlackStandIn;
@@ -197,6 +198,19 @@ describe('weekly proposal', () => {
     expect(slack.messagesIn(dm(OTHER_AGENT))).toHaveLength(1);
     expect(slack.callsTo('conversations.history')).toEqual([]);
   });
+
+  it('the command line names each agent whose cart Slack refused, with the fix, and exits non-zero', async () => {
+    slack.on('conversations.open', (args) => (args.users === OTHER_AGENT ? { body: { ok: false, error: 'user_not_found' } } : undefined));
+    const cli = await commandLine(t, slack.url);
+    const run = await cli('propose', '--week', '2026-11-30');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Shanghai Care, week of 2026-11-30: \d+ tasks generated; 1 carts sent, 0 found posted by a stopped run, 0 already sent, 1 not sent, of 2 agents\n$/);
+    // Besides progress lines, one line per cart not sent, and no stack.
+    expect(run.stderr.split('\n').filter((l) => l && !l.startsWith('  '))).toEqual([
+      'Shanghai Care: the cart of Li Wei (U0AGENT2) was not sent: Slack has no user U0AGENT2 — correct their slack_user_id in the people file',
+    ]);
+    expect(slack.messagesIn(dm(AGENT))).toHaveLength(1);
+  }, 60_000);
 
   it('a run that starts while another is posting waits for it, and sends no second copy', async () => {
     const client = slackClient(BOT_TOKEN, slack.url);

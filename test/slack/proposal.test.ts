@@ -141,6 +141,22 @@ describe('weekly proposal', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(postsBefore);
   });
 
+  it('looks through the DM a page at a time when more was posted there since', async () => {
+    const client = slackClient(BOT_TOKEN, slack.url);
+    let dropped = 0;
+    slack.on('chat.postMessage', (args) => (args.channel === dm(AGENT) && dropped++ === 0 ? { mishap: 'unanswered' } : undefined));
+    await runProposals(t.db, client, { now: NOW, perSecond: 1000 });
+    // Forty more messages in that DM afterwards (reminders, nudges…), none of them the cart.
+    for (let i = 0; i < 40; i++) await client.chat.postMessage({ channel: dm(AGENT), text: `Reminder ${i}` });
+    const [second] = await runProposals(t.db, client, { now: NOW, perSecond: 1000 });
+    expect(second).toMatchObject({ sent: 0, recovered: 1, problems: [] });
+    const looks = slack.callsTo('conversations.history');
+    expect(looks.length).toBe(3);
+    expect(looks[1]!.args.cursor).toBeTruthy();
+    expect((await cartOf(AGENT)).messageTs).toBe(slack.messagesIn(dm(AGENT))[0]!.ts);
+    expect(slack.messagesIn(dm(AGENT))).toHaveLength(41);
+  });
+
   it('a cart whose post never reached Slack is posted once by the next run', async () => {
     const client = slackClient(BOT_TOKEN, slack.url);
     let dropped = 0;

@@ -157,6 +157,21 @@ describe('weekly proposal', () => {
     expect(slack.messagesIn(dm(AGENT))).toHaveLength(41);
   });
 
+  it('does not post again what it cannot look for (an app not yet reinstalled with im:history), and says so', async () => {
+    const client = slackClient(BOT_TOKEN, slack.url);
+    let dropped = 0;
+    slack.on('chat.postMessage', (args) => (args.channel === dm(AGENT) && dropped++ === 0 ? { mishap: 'lost' } : undefined));
+    slack.on('conversations.history', () => ({ body: { ok: false, error: 'missing_scope', needed: 'im:history', provided: 'chat:write,im:write,commands,users:read' } }));
+    await runProposals(t.db, client, { now: NOW, perSecond: 1000 });
+    const [second] = await runProposals(t.db, client, { now: NOW, perSecond: 1000 });
+    expect(second).toMatchObject({ sent: 0, unconfirmed: [AGENT] });
+    expect(second!.problems).toEqual([
+      'Shanghai Care: the cart of 王芳 Wang Fang (U0AGENT1) may not have arrived: could not look for the message a stopped run may have posted: the app lacks the im:history scope — reinstall it to the workspace from manifest.yml (README: Create the Slack app)',
+    ]);
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === dm(AGENT))).toHaveLength(1);
+    expect(await deliveryOf(AGENT)).toMatchObject({ status: 'sending' });
+  });
+
   it('a cart whose post never reached Slack is posted once by the next run', async () => {
     const client = slackClient(BOT_TOKEN, slack.url);
     let dropped = 0;

@@ -278,10 +278,20 @@ export const deliveries = pgTable(
     key: text('key').primaryKey(),
     kind: text('kind', { enum: ['proposal', 'digest', 'nudge'] }).notNull(),
     recipient: text('recipient').notNull(),
-    /** sending: claimed and maybe posted when the process stopped; never sent again (no second copy). */
+    /**
+     * sending: claimed, and maybe posted, by a run that stopped or that Slack did not answer. The next
+     * run looks for the message (its metadata names the delivery) in the channel's history from
+     * `claimedAt` on before it posts anything: found, it is recorded as sent; not found, it is posted.
+     * failed: Slack refused it (`error` says why); tried again by the next run.
+     */
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
+    /** Where it is posted (a DM is opened before the claim), and when it was last claimed. */
+    channelId: text('channel_id'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** The posted message, once sent. */
+    messageTs: text('message_ts'),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },

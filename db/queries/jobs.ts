@@ -1,5 +1,5 @@
 // Queries of the scheduled work: rule inputs, generated tasks, deliveries.
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx } from '../client.ts';
 import { customers, deliveries, people, segmentCadences, systemTasks, taskTypes, teams } from '../schema.ts';
 
@@ -67,39 +67,126 @@ export async function planDeliveries(db: DbOrTx, kind: 'proposal' | 'digest' | '
   }
 }
 
-export async function pendingDeliveries(db: DbOrTx, keys: string[]) {
-  if (!keys.length) return [];
-  return db.select().from(deliveries).where(and(inArray(deliveries.key, keys), inArray(deliveries.status, ['pending', 'failed'])));
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export async function deliveriesByKey(db: DbOrTx, keys: string[]): Promise<Map<string, DeliveryRow>> {
+  const rows: DeliveryRow[] = [];
+  for (let i = 0; i < keys.length; i += 1000) rows.push(...(await db.select().from(deliveries).where(inArray(deliveries.key, keys.slice(i, i + 1000)))));
+  return new Map(rows.map((r) => [r.key, r]));
 }
 
 /**
- * Sends one delivery at most once. The row is claimed (pending or failed → sending) and that
- * claim is committed before `send` runs, so no other worker and no restart sends it again; it
- * is marked sent after, or failed (to be retried) when Slack refused it. A process that dies
- * between the claim and the mark leaves it `sending`: that one message may or may not have
- * arrived, and it is never sent twice.
+ * Claims a delivery to post it now (pending or failed → sending), committed before the post, so
+ * that no other run posts it too. Returns false when it was not there to claim.
+ */
+export async function claimDelivery(db: DbOrTx, key: string, channelId: string): Promise<boolean> {
+  const claimed = await db
+    .update(deliveries)
+    .set({ status: 'sending', channelId, claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1`, error: null })
+    .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])))
+    .returning({ key: deliveries.key });
+  return claimed.length > 0;
+}
+
+/** Claims again a delivery left `sending` whose message is not in the channel: it is posted anew. */
+export async function reclaimDelivery(db: DbOrTx, key: string, channelId: string): Promise<boolean> {
+  const claimed = await db
+    .update(deliveries)
+    .set({ channelId, claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1`, error: null })
+    .where(and(eq(deliveries.key, key), eq(deliveries.status, 'sending')))
+    .returning({ key: deliveries.key });
+  return claimed.length > 0;
+}
+
+/** Marks a delivery sent, with its message when one was posted (none when the recipient had it already). */
+export async function markDelivered(db: DbOrTx, key: string, message: { channelId: string; ts: string } | null): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'sent', sentAt: sql`now()`, error: null, ...(message ? { channelId: message.channelId, messageTs: message.ts } : {}) })
+    .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
+}
+
+/** Slack refused it, so nothing was posted: the next run tries again. A claimed one is released. */
+export async function markUndelivered(db: DbOrTx, key: string, error: string): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'failed', error: error.slice(0, 500) })
+    .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
+}
+
+/** Why a delivery stays `sending` (Slack did not answer its post, or its channel's history could not be read). */
+export async function noteUnconfirmed(db: DbOrTx, key: string, error: string): Promise<void> {
+  await db.update(deliveries).set({ error: error.slice(0, 500) }).where(and(eq(deliveries.key, key), eq(deliveries.status, 'sending')));
+}
+
+/**
+ * Sends one delivery at most once, for messages that need no follow-up (nudges). The row is
+ * claimed (pending or failed → sending) and that claim is committed before `send` runs, so no
+ * other worker and no restart sends it again; it is marked sent after, or failed (to be retried)
+ * when `send` threw. A process that dies between the claim and the mark leaves it `sending`.
  */
 export async function deliverOnce(db: Db, key: string, send: () => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
   const claimed = await db
     .update(deliveries)
-    .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1` })
+    .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1` })
     .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])))
     .returning({ key: deliveries.key });
   if (!claimed.length) return 'skipped';
   try {
     await send();
   } catch (e) {
-    await db.update(deliveries).set({ status: 'failed', error: String((e as Error).message).slice(0, 500) }).where(eq(deliveries.key, key));
+    await markUndelivered(db, key, String((e as Error).message));
     return 'failed';
   }
-  await db.update(deliveries).set({ status: 'sent', sentAt: sql`now()`, error: null }).where(eq(deliveries.key, key));
+  await markDelivered(db, key, null);
   return 'sent';
 }
 
-/** Deliveries left claimed by a process that stopped mid-send. */
-export async function unconfirmedDeliveries(db: DbOrTx, keys: string[]) {
-  if (!keys.length) return [];
-  return db.select().from(deliveries).where(and(inArray(deliveries.key, keys), eq(deliveries.status, 'sending')));
+const inProcess = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs `fn` while no other run holding the same `name` runs, in any process sharing the database:
+ * on PostgreSQL a session advisory lock on a connection of its own, which the server releases if
+ * the process dies; the embedded database serves one process only, so there a lock in memory.
+ * A fan-out holds it so that a `sending` delivery it finds is one a stopped run left, never one
+ * another run is posting at that moment.
+ */
+export async function oneAtATime<T>(db: Db, name: string, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
+  const client = (db as unknown as { $client: object }).$client;
+  if (typeof (client as { reserve?: unknown }).reserve === 'function') {
+    const conn = await (client as { reserve(): Promise<ReservedSql> }).reserve();
+    try {
+      const [got] = await conn`select pg_try_advisory_lock(hashtextextended(${name}, 0)) as ok`;
+      if (!got?.ok) {
+        onWait?.();
+        await conn`select pg_advisory_lock(hashtextextended(${name}, 0))`;
+      }
+      try {
+        return await fn();
+      } finally {
+        await conn`select pg_advisory_unlock(hashtextextended(${name}, 0))`.catch(() => undefined);
+      }
+    } finally {
+      conn.release();
+    }
+  }
+  const locks = inProcess.get(client) ?? new Map<string, Promise<unknown>>();
+  inProcess.set(client, locks);
+  const before = locks.get(name);
+  if (before) onWait?.();
+  const run = (before ?? Promise.resolve()).catch(() => undefined).then(fn);
+  const held = run.catch(() => undefined);
+  locks.set(name, held);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(name) === held) locks.delete(name);
+  }
+}
+
+interface ReservedSql {
+  <R = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]>;
+  release(): void;
 }
 
 export async function lastDelivery(db: DbOrTx, kind: 'nudge', recipient: string) {

@@ -116,18 +116,19 @@ async function main(argv: string[]): Promise<number> {
         now: new Date(),
         perSecond: values['per-second'] ? Number(values['per-second']) : undefined,
         onProgress: (team, done, total) => process.stderr.write(`  ${team}: ${done}/${total}\n`),
+        onWait: (team) => process.stderr.write(`  ${team}: another run is sending these carts; waiting for it to finish\n`),
       });
       if (values.team && !reports.length) {
         console.error(`unknown team "${values.team}"`);
         return 1;
       }
       for (const r of reports) {
-        console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.alreadySent} already sent, ${r.failed} failed, of ${r.agents} agents`);
-        if (r.unconfirmed.length) {
-          console.log(`  not sent again, as a stopped run may have delivered them (they can run /cart): ${r.unconfirmed.join(', ')}`);
-        }
+        console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.recovered} found posted by a stopped run, ${r.alreadySent} already sent, ${r.failed + r.unconfirmed.length} not sent, of ${r.agents} agents`);
       }
-      return reports.some((r) => r.failed) ? 1 : 0;
+      // One line per cart not known to have arrived: who, why and what to do.
+      const problems = reports.flatMap((r) => r.problems);
+      for (const p of problems) console.error(p);
+      return problems.length ? 1 : 0;
     } finally {
       await database.close();
     }
@@ -137,13 +138,21 @@ async function main(argv: string[]): Promise<number> {
     const job = loadJobConfig(process.env);
     const database = await open();
     try {
-      const reports = await runDigests(database.db, slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL), { team: values.team, weekly: values.weekly, now: new Date() });
+      const reports = await runDigests(database.db, slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL), {
+        team: values.team,
+        weekly: values.weekly,
+        now: new Date(),
+        onWait: (team) => process.stderr.write(`  ${team}: another run is sending this digest; waiting for it to finish\n`),
+      });
       if (values.team && !reports.length) {
         console.error(`unknown team "${values.team}"`);
         return 1;
       }
       for (const r of reports) console.log(`${r.team}, week of ${r.weekStart}: ${values.weekly ? 'weekly' : 'daily'} digest sent to ${r.sent} of ${r.recipients} recipient(s)`);
-      return 0;
+      // One line per digest not posted: where, why and what to do (e.g. invite the bot to the channel).
+      const problems = reports.flatMap((r) => r.problems);
+      for (const p of problems) console.error(p);
+      return problems.length ? 1 : 0;
     } finally {
       await database.close();
     }

@@ -1,38 +1,66 @@
-// Digests to supervisors: to the team's digest channel, or as a DM to each supervisor; once per slot.
+// Digests to supervisors: to the team's digest channel, or as a DM to each supervisor; once per
+// slot, across crashes and retries (see src/services/deliveries.ts).
 import { DateTime } from 'luxon';
 import type { webApi } from '@slack/bolt';
 import type { Db } from '../../db/client.ts';
-import { allTeams, deliverOnce, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
+import { allTeams, deliveriesByKey, oneAtATime, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
+import { deliver } from '../services/deliveries.ts';
 import { cartWeekFor, teamPicture } from '../services/team.ts';
 import { teamBlocks } from '../../views/digest.ts';
+import { EVENT, findPosted, openDm, postOnce, poster, type Target } from './fanout.ts';
 
 export interface DigestReport {
   team: string;
   weekStart: string;
   recipients: number;
+  /** Posted by this run, or found posted by a run that stopped before recording it. */
   sent: number;
+  /** Of `sent`: found in the channel's history, not posted again. */
+  recovered: number;
+  /** One line per digest not known to have arrived: where, why, and what to do. */
+  problems: string[];
 }
 
-export async function runDigests(db: Db, client: webApi.WebClient, options: { team?: string; weekly?: boolean; now: Date }): Promise<DigestReport[]> {
+export async function runDigests(db: Db, client: webApi.WebClient, options: { team?: string; weekly?: boolean; now: Date; onWait?: (team: string) => void }): Promise<DigestReport[]> {
   const kind = options.weekly ? 'weekly' : 'daily';
+  const post = poster(client);
   const reports: DigestReport[] = [];
   for (const team of (await allTeams(db)).filter((t) => !options.team || t.name === options.team)) {
-    const weekStart = cartWeekFor(team, options.now);
-    const picture = await teamPicture(db, team, weekStart);
-    const message = teamBlocks(picture, kind);
-    const recipients = team.digestChannel ? [team.digestChannel] : (await teamMembers(db, team.id, 'supervisor')).map((s) => s.slackUserId);
     const slot = DateTime.fromJSDate(options.now).setZone(team.timezone).toISODate();
-    const items = recipients.map((r) => ({ key: `digest:${team.id}:${kind}:${slot}:${r}`, recipient: r }));
-    await planDeliveries(db, 'digest', items);
-    let sent = 0;
-    for (const item of items) {
-      const outcome = await deliverOnce(db, item.key, async () => {
-        const channel = item.recipient.startsWith('U') || item.recipient.startsWith('W') ? (await client.conversations.open({ users: item.recipient })).channel!.id! : item.recipient;
-        await client.chat.postMessage({ channel, ...message });
-      });
-      if (outcome === 'sent') sent += 1;
-    }
-    reports.push({ team: team.name, weekStart, recipients: recipients.length, sent });
+    const report = await oneAtATime(
+      db,
+      `digest:${team.id}:${kind}:${slot}`,
+      async () => {
+        const weekStart = cartWeekFor(team, options.now);
+        const picture = await teamPicture(db, team, weekStart);
+        const message = teamBlocks(picture, kind);
+        const recipients: Array<Target & { name: string }> = team.digestChannel
+          ? [{ kind: 'channel', id: team.digestChannel, name: team.digestChannel }]
+          : (await teamMembers(db, team.id, 'supervisor')).map((s) => ({ kind: 'person', id: s.slackUserId, name: `${s.name} (${s.slackUserId})` }));
+        const keyOf = (r: Target) => `digest:${team.id}:${kind}:${slot}:${r.id}`;
+        await planDeliveries(db, 'digest', recipients.map((r) => ({ key: keyOf(r), recipient: r.id })));
+        const rows = await deliveriesByKey(db, recipients.map(keyOf));
+        const report: DigestReport = { team: team.name, weekStart, recipients: recipients.length, sent: 0, recovered: 0, problems: [] };
+        for (const r of recipients) {
+          const key = keyOf(r);
+          const row = rows.get(key)!;
+          if (row.status === 'sent') continue;
+          const outcome = await deliver(db, row, {
+            needed: true,
+            channel: async () => (r.kind === 'person' ? openDm(client, r.id) : r.id),
+            post: (channel) => postOnce(post, { channel, ...message, metadata: { event_type: EVENT.digest, event_payload: { delivery_key: key } } }, r),
+            find: (channel, since) => findPosted(client, channel, EVENT.digest, key, since, r),
+          });
+          if (outcome.kind === 'sent' || outcome.kind === 'recovered') report.sent += 1;
+          if (outcome.kind === 'recovered') report.recovered += 1;
+          if (outcome.kind === 'failed') report.problems.push(`${team.name}: the ${kind} digest could not be posted to ${r.name}: ${outcome.reason}`);
+          if (outcome.kind === 'unconfirmed') report.problems.push(`${team.name}: the ${kind} digest to ${r.name} may not have arrived: ${outcome.reason}`);
+        }
+        return report;
+      },
+      () => options.onWait?.(team.name),
+    );
+    reports.push(report);
   }
   return reports;
 }

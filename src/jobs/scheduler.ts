@@ -71,14 +71,22 @@ export async function startScheduler(options: {
   const forTeam = async (queue: Queue, teamId: number) => {
     const team = (await allTeams(database.db)).find((t) => t.id === teamId);
     if (!team) return;
+    const problems: string[] = [];
     if (queue === QUEUES.proposal) {
       for (const r of await runProposals(database.db, client, { team: team.name, now: now() })) {
-        logger.info(`proposal ${r.team} week of ${r.weekStart}: ${r.generated} generated, ${r.sent} sent, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`);
+        logger.info(`proposal ${r.team} week of ${r.weekStart}: ${r.generated} generated, ${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`);
+        problems.push(...r.problems);
       }
     } else {
       for (const r of await runDigests(database.db, client, { team: team.name, weekly: queue === QUEUES.weekly, now: now() })) {
         logger.info(`${queue} ${r.team}: sent to ${r.sent} of ${r.recipients}`);
+        problems.push(...r.problems);
       }
+    }
+    // What was not delivered is recorded; the job fails so that the queue retries it (only what is not sent goes out again).
+    if (problems.length) {
+      logger.error(problems.join('\n'));
+      throw new Error(problems.join('\n'));
     }
   };
   for (const queue of Object.values(QUEUES)) {

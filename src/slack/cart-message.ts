@@ -25,15 +25,18 @@ export async function showCart(client: WebClient, db: Db, state: CartState, noti
 /** Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. */
 export async function postCart(client: WebClient, db: DbOrTx, state: CartState, notice?: string): Promise<void> {
   const { channelId: oldChannel, messageTs: oldTs } = state.cart;
-  if (oldChannel && oldTs) {
-    await client.chat
-      .update({ channel: oldChannel, ts: oldTs, text: 'This cart was replaced by a newer message below.', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '↪️ This cart was replaced by a newer message below.' }] }] })
-      .catch(() => undefined);
-  }
+  if (oldChannel && oldTs) await retireCartCopy(client, oldChannel, oldTs);
   const dm = await client.conversations.open({ users: state.cart.agentId });
   const channel = dm.channel!.id!;
   const posted = await client.chat.postMessage({ channel, ...cartMessage(state, notice) });
   await setCartMessage(db, state.cart.id, channel, posted.ts!);
+}
+
+/** Turns a copy of the cart that is not its message any more into a note, so no one acts on it. */
+export async function retireCartCopy(client: WebClient, channel: string, ts: string): Promise<void> {
+  await client.chat
+    .update({ channel, ts, text: 'This cart was replaced by a newer message below.', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '↪️ This cart was replaced by a newer message below.' }] }] })
+    .catch(() => undefined);
 }
 
 /**

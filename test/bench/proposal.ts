@@ -5,8 +5,8 @@ import { allTeams } from '../../db/queries/jobs.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
 import { pacer } from '../../src/jobs/pace.ts';
+import { cartCourier } from '../../src/jobs/propose.ts';
 import { proposeWeek } from '../../src/services/propose.ts';
-import { postCart } from '../../src/slack/cart-message.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { teamPicture } from '../../src/services/team.ts';
 import { teamBlocks } from '../../views/digest.ts';
@@ -47,16 +47,18 @@ export async function benchProposal(opts: { databaseUrl?: string; agents: number
       const pace = pacer(opts.perSecond);
       const [floor] = await allTeams(database.db);
       const t0 = performance.now();
-      const report = await proposeWeek(database.db, floor!, {
-        weekStart: monday,
-        now,
-        send: async (state) => {
+      const timed =
+        <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+        async (...a: A): Promise<R> => {
           const t = performance.now();
-          await pace();
-          await postCart(client, database.db, state);
-          slackTime += performance.now() - t;
-        },
-      });
+          try {
+            return await f(...a);
+          } finally {
+            slackTime += performance.now() - t;
+          }
+        };
+      const courier = cartCourier(client);
+      const report = await proposeWeek(database.db, floor!, { weekStart: monday, now, pace: timed(pace), courier: { ...courier, dm: timed(courier.dm), post: timed(courier.post) } });
       const total = (performance.now() - t0) / 1000;
       const posts = slack.callsTo('chat.postMessage');
       const ok = posts.length - slack.limited;

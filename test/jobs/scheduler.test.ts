@@ -1,12 +1,14 @@
 // Scheduled work: the right instants in each team's zone, across daylight-saving changes, and
 // one delivery per slot however many scheduler instances take the job.
 import { PgBoss } from 'pg-boss';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/logger.ts';
+import { eventually } from '../support/app.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
@@ -84,5 +86,30 @@ describe('the scheduler', () => {
     expect(channels).toEqual(['D0AGENT1', 'D0AGENT2']);
     // The queue's own upkeep ran meanwhile without a complaint (on PGlite: through the adapter).
     expect(errors).toEqual([]);
+  }, 40_000);
+
+  it('a digest Slack refuses fails the job, logged once with the reason, and the retry posts it once the bot is invited', async () => {
+    for (const s of schedulers.splice(0)) await s.stop();
+    slack.reset();
+    await t.db.update(teams).set({ digestChannel: 'C0DIGEST' }).where(eq(teams.name, 'Shanghai Care'));
+    let refusals = 1;
+    slack.on('chat.postMessage', () => (refusals-- > 0 ? { body: { ok: false, error: 'not_in_channel' } } : undefined));
+    const logs: Array<{ level: string; msg: string }> = [];
+    const scheduler = await startScheduler({
+      database: t,
+      databaseUrl: t.url,
+      client: slackClient(BOT_TOKEN, slack.url),
+      logger: createLogger({ level: 'info', write: (l) => logs.push(JSON.parse(l)) }),
+      now: () => new Date('2026-11-27T01:00:00Z'),
+      schedule: false,
+    });
+    schedulers.push(scheduler);
+    const id = await scheduler.boss.send(QUEUES.daily, { teamId: 1 }, { retryLimit: 2, retryDelay: 1 });
+    await eventually(async () => expect(await scheduler.boss.getJobById(QUEUES.daily, id!)).toMatchObject({ state: 'completed', retryCount: 1 }), 30_000);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(slack.messagesIn('C0DIGEST')).toHaveLength(1);
+    expect(logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      'Shanghai Care: the daily digest could not be posted to C0DIGEST: the bot is not in that channel — invite @Task Cart with /invite, or set another channel with `npm run cli -- team set …`',
+    ]);
   }, 40_000);
 });

@@ -1,6 +1,7 @@
 // A local stand-in for Slack's Web API, reached by the app through SLACK_API_URL.
 // It answers like Slack, records every call, and checks every message and view
-// against Slack's limits. `response_url` posts land here too.
+// against Slack's limits. `response_url` posts land here too. Posted messages are kept
+// per channel, with their metadata, and conversations.history reads them back as Slack does.
 import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,9 +15,35 @@ export interface Call {
   at: number;
   /** What the stand-in answered. */
   result?: unknown;
+  /** Set when the call met a mishap instead of an answer. */
+  mishap?: Mishap;
 }
 
-type Handler = (args: Record<string, unknown>, call: Call) => { status?: number; headers?: Record<string, string>; body: unknown } | undefined;
+/**
+ * What can go wrong between the app and Slack, instead of an answer:
+ * - `lost`: the call never reached Slack: the connection drops and nothing is done;
+ * - `unanswered`: Slack did it (a message is stored), then the connection dropped before the answer;
+ * - `hung`: Slack did it and never answers (a process killed meanwhile never learns the ts).
+ */
+export type Mishap = 'lost' | 'unanswered' | 'hung';
+
+/** An answer of an override: its own, a mishap, or Slack's own answer after a delay (a slow network). */
+type Answer = { status?: number; headers?: Record<string, string>; body: unknown } | { mishap: Mishap } | { delayMs: number };
+type Handler = (args: Record<string, unknown>, call: Call) => Answer | undefined;
+
+/** A message as Slack keeps it: from this app's bot, with the metadata it was posted with. */
+export interface StoredMessage {
+  type: 'message';
+  ts: string;
+  text?: unknown;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  user: string;
+  bot_id: string;
+  app_id: string;
+}
+
+const BOT = { user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0TASKCART' };
 
 export class SlackStandIn {
   calls: Call[] = [];
@@ -27,7 +54,9 @@ export class SlackStandIn {
   private overrides = new Map<string, Handler>();
   /** Called with every call as it arrives (benchmarks index them by agent). */
   onCall: ((call: Call) => void) | null = null;
-  private ts = 1_700_000_000;
+  /** Messages per channel, oldest first. */
+  private messages = new Map<string, StoredMessage[]>();
+  private lastMicros = 0n;
   private viewSeq = 0;
   port = 0;
 
@@ -76,16 +105,29 @@ export class SlackStandIn {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** The messages of a channel as they stand, oldest first. */
+  messagesIn(channel: string): StoredMessage[] {
+    return [...(this.messages.get(channel) ?? [])];
+  }
+
   reset(): void {
     this.calls = [];
     this.responses = [];
     this.violations = [];
     this.overrides.clear();
+    this.messages.clear();
+  }
+
+  /** A message ts as Slack makes them: seconds and microseconds of now, unique and increasing. */
+  private nextTs(): string {
+    const now = BigInt(Date.now()) * 1000n;
+    this.lastMicros = now > this.lastMicros ? now : this.lastMicros + 1n;
+    return `${this.lastMicros / 1_000_000n}.${String(this.lastMicros % 1_000_000n).padStart(6, '0')}`;
   }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void readBody(req).then((raw) => {
+      void readBody(req).then(async (raw) => {
         const url = new URL(req.url ?? '/', 'http://x');
         const args = parseArgs(raw, req.headers['content-type'] ?? '');
         if (url.pathname.startsWith('/respond/')) {
@@ -100,7 +142,18 @@ export class SlackStandIn {
         this.calls.push(call);
         this.onCall?.(call);
         this.check(method, args);
-        const answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
+        let answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
+        if ('delayMs' in answer) {
+          const { delayMs } = answer;
+          await new Promise((r) => setTimeout(r, delayMs));
+          answer = { body: this.answer(method, args) };
+        }
+        if ('mishap' in answer) {
+          call.mishap = answer.mishap;
+          if (answer.mishap !== 'lost') call.result = this.answer(method, args);
+          if (answer.mishap !== 'hung') req.socket.destroy();
+          return;
+        }
         call.result = answer.body;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
       });
@@ -111,6 +164,8 @@ export class SlackStandIn {
   }
 
   async stop(): Promise<void> {
+    // Hung calls and idle keep-alive connections would hold close() open.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
@@ -119,6 +174,15 @@ export class SlackStandIn {
     if (args.blocks) this.violations.push(...checkBlocks(args.blocks, 'message').map((v) => `${where}: ${v}`));
     if (args.view) this.violations.push(...checkView(args.view as Record<string, unknown>).map((v) => `${where}: ${v}`));
     if (typeof args.text === 'string' && args.text.length > 40_000) this.violations.push(`${where}: text over 40,000`);
+    if (args.metadata !== undefined) {
+      // Slack's guide: an event type and a payload object of snake_case properties (no nested objects).
+      const m = args.metadata as { event_type?: unknown; event_payload?: unknown };
+      if (typeof m.event_type !== 'string' || !/^[a-z][a-z0-9_]*$/.test(m.event_type)) this.violations.push(`${where}: metadata event_type ${JSON.stringify(m.event_type)}`);
+      if (!m.event_payload || typeof m.event_payload !== 'object' || Array.isArray(m.event_payload)) this.violations.push(`${where}: metadata without an event_payload object`);
+      else
+        for (const [k, v] of Object.entries(m.event_payload))
+          if (!/^[a-z][a-z0-9_]*$/.test(k) || (v !== null && typeof v === 'object')) this.violations.push(`${where}: metadata property ${k}`);
+    }
   }
 
   private answer(method: string, args: Record<string, unknown>): unknown {
@@ -127,24 +191,67 @@ export class SlackStandIn {
         return { ok: true, url: 'https://demo.slack.com/', team: 'Demo Center', user: 'taskcart', team_id: 'T0DEMO', user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? 'X').slice(1)}` } };
-      case 'chat.postMessage':
-        return { ok: true, channel: args.channel, ts: `${this.ts++}.000100`, message: { text: args.text } };
-      case 'chat.update':
+      case 'chat.postMessage': {
+        const channel = String(args.channel);
+        const message: StoredMessage = { type: 'message', ts: this.nextTs(), text: args.text, blocks: args.blocks, ...BOT };
+        if (args.metadata) message.metadata = args.metadata as StoredMessage['metadata'];
+        this.messages.set(channel, [...(this.messages.get(channel) ?? []), message]);
+        return { ok: true, channel, ts: message.ts, message: { ...message, metadata: undefined } };
+      }
+      case 'chat.update': {
+        // Lenient where Slack is not: a ts the stand-in never stored is answered ok (tests set some by hand).
+        const stored = this.messages.get(String(args.channel))?.find((m) => m.ts === args.ts);
+        if (stored) Object.assign(stored, { text: args.text, blocks: args.blocks }, args.metadata ? { metadata: args.metadata } : {});
         return { ok: true, channel: args.channel, ts: args.ts };
+      }
+      case 'conversations.history':
+        return this.history(args);
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: `${this.ts++}.000200` };
+        return { ok: true, message_ts: this.nextTs() };
       case 'views.open':
       case 'views.push':
       case 'views.update':
       case 'views.publish': {
         const id = (args.view_id as string) ?? `V${++this.viewSeq}`;
-        return { ok: true, view: { ...(args.view as object), id, hash: `h${this.ts++}` } };
+        return { ok: true, view: { ...(args.view as object), id, hash: `h${this.nextTs()}` } };
       }
       case 'users.info':
         return { ok: true, user: { id: args.user, tz: 'Asia/Shanghai', locale: 'en-US' } };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /**
+   * conversations.history as Slack answers it: newest first, `oldest` / `latest` exclusive unless
+   * `inclusive`, `limit` (default 100, at most 999) a page, an opaque cursor while `has_more`;
+   * a message's metadata only with `include_all_metadata`.
+   */
+  private history(args: Record<string, unknown>): unknown {
+    const micros = (ts: unknown) => {
+      const [s = '0', f = ''] = String(ts).split('.');
+      return BigInt(s) * 1_000_000n + BigInt(f.padEnd(6, '0').slice(0, 6) || '0');
+    };
+    const yes = (v: unknown) => v === true || v === 'true' || v === '1' || v === 1;
+    const inclusive = yes(args.inclusive);
+    const oldest = args.oldest !== undefined ? micros(args.oldest) : null;
+    const latest = args.latest !== undefined ? micros(args.latest) : null;
+    const within = (m: StoredMessage) => {
+      const t = micros(m.ts);
+      return (oldest === null || (inclusive ? t >= oldest : t > oldest)) && (latest === null || (inclusive ? t <= latest : t < latest));
+    };
+    const all = (this.messages.get(String(args.channel)) ?? []).filter(within).reverse();
+    const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+    const offset = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString().replace('offset:', '')) : 0;
+    const page = all.slice(offset, offset + limit);
+    const hasMore = offset + limit < all.length;
+    return {
+      ok: true,
+      messages: page.map(({ metadata, ...m }) => (yes(args.include_all_metadata) && metadata ? { ...m, metadata } : m)),
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' },
+    };
   }
 }
 

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../db/client.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase, pgliteDatabase, type Database } from '../../db/client.ts';
 
 export const adminUrl = (url: string) => withDb(url, 'postgres');
 export const templateName = () => `taskcart_template_${process.pid}`;
@@ -17,13 +18,16 @@ export function withDb(url: string, name: string): string {
 export interface TestDatabase extends Database {
   /** The URL of this file's own PostgreSQL database (server runs only). */
   url?: string;
+  /** The embedded database's client (embedded runs only): faults.ts wraps it. */
+  pglite?: PGlite;
 }
 
 export async function testDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
-    return openDatabase({ dataDir: 'memory://', snapshot, migrate: false });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    return { ...(await pgliteDatabase(pglite)), pglite };
   }
   const name = `taskcart_test_${randomBytes(6).toString('hex')}`;
   const postgres = (await import('postgres')).default;

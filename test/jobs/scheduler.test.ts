@@ -2,10 +2,10 @@
 // one delivery per slot however many scheduler instances take the job.
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { teams } from '../../db/schema.ts';
+import { requestKeys, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
+import { PURGE_QUEUE, QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/logger.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { loadCenter } from '../support/fixtures.ts';
@@ -84,5 +84,17 @@ describe('the scheduler', () => {
     expect(channels).toEqual(['D0AGENT1', 'D0AGENT2']);
     // The queue's own upkeep ran meanwhile without a complaint (on PGlite: through the adapter).
     expect(errors).toEqual([]);
+  }, 40_000);
+
+  it('forgets the keys of Slack requests older than a day, every hour', async () => {
+    const now = new Date('2026-11-27T07:00:00Z');
+    const s = await startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: () => {} }), now: () => now, schedule: false });
+    schedulers.push(s);
+    expect((await s.boss.getSchedules()).filter((x) => x.name === PURGE_QUEUE).map((x) => x.cron)).toEqual(['17 * * * *']);
+    await t.db.insert(requestKeys).values([{ key: 'view:V1:h1', at: new Date(now.getTime() - 25 * 3600_000) }, { key: 'view:V2:h2', at: new Date(now.getTime() - 3600_000) }]);
+    await s.boss.send(PURGE_QUEUE, {});
+    const deadline = Date.now() + 20_000;
+    while ((await t.db.select().from(requestKeys)).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await t.db.select().from(requestKeys)).map((k) => k.key)).toEqual(['view:V2:h2']);
   }, 40_000);
 });

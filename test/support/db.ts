@@ -51,7 +51,7 @@ const defaultTaskTypes = readFileSync(new URL('../../db/migrations/0001_default_
 /** Empties every table between tests, keeping the task types a fresh install ships with. */
 export async function resetDatabase(db: Database): Promise<void> {
   await db.exec(
-    'truncate deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
+    'truncate request_keys, deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
   );
   await db.exec(defaultTaskTypes);
 }

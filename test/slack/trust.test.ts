@@ -3,8 +3,7 @@
 // bot's workspace or its five minutes are refused.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cartEvents, cartItems, carts, requestKeys, tasks, teams } from '../../db/schema.ts';
-import { purgeRequestKeys } from '../../db/queries/requests.ts';
+import { cartEvents, cartItems, carts, tasks, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
@@ -17,7 +16,7 @@ import { Agent, text, type View } from '../support/slack-client.ts';
 const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
 const agent = () => new Agent(ctx.app, AGENT);
 const items = () => ctx.t.db.select().from(cartItems);
-const count = async (table: typeof cartEvents | typeof requestKeys | typeof cartItems | typeof tasks) => (await ctx.t.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
+const count = async (table: typeof cartEvents | typeof cartItems | typeof tasks) => (await ctx.t.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n;
 const sel = (value: string) => ({ type: 'static_select', selected_option: { value } });
 const txt = (value: string) => ({ type: 'plain_text_input', value });
 /** Everything the bot sent to Slack: Web API calls and response_url posts. */
@@ -125,9 +124,9 @@ describe('every field is checked again on the server', () => {
     await theirs();
     const a = agent();
     const modal = await openAdd(a);
-    const before = { items: await items(), keys: await count(requestKeys) };
+    const before = { items: await items(), events: await count(cartEvents) };
     expect(await a.submit(modal, addValues(over))).toEqual({ response_action: 'errors', errors: { [block]: message } });
-    expect({ items: await items(), keys: await count(requestKeys) }).toEqual(before);
+    expect({ items: await items(), events: await count(cartEvents) }).toEqual(before);
   });
 
   it('Add task strips bidi overrides and invisible characters from what it saves', async () => {
@@ -297,6 +296,7 @@ describe('replays and retries change nothing twice', () => {
   });
 
   it('an Events API retry of app_home_opened is harmless: the same Home, nothing written', async () => {
+    ctx.app.logs.length = 0;
     const body = eventBody({ type: 'app_home_opened', user: AGENT, channel: 'D1', tab: 'home' }, 'Ev0RETRY1');
     await post(ctx.app.baseUrl, body, { contentType: 'application/json' });
     const retry = await post(ctx.app.baseUrl, body, { contentType: 'application/json', headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
@@ -305,15 +305,8 @@ describe('replays and retries change nothing twice', () => {
     const homes = ctx.app.slack.callsTo('views.publish').map((c) => JSON.stringify(c.args.view));
     expect(homes.length).toBeGreaterThanOrEqual(1);
     expect(new Set(homes).size).toBe(1);
-    expect(await count(requestKeys)).toBe(0);
     expect(await count(cartEvents)).toBe(0);
     expect(ctx.app.logs.filter((l) => JSON.parse(l).level === 'error')).toEqual([]);
-  });
-
-  it('forgets request keys after a day', async () => {
-    await ctx.t.db.insert(requestKeys).values([{ key: 'old', at: new Date(NOW.getTime() - 25 * 3600_000) }, { key: 'new', at: NOW }]);
-    expect(await purgeRequestKeys(ctx.t.db, new Date(NOW.getTime() - 24 * 3600_000))).toBe(1);
-    expect((await ctx.t.db.select().from(requestKeys)).map((k) => k.key)).toEqual(['new']);
   });
 });
 

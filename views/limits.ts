@@ -37,5 +37,9 @@ export function truncateMrkdwn(text: string, max: number): string {
 }
 
 export const plain = (text: string, max: number = LIMITS.sectionText) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
-/** mrkdwn text: anything from people or files in it must already be escaped (text.ts). */
-export const mrkdwn = (text: string, max: number = LIMITS.sectionText) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, max) });
+/**
+ * mrkdwn text: anything from people or files in it must already be escaped (text.ts). Verbatim:
+ * Slack still renders the markup and the bot's own <@id>, but does not parse plain text for
+ * mentions or channel names (a title "@here" or "#general" stays text) nor link bare URLs.
+ */
+export const mrkdwn = (text: string, max: number = LIMITS.sectionText) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, max), verbatim: true });

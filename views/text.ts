@@ -1,6 +1,6 @@
 // Text from people and files (titles, notes, reasons, names, CSV cells) is data, never markup.
-// Every such text is escaped once, here, when it enters mrkdwn; the bot's own mentions are
-// built from ids. plain_text fields (headers, labels, options, buttons) are not parsed by
+// Every such text is escaped once, here, when it enters mrkdwn (and mrkdwn is sent verbatim,
+// limits.ts, so plain "@here" is not parsed either); the bot's own mentions are built from ids. plain_text fields (headers, labels, options, buttons) are not parsed by
 // Slack and take text as it is.
 //
 // Formatting characters (`*`, `_`, `~`, backticks) are left alone: Slack has no escape for

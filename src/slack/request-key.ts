@@ -2,7 +2,8 @@
 // carries the same key, and the change is made once (db/queries/requests.ts).
 // - a modal's submission: its view id and hash (the hash changes whenever the modal does);
 // - a click: who clicked what, at the action's own timestamp;
-// - a slash command: its trigger_id; an Events API callback: its event_id.
+// - a slash command: its trigger_id.
+// (The one event the bot listens to, app_home_opened, only reads: a retry of it publishes the same Home.)
 export function requestKey(body: any): string | undefined {
   if (body?.type === 'view_submission' && body.view?.id) return `view:${body.view.id}:${body.view.hash ?? ''}`;
   if (body?.type === 'block_actions') {
@@ -10,6 +11,5 @@ export function requestKey(body: any): string | undefined {
     return action?.action_ts && body.user?.id ? `action:${body.user.id}:${action.action_id}:${action.action_ts}` : undefined;
   }
   if (body?.command && body.trigger_id) return `command:${body.trigger_id}`;
-  if (body?.type === 'event_callback' && body.event_id) return `event:${body.event_id}`;
   return undefined;
 }

@@ -41,6 +41,7 @@ const HOSTILE = [
   '<',
   '>',
   '*bold* _it_ ~s~ `code`',
+  '@channel @here @everyone #general https://evil.example',
   '\u202Eevil',
   '长标签客户名称',
 ];
@@ -62,12 +63,18 @@ const userId = fc.oneof(fc.constantFrom('U0AGENT1', 'U0AGENT2', 'W0ABC123'), sho
 const priority = fc.constantFrom<Priority>('low', 'normal', 'high', 'urgent');
 const source = fc.constantFrom<TaskSource>('system', 'carried_over', 'recommended', 'custom');
 
-/** Every mrkdwn text of a view or message: block texts, fields, context elements, confirm dialogs. */
+/**
+ * Every mrkdwn text of a view or message: block texts, fields, context elements, confirm dialogs.
+ * Each must be verbatim, so that Slack does not parse its plain text for "@here" or "#channel".
+ */
 function mrkdwnTexts(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const n of node) mrkdwnTexts(n, out);
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
-    if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+    if (o.type === 'mrkdwn' && typeof o.text === 'string') {
+      expect(o.verbatim, o.text).toBe(true);
+      out.push(o.text);
+    }
     for (const v of Object.values(o)) mrkdwnTexts(v, out);
   }
   return out;

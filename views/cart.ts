@@ -106,7 +106,8 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
               ? {
                   confirm: {
                     title: plain('Commit this week?', LIMITS.modalTitle),
-                    text: mrkdwn(`${m.taskCount} tasks, ${hm(m.totalMinutes)}, become your task list. You can reopen it later.`),
+                    // A confirm dialog's text is plain_text (Block Kit reference), at most 300 characters.
+                    text: plain(`${m.taskCount} tasks, ${hm(m.totalMinutes)}, become your task list. You can reopen it later.`, 300),
                     confirm: plain('Commit', LIMITS.modalTitle),
                     deny: plain('Keep adjusting', LIMITS.modalTitle),
                   },

@@ -2,8 +2,10 @@ import type { App } from '@slack/bolt';
 import { openCart } from '../src/services/cart.ts';
 import { postCart } from '../src/slack/cart-message.ts';
 import type { Deps } from '../src/slack/deps.ts';
-import { replyError } from '../src/slack/errors.ts';
+import { guardCommand } from '../src/slack/guard.ts';
 import { COMMANDS } from '../src/slack/ids.ts';
+import { requestKey } from '../src/slack/request-key.ts';
+import { ephemeral } from '../views/text.ts';
 
 const HELP = [
   '*Task Cart*',
@@ -14,21 +16,17 @@ const HELP = [
 ].join('\n');
 
 export function register(app: App, deps: Deps): void {
-  app.command(COMMANDS.cart, async ({ command, ack, respond, client }) => {
-    await ack();
-    const arg = command.text.trim().toLowerCase();
-    if (arg === 'help') return void (await respond({ response_type: 'ephemeral', text: HELP }));
-    if (arg && arg !== 'this' && arg !== 'next') {
-      return void (await respond({ response_type: 'ephemeral', text: `I don't know "/cart ${arg}". ${HELP}` }));
-    }
-    try {
-      const { state } = await openCart(deps.database.db, command.user_id, arg === 'this' ? 'this' : 'next', deps.now());
+  app.command(
+    COMMANDS.cart,
+    guardCommand(deps, { what: 'open your cart' }, async ({ command, ack, respond, client, body }) => {
+      await ack();
+      const arg = command.text.trim().toLowerCase();
+      if (arg === 'help') return void (await respond(ephemeral(HELP)));
+      if (arg && arg !== 'this' && arg !== 'next') return void (await respond(ephemeral(`I don't know "/cart ${[...arg].slice(0, 50).join('')}". ${HELP}`)));
+      const { state, replayed } = await openCart(deps.database.db, command.user_id, arg === 'this' ? 'this' : 'next', deps.now(), requestKey(body));
+      if (replayed) return;
       await postCart(client, deps.database.db, state);
-      if (command.channel_id !== state.cart.channelId) {
-        await respond({ response_type: 'ephemeral', text: 'Your cart is in your messages with Task Cart.' });
-      }
-    } catch (e) {
-      await replyError(respond, deps.logger, '/cart', e);
-    }
-  });
+      if (command.channel_id !== state.cart.channelId) await respond(ephemeral('Your cart is in your messages with Task Cart.'));
+    }),
+  );
 }

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.ts';
 
@@ -88,13 +89,18 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
   const dataDir = options.dataDir ?? './data';
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({
     dataDir: options.snapshot ? undefined : dataDir,
     loadDataDir: options.snapshot,
   });
+  return pgliteDatabase(client);
+}
+
+/** The embedded database over a PGlite client (tests wrap the client to make it fail on purpose). */
+export async function pgliteDatabase(client: PGlite): Promise<Database> {
+  const { drizzle } = await import('drizzle-orm/pglite');
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

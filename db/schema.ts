@@ -38,6 +38,8 @@ export const teams = pgTable('teams', {
   /** Channel id for digests; without one, supervisors get DMs. */
   digestChannel: text('digest_channel'),
   allowFlaggedCommit: boolean('allow_flagged_commit').notNull().default(false),
+  /** Whether agents may plan tasks for their teammates' customers too; otherwise their own only. */
+  teamCustomers: boolean('team_customers').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -298,6 +300,21 @@ export const deliveries = pgTable(
   (t) => [index('deliveries_recipient_idx').on(t.kind, t.recipient, t.sentAt)],
 );
 
+/**
+ * Requests from Slack that changed something, by a key of the request itself (a modal's view id
+ * and hash, a click's action_ts, a command's trigger_id): a replay or a retry of one finds its key
+ * and changes nothing. Written in the same statement as the change; purged after a day (Slack's
+ * signatures are only accepted within five minutes).
+ */
+export const requestKeys = pgTable(
+  'request_keys',
+  {
+    key: text('key').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('request_keys_at_idx').on(t.at)],
+);
+
 export const schema = {
   teams,
   people,
@@ -312,4 +329,5 @@ export const schema = {
   cartEvents,
   segmentCadences,
   deliveries,
+  requestKeys,
 };

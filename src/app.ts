@@ -1,5 +1,6 @@
-// Builds the Bolt app from the configuration: HTTP (with /healthz) or Socket Mode,
-// every Web API call to SLACK_API_URL when set, one global error handler.
+// Builds the Bolt app from the configuration: HTTP (with /healthz; requests checked for their
+// timestamp either way and their workspace, see slack/receiver.ts) or Socket Mode, every Web API
+// call to SLACK_API_URL when set, one global error handler.
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
@@ -8,6 +9,7 @@ import type { Config } from './config.ts';
 import type { JsonLogger } from './logger.ts';
 import type { Deps } from './slack/deps.ts';
 import { registerListeners } from './slack/listeners.ts';
+import { guardedReceiver, type Workspace } from './slack/receiver.ts';
 
 export interface TaskCartApp {
   app: App;
@@ -29,10 +31,13 @@ export function createApp(config: Config, database: Database, logger: JsonLogger
     },
   };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  // Learnt from auth.test at start, before the server listens: requests from elsewhere are refused.
+  let workspace: Workspace | undefined;
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
-    signingSecret: config.SLACK_SIGNING_SECRET,
-    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { customRoutes: [healthz] }),
+    ...(socketMode
+      ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET }
+      : { receiver: guardedReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes: [healthz], logger, workspace: () => workspace }) }),
     logger,
     clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
     // Thin listeners ack at once; nothing waits on the handler to answer Slack.
@@ -52,6 +57,7 @@ export function createApp(config: Config, database: Database, logger: JsonLogger
     deps,
     async start() {
       const auth = await app.client.auth.test();
+      workspace = { teamId: auth.team_id ?? '', enterpriseId: auth.enterprise_id, enterpriseInstall: auth.is_enterprise_install };
       logger.info(`connected to Slack as @${auth.user} in ${auth.team ?? auth.team_id}`);
       const started = (await app.start(config.PORT)) as unknown;
       if (socketMode) {

@@ -5,7 +5,8 @@ import type { KnownBlock } from '@slack/types';
 import { dayName, formatDay, type Advice, type CartTask, type DayLoad, type Move } from '../src/engine/index.ts';
 import type { CartState } from '../src/services/cart.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
-import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
+import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
+import { escape } from './text.ts';
 
 const hm = (minutes: number) => {
   const h = Math.floor(minutes / 60);
@@ -24,14 +25,14 @@ function flagText(d: DayLoad): string {
   if (!f) return '✅';
   if (f.kind === 'overloaded') return `🔴 overloaded +${hm(f.by)}`;
   if (f.kind === 'idle') return `🟡 idle −${hm(f.by)}`;
-  return `🔴 ${hm(f.by)} on ${d.plan.off?.reason ?? 'a day off'}`;
+  return `🔴 ${hm(f.by)} on ${d.plan.off ? escape(d.plan.off.reason) : 'a day off'}`;
 }
 
 export const cartRef = (s: CartState) => `${s.cart.id}:${s.cart.version}`;
 
 function moveLine(tasks: Map<string, CartTask>, m: Move): string {
   const t = tasks.get(m.taskId);
-  const who = t ? truncate(`${t.label}${t.customerName ? ` · ${t.customerName}` : ''}`, 60) : 'a task';
+  const who = t ? truncateMrkdwn(escape(`${t.label}${t.customerName ? ` · ${t.customerName}` : ''}`), 60) : 'a task';
   return `Move ${who} (${t?.effort ?? '?'} m) ${dayName(m.from)} → ${dayName(m.to)}`;
 }
 
@@ -66,7 +67,7 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
     { type: 'header', text: plain(`Task cart · week of ${weekLabel}`, LIMITS.headerText) },
     { type: 'section', text: mrkdwn(`${status}\n${m.taskCount} tasks · ${hm(m.totalMinutes)} planned of ${hm(m.totalCapacity)} capacity`) },
   ];
-  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncate(notice, 600)}`)] });
+  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncateMrkdwn(escape(notice), 600)}`)] });
   blocks.push({ type: 'divider' });
   for (const d of m.days) {
     if (!d.plan.work && d.workload === 0) continue;
@@ -78,8 +79,8 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
     });
   }
   if (s.merged.length) {
-    const shown = s.merged.slice(0, 3).join('; ');
-    blocks.push({ type: 'context', elements: [mrkdwn(truncate(`🔗 Merged ${s.merged.length} duplicate${s.merged.length > 1 ? 's' : ''}: ${shown}${s.merged.length > 3 ? `; and ${s.merged.length - 3} more` : ''}`, 800))] });
+    const shown = escape(s.merged.slice(0, 3).join('; '));
+    blocks.push({ type: 'context', elements: [mrkdwn(truncateMrkdwn(`🔗 Merged ${s.merged.length} duplicate${s.merged.length > 1 ? 's' : ''}: ${shown}${s.merged.length > 3 ? `; and ${s.merged.length - 3} more` : ''}`, 800))] });
   }
   if (!committed && s.advice.length) {
     blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn('*Suggestions*') });
@@ -105,7 +106,8 @@ export function cartMessage(s: CartState, notice?: string): { text: string; bloc
               ? {
                   confirm: {
                     title: plain('Commit this week?', LIMITS.modalTitle),
-                    text: mrkdwn(`${m.taskCount} tasks, ${hm(m.totalMinutes)}, become your task list. You can reopen it later.`),
+                    // A confirm dialog's text is plain_text (Block Kit reference), at most 300 characters.
+                    text: plain(`${m.taskCount} tasks, ${hm(m.totalMinutes)}, become your task list. You can reopen it later.`, 300),
                     confirm: plain('Commit', LIMITS.modalTitle),
                     deny: plain('Keep adjusting', LIMITS.modalTitle),
                   },

@@ -1,7 +1,8 @@
 // Commit with a reason: where the team allows a flagged cart to be committed, the agent says why.
 import type { View } from '@slack/types';
 import { INPUTS, VALUE, VIEWS } from '../src/slack/ids.ts';
-import { LIMITS, plain } from './limits.ts';
+import { LIMITS, mrkdwn, plain } from './limits.ts';
+import { escape } from './text.ts';
 
 export function commitReasonModal(cartId: number, version: number, flagged: string): View {
   return {
@@ -12,7 +13,7 @@ export function commitReasonModal(cartId: number, version: number, flagged: stri
     submit: plain('Commit', LIMITS.modalTitle),
     close: plain('Keep adjusting', LIMITS.modalTitle),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `Still flagged: ${flagged}.\nYour team allows committing anyway; your supervisor sees the reason.` } },
+      { type: 'section', text: mrkdwn(`Still flagged: ${escape(flagged)}.\nYour team allows committing anyway; your supervisor sees the reason.`) },
       { type: 'input', block_id: INPUTS.reason, label: plain('Why commit as it is?', 2000), element: { type: 'plain_text_input', action_id: VALUE, multiline: true, min_length: 5, max_length: 500 } },
     ],
   };

@@ -3,7 +3,8 @@ import type { KnownBlock, View } from '@slack/types';
 import { allowedDays, dayName, formatDay, type CartTask } from '../src/engine/index.ts';
 import type { CartState } from '../src/services/cart.ts';
 import { ACTIONS, VIEWS } from '../src/slack/ids.ts';
-import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
+import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
+import { escape } from './text.ts';
 
 /** Tasks per page: one block each, with room for the summary and paging. */
 export const DAY_PAGE = 40;
@@ -31,7 +32,7 @@ function windowText(t: CartTask): string {
 
 function taskBlock(s: CartState, t: CartTask): KnownBlock {
   const text = mrkdwn(
-    truncate(`*${t.label}*${t.customerName ? ` · ${t.customerName}` : ''} — ${t.title}\n${t.effort} m · ${t.priority}${windowText(t)} · ${SOURCE[t.source]}${t.fixed ? ' · 📌 fixed' : ''}`, 600),
+    truncateMrkdwn(`*${escape(t.label)}*${t.customerName ? ` · ${escape(t.customerName)}` : ''} — ${escape(t.title)}\n${t.effort} m · ${t.priority}${windowText(t)} · ${SOURCE[t.source]}${t.fixed ? ' · 📌 fixed' : ''}`, 600),
   );
   if (t.fixed || s.cart.status === 'committed') return { type: 'section', text };
   const moves = allowedDays(t, s.week).filter((d) => d !== t.day);
@@ -54,9 +55,9 @@ export function dayModal(s: CartState, day: string, page: number, notice?: strin
   const p = Math.min(Math.max(0, page), pages - 1);
   const flag = d?.flag ? (d.flag.kind === 'idle' ? `🟡 idle −${d.flag.by} m` : `🔴 over by ${d.flag.by} m`) : '✅';
   const blocks: KnownBlock[] = [
-    { type: 'section', text: mrkdwn(`*${d?.workload ?? 0} m* of ${d?.plan.capacity ?? 0} m · ${tasks.length} task${tasks.length === 1 ? '' : 's'} · ${flag}${d?.plan.off ? ` · ${d.plan.off.reason}` : ''}`) },
+    { type: 'section', text: mrkdwn(`*${d?.workload ?? 0} m* of ${d?.plan.capacity ?? 0} m · ${tasks.length} task${tasks.length === 1 ? '' : 's'} · ${flag}${d?.plan.off ? ` · ${escape(d.plan.off.reason)}` : ''}`) },
   ];
-  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncate(notice, 600)}`)] });
+  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncateMrkdwn(escape(notice), 600)}`)] });
   blocks.push({ type: 'divider' });
   if (!tasks.length) blocks.push({ type: 'section', text: mrkdwn('_No tasks on this day._') });
   for (const t of tasks.slice(p * DAY_PAGE, (p + 1) * DAY_PAGE)) blocks.push(taskBlock(s, t));

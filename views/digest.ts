@@ -5,7 +5,8 @@ import type { KnownBlock } from '@slack/types';
 import { formatDay } from '../src/engine/index.ts';
 import type { AgentStanding, TeamPicture } from '../src/services/team.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
-import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
+import { LIMITS, mrkdwn, plain, truncate, truncateMrkdwn } from './limits.ts';
+import { escape, mention } from './text.ts';
 
 /** Agents listed one per line before the digest switches to a summary and the worst cases. */
 export const LIST_ALL_UP_TO = 25;
@@ -27,7 +28,7 @@ function statusMark(a: AgentStanding): string {
 
 function line(a: AgentStanding): string {
   const work = a.days.filter((d) => d.work || d.minutes > 0);
-  return `${work.map((d) => cell(d, a.status !== 'none')).join('')}  ${hours(a.planned)}/${hours(a.capacity)}  ${statusMark(a)} <@${a.id}>`;
+  return `${work.map((d) => cell(d, a.status !== 'none')).join('')}  ${hours(a.planned)}/${hours(a.capacity)}  ${statusMark(a)} ${mention(a.id)}`;
 }
 
 /** Lines in as few sections as fit 3000 characters each. */
@@ -46,7 +47,7 @@ function sections(lines: string[]): KnownBlock[] {
 }
 
 function names(agents: AgentStanding[], max: number): string {
-  const shown = agents.slice(0, max).map((a) => `<@${a.id}>`);
+  const shown = agents.slice(0, max).map((a) => mention(a.id));
   return shown.join(', ') + (agents.length > max ? ` and ${agents.length - max} more` : '');
 }
 
@@ -73,9 +74,9 @@ export function teamBlocks(p: TeamPicture, kind: DigestKind, options: { nudge?: 
       ),
     },
   ];
-  if (waiting.length) blocks.push({ type: 'section', text: mrkdwn(truncate(`*Not committed:* ${names(waiting, 40)}`, 2900)) });
+  if (waiting.length) blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`*Not committed:* ${names(waiting, 40)}`, 2900)) });
   if (exceptions.length) {
-    blocks.push({ type: 'section', text: mrkdwn(truncate(`*Exceptions:*\n${exceptions.slice(0, 8).map((a) => `• <@${a.id}>: ${truncate(a.exception!, 200)}`).join('\n')}${exceptions.length > 8 ? `\n…and ${exceptions.length - 8} more` : ''}`, 2900)) });
+    blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`*Exceptions:*\n${exceptions.slice(0, 8).map((a) => `• ${mention(a.id)}: ${truncateMrkdwn(escape(a.exception!), 200)}`).join('\n')}${exceptions.length > 8 ? `\n…and ${exceptions.length - 8} more` : ''}`, 2900)) });
   }
   blocks.push({ type: 'divider' });
   const small = p.agents.length <= LIST_ALL_UP_TO;
@@ -94,7 +95,7 @@ export function teamBlocks(p: TeamPicture, kind: DigestKind, options: { nudge?: 
       .sort((x, y) => x.a.lastWeek.done / x.of - y.a.lastWeek.done / y.of);
     const shown = small ? perAgent : perAgent.slice(0, 10);
     blocks.push({ type: 'section', text: mrkdwn(`*Last week:* done ${pct(totals.done, all)} · skipped ${pct(totals.skipped, all)} · open ${pct(totals.open, all)}${small ? '' : ' — lowest completion first:'}`) });
-    blocks.push(...sections(shown.map(({ a, of }) => `<@${a.id}>: ✅ ${a.lastWeek.done} · ⏭️ ${a.lastWeek.skipped} · ▫️ ${a.lastWeek.open} (${pct(a.lastWeek.done, of)} done)`)));
+    blocks.push(...sections(shown.map(({ a, of }) => `${mention(a.id)}: ✅ ${a.lastWeek.done} · ⏭️ ${a.lastWeek.skipped} · ▫️ ${a.lastWeek.open} (${pct(a.lastWeek.done, of)} done)`)));
   }
   if (options.nudge && waiting.length) {
     blocks.push({
@@ -103,5 +104,5 @@ export function teamBlocks(p: TeamPicture, kind: DigestKind, options: { nudge?: 
     });
   }
   // At most 16 blocks by construction: the long lists are cut to 40 names, 8 exceptions, 25 lines.
-  return { text: `${title} · ${p.team.name}: ${committed.length} of ${p.agents.length} committed`, blocks };
+  return { text: `${title} · ${escape(p.team.name)}: ${committed.length} of ${p.agents.length} committed`, blocks };
 }

@@ -13,11 +13,33 @@ export const LIMITS = {
   modalTitle: 24,
 } as const;
 
-/** Cuts text to `max` characters (by code point, so Chinese text is never split mid-character). */
+/**
+ * Cuts text to `max` characters as Slack may count them (UTF-16 units, so an emoji counts two),
+ * never splitting a character: a Chinese text or an emoji is cut before or after, not inside.
+ */
 export function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/**
+ * Cuts mrkdwn text (escaped: see text.ts) without leaving half an escape such as `&am…` or half
+ * of one of the bot's own `<@U…>` at the end.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  const cut = truncate(text, max);
+  return cut === text ? text : cut.replace(/(&[a-z]{0,3}|<[^<>]*)…$/, '…');
 }
 
 export const plain = (text: string, max: number = LIMITS.sectionText) => ({ type: 'plain_text' as const, text: truncate(text, max), emoji: true });
-export const mrkdwn = (text: string, max: number = LIMITS.sectionText) => ({ type: 'mrkdwn' as const, text: truncate(text, max) });
+/**
+ * mrkdwn text: anything from people or files in it must already be escaped (text.ts). Verbatim:
+ * Slack still renders the markup and the bot's own <@id>, but does not parse plain text for
+ * mentions or channel names (a title "@here" or "#general" stays text) nor link bare URLs.
+ */
+export const mrkdwn = (text: string, max: number = LIMITS.sectionText) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, max), verbatim: true });

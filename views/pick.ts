@@ -9,7 +9,8 @@ export const PICK_BLOCK_PREFIX = 'pick_c_';
 
 const option = (text: string, value: string) => ({ text: plain(text, LIMITS.optionText), value: truncate(value, 150) });
 
-export function pickFiltersModal(cartId: number, choices: { segments: string[]; regions: string[] }): View {
+/** `teamCustomers`: the team lets its agents plan for each other's customers, so "only mine" is a real choice. */
+export function pickFiltersModal(cartId: number, choices: { segments: string[]; regions: string[] }, options: { teamCustomers: boolean }): View {
   const any = option('Any', '*');
   const select = (block: string, label: string, values: string[]) => ({
     type: 'input' as const,
@@ -30,7 +31,9 @@ export function pickFiltersModal(cartId: number, choices: { segments: string[]; 
       select(INPUTS.region, 'Region', choices.regions),
       { type: 'input', block_id: INPUTS.tags, optional: true, label: plain('Tags (any of, separated by ;)', 2000), element: { type: 'plain_text_input', action_id: VALUE, placeholder: plain('vip; at-risk', 150) } },
       { type: 'input', block_id: INPUTS.lastContact, optional: true, label: plain('Not contacted for at least (days)', 2000), element: { type: 'plain_text_input', action_id: VALUE, placeholder: plain('e.g. 30', 150) } },
-      { type: 'input', block_id: INPUTS.mine, optional: true, label: plain('Whose customers', 2000), element: { type: 'checkboxes', action_id: VALUE, options: [mine], initial_options: [mine] } },
+      ...(options.teamCustomers
+        ? [{ type: 'input' as const, block_id: INPUTS.mine, optional: true, label: plain('Whose customers', 2000), element: { type: 'checkboxes' as const, action_id: VALUE, options: [mine], initial_options: [mine] } }]
+        : []),
     ],
   };
 }

@@ -1,6 +1,9 @@
 // What a Slack user the bot does not know is told, everywhere: how to get set up.
 import type { KnownBlock } from '@slack/types';
+import { mrkdwn } from './limits.ts';
+import { escape } from './text.ts';
 
+/** Plain text (its backticks only style the id): escaped wherever it enters mrkdwn. */
 export function setupText(userId: string): string {
   return (
     `Hi! Task Cart doesn't know you yet, so there is no cart for you. ` +
@@ -10,7 +13,7 @@ export function setupText(userId: string): string {
 }
 
 export function setupBlocks(userId: string): KnownBlock[] {
-  return [{ type: 'section', text: { type: 'mrkdwn', text: setupText(userId) } }];
+  return [{ type: 'section', text: mrkdwn(escape(setupText(userId))) }];
 }
 
 export function setupHome(userId: string) {

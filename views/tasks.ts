@@ -4,7 +4,8 @@ import type { TaskRow } from '../db/queries/carts.ts';
 import { addDays, formatDay } from '../src/engine/index.ts';
 import type { TaskListView } from '../src/services/tasks.ts';
 import { ACTIONS } from '../src/slack/ids.ts';
-import { LIMITS, mrkdwn, plain, truncate } from './limits.ts';
+import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
+import { escape } from './text.ts';
 
 /** Today's tasks shown with buttons in App Home: two blocks each, leaving room for the rest. */
 export const HOME_TODAY_MAX = 35;
@@ -14,8 +15,8 @@ const dayLabel = (day: string) => formatDay(day, 'ccc d LLL');
 const hm = (m: number) => (m >= 60 ? `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} m` : ''}` : `${m} m`);
 
 export function taskLine(t: TaskRow): string {
-  const who = t.customerName ? ` · ${t.customerName}` : '';
-  return truncate(`${mark[t.status]} *${t.label}*${who} — ${t.title} (${t.effortMinutes} m${t.priority === 'urgent' || t.priority === 'high' ? `, ${t.priority}` : ''})`, 400);
+  const who = t.customerName ? ` · ${escape(t.customerName)}` : '';
+  return truncateMrkdwn(`${mark[t.status]} *${escape(t.label)}*${who} — ${escape(t.title)} (${t.effortMinutes} m${t.priority === 'urgent' || t.priority === 'high' ? `, ${t.priority}` : ''})`, 400);
 }
 
 function cartLine(label: string, cart: TaskListView['thisCart']): string {
@@ -27,7 +28,7 @@ export function homeView(v: TaskListView) {
   const today = v.week.filter((t) => t.day === v.today);
   const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Today · ${dayLabel(v.today)}`, LIMITS.headerText) },
-    { type: 'context', elements: [mrkdwn(`Hi ${v.name}! Mark tasks done as you go; \`/cart\` opens your cart.`)] },
+    { type: 'context', elements: [mrkdwn(`Hi ${escape(v.name)}! Mark tasks done as you go; \`/cart\` opens your cart.`)] },
   ];
   if (!today.length) blocks.push({ type: 'section', text: mrkdwn(v.thisCart?.status === 'committed' ? 'Nothing planned for today. 🎉' : 'No task list for today: commit your cart to make one.') });
   for (const t of today.slice(0, HOME_TODAY_MAX)) {
@@ -86,5 +87,5 @@ export function taskListText(v: TaskListView, range: 'today' | 'week'): string {
     lines.push(taskLine(t));
   }
   const text = lines.join('\n');
-  return text.length > 3500 ? `${truncate(text, 3400)}\n…the list is longer than a message holds; App Home shows today’s tasks.` : text;
+  return text.length > 3500 ? `${truncateMrkdwn(text, 3400)}\n…the list is longer than a message holds; App Home shows today’s tasks.` : text;
 }

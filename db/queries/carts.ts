@@ -2,7 +2,7 @@
 import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
-import { cartEvents, cartItems, carts, customers, people, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
+import { cartEvents, cartItems, carts, customers, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
 import type { PersonWithTeam } from './people.ts';
 
 export type CartRow = typeof carts.$inferSelect;
@@ -18,6 +18,8 @@ export interface CartSnapshot {
   items: CartTask[];
   /** The duplicates dropped when the cart was made, as lines for the agent. */
   merged: string[];
+  /** The request asking was seen before: what it asked for is already done. */
+  replayed: boolean;
 }
 
 /**
@@ -25,9 +27,9 @@ export interface CartSnapshot {
  * of its week, its items and its merge notes, each aggregated as JSON by the database (cheaper
  * than building and mapping a wide select on every click).
  */
-export async function cartSnapshot(db: DbOrTx, cartId: number): Promise<CartSnapshot | null> {
+export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string): Promise<CartSnapshot | null> {
   type Json = Record<string, unknown>;
-  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: string[] | null }>(
+  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: string[] | null; replayed: boolean }>(
     db,
     sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
       (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
@@ -43,7 +45,8 @@ export async function cartSnapshot(db: DbOrTx, cartId: number): Promise<CartSnap
         left join ${customers} cu on cu.id = i.customer_id
         where i.cart_id = c.id) as items,
       (select e.detail -> 'merged' from ${cartEvents} e
-        where e.cart_id = c.id and e.action = 'created' order by e.id desc limit 1) as merged
+        where e.cart_id = c.id and e.action = 'created' order by e.id desc limit 1) as merged,
+      exists (select 1 from ${requestKeys} k where k.key = ${requestKey ?? null}) as replayed
     from ${carts} c
     join ${people} p on p.slack_user_id = c.agent_id
     join ${teams} tm on tm.id = p.team_id
@@ -56,6 +59,7 @@ export async function cartSnapshot(db: DbOrTx, cartId: number): Promise<CartSnap
     timeOff: row.time_off,
     items: row.items,
     merged: row.merged ?? [],
+    replayed: Boolean(row.replayed),
   };
 }
 
@@ -135,21 +139,26 @@ export interface CartWrite {
 /**
  * Saves one change to a cart as a single statement, so it is atomic without a transaction and
  * costs one round trip: it claims the cart's next version — only if the cart is still at the
- * version the change was decided on — then writes the items, the task list and the audit entry.
- * Null when another change got there first: nothing was written.
+ * version the change was decided on, and the request asking for it was not seen before — then
+ * writes the items, the task list, the request's key and the audit entry.
+ * Null when another change got there first, or the request is a replay: nothing was written.
  */
 export async function saveChange(
   db: DbOrTx,
   cart: Pick<CartRow, 'id' | 'agentId' | 'version'>,
   write: CartWrite,
-  event: { actorId: string; action: string; detail: unknown },
+  event: { actorId: string; action: string; detail: unknown; requestKey?: string | undefined },
   now: Date,
 ): Promise<{ version: number; listed: number } | null> {
   const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
   if (write.status) set.push(sql`status = ${write.status}`);
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
   if (write.exceptionReason !== undefined) set.push(sql`exception_reason = ${write.exceptionReason}`);
-  const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version} returning id, version)`];
+  const key = event.requestKey;
+  const fresh = key ? sql` and not exists (select 1 from ${requestKeys} where key = ${key})` : sql``;
+  const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version}${fresh} returning id, version)`];
+  // A copy of this request racing this one fails on the key's primary key: nothing of it is written.
+  if (key) steps.push(sql`keyed as (insert into ${requestKeys} (key) select ${key} from claim)`);
   // Each list travels as one JSON parameter, whatever its length: the statement's text stays the same.
   const rows = (list: object[]) => sql`json_to_recordset(${JSON.stringify(list)}::json)`;
   if (write.moves?.length) {
@@ -221,12 +230,24 @@ export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: 
   return row!;
 }
 
-/** Marks one of the agent's tasks done, skipped or open again; null when it is not theirs. */
-export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number, status: 'open' | 'done' | 'skipped') {
-  const [row] = await db
-    .update(tasks)
-    .set({ status, doneAt: status === 'open' ? null : sql`now()` })
-    .where(and(eq(tasks.id, taskId), eq(tasks.agentId, agentId)))
-    .returning();
-  return row ?? null;
+/**
+ * Marks one of the agent's tasks done, skipped or open again, in one statement that also claims
+ * the request's key: 'replayed' when the key was claimed before (nothing changes), 'not_theirs'
+ * when the task is not on the agent's list.
+ */
+export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number, status: 'open' | 'done' | 'skipped', requestKey?: string): Promise<'marked' | 'not_theirs' | 'replayed'> {
+  const claim = requestKey
+    ? sql`claimed as (insert into ${requestKeys} (key) values (${requestKey}) on conflict do nothing returning key)`
+    : sql`claimed as (select 1)`;
+  const [row] = await rowsOf<{ claimed: number; marked: number }>(
+    db,
+    sql`with ${claim},
+      marked as (
+        update ${tasks} set status = ${status}, done_at = ${status === 'open' ? null : sql`now()`}
+        where id = ${taskId} and agent_id = ${agentId} and exists (select 1 from claimed)
+        returning 1)
+    select (select count(*) from claimed)::int as claimed, (select count(*) from marked)::int as marked`,
+  );
+  if (!row?.claimed) return 'replayed';
+  return row.marked ? 'marked' : 'not_theirs';
 }

@@ -1,20 +1,39 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../client.ts';
-import { customers, recommendations, taskTypes } from '../schema.ts';
+import { customers, people, recommendations, taskTypes, teams } from '../schema.ts';
 
-/** The agent's customers matching a search, for the Add task customer menu. */
-export async function searchCustomers(db: DbOrTx, ownerId: string, query: string, limit = 20) {
+/**
+ * The customers an agent may plan tasks for: their own, and their teammates' where the team
+ * allows it. Every lookup of a customer by an agent goes through this one condition, so a
+ * customer that is not theirs and one that does not exist look the same.
+ */
+function plannableBy(agentId: string): SQL {
+  // An uncorrelated IN: planned once, then a semi-join on the owner index.
+  return sql`${customers.ownerId} in (
+    select owner.slack_user_id from ${people} me
+    join ${teams} tm on tm.id = me.team_id
+    join ${people} owner on owner.team_id = me.team_id and (owner.slack_user_id = me.slack_user_id or tm.team_customers)
+    where me.slack_user_id = ${agentId})`;
+}
+
+/** Customers the agent may plan for, matching a search, for the Add task customer menu. */
+export async function searchCustomers(db: DbOrTx, agentId: string, query: string, limit = 20) {
   const like = `%${query.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   return db
     .select({ id: customers.id, name: customers.name })
     .from(customers)
-    .where(and(eq(customers.ownerId, ownerId), or(ilike(customers.name, like), ilike(customers.id, like))))
+    .where(and(plannableBy(agentId), or(ilike(customers.name, like), ilike(customers.id, like))))
     .orderBy(asc(customers.name))
     .limit(limit);
 }
 
-export async function customerExists(db: DbOrTx, id: string): Promise<boolean> {
-  return (await db.select({ id: customers.id }).from(customers).where(eq(customers.id, id)).limit(1)).length > 0;
+/** Of these customer ids, those the agent may plan for, with their names as stored. */
+export async function plannableCustomers(db: DbOrTx, agentId: string, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db
+    .select({ id: customers.id, name: customers.name })
+    .from(customers)
+    .where(and(inArray(customers.id, [...ids]), plannableBy(agentId)));
 }
 
 export async function allTaskTypes(db: DbOrTx) {
@@ -27,7 +46,10 @@ export interface TargetFilters {
   tags: string[];
   /** Only customers not contacted for at least this many days. */
   minDaysSinceContact: number | null;
-  ownerId: string | null;
+  /** The agent asking: only customers they may plan for. */
+  agentId: string;
+  /** Only the agent's own customers (otherwise their teammates' too, where the team allows it). */
+  onlyMine: boolean;
 }
 
 /** Customers matching the Pick customers filters, least recently contacted first. */
@@ -35,7 +57,7 @@ export async function targetCustomers(db: DbOrTx, f: TargetFilters, today: strin
   const conditions = [
     f.segment ? eq(customers.segment, f.segment) : undefined,
     f.region ? eq(customers.region, f.region) : undefined,
-    f.ownerId ? eq(customers.ownerId, f.ownerId) : undefined,
+    f.onlyMine ? eq(customers.ownerId, f.agentId) : plannableBy(f.agentId),
     f.tags.length ? sql`${customers.tags} && ${sql.param(f.tags)}::text[]` : undefined,
     f.minDaysSinceContact !== null
       ? sql`(${customers.lastContact} is null or ${customers.lastContact} <= (${today}::date - ${f.minDaysSinceContact}::int))`
@@ -54,9 +76,11 @@ export async function recommendationsFor(db: DbOrTx, customerIds: string[]) {
   return db.select().from(recommendations).where(inArray(recommendations.customerId, customerIds));
 }
 
-/** The segments and regions there are, for the filter menus. */
-export async function filterChoices(db: DbOrTx) {
-  const segs = await db.selectDistinct({ v: customers.segment }).from(customers).orderBy(asc(customers.segment)).limit(100);
-  const regs = await db.selectDistinct({ v: customers.region }).from(customers).orderBy(asc(customers.region)).limit(100);
+/** The segments and regions of the customers the agent may plan for, for the filter menus. */
+export async function filterChoices(db: DbOrTx, agentId: string) {
+  const [segs, regs] = await Promise.all([
+    db.selectDistinct({ v: customers.segment }).from(customers).where(plannableBy(agentId)).orderBy(asc(customers.segment)).limit(100),
+    db.selectDistinct({ v: customers.region }).from(customers).where(plannableBy(agentId)).orderBy(asc(customers.region)).limit(100),
+  ]);
   return { segments: segs.map((r) => r.v).filter((v): v is string => !!v), regions: regs.map((r) => r.v).filter((v): v is string => !!v) };
 }

@@ -3,7 +3,7 @@ import 'dotenv/config';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.ts';
-import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
+import { setTeamAllowFlaggedCommit, setTeamCustomers } from '../../db/queries/people.ts';
 import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
 import { isMonday } from '../engine/index.ts';
 import { setCadence, teamByName } from '../../db/queries/jobs.ts';
@@ -23,8 +23,9 @@ const USAGE = `Task Cart command line
       run the generation rules and send every agent their cart for the week (next week by default)
   npm run cli -- digest [--team T] [--weekly]
       send the team digests now (to the digest channel, or to each supervisor)
-  npm run cli -- team <name> [--allow-flagged-commit yes|no] [--cadence SEGMENT=DAYS]
+  npm run cli -- team <name> [--allow-flagged-commit yes|no] [--team-customers yes|no] [--cadence SEGMENT=DAYS]
       whether agents of the team may commit a flagged cart, giving a reason their supervisor sees;
+      whether they may plan tasks for each other's customers (by default, their own only);
       after how many days without contact a customer of a segment gets a follow-up
 
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`;
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       'allow-flagged-commit': { type: 'string' },
+      'team-customers': { type: 'string' },
       team: { type: 'string' },
       week: { type: 'string' },
       weekly: { type: 'boolean' },
@@ -161,9 +163,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'team') {
     const [name] = rest;
     const allow = values['allow-flagged-commit']?.toLowerCase();
+    const shared = values['team-customers']?.toLowerCase();
     const cadences = (values.cadence ?? []).map((c) => c.match(/^([^=]+)=(\d{1,4})$/));
-    if (!name || (allow === undefined && !cadences.length) || (allow !== undefined && !['yes', 'no'].includes(allow)) || cadences.some((c) => !c)) {
-      console.error('usage: npm run cli -- team <name> [--allow-flagged-commit yes|no] [--cadence SEGMENT=DAYS]');
+    const yesNo = (v: string | undefined) => v === undefined || ['yes', 'no'].includes(v);
+    if (!name || (allow === undefined && shared === undefined && !cadences.length) || !yesNo(allow) || !yesNo(shared) || cadences.some((c) => !c)) {
+      console.error('usage: npm run cli -- team <name> [--allow-flagged-commit yes|no] [--team-customers yes|no] [--cadence SEGMENT=DAYS]');
       return 2;
     }
     const database = await open();
@@ -176,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
       if (allow !== undefined) {
         await setTeamAllowFlaggedCommit(database.db, name, allow === 'yes');
         console.log(`${name}: flagged carts ${allow === 'yes' ? 'may now be committed with a reason' : 'must be balanced before commit'}`);
+      }
+      if (shared !== undefined) {
+        await setTeamCustomers(database.db, name, shared === 'yes');
+        console.log(`${name}: agents ${shared === 'yes' ? 'may now plan tasks for their teammates’ customers too' : 'plan tasks for their own customers only'}`);
       }
       for (const c of cadences) {
         await setCadence(database.db, team.id, c![1]!.trim(), Number(c![2]));

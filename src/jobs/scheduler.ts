@@ -6,6 +6,7 @@ import { PgBoss, type Db as BossDb } from 'pg-boss';
 import type { webApi } from '@slack/bolt';
 import type { Database } from '../../db/client.ts';
 import { allTeams } from '../../db/queries/jobs.ts';
+import { purgeRequestKeys } from '../../db/queries/requests.ts';
 import type { teams } from '../../db/schema.ts';
 import type { JsonLogger } from '../logger.ts';
 import { runDigests } from './digest.ts';
@@ -15,6 +16,13 @@ type Team = typeof teams.$inferSelect;
 
 export const QUEUES = { proposal: 'weekly-proposal', daily: 'daily-digest', weekly: 'weekly-digest' } as const;
 type Queue = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * Hourly upkeep: keys of Slack requests (replays change nothing, db/queries/requests.ts) are kept
+ * a day, far beyond the five minutes a signed request is accepted.
+ */
+export const PURGE_QUEUE = 'purge-request-keys';
+const KEEP_REQUEST_KEYS_MS = 24 * 60 * 60 * 1000;
 
 /** Cron day of week (0 = Sunday) of an ISO weekday (7 = Sunday). */
 const cronDay = (iso: number) => iso % 7;
@@ -94,6 +102,13 @@ export async function startScheduler(options: {
       if (job) await forTeam(queue, job.data.teamId);
     });
   }
+
+  await boss.createQueue(PURGE_QUEUE);
+  await boss.work(PURGE_QUEUE, async () => {
+    const purged = await purgeRequestKeys(database.db, new Date(now().getTime() - KEEP_REQUEST_KEYS_MS));
+    if (purged) logger.debug(`forgot ${purged} request keys older than a day`);
+  });
+  await boss.schedule(PURGE_QUEUE, '17 * * * *', {}, { key: 'all' });
 
   const sync = async () => {
     for (const team of await allTeams(database.db)) {

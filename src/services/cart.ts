@@ -3,6 +3,7 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { cartSnapshot, ensureCart, saveChange, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
+import { claimRequest, isReplayConflict } from '../../db/queries/requests.ts';
 import {
   addDays,
   addTasks,
@@ -35,6 +36,8 @@ export interface CartState {
   advice: Advice[];
   /** Duplicates dropped when the cart was made, as lines for the agent. */
   merged: string[];
+  /** Read for a request seen before (loadCart with its key): it is a replay. */
+  replayed?: boolean;
 }
 
 export interface NewItem {
@@ -70,7 +73,19 @@ export interface ChangeResult {
   listChanged: boolean;
   /** Commit of a flagged cart where the team allows it: ask the agent for the reason first. */
   needsReason?: boolean;
+  /** The request was a replay or a retry of one already done: nothing changed, nothing to show. */
+  replayed?: boolean;
 }
+
+/** How a request reaches a change: its key (a replay changes nothing) and the cart it already read. */
+export interface ChangeOptions {
+  requestKey?: string | undefined;
+  /** The cart as the caller just read it (with the same key): the first attempt does not read it again. */
+  state?: CartState;
+}
+
+/** Ids are PostgreSQL integers: anything else names nothing. */
+export const isId = (n: number) => Number.isSafeInteger(n) && n > 0 && n <= 2_147_483_647;
 
 export async function requirePerson(db: DbOrTx, userId: string): Promise<PersonWithTeam> {
   const found = await findPerson(db, userId);
@@ -98,27 +113,39 @@ function weekOf(p: PersonWithTeam, weekStart: string, off: readonly TimeOffRange
 
 function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  return { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged };
+  const state: CartState = { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged };
+  if (s.replayed) state.replayed = true;
+  return state;
 }
 
 /** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
-async function ownCart(db: DbOrTx, userId: string, cartId: number): Promise<CartSnapshot> {
-  const snapshot = await cartSnapshot(db, cartId);
+async function ownCart(db: DbOrTx, userId: string, cartId: number, requestKey?: string): Promise<CartSnapshot> {
+  const snapshot = isId(cartId) ? await cartSnapshot(db, cartId, requestKey) : null;
   if (snapshot?.cart.agentId === userId) return snapshot;
   await requirePerson(db, userId);
   if (!snapshot) throw new AppError('not_found', 'That cart no longer exists.');
   throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
 }
 
-/** The agent's cart for this or next week, made from the system's tasks if it does not exist yet. */
-export async function openCart(db: Db, userId: string, which: 'this' | 'next' | { weekStart: string }, now: Date): Promise<{ state: CartState; created: boolean }> {
+/**
+ * The agent's cart for this or next week, made from the system's tasks if it does not exist yet.
+ * With a request key, a replay of the request is answered `replayed` (the cart is not posted twice).
+ */
+export async function openCart(
+  db: Db,
+  userId: string,
+  which: 'this' | 'next' | { weekStart: string },
+  now: Date,
+  requestKey?: string,
+): Promise<{ state: CartState; created: boolean; replayed?: boolean }> {
   return db.transaction(async (tx) => {
     const person = await requirePerson(tx, userId);
+    const replayed = requestKey !== undefined && !(await claimRequest(tx, requestKey));
     const zone = zoneOf(person);
     const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
     const snapshot = (await cartSnapshot(tx, cart.id))!;
-    if (!created) return { state: stateOf(snapshot), created };
+    if (!created) return { state: stateOf(snapshot), created, ...(replayed && { replayed }) };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
     const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
@@ -128,13 +155,14 @@ export async function openCart(db: Db, userId: string, which: 'this' | 'next' | 
   });
 }
 
-export async function loadCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  return stateOf(await ownCart(db, userId, cartId));
+/** The cart, for its owner; with a request key, `replayed` says whether that request was seen before. */
+export async function loadCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
+  return stateOf(await ownCart(db, userId, cartId, requestKey));
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
-export async function loadOpenCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  const state = await loadCart(db, userId, cartId);
+export async function loadOpenCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
+  const state = await loadCart(db, userId, cartId, requestKey);
   if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
   return state;
 }
@@ -172,19 +200,28 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * One change to a cart, made only if the agent acted on its current version: a double
- * click, a Slack retry or an outdated copy of the message changes nothing and says so.
+ * click, a Slack retry or an outdated copy of the message changes nothing and says so. With a
+ * request key, a replay of a request already done changes nothing and answers `replayed`.
  *
  * Optimistic: the cart is read, the engine decides, and the change is saved in one statement
  * that claims the next version only if nothing changed since the read. When another change got
  * there first, the change is decided again on the cart as it is now — where a button named a
  * version, that answers "older copy" — so no update is lost and nothing is done twice.
  */
-export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date): Promise<ChangeResult> {
+export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date, options: ChangeOptions = {}): Promise<ChangeResult> {
+  const { requestKey } = options;
   for (let attempt = 1; ; attempt++) {
-    const state = stateOf(await ownCart(db, userId, cartId));
+    const state = attempt === 1 && options.state ? options.state : stateOf(await ownCart(db, userId, cartId, requestKey));
+    if (state.replayed) return { state, changed: false, listChanged: false, notice: '', replayed: true };
     const decided = decide(state, version, change);
     if (!('write' in decided)) return decided;
-    const saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail }, now);
+    let saved;
+    try {
+      saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail, requestKey }, now);
+    } catch (e) {
+      if (!isReplayConflict(e)) throw e;
+      return { state, changed: false, listChanged: false, notice: '', replayed: true };
+    }
     if (saved) {
       const { write, after } = decided;
       const cart: CartRow = {

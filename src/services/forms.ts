@@ -1,7 +1,39 @@
-// Checks a submitted Add task form. Every wrong field gets its own message; nothing is saved until all are right.
+// What a submitted modal does: every field is checked again here, on the server (the modal's own
+// limits are a convenience of Slack's client, and a forged request skips them), then one change
+// is made to the cart. Each wrong field gets its own message; nothing is saved until all are right.
+import type { Db } from '../../db/client.ts';
+import { allTaskTypes, plannableCustomers } from '../../db/queries/customers.ts';
 import type { Week } from '../engine/index.ts';
 import { PRIORITIES, type Priority } from '../engine/types.ts';
-import type { NewItem } from './cart.ts';
+import { AppError } from '../errors.ts';
+import { CURRENT, changeCart, loadCart, type CartState, type ChangeResult, type NewItem } from './cart.ts';
+import { PICK_LIMIT, findTargets, type Target } from './recommend.ts';
+import { charCount, cleanText, hasVisible } from './text.ts';
+
+export const TITLE_MAX = 150;
+export const NOTES_MAX = 1000;
+export const REASON_MIN = 5;
+export const REASON_MAX = 500;
+/** Customer ids, segments, regions: as long as an option value may be. */
+const VALUE_MAX = 150;
+const TAGS_MAX = 20;
+const TAG_MAX = 100;
+
+/**
+ * How a submission reaches its change: the request's key (a replay changes nothing), and
+ * `accepted`, called once the form is right and before anything is written: the Slack layer
+ * acknowledges the modal there, so a form is answered within Slack's three seconds and the
+ * change is made after.
+ */
+export interface Submission {
+  requestKey?: string | undefined;
+  accepted: () => Promise<void>;
+}
+
+export type Submitted<E> = { ok: false; errors: E } | { ok: true; result: ChangeResult };
+
+const REPLAYED = (state: CartState): ChangeResult => ({ state, changed: false, listChanged: false, notice: '', replayed: true });
+const COMMITTED = 'This cart is committed. Press Reopen to change it.';
 
 export interface AddTaskForm {
   title: string | null;
@@ -15,17 +47,22 @@ export interface AddTaskForm {
 
 export type FieldErrors = Partial<Record<keyof AddTaskForm, string>>;
 
-export const TITLE_MAX = 150;
-
+/**
+ * The Add task form, checked field by field. `customer` is what the database knows of the
+ * customer asked for, among those the agent may plan for: null when the form named one that is
+ * not theirs or does not exist (both answered alike).
+ */
 export function checkAddTask(
   form: AddTaskForm,
   week: Week,
   types: ReadonlyMap<string, { effortMinutes: number }>,
+  customer: { id: string } | null,
 ): { ok: true; item: NewItem } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const title = form.title?.trim() ?? '';
-  if (!title) errors.title = 'Give the task a title.';
-  else if ([...title].length > TITLE_MAX) errors.title = `Keep the title to ${TITLE_MAX} characters (it has ${[...title].length}).`;
+  const title = cleanText(form.title ?? '');
+  if (!hasVisible(title)) errors.title = 'Give the task a title.';
+  else if (charCount(title) > TITLE_MAX) errors.title = `Keep the title to ${TITLE_MAX} characters (it has ${charCount(title)}).`;
+  if (form.customerId && !customer) errors.customerId = 'Pick one of your customers from the list.';
   const type = form.typeKey ? types.get(form.typeKey) : undefined;
   if (!type) errors.typeKey = 'Pick a task type.';
   const day = week.days.find((d) => d.day === form.day);
@@ -35,13 +72,148 @@ export function checkAddTask(
   const raw = form.effort?.trim();
   if (raw) {
     const cap = day?.work ? day.capacity : Math.max(...week.days.map((d) => d.capacity));
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > cap) errors.effort = `Effort is a whole number of minutes from 1 to ${cap}.`;
+    if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > cap) errors.effort = `Effort is a whole number of minutes from 1 to ${cap}.`;
     else effort = Number(raw);
   }
-  const priority = (PRIORITIES as readonly string[]).includes(form.priority ?? '') ? (form.priority as Priority) : 'normal';
+  // The modal always sends one of its four; anything else is not quietly made 'normal'.
+  if (!(PRIORITIES as readonly string[]).includes(form.priority ?? '')) errors.priority = 'Pick a priority: low, normal, high or urgent.';
+  const notes = cleanText(form.notes ?? '', { multiline: true });
+  if (charCount(notes) > NOTES_MAX) errors.notes = `Keep the notes to ${NOTES_MAX} characters (they have ${charCount(notes)}).`;
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
-    item: { typeKey: form.typeKey!, title, customerId: form.customerId, effortMinutes: effort, priority, day: day!.day, source: 'custom', notes: form.notes?.trim() ?? '' },
+    item: { typeKey: form.typeKey!, title, customerId: customer?.id ?? null, effortMinutes: effort, priority: form.priority as Priority, day: day!.day, source: 'custom', notes },
   };
+}
+
+/** Add task: the form checked against the cart, the task types and the agent's customers, then the task added. */
+export async function submitAddTask(db: Db, userId: string, cartId: number, form: AddTaskForm, now: Date, submission: Submission): Promise<Submitted<FieldErrors>> {
+  const customerId = form.customerId && form.customerId.length <= VALUE_MAX ? form.customerId : null;
+  const [state, types, customers] = await Promise.all([
+    loadCart(db, userId, cartId, submission.requestKey),
+    allTaskTypes(db),
+    customerId ? plannableCustomers(db, userId, [customerId]) : Promise.resolve([]),
+  ]);
+  if (state.replayed) {
+    await submission.accepted();
+    return { ok: true, result: REPLAYED(state) };
+  }
+  if (state.cart.status === 'committed') return { ok: false, errors: { title: COMMITTED } };
+  const checked = checkAddTask(form, state.week, new Map(types.map((t) => [t.key, t])), customers[0] ?? null);
+  if (!checked.ok) return checked;
+  await submission.accepted();
+  const result = await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items: [checked.item] }, now, { requestKey: submission.requestKey, state });
+  return { ok: true, result };
+}
+
+/** Commit with a reason: the reason is text the supervisor reads, checked like any other. */
+export function checkReason(raw: string | null): { ok: true; reason: string } | { ok: false; error: string } {
+  const reason = cleanText(raw ?? '', { multiline: true });
+  if (!hasVisible(reason) || charCount(reason) < REASON_MIN) return { ok: false, error: 'Say in a few words why, for your supervisor.' };
+  if (charCount(reason) > REASON_MAX) return { ok: false, error: `Keep the reason to ${REASON_MAX} characters (it has ${charCount(reason)}).` };
+  return { ok: true, reason };
+}
+
+export async function submitCommitReason(db: Db, userId: string, cartId: number, version: number, raw: string | null, now: Date, submission: Submission): Promise<Submitted<{ reason: string }>> {
+  const checked = checkReason(raw);
+  if (!checked.ok) return { ok: false, errors: { reason: checked.error } };
+  await submission.accepted();
+  return { ok: true, result: await changeCart(db, userId, cartId, version, { kind: 'commit', reason: checked.reason }, now, { requestKey: submission.requestKey }) };
+}
+
+export interface PickFiltersForm {
+  segment: string | null;
+  region: string | null;
+  tags: string | null;
+  lastContact: string | null;
+  onlyMine: boolean;
+}
+
+export type PickFilterErrors = Partial<Record<keyof PickFiltersForm, string>>;
+
+/** Pick customers, step one: the filters checked, then the matching customers with their recommended tasks. */
+export async function submitPickFilters(
+  db: Db,
+  userId: string,
+  cartId: number,
+  form: PickFiltersForm,
+  now: Date,
+): Promise<{ ok: false; errors: PickFilterErrors } | { ok: true; state: CartState; targets: Target[]; labels: Map<string, string> }> {
+  const errors: PickFilterErrors = {};
+  const choice = (raw: string | null, field: 'segment' | 'region') => {
+    const value = cleanText(raw ?? '*');
+    if (charCount(value) > VALUE_MAX) errors[field] = `Pick a ${field} from the list.`;
+    return value === '*' || value === '' ? null : value;
+  };
+  const segment = choice(form.segment, 'segment');
+  const region = choice(form.region, 'region');
+  const tags = cleanText(form.tags ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean);
+  if (tags.length > TAGS_MAX || tags.some((t) => charCount(t) > TAG_MAX)) errors.tags = `At most ${TAGS_MAX} tags, each up to ${TAG_MAX} characters.`;
+  const days = cleanText(form.lastContact ?? '');
+  if (days && !/^\d{1,4}$/.test(days)) errors.lastContact = 'A whole number of days, e.g. 30.';
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const state = await loadCart(db, userId, cartId);
+  if (state.cart.status === 'committed') return { ok: false, errors: { segment: COMMITTED } };
+  // Only where the team lets its agents plan for each other's customers is "not only mine" wider.
+  const onlyMine = form.onlyMine || !state.person.team.teamCustomers;
+  const [targets, types] = await Promise.all([
+    findTargets(db, state.person, { segment, region, tags, minDaysSinceContact: days ? Number(days) : null, onlyMine }, now),
+    allTaskTypes(db),
+  ]);
+  if (!targets.length) return { ok: false, errors: { segment: 'No customers with recommended tasks match these filters. Widen them.' } };
+  return { ok: true, state, targets, labels: new Map(types.map((t) => [t.key, t.label])) };
+}
+
+export interface PickTasksForm {
+  /** A work day of the week, or 'auto': the lightest allowed day. */
+  day: string | null;
+  /** What was ticked, customer by customer (as the modal's blocks carry them). */
+  picks: { customerId: string; typeKeys: string[] }[];
+}
+
+export interface PickTaskErrors {
+  day?: string;
+  /** By customer id. */
+  customers?: Record<string, string>;
+  /** Nothing ticked. */
+  none?: string;
+}
+
+/**
+ * Pick customers, step two: the ticked tasks join the cart as recommended tasks. The customers
+ * are checked again (only those the agent may plan for) and named from the database, never from
+ * the labels the modal carried.
+ */
+export async function submitPickTasks(db: Db, userId: string, cartId: number, form: PickTasksForm, now: Date, submission: Submission): Promise<Submitted<PickTaskErrors>> {
+  const picks = form.picks.filter((p) => p.typeKeys.length);
+  // The modal shows PICK_LIMIT customers of at most ten tasks: more is not a form Slack sent.
+  if (picks.length > PICK_LIMIT || picks.some((p) => p.typeKeys.length > 10)) throw new AppError('invalid', 'That form is not one I know. Pick customers again.');
+  const ids = picks.map((p) => p.customerId).filter((id) => id.length <= VALUE_MAX);
+  const [state, types, customers] = await Promise.all([loadCart(db, userId, cartId, submission.requestKey), allTaskTypes(db), plannableCustomers(db, userId, ids)]);
+  if (state.replayed) {
+    await submission.accepted();
+    return { ok: true, result: REPLAYED(state) };
+  }
+  if (state.cart.status === 'committed') return { ok: false, errors: { day: COMMITTED } };
+  const errors: PickTaskErrors = {};
+  const day = form.day ?? 'auto';
+  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work)) errors.day = 'Pick a work day of this cart’s week.';
+  const typeOf = new Map(types.map((t) => [t.key, t]));
+  const nameOf = new Map(customers.map((c) => [c.id, c.name]));
+  const items: NewItem[] = [];
+  for (const p of picks) {
+    const name = nameOf.get(p.customerId);
+    const chosen = p.typeKeys.map((k) => typeOf.get(k));
+    if (name === undefined) (errors.customers ??= {})[p.customerId] = 'Not one of your customers: untick it.';
+    else if (chosen.some((t) => !t)) (errors.customers ??= {})[p.customerId] = 'Tick tasks from the list.';
+    else {
+      for (const type of chosen) {
+        items.push({ typeKey: type!.key, title: `${type!.label} · ${name}`, customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
+      }
+    }
+  }
+  if (!picks.length) errors.none = 'Tick at least one task, or Cancel.';
+  if (errors.day || errors.customers || errors.none) return { ok: false, errors };
+  await submission.accepted();
+  return { ok: true, result: await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items }, now, { requestKey: submission.requestKey, state }) };
 }

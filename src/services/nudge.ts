@@ -2,6 +2,8 @@
 import type { Db } from '../../db/client.ts';
 import { deliverOnce, lastDelivery, planDeliveries } from '../../db/queries/jobs.ts';
 import { findPerson } from '../../db/queries/people.ts';
+import { claimRequest } from '../../db/queries/requests.ts';
+import { isMonday } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
 import { teamPicture } from './team.ts';
 
@@ -12,9 +14,21 @@ export interface NudgeReport {
   tooSoon: string[];
 }
 
-export async function nudgeTeam(db: Db, supervisorId: string, teamId: number, weekStart: string, now: Date, send: (agentId: string) => Promise<void>): Promise<NudgeReport> {
+/** Null for a replay of a request already handled (its key was claimed): nobody is nudged again. */
+export async function nudgeTeam(
+  db: Db,
+  supervisorId: string,
+  teamId: number,
+  weekStart: string,
+  now: Date,
+  send: (agentId: string) => Promise<void>,
+  requestKey?: string,
+): Promise<NudgeReport | null> {
   const sup = await findPerson(db, supervisorId);
   if (!sup || sup.person.role === 'agent' || sup.team.id !== teamId) throw new AppError('forbidden', 'Only a supervisor of this team can nudge its agents.');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(weekStart) || !isMonday(weekStart)) throw new AppError('invalid', 'That button is not one I know. Run /team-carts again.');
+  // Each DM is claimed on its own (deliveries), so a key claimed by a run that stopped half-way loses nothing.
+  if (requestKey && !(await claimRequest(db, requestKey))) return null;
   const picture = await teamPicture(db, sup.team, weekStart);
   const report: NudgeReport = { nudged: [], tooSoon: [] };
   for (const agent of picture.agents.filter((a) => a.status !== 'committed')) {

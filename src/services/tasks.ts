@@ -4,7 +4,7 @@ import { setTaskStatus, taskListOf, type CartSummary, type TaskRow } from '../..
 import type { PersonWithTeam } from '../../db/queries/people.ts';
 import { addDays, localDay, nextWeekStart, weekStartOf } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
-import { requirePerson, zoneOf } from './cart.ts';
+import { isId, requirePerson, zoneOf } from './cart.ts';
 
 export interface TaskListView {
   name: string;
@@ -33,8 +33,11 @@ export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Dat
   };
 }
 
-export async function markTask(db: Db, userId: string, taskId: number, status: 'open' | 'done' | 'skipped'): Promise<void> {
+/** Marks one of the agent's tasks; a replay of the same click changes nothing (`false`). */
+export async function markTask(db: Db, userId: string, taskId: number, status: 'open' | 'done' | 'skipped', requestKey?: string): Promise<boolean> {
   await requirePerson(db, userId);
-  const row = await setTaskStatus(db, userId, taskId, status);
-  if (!row) throw new AppError('forbidden', 'That task is not on your list.');
+  if (!isId(taskId)) throw new AppError('forbidden', 'That task is not on your list.');
+  const outcome = await setTaskStatus(db, userId, taskId, status, requestKey);
+  if (outcome === 'not_theirs') throw new AppError('forbidden', 'That task is not on your list.');
+  return outcome === 'marked';
 }

@@ -41,8 +41,9 @@ export async function retireCartCopy(client: WebClient, channel: string, ts: str
 
 /**
  * After a change: the message shows it; App Home is re-published, at the same time, when the
- * task list changed (commit, reopen).
+ * task list changed (commit, reopen). A replay of a request already done shows nothing again.
  */
 export async function afterChange(client: WebClient, db: Db, result: ChangeResult, now: Date): Promise<void> {
+  if (result.replayed) return;
   await Promise.all([showCart(client, db, result.state, result.notice), result.listChanged && publishHome(client, db, result.state.person, now)]);
 }

@@ -23,7 +23,7 @@ const DAYS = [0, 1, 2, 3, 4].map((d) => addDays(MONDAY, d));
 
 async function seed(db: Database, agents: number, tasks: number): Promise<string[]> {
   const ids = Array.from({ length: agents }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
-  await db.exec('truncate cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
+  await db.exec('truncate request_keys, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
   await importCsv(db.db, 'teams', 'team,timezone\nBench,Asia/Shanghai\n');
   await importCsv(db.db, 'people', ['slack_user_id,name,team,role', ...ids.map((id) => `${id},Agent ${id},Bench,agent`)].join('\n'));
   const rows = ['external_id,agent,type,title,date,effort_minutes'];

@@ -14,7 +14,7 @@ import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 
 async function seed(db: Database, agents: number, tasksEach: number, monday: string) {
-  await db.exec('truncate deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
+  await db.exec('truncate request_keys, deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
   await importCsv(db.db, 'teams', 'team,timezone\nFloor,Asia/Shanghai\n');
   const ids = Array.from({ length: agents }, (_, i) => `U0P${String(i).padStart(5, '0')}`);
   await importCsv(db.db, 'people', ['slack_user_id,name,team,role', 'U0PSUP,Boss,Floor,supervisor', ...ids.map((id) => `${id},Agent ${id},Floor,agent`)].join('\n'));

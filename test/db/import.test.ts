@@ -150,6 +150,8 @@ C1,Duplicate,,,,,,,
     const allow = await run(['team', 'Shanghai Care', '--allow-flagged-commit', 'yes']);
     expect(allow.stdout).toMatch(/Shanghai Care: flagged carts may now be committed with a reason/);
     expect((await run(['team', 'Nowhere', '--allow-flagged-commit', 'yes'])).code).toBe(1);
+    expect((await run(['team', 'Shanghai Care', '--team-customers', 'yes'])).stdout).toMatch(/Shanghai Care: agents may now plan tasks for their teammates’ customers too/);
+    expect((await run(['team', 'Shanghai Care', '--team-customers', 'maybe'])).code).toBe(2);
     const cadence = await run(['team', 'Shanghai Care', '--cadence', 'gold=7', '--cadence', 'bronze=90']);
     expect(cadence.stdout).toMatch(/gold customers get a follow-up after 7 days without contact\n.*bronze customers get a follow-up after 90 days/);
   }, 60_000);

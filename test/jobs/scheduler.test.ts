@@ -3,10 +3,10 @@
 import { PgBoss } from 'pg-boss';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { teams } from '../../db/schema.ts';
+import { requestKeys, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
+import { PURGE_QUEUE, QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
 import { createLogger } from '../../src/logger.ts';
 import { eventually } from '../support/app.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
@@ -111,5 +111,19 @@ describe('the scheduler', () => {
     expect(logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
       'Shanghai Care: the daily digest could not be posted to C0DIGEST: the bot is not in that channel — invite @Task Cart with /invite, or set another channel with `npm run cli -- team set …`',
     ]);
+  }, 40_000);
+
+  it('forgets the keys of Slack requests older than a day, every hour', async () => {
+    // A scheduler of an earlier test, with another clock, would take the job.
+    for (const s of schedulers.splice(0)) await s.stop();
+    const now = new Date('2026-11-27T07:00:00Z');
+    const s = await startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: () => {} }), now: () => now, schedule: false });
+    schedulers.push(s);
+    expect((await s.boss.getSchedules()).filter((x) => x.name === PURGE_QUEUE).map((x) => x.cron)).toEqual(['17 * * * *']);
+    await t.db.insert(requestKeys).values([{ key: 'view:V1:h1', at: new Date(now.getTime() - 25 * 3600_000) }, { key: 'view:V2:h2', at: new Date(now.getTime() - 3600_000) }]);
+    await s.boss.send(PURGE_QUEUE, {});
+    const deadline = Date.now() + 20_000;
+    while ((await t.db.select().from(requestKeys)).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await t.db.select().from(requestKeys)).map((k) => k.key)).toEqual(['view:V2:h2']);
   }, 40_000);
 });

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../db/client.ts';
+import type { PGlite } from '@electric-sql/pglite';
+import { openDatabase, pgliteDatabase, type Database } from '../../db/client.ts';
 
 export const adminUrl = (url: string) => withDb(url, 'postgres');
 export const templateName = () => `taskcart_template_${process.pid}`;
@@ -17,13 +18,16 @@ export function withDb(url: string, name: string): string {
 export interface TestDatabase extends Database {
   /** The URL of this file's own PostgreSQL database (server runs only). */
   url?: string;
+  /** The embedded database's client (embedded runs only): faults.ts wraps it. */
+  pglite?: PGlite;
 }
 
 export async function testDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
-    return openDatabase({ dataDir: 'memory://', snapshot, migrate: false });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    return { ...(await pgliteDatabase(pglite)), pglite };
   }
   const name = `taskcart_test_${randomBytes(6).toString('hex')}`;
   const postgres = (await import('postgres')).default;
@@ -47,7 +51,7 @@ const defaultTaskTypes = readFileSync(new URL('../../db/migrations/0001_default_
 /** Empties every table between tests, keeping the task types a fresh install ships with. */
 export async function resetDatabase(db: Database): Promise<void> {
   await db.exec(
-    'truncate deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
+    'truncate request_keys, deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
   );
   await db.exec(defaultTaskTypes);
 }

@@ -5,6 +5,10 @@ import { eventually } from './app.ts';
 import { commandBody, payloadBody, post } from './signed.ts';
 
 export type Blocks = Array<Record<string, any>>;
+
+let clicks = 0;
+/** Slack stamps every click with its own action_ts (seconds and a unique fraction). */
+export const actionTs = () => `${Math.floor(Date.now() / 1000)}.${String(++clicks).padStart(6, '0')}`;
 export type View = { id?: string; hash?: string; callback_id?: string; private_metadata?: string; blocks: Blocks };
 
 export class Agent {
@@ -54,16 +58,34 @@ export class Agent {
     expect(res.status).toBe(200);
   }
 
+  /** The signed body of a click on a message button: post it twice and it is a replay. */
+  clickBody(actionId: string, value: string, responseId = actionId): string {
+    return payloadBody(
+      this.base({
+        type: 'block_actions',
+        container: { type: 'message', message_ts: '1', channel_id: `D${this.id.slice(1)}` },
+        channel: { id: `D${this.id.slice(1)}`, name: 'directmessage' },
+        response_url: this.app.slack.responseUrl(responseId),
+        actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: actionTs() }],
+      }),
+    );
+  }
+
   async click(actionId: string, value: string, responseId = actionId) {
+    const res = await post(this.app.baseUrl, this.clickBody(actionId, value, responseId));
+    expect(res.status).toBe(200);
+  }
+
+  /** A click on a button in App Home. */
+  async clickInHome(actionId: string, value: string) {
     const res = await post(
       this.app.baseUrl,
       payloadBody(
         this.base({
           type: 'block_actions',
-          container: { type: 'message', message_ts: '1', channel_id: `D${this.id.slice(1)}` },
-          channel: { id: `D${this.id.slice(1)}`, name: 'directmessage' },
-          response_url: this.app.slack.responseUrl(responseId),
-          actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: String(Date.now() / 1000) }],
+          container: { type: 'view', view_id: 'VHOME' },
+          view: { id: 'VHOME', type: 'home', hash: 'h', blocks: [], state: { values: {} } },
+          actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: actionTs() }],
         }),
       ),
     );
@@ -79,7 +101,7 @@ export class Agent {
           type: 'block_actions',
           container: { type: 'view', view_id: view.id },
           view: { ...view, type: 'modal', state: { values: {} } },
-          actions: [{ type: 'static_select', action_id: actionId, block_id: blockId, selected_option: { text: { type: 'plain_text', text: value }, value }, action_ts: String(Date.now() / 1000) }],
+          actions: [{ type: 'static_select', action_id: actionId, block_id: blockId, selected_option: { text: { type: 'plain_text', text: value }, value }, action_ts: actionTs() }],
         }),
       ),
     );
@@ -89,17 +111,19 @@ export class Agent {
   async clickInModal(view: View, actionId: string, value: string) {
     const res = await post(
       this.app.baseUrl,
-      payloadBody(this.base({ type: 'block_actions', container: { type: 'view', view_id: view.id }, view: { ...view, type: 'modal', state: { values: {} } }, actions: [{ type: 'button', action_id: actionId, block_id: 'nav', value, action_ts: '1' }] })),
+      payloadBody(this.base({ type: 'block_actions', container: { type: 'view', view_id: view.id }, view: { ...view, type: 'modal', state: { values: {} } }, actions: [{ type: 'button', action_id: actionId, block_id: 'nav', value, action_ts: actionTs() }] })),
     );
     expect(res.status).toBe(200);
   }
 
+  /** The signed body of a modal's submission: post it twice and it is a replay. */
+  submitBody(view: View, values: Record<string, Record<string, unknown>>): string {
+    return payloadBody(this.base({ type: 'view_submission', view: { ...view, type: 'modal', state: { values } }, response_urls: [] }));
+  }
+
   /** Submits the modal with these input values; returns Slack's HTTP answer (errors, update…). */
   async submit(view: View, values: Record<string, Record<string, unknown>>): Promise<Record<string, any>> {
-    const res = await post(
-      this.app.baseUrl,
-      payloadBody(this.base({ type: 'view_submission', view: { ...view, type: 'modal', state: { values } }, response_urls: [] })),
-    );
+    const res = await post(this.app.baseUrl, this.submitBody(view, values));
     expect(res.status).toBe(200);
     return res.body ? res.json() : {};
   }

@@ -1,17 +1,19 @@
 // Add task (step 02): the modal, its customer search, and its submission.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { allTaskTypes, customerExists, searchCustomers } from '../../../db/queries/customers.ts';
+import { allTaskTypes, searchCustomers } from '../../../db/queries/customers.ts';
 import { AppError } from '../../errors.ts';
-import { CURRENT, changeCart, defaultDay, loadCart, loadOpenCart } from '../../services/cart.ts';
-import { checkAddTask, type AddTaskForm } from '../../services/forms.ts';
+import { defaultDay, loadOpenCart } from '../../services/cart.ts';
+import { submitAddTask, type AddTaskForm } from '../../services/forms.ts';
+import { cleanText } from '../../services/text.ts';
 import { addTaskModal } from '../../../views/add-task.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
-import { afterChange, showCart } from '../cart-message.ts';
+import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { replyError, userMessage } from '../errors.ts';
+import { guardAction, guardOptions, guardView } from '../guard.ts';
 import { ACTIONS, INPUTS, VIEWS } from '../ids.ts';
+import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
-import { parseRef } from './cart.ts';
+import { UNKNOWN_BUTTON, parseRef } from './cart.ts';
 
 const FIELD_BLOCK: Record<keyof AddTaskForm, string> = {
   title: INPUTS.title,
@@ -22,6 +24,9 @@ const FIELD_BLOCK: Record<keyof AddTaskForm, string> = {
   priority: INPUTS.priority,
   notes: INPUTS.notes,
 };
+
+/** What the customer search looks for: a name or an id, cut to a sensible length. */
+const SEARCH_MAX = 100;
 
 function readForm(values: ViewValues): AddTaskForm {
   const get = (block: string, action?: string) => inputValue(values, block, action);
@@ -39,52 +44,36 @@ function readForm(values: ViewValues): AddTaskForm {
 export function register(app: App, deps: Deps): void {
   const db = deps.database.db;
 
-  app.action<BlockButtonAction>(ACTIONS.addTask, async ({ ack, body, action, client, respond }) => {
-    await ack();
-    try {
+  app.action<BlockButtonAction>(
+    ACTIONS.addTask,
+    guardAction(deps, { what: 'open Add task', saves: false }, async ({ ack, body, action, client }) => {
+      await ack();
       const ref = parseRef(action.value ?? '');
-      if (!ref) throw new AppError('invalid', 'That button is not one I know. Run /cart to get a fresh cart.');
+      if (!ref) throw new AppError('invalid', UNKNOWN_BUTTON);
       const [state, types] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), allTaskTypes(db)]);
       await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(state.cart.id, state.week, types, defaultDay(state)) });
-    } catch (e) {
-      await replyError(respond, deps.logger, 'add task', e);
-    }
-  });
+    }),
+  );
 
-  app.options(ACTIONS.customerSearch, async ({ ack, body }) => {
-    const rows = await searchCustomers(db, body.user.id, String((body as { value?: string }).value ?? '').trim());
-    await ack({ options: rows.map((c) => ({ text: { type: 'plain_text', text: truncate(`${c.name} (${c.id})`, LIMITS.optionText) }, value: truncate(c.id, 150) })) });
-  });
+  app.options(
+    ACTIONS.customerSearch,
+    guardOptions(deps, { what: 'search your customers' }, async ({ ack, body }) => {
+      const query = [...cleanText(String((body as { value?: unknown }).value ?? ''))].slice(0, SEARCH_MAX).join('');
+      const rows = await searchCustomers(db, body.user.id, query);
+      await ack({ options: rows.map((c) => ({ text: { type: 'plain_text', text: truncate(`${c.name} (${c.id})`, LIMITS.optionText) }, value: truncate(c.id, 150) })) });
+    }),
+  );
 
-  app.view(VIEWS.addTask, async ({ ack, body, view, client }) => {
-    const user = body.user.id;
-    const cartId = Number(view.private_metadata);
-    const form = readForm(view.state.values as ViewValues);
-    let state;
-    try {
-      state = await loadCart(db, user, cartId);
-    } catch (e) {
-      await ack({ response_action: 'errors', errors: { [INPUTS.title]: userMessage(e) } });
-      return;
-    }
-    const types = new Map((await allTaskTypes(db)).map((t) => [t.key, t]));
-    const checked = checkAddTask(form, state.week, types);
-    if (checked.ok && checked.item.customerId && !(await customerExists(db, checked.item.customerId))) {
-      await ack({ response_action: 'errors', errors: { [INPUTS.customer]: 'That customer is not known: pick one from the list.' } });
-      return;
-    }
-    if (!checked.ok) {
-      const errors = Object.fromEntries(Object.entries(checked.errors).map(([field, message]) => [FIELD_BLOCK[field as keyof AddTaskForm], message]));
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack();
-    try {
-      const result = await changeCart(db, user, cartId, CURRENT, { kind: 'add', items: [checked.item] }, deps.now());
-      await afterChange(client, db, result, deps.now());
-    } catch (e) {
-      if (!(e instanceof AppError)) deps.logger.error('add task submit failed', e);
-      await showCart(client, db, await loadCart(db, user, cartId), userMessage(e));
-    }
-  });
+  app.view(
+    VIEWS.addTask,
+    guardView(deps, { what: 'add your task' }, async ({ ack, body, view, client }) => {
+      const form = readForm(view.state.values as ViewValues);
+      const submitted = await submitAddTask(db, body.user.id, Number(view.private_metadata), form, deps.now(), { requestKey: requestKey(body), accepted: () => ack() });
+      if (!submitted.ok) {
+        const errors = Object.fromEntries(Object.entries(submitted.errors).map(([field, message]) => [FIELD_BLOCK[field as keyof AddTaskForm], message]));
+        return ack({ response_action: 'errors', errors });
+      }
+      await afterChange(client, db, submitted.result, deps.now());
+    }),
+  );
 }

@@ -1,10 +1,15 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.ts';
+import { guardEvent } from '../guard.ts';
 import { publishHome } from '../home.ts';
 
 export function register(app: App, deps: Deps): void {
-  app.event('app_home_opened', async ({ event, client }) => {
-    if (event.tab !== 'home') return;
-    await publishHome(client, deps.database.db, event.user, deps.now());
-  });
+  // Read only: an Events API retry of it publishes the same Home again, and changes nothing.
+  app.event(
+    'app_home_opened',
+    guardEvent(deps, { what: 'show your Home' }, async ({ event, client }) => {
+      if (event.tab !== 'home') return;
+      await publishHome(client, deps.database.db, event.user, deps.now());
+    }),
+  );
 }

@@ -1,0 +1,163 @@
+// Every listener ends in something the person sees. Each kind of listener (command, action, view
+// submission, options, event) is wrapped once, here:
+// - Slack is acknowledged within its three seconds whatever the database does: when a listener
+//   has not acknowledged after ACK_BUDGET_MS (it is still waiting on the database before its ack),
+//   the wrapper acknowledges for it, saying the bot cannot reach its data and nothing was saved;
+//   the listener's own ack then throws, so it writes nothing after the person was told that.
+// - After the ack, work that waits on the database longer than SLOW_MS is said to be waiting: the
+//   driver keeps a query until the database answers again (postgres.js reconnects), so the person
+//   is told nothing is saved yet, and sees the change when it is made.
+// - Whatever the listener throws is caught, logged once with what was asked and by whom (a
+//   refusal, AppError, is not a failure and is not logged), and answered on the surface the
+//   person is looking at: under the modal's first field before the ack; after it, privately in
+//   the conversation (commands, message buttons), in App Home or the open modal (their buttons),
+//   or as a DM (a modal that has closed).
+// No rejection leaves a listener: what fails while telling the person is logged too.
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  BlockSuggestion,
+  Middleware,
+  SlackAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackViewAction,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { AppError } from '../errors.ts';
+import { LIMITS, plain } from '../../views/limits.ts';
+import { ephemeral, escape } from '../../views/text.ts';
+import { troubleHome, troubleModal } from '../../views/trouble.ts';
+import type { Deps } from './deps.ts';
+import { failureText, unreachableText, waitingText, type Label } from './errors.ts';
+
+/** Slack waits three seconds for an ack; the work before it gets two, leaving room for the network. */
+export const ACK_BUDGET_MS = 2000;
+/** After the ack: how long work may wait on the database before the person is told it is waiting. */
+export const SLOW_MS = 5000;
+
+/** The value of the one option answered while customers cannot be searched: no customer has it. */
+const NO_SEARCH = '-';
+
+type Kind = 'command' | 'action' | 'view' | 'options' | 'event';
+type Ack = (response?: unknown) => Promise<void>;
+type AnyArgs = AllMiddlewareArgs & { body: any; ack?: Ack; respond?: (message: unknown) => Promise<unknown> };
+
+/** Thrown at a listener's ack when the wrapper already answered for it. */
+class AnsweredAlready extends Error {
+  override name = 'AnsweredAlready';
+}
+
+function userOf(body: any): string {
+  return String(body?.user_id ?? body?.user?.id ?? body?.event?.user ?? 'someone');
+}
+
+/** The first input of a submitted modal: where an error shows. */
+function firstInput(body: any): string | undefined {
+  const blocks = (body?.view?.blocks ?? []) as { type?: string; block_id?: string }[];
+  return blocks.find((b) => b.type === 'input' && b.block_id)?.block_id;
+}
+
+async function dm(client: WebClient, user: string, text: string): Promise<void> {
+  const channel = (await client.conversations.open({ users: user })).channel?.id;
+  if (channel) await client.chat.postMessage({ channel, text: escape(text) });
+}
+
+/** Tells the person, after the ack, on the surface they are looking at. */
+async function tell(kind: Kind, args: AnyArgs, text: string): Promise<void> {
+  const { body, client } = args;
+  const user = userOf(body);
+  if (kind === 'command' || (kind === 'action' && body.response_url && args.respond)) {
+    await args.respond!(ephemeral(text));
+  } else if (kind === 'action' && body.view?.type === 'home') {
+    await client.views.publish({ user_id: user, view: troubleHome(text) });
+  } else if (kind === 'action' && body.view?.id) {
+    await client.views.update({ view_id: body.view.id, view: troubleModal(body.view.title?.text ?? 'Task Cart', text) });
+  } else if (kind === 'event' && body.event?.type === 'app_home_opened') {
+    await client.views.publish({ user_id: user, view: troubleHome(text) });
+  } else if (kind !== 'options' && kind !== 'event') {
+    await dm(client, user, text);
+  }
+}
+
+/** Answers for the listener: the ack Slack is waiting for (when it has not been sent), then what happened. */
+async function answer(kind: Kind, args: AnyArgs, acked: boolean, text: string): Promise<void> {
+  if (!acked) {
+    if (kind === 'options') return args.ack!({ options: [{ text: plain(`⚠️ ${text}`, LIMITS.optionText), value: NO_SEARCH }] });
+    const block = kind === 'view' ? firstInput(args.body) : undefined;
+    if (block) return args.ack!({ response_action: 'errors', errors: { [block]: text } });
+    await args.ack!();
+  }
+  await tell(kind, args, text);
+}
+
+async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listener: (ack: Ack) => Promise<void>): Promise<void> {
+  const context = `${label.what} (${kind} from ${userOf(args.body)})`;
+  let acked = false;
+  let answered = false;
+  let slow: ReturnType<typeof setTimeout> | undefined;
+  const reply = (text: string) =>
+    answer(kind, args, acked, text).catch((e: unknown) => deps.logger.error(`could not tell the person about ${context}`, e));
+  const waiting = () => {
+    acked = true;
+    if (kind === 'options') return;
+    slow = setTimeout(() => {
+      deps.logger.warn(`${context}: still waiting on the database after ${SLOW_MS} ms; told the person it is not done yet`);
+      void reply(waitingText(label));
+    }, SLOW_MS);
+  };
+  const ack: Ack = async (response) => {
+    if (answered) throw new AnsweredAlready();
+    clearTimeout(budget);
+    waiting();
+    await args.ack!(response);
+  };
+  // Bolt acknowledges events itself, before any listener runs.
+  const budget =
+    kind === 'event'
+      ? undefined
+      : setTimeout(() => {
+          if (acked) return;
+          answered = true;
+          deps.logger.error(`${context}: no answer from the database within ${ACK_BUDGET_MS} ms; told the person nothing was saved`);
+          void reply(kind === 'options' ? 'I can’t search right now: try again in a minute' : unreachableText(label));
+        }, ACK_BUDGET_MS);
+  if (kind === 'event') waiting();
+  try {
+    await listener(ack);
+  } catch (e) {
+    // Already answered (and logged) when the time ran out: the listener stopped at its ack.
+    if (answered) return;
+    answered = true;
+    if (!(e instanceof AppError)) deps.logger.error(`${context} failed`, e);
+    clearTimeout(slow);
+    await reply(kind === 'options' ? 'I can’t search right now: try again in a minute' : failureText(label, e));
+  } finally {
+    clearTimeout(budget);
+    clearTimeout(slow);
+  }
+}
+
+export function guardCommand(deps: Deps, label: Label, listener: Middleware<SlackCommandMiddlewareArgs>): Middleware<SlackCommandMiddlewareArgs> {
+  return (args) => guarded('command', deps, { saves: false, ...label }, args as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+}
+
+export function guardAction<A extends SlackAction = BlockAction>(deps: Deps, label: Label, listener: Middleware<SlackActionMiddlewareArgs<A>>): Middleware<SlackActionMiddlewareArgs<A>> {
+  return (args) => guarded('action', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+}
+
+export function guardView<V extends SlackViewAction = ViewSubmitAction>(deps: Deps, label: Label, listener: Middleware<SlackViewMiddlewareArgs<V>>): Middleware<SlackViewMiddlewareArgs<V>> {
+  return (args) => guarded('view', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+}
+
+export function guardOptions(deps: Deps, label: Label, listener: Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>>): Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>> {
+  return (args) => guarded('options', deps, { saves: false, ...label }, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+}
+
+export function guardEvent<E extends string>(deps: Deps, label: Label, listener: Middleware<SlackEventMiddlewareArgs<E>>): Middleware<SlackEventMiddlewareArgs<E>> {
+  return (args) => guarded('event', deps, { saves: false, ...label }, args as unknown as AnyArgs, () => listener(args));
+}

@@ -1,0 +1,90 @@
+// The HTTP door: Bolt's own receiver (it verifies every signature), with two checks Bolt does not
+// make, run before it: a request stamped more than five minutes from now in either direction is
+// refused (Bolt refuses old ones only, so a request stamped in the future could be replayed for
+// as long as its stamp lies ahead), and so is one from another workspace than the bot's own.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTPModuleFunctions, HTTPReceiver, type CustomRoute, type Logger } from '@slack/bolt';
+
+/** How far a request's timestamp may be from now, either way: Slack's own window. */
+export const REPLAY_WINDOW_S = 5 * 60;
+
+/** The workspace the bot was installed in, from auth.test at start. */
+export interface Workspace {
+  teamId: string;
+  enterpriseId?: string | undefined;
+  /** Installed for a whole Enterprise Grid organisation: requests come from any of its workspaces. */
+  enterpriseInstall?: boolean | undefined;
+}
+
+/** Where each kind of request carries its workspace: commands and events at the top, interactions in `team` (or the user's). */
+export function workspaceOf(body: any): { teamId?: string; enterpriseId?: string } {
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return {
+    teamId: str(body?.team_id) ?? str(body?.team?.id) ?? str(body?.user?.team_id),
+    enterpriseId: str(body?.enterprise_id) ?? str(body?.enterprise?.id) ?? str(body?.user?.enterprise_id),
+  };
+}
+
+/** Whether a request's stamp lies within Slack's five minutes of now, either way; why not otherwise. */
+export function staleness(headers: IncomingMessage['headers'], nowMs: number): string | null {
+  const stamp = Number(headers['x-slack-request-timestamp']);
+  if (!Number.isFinite(stamp)) return 'no timestamp';
+  const skew = Math.round(stamp - nowMs / 1000);
+  return Math.abs(skew) > REPLAY_WINDOW_S ? `stamped ${Math.abs(skew)} s in the ${skew > 0 ? 'future' : 'past'}` : null;
+}
+
+/** Whether a signed request comes from the bot's own workspace; why not otherwise. */
+export function foreignness(body: any, home: Workspace | undefined): string | null {
+  // Slack's own checks of the endpoint carry no workspace.
+  if (body?.ssl_check === '1' || body?.type === 'url_verification') return null;
+  if (!home) return 'the bot does not know its workspace yet';
+  const from = workspaceOf(body);
+  const ours = home.enterpriseInstall ? from.enterpriseId === home.enterpriseId : from.teamId === home.teamId;
+  return ours ? null : `from another workspace (${from.teamId ?? 'none'})`;
+}
+
+export function guardedReceiver(options: {
+  signingSecret: string;
+  customRoutes: CustomRoute[];
+  logger: Logger;
+  workspace: () => Workspace | undefined;
+  nowMs?: () => number;
+}): HTTPReceiver {
+  const { logger, signingSecret } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const receiver = new HTTPReceiver({ signingSecret, customRoutes: options.customRoutes, logger, processBeforeResponse: false });
+  const bolt = receiver.requestListener;
+  const refuse = (res: ServerResponse, status: number, why: string) => {
+    logger.warn(`refused a request: ${why}`);
+    res.writeHead(status);
+    res.end();
+  };
+  receiver.requestListener = (req, res) => {
+    if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/slack/events') return bolt(req, res);
+    void (async () => {
+      const stale = staleness(req.headers, nowMs());
+      if (stale) return refuse(res, 401, stale);
+      // The signature first, so nothing unsigned is read further; Bolt checks it again on the
+      // buffered body (one HMAC) and answers as it always does.
+      let body: unknown;
+      try {
+        const signed = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, req);
+        body = HTTPModuleFunctions.parseHTTPRequestBody(signed);
+      } catch (e) {
+        if (HTTPModuleFunctions.isRawBodyError(e) && (e as { statusCode?: number }).statusCode === 413) return refuse(res, 413, 'its body is too large');
+        // A malformed body, or a bad signature: Bolt answers it (400 or 401) and logs why.
+        return bolt(req, res);
+      }
+      const foreign = foreignness(body, options.workspace());
+      if (foreign) return refuse(res, 401, foreign);
+      bolt(req, res);
+    })().catch((e: unknown) => {
+      logger.error('a request could not be handled', e);
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      }
+    });
+  };
+  return receiver;
+}

@@ -1,0 +1,24 @@
+// Text from people and files (titles, notes, reasons, names, CSV cells) is data, never markup.
+// Every such text is escaped once, here, when it enters mrkdwn (and mrkdwn is sent verbatim,
+// limits.ts, so plain "@here" is not parsed either); the bot's own mentions are built from ids. plain_text fields (headers, labels, options, buttons) are not parsed by
+// Slack and take text as it is.
+//
+// Formatting characters (`*`, `_`, `~`, backticks) are left alone: Slack has no escape for
+// them, and the worst they do is style a title; they cannot ping anyone or plant a link.
+
+/** Slack's documented escaping: `&`, `<` and `>` are the only characters mrkdwn parses as control. */
+export function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const USER_ID = /^[UW][A-Z0-9]+$/;
+
+/** A mention the bot means: built from a Slack user id; anything else is shown as text. */
+export function mention(userId: string): string {
+  return USER_ID.test(userId) ? `<@${userId}>` : escape(userId);
+}
+
+/** A private answer to a command or a message button: plain text in, escaped. */
+export function ephemeral(text: string) {
+  return { response_type: 'ephemeral' as const, replace_original: false, text: escape(text) };
+}

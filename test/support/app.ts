@@ -16,6 +16,8 @@ export interface TestApp {
   logs: string[];
   /** The clock the app reads; tests move it. */
   clock: { now: Date };
+  /** How many requests' listeners are still running. */
+  busy: { requests: number };
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,16 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
   const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: options.logLevel ?? 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
+  // Requests whose listeners are still at work (Bolt answers Slack before they finish): tests wait for none.
+  const busy = { requests: 0 };
+  bot.app.use(async ({ next }) => {
+    busy.requests += 1;
+    try {
+      await next();
+    } finally {
+      busy.requests -= 1;
+    }
+  });
   const port = await bot.start();
   return {
     bot,
@@ -40,6 +52,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
     clock,
+    busy,
     async stop() {
       await bot.stop();
       await slack.stop();

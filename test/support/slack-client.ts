@@ -139,12 +139,13 @@ export class Agent {
     let seen = -1;
     await eventually(async () => {
       const n = this.app.slack.calls.length + this.app.slack.responses.length;
-      if (n !== seen) {
+      // Listeners work on after Slack's ack: settled means none is still running and nothing new arrived.
+      if (n !== seen || this.app.busy.requests > 0) {
         seen = n;
         await new Promise((r) => setTimeout(r, 150));
         throw new Error('still changing');
       }
-    });
+    }, 20_000);
   }
 }
 

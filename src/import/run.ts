@@ -22,7 +22,7 @@ import {
 } from '../../db/queries/import.ts';
 import { EncodingError, checkText, chooseEncoding, decoder, isUtf8Encoding, type ByteSource, type Encoding } from './encoding.ts';
 import { Row, unsafeCell } from './fields.ts';
-import { KINDS, type ImportKind, type KindSpec } from './kinds.ts';
+import { KINDS, type ImportKind, type KindSpec, type Refs } from './kinds.ts';
 
 export interface ImportIssue {
   line: number;
@@ -87,124 +87,19 @@ const ROLLBACK = Symbol('rollback');
 async function run(db: Db, kind: ImportKind, source: { text: string } | { bytes: ByteSource }, options: ImportOptions): Promise<ImportReport> {
   const spec: KindSpec = KINDS[kind];
   const report: ImportReport = { kind, rows: 0, inserted: 0, updated: 0, unchanged: 0, errors: [], problemRows: 0, written: false, encoding: null };
-  let open: () => Readable;
-  if ('text' in source) {
-    const broken = checkText(source.text);
-    if (broken) {
-      report.errors = [{ line: broken.line, column: null, reason: broken.message }];
-      report.problemRows = 1;
-      return report;
-    }
-    open = () => Readable.from([source.text]);
-  } else {
-    let encoding: Encoding;
-    try {
-      encoding = await chooseEncoding(source.bytes, options.encoding);
-    } catch (e) {
-      if (!(e instanceof EncodingError)) throw e;
-      report.encoding = e.encoding;
-      options.onEncoding?.(e.encoding);
-      report.errors = [{ line: e.line, column: null, reason: e.message }];
-      report.problemRows = 1;
-      return report;
-    }
-    report.encoding = encoding;
-    options.onEncoding?.(encoding);
-    // UTF-8 was checked whole by chooseEncoding: its bytes go to the parser as they are.
-    open = isUtf8Encoding(encoding) ? source.bytes : () => pipeline(source.bytes(), decoder(encoding), () => {});
-  }
-  const refs = await loadRefs(db, spec.needs);
-  const names = columnNames(kind);
-  const fail = (line: number, column: string | null, reason: string) => {
-    report.errors.push({ line, column, reason });
-    report.problemRows = Math.max(report.problemRows, 1);
-  };
-
   let phase = 'staging' as 'staging' | 'writing';
   try {
+    const open = await textOf(source, report, options);
+    const refs = await loadRefs(db, spec.needs);
     await db.transaction(async (tx) => {
       await createStaging(tx);
-      const parser = parse({
-        bom: true,
-        info: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        skip_records_with_error: true,
-        max_record_size: MAX_ROW_CHARS,
-      });
-      const skipped: Array<{ line: number; reason: string }> = [];
-      let lastLine = 0;
-      parser.on('skip', (err: CsvError & { lines?: number }) => {
-        const unclosed = err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE';
-        skipped.push({ line: unclosed ? lastLine + 1 : (err.lines ?? lastLine + 1), reason: csvReason(err) });
-      });
-      pipeline(open(), parser, () => {});
-
-      let header: string[] | null = null;
-      // Each row is kept as its JSON only: the row's objects die young, and memory stays flat.
-      let batch: string[] = [];
-      let n = 0;
-      const stage = async (row: StagedRow | null) => {
-        if (row) batch.push(JSON.stringify(row));
-        for (const s of skipped.splice(0)) {
-          n += 1;
-          batch.push(JSON.stringify({ n, line: s.line, key: null, record: {}, problems: [{ column: null, reason: s.reason }] } satisfies StagedRow));
-        }
-        if (batch.length >= BATCH || (row === null && batch.length)) {
-          await stageRows(tx, `[${batch.join(',')}]`);
-          batch = [];
-        }
-      };
-
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-        const line = info.lines - newlines(record);
-        lastLine = info.lines;
-        if (!header) {
-          if (skipped.length) {
-            fail(skipped[0]!.line, null, skipped[0]!.reason);
-            throw ROLLBACK;
-          }
-          for (const p of headerProblems(record, spec, kind)) fail(line, p.column, p.reason);
-          if (report.errors.length) throw ROLLBACK;
-          header = record.map((h) => h.trim().toLowerCase());
-          continue;
-        }
-        if (record.every((v) => !v.trim())) continue; // Excel's trailing rows of commas
-        n += 1;
-        report.rows += 1;
-        if (record.length !== header.length) {
-          await stage({ n, line, key: null, record: {}, problems: [{ column: null, reason: `has ${record.length} fields, the header has ${header.length}` }] });
-          continue;
-        }
-        const row = new Row(new Map(header.map((h, j) => [h, record[j]!])));
-        const { key, record: parsed } = spec.parse(row, refs);
-        const staged: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(parsed)) if (value !== undefined) staged[names[field]!] = value;
-        await stage({ n, line, key: key ?? null, record: staged, problems: row.ok ? null : row.problems });
-        if (report.rows % 50_000 === 0) options.onProgress?.('checked', report.rows);
-      }
-      await stage(null);
-      if (!header) {
-        fail(1, null, 'the file is empty: it needs a header row naming its columns');
-        throw ROLLBACK;
-      }
-
-      for (const ref of spec.references) await checkReference(tx, { ...ref, field: names[ref.field]! });
-      await markDuplicates(tx, spec.keyColumn);
-      const problems = await stagedProblems(tx, LISTED_ROWS);
-      if (problems.total) {
-        const order = (c: string | null) => (c === null ? -1 : header!.indexOf(c));
-        for (const r of problems.rows) {
-          for (const p of [...r.problems].sort((a, b) => order(a.column) - order(b.column))) report.errors.push({ line: r.line, ...p });
-        }
-        report.problemRows = problems.total;
-        throw ROLLBACK;
-      }
-
+      const header = await stageFile(tx, spec, kind, open, refs, report, options);
+      await reportProblems(tx, spec, header, report);
       phase = 'writing';
       const fields = Object.keys(spec.fields);
-      const update = fields.filter((f) => spec.fields[f]!.some((c) => header!.includes(c)));
-      const counts = await writeOrLocate(tx, kind, fields, update, n);
+      // A field is updated only when the file has one of its columns.
+      const update = fields.filter((f) => spec.fields[f]!.some((c) => header.includes(c)));
+      const counts = await writeOrLocate(tx, kind, fields, update, report.rows);
       report.inserted = counts.inserted;
       report.updated = counts.updated;
       report.unchanged = report.rows - counts.inserted - counts.updated;
@@ -225,6 +120,133 @@ async function run(db: Db, kind: ImportKind, source: { text: string } | { bytes:
     throw e;
   }
   return report;
+}
+
+/** The file as text for the parser: bytes in the encoding chosen (told to the caller), checked. */
+async function textOf(source: { text: string } | { bytes: ByteSource }, report: ImportReport, options: ImportOptions): Promise<() => Readable> {
+  if ('text' in source) {
+    const broken = checkText(source.text);
+    if (broken) throw broken;
+    return () => Readable.from([source.text]);
+  }
+  let encoding: Encoding;
+  try {
+    encoding = await chooseEncoding(source.bytes, options.encoding);
+  } catch (e) {
+    if (e instanceof EncodingError) {
+      report.encoding = e.encoding;
+      options.onEncoding?.(e.encoding);
+    }
+    throw e;
+  }
+  report.encoding = encoding;
+  options.onEncoding?.(encoding);
+  // UTF-8 was checked whole by chooseEncoding: its bytes go to the parser as they are.
+  return isUtf8Encoding(encoding) ? source.bytes : () => pipeline(source.bytes(), decoder(encoding), () => {});
+}
+
+/**
+ * Parses the file and stages every row with the problems found in its cells; returns the header.
+ * A problem with the file as a whole (header, quoting before the first row) is reported at once.
+ */
+async function stageFile(
+  tx: DbOrTx,
+  spec: KindSpec,
+  kind: ImportKind,
+  open: () => Readable,
+  refs: Refs,
+  report: ImportReport,
+  options: ImportOptions,
+): Promise<string[]> {
+  const names = columnNames(kind);
+  const refuse = (issues: ImportIssue[]): never => {
+    report.errors.push(...issues);
+    report.problemRows = 1;
+    throw ROLLBACK;
+  };
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_ROW_CHARS,
+  });
+  // A record csv-parse skips (bad quoting) is reported where it stands: after the records parsed
+  // before it, which the loop below may not have reached yet. Reading stops there, as the
+  // parser cannot tell where the next row starts.
+  const skipped: Array<{ after: number; reason: string }> = [];
+  parser.on('skip', (err: CsvError) => skipped.push({ after: parser.info.records, reason: csvReason(err) }));
+  pipeline(open(), parser, () => {});
+
+  let header: string[] | null = null;
+  // Each row is kept as its JSON only: the row's objects die young, and memory stays flat.
+  let batch: string[] = [];
+  let records = 0;
+  let lastLine = 0;
+  const flush = async (force = false) => {
+    if (batch.length >= BATCH || (force && batch.length)) {
+      await stageRows(tx, `[${batch.join(',')}]`);
+      batch = [];
+    }
+  };
+  const stage = async (row: Omit<StagedRow, 'n'>) => {
+    report.rows += 1;
+    batch.push(JSON.stringify({ n: report.rows, ...row }));
+    await flush();
+  };
+  /** Stages the parser's refusal once the loop is where it stands; true when there is one. */
+  const badQuoting = async () => {
+    if (!skipped.length || skipped[0]!.after > records) return false;
+    const reason = `${skipped[0]!.reason}; the rows after it were not read`;
+    skipped.length = 0;
+    if (!header) refuse([{ line: lastLine + 1, column: null, reason }]);
+    await stage({ line: lastLine + 1, key: null, record: {}, problems: [{ column: null, reason }] });
+    return true;
+  };
+
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+    if (await badQuoting()) break;
+    const line = info.lines - newlines(record);
+    records += 1;
+    lastLine = info.lines;
+    if (!header) {
+      const problems = headerProblems(record, spec, kind);
+      if (problems.length) refuse(problems.map((p) => ({ line, ...p })));
+      header = record.map((h) => h.trim().toLowerCase());
+      continue;
+    }
+    if (record.every((v) => !v.trim())) continue; // Excel's trailing rows of commas
+    if (record.length !== header.length) {
+      await stage({ line, key: null, record: {}, problems: [{ column: null, reason: `has ${record.length} fields, the header has ${header.length}` }] });
+      continue;
+    }
+    const row = new Row(new Map(header.map((h, j) => [h, record[j]!])));
+    const { key, record: parsed } = spec.parse(row, refs);
+    const staged: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(parsed)) if (value !== undefined) staged[names[field]!] = value;
+    await stage({ line, key: key ?? null, record: staged, problems: row.ok ? null : row.problems });
+    if (report.rows % 50_000 === 0) options.onProgress?.('checked', report.rows);
+  }
+  records = Infinity;
+  await badQuoting();
+  await flush(true);
+  return header ?? refuse([{ line: 1, column: null, reason: 'the file is empty: it needs a header row naming its columns' }]);
+}
+
+/** The database's checks (references, duplicate keys), then every problem of the first rows that have any. */
+async function reportProblems(tx: DbOrTx, spec: KindSpec, header: string[], report: ImportReport): Promise<void> {
+  const names = columnNames(report.kind);
+  for (const ref of spec.references) await checkReference(tx, { ...ref, field: names[ref.field]! });
+  await markDuplicates(tx, spec.keyColumn);
+  const problems = await stagedProblems(tx, LISTED_ROWS);
+  if (!problems.total) return;
+  const order = (c: string | null) => (c === null ? -1 : header.indexOf(c));
+  for (const r of problems.rows) {
+    for (const p of [...r.problems].sort((a, b) => order(a.column) - order(b.column))) report.errors.push({ line: r.line, ...p });
+  }
+  report.problemRows = problems.total;
+  throw ROLLBACK;
 }
 
 /**

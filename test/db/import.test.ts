@@ -118,13 +118,25 @@ C1,Duplicate,,,,,,,
     ['time-off', 'slack_user_id,team,from\nU0AGENT1,Shanghai Care,2026-12-01\n', { line: 2, column: 'slack_user_id', reason: 'give either slack_user_id (a day off) or team (a holiday), not both or neither' }],
     ['customers', 'customer_id,name,colour\nC1,A,red\n', { line: 1, column: 'colour', reason: expect.stringMatching(/^unknown column/) }],
     ['customers', 'customer_id,name\nC1,A,extra\n', { line: 2, column: null, reason: 'has 3 fields, the header has 2' }],
-    ['customers', 'customer_id,name\n"C1,A\n', { line: expect.any(Number), column: null, reason: expect.stringMatching(/^not valid CSV/) }],
+    ['customers', 'customer_id,name\nC0,Z\n"C1,A\nC2,B\n', { line: 3, column: null, reason: 'not valid CSV: a quoted cell starting here is never closed (a " is missing at its end); the rows after it were not read' }],
   ] as const)('refuses a bad %s file: %j', async (kind, content, error) => {
     await load('teams', TEAMS);
     await load('people', PEOPLE);
     const r = await importCsv(t.db, kind, content);
     expect(r.errors).toEqual([error]);
     expect(r.written).toBe(false);
+  });
+
+  it.each([
+    ['C3,"C"x,', 'not valid CSV: a quoted cell has more text after its closing quote (a " inside quotes is written "")'],
+    ['C3,C "the" D,', 'not valid CSV: a " in the middle of an unquoted cell (put the cell in quotes and write the " as "")'],
+  ])('reports bad quoting at the line of its row, after the problems of the rows before it: %s', async (bad, reason) => {
+    const r = await importCsv(t.db, 'customers', `customer_id,name,last_contact\nC1,A,\nC2,"B ""the"" C",yesterday\n${bad}\nC4,D,\n`);
+    expect(r.errors).toEqual([
+      { line: 3, column: 'last_contact', reason: '"yesterday" is not a date (YYYY-MM-DD)' },
+      { line: 4, column: null, reason: `${reason}; the rows after it were not read` },
+    ]);
+    expect(await t.db.select().from(customers)).toEqual([]);
   });
 
   it('reports every problem of a row together, in column order', async () => {

@@ -10,7 +10,7 @@ import { CommandError, UsageError, withDatabase, type Command } from '../command
  * The embedded database's buffer cache for an import: PostgreSQL's default 128 MB is touched at
  * start and would be half of the import's memory; an import reads and writes each page about once.
  */
-const EMBEDDED_CONF = ['shared_buffers=128MB'];
+const EMBEDDED_CONF = ['shared_buffers=16MB'];
 
 export const importCommand: Command = {
   name: 'import',

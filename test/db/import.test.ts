@@ -1,6 +1,6 @@
 // The importer's behaviour, file by file: good files, bad rows with line numbers, encodings,
 // streaming, atomicity, re-imports. The command line around it: test/cli/cli.test.ts.
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { customers, people, recommendations, systemTasks, taskTypes, teams, timeOff } from '../../db/schema.ts';
 import { namedEncoding } from '../../src/import/encoding.ts';
+import { IMPORT_KINDS } from '../../src/import/kinds.ts';
 import { ImportFailure, importCsv, importFile } from '../../src/import/run.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -203,6 +204,18 @@ C1,Duplicate,,,,,,,
     const r = await importCsv(t.db, 'teams', TEAMS, { dryRun: true });
     expect(r).toMatchObject({ rows: 2, inserted: 2, written: false });
     expect(await t.db.select().from(teams)).toEqual([]);
+  });
+
+  it('imports the examples of docs/import.md as they are, in English and Chinese', async () => {
+    const doc = readFileSync(new URL('../../docs/import.md', import.meta.url), 'utf8');
+    const examples = new Map([...doc.matchAll(/`([a-z-]+)\.csv`[^`]*?```csv\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!]));
+    expect([...examples.keys()].sort()).toEqual(['customers', 'people', 'recommendations', 'tasks', 'teams', 'time-off']);
+    for (const kind of IMPORT_KINDS.filter((k) => examples.has(k))) {
+      const r = await importCsv(t.db, kind, examples.get(kind)!);
+      expect(r.errors, kind).toEqual([]);
+      expect(r.inserted, kind).toBeGreaterThan(0);
+    }
+    expect((await t.db.select().from(customers)).map((c) => c.name).sort()).toEqual(['上海贸易有限公司', '北京"优选"食品']);
   });
 
   describe('team settings in the teams file', () => {

@@ -67,8 +67,9 @@ export interface StagedRow {
   problems: Array<{ column: string | null; reason: string }> | null;
 }
 
-/** Dropped at the end of the transaction, committed or not. */
+/** Dropped at the end of the transaction, committed or not (and before, if an import ran earlier in the same one). */
 export async function createStaging(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`drop table if exists pg_temp.import_rows`);
   await tx.execute(sql`create temporary table import_rows (n int not null, line int not null, key text, record jsonb not null, problems jsonb) on commit drop`);
 }
 

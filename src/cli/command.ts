@@ -50,10 +50,10 @@ export function parseCommandArgs(command: Command, argv: string[]): Args & { hel
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
     if (!code.startsWith('ERR_PARSE_ARGS')) throw e;
-    const option = /'([^']+)'/.exec((e as Error).message)?.[1];
+    const option = /'([^' ]+)/.exec((e as Error).message)?.[1];
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${option ?? ''}`.trim());
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const type = option ? command.options[option.replace(/^--?/, '').split(' ')[0]!]?.type : undefined;
+      const type = option ? command.options[option.replace(/^--?/, '')]?.type : undefined;
       throw new UsageError(type === 'boolean' ? `${option} takes no value` : `${option ?? 'an option'} needs a value`);
     }
     throw new UsageError((e as Error).message.split('.')[0] ?? 'bad arguments');

@@ -39,13 +39,9 @@ Columns of each kind, encodings and examples: docs/import.md`,
     if (extra.length) throw new UsageError(`one file at a time (got also ${extra.join(' ')})`);
     const encoding = values.encoding === undefined ? undefined : namedEncoding(String(values.encoding));
     if (encoding === null) throw new UsageError(`unknown encoding "${String(values.encoding)}" (try utf-8, gb18030, utf-16le, big5)`);
-    let isFile = false;
-    try {
-      isFile = statSync(file).isFile();
-    } catch {
-      throw new CommandError(`cannot read ${file}: no such file`);
-    }
-    if (!isFile) throw new CommandError(`cannot read ${file}: not a file`);
+    const found = statSync(file, { throwIfNoEntry: false });
+    if (!found) throw new CommandError(`cannot read ${file}: no such file`);
+    if (!found.isFile()) throw new CommandError(`cannot read ${file}: not a file`);
     const dryRun = values['dry-run'] === true;
     return withDatabase(io, async (database) => {
       const started = Date.now();

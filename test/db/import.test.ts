@@ -189,6 +189,18 @@ C1,Duplicate,,,,,,,
     expect(await t.db.select().from(customers)).toEqual([]);
   });
 
+  it('refuses over-long values by their length, without repeating them', async () => {
+    const phone = '+86 21 5555 0199 '.repeat(4);
+    const name = 'Very Long Name '.repeat(20);
+    const r = await importCsv(t.db, 'customers', `customer_id,name,phone\nC1,${name},${phone}\nC2,"${'x'.repeat(1_100_000)}",\nC3,Never read,\n`);
+    expect(r.errors).toEqual([
+      { line: 2, column: 'name', reason: `is longer than 200 characters (${name.trim().length})` },
+      { line: 2, column: 'phone', reason: `is longer than 50 characters (${phone.trim().length})` },
+      { line: 3, column: null, reason: 'not valid CSV: the row starting here is longer than 1,000,000 characters, probably a quote that is never closed; the rows after it were not read' },
+    ]);
+    expect(JSON.stringify(r.errors)).not.toMatch(/5555|Very Long|xxxx/);
+  });
+
   it('refuses dates the database cannot store, such as year 0000', async () => {
     const r = await importCsv(t.db, 'time-off', 'slack_user_id,team,from\n,Shanghai Care,0000-01-01\n');
     expect(r.errors).toContainEqual({ line: 2, column: 'from', reason: '0000-01-01 is not a date between 1900 and 2999' });

@@ -57,6 +57,8 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Connections in the postgres.js pool. */
   max?: number;
+  /** Embedded only: postgresql.conf lines, e.g. a smaller `shared_buffers` for a short-lived command. */
+  embeddedConf?: string[];
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -94,6 +96,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
   const client = await PGlite.create({
     dataDir: options.snapshot ? undefined : dataDir,
     loadDataDir: options.snapshot,
+    ...(options.embeddedConf?.length ? { postgresqlconf: options.embeddedConf } : {}),
   });
   return pgliteDatabase(client);
 }

@@ -20,29 +20,35 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
-export const teams = pgTable('teams', {
-  id: serial('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  timezone: text('timezone').notNull().default('UTC'),
-  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
-  workDays: integer('work_days').array().notNull().default(sql`'{1,2,3,4,5}'`),
-  dayCapacityMinutes: integer('day_capacity_minutes').notNull().default(390),
-  upperPercent: integer('upper_percent').notNull().default(100),
-  lowerPercent: integer('lower_percent').notNull().default(60),
-  /** When next week's cart is proposed: ISO weekday and local HH:MM. */
-  proposalWeekday: integer('proposal_weekday').notNull().default(5),
-  proposalTime: text('proposal_time').notNull().default('15:00'),
-  /** Daily digest on work days at this local time; weekly digest on this weekday. */
-  digestTime: text('digest_time').notNull().default('09:00'),
-  weeklyDigestWeekday: integer('weekly_digest_weekday').notNull().default(1),
-  /** Channel id for digests; without one, supervisors get DMs. */
-  digestChannel: text('digest_channel'),
-  allowFlaggedCommit: boolean('allow_flagged_commit').notNull().default(false),
-  /** Whether agents may plan tasks for their teammates' customers too; otherwise their own only. */
-  teamCustomers: boolean('team_customers').notNull().default(false),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const teams = pgTable(
+  'teams',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    timezone: text('timezone').notNull().default('UTC'),
+    /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+    workDays: integer('work_days').array().notNull().default(sql`'{1,2,3,4,5}'`),
+    dayCapacityMinutes: integer('day_capacity_minutes').notNull().default(390),
+    upperPercent: integer('upper_percent').notNull().default(100),
+    lowerPercent: integer('lower_percent').notNull().default(60),
+    /** When next week's cart is proposed: ISO weekday and local HH:MM. */
+    proposalWeekday: integer('proposal_weekday').notNull().default(5),
+    proposalTime: text('proposal_time').notNull().default('15:00'),
+    /** Daily digest on work days at this local time; weekly digest on this weekday. */
+    digestTime: text('digest_time').notNull().default('09:00'),
+    weeklyDigestWeekday: integer('weekly_digest_weekday').notNull().default(1),
+    /** Channel id for digests; without one, supervisors get DMs. */
+    digestChannel: text('digest_channel'),
+    allowFlaggedCommit: boolean('allow_flagged_commit').notNull().default(false),
+    /** Whether agents may plan tasks for their teammates' customers too; otherwise their own only. */
+    teamCustomers: boolean('team_customers').notNull().default(false),
+    /** The team's default language, and that of its channel posts: en or zh-CN (docs/settings.md). */
+    language: text('language', { enum: ['en', 'zh-CN'] }).notNull().default('en'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('teams_language', sql`${t.language} in ('en', 'zh-CN')`)],
+);
 
 export const people = pgTable(
   'people',

@@ -1,4 +1,4 @@
-// Slack's Block Kit limits (SLACK.md); every view trims its text against these.
+// Slack's Block Kit limits (api.slack.com/reference/block-kit); every view trims its text against these.
 export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,

@@ -21,13 +21,6 @@ export async function cadencesOf(db: DbOrTx, teamId: number): Promise<Map<string
   return new Map(rows.map((r) => [r.segment.toLowerCase(), r.days]));
 }
 
-export async function setCadence(db: DbOrTx, teamId: number, segment: string, days: number) {
-  await db
-    .insert(segmentCadences)
-    .values({ teamId, segment: segment.toLowerCase(), days })
-    .onConflictDoUpdate({ target: [segmentCadences.teamId, segmentCadences.segment], set: { days } });
-}
-
 /** Customers owned by the team's agents: what the generation rules look at. */
 export async function teamCustomers(db: DbOrTx, teamId: number) {
   return db

@@ -14,14 +14,3 @@ export async function findPerson(db: DbOrTx, slackUserId: string) {
 }
 
 export type PersonWithTeam = NonNullable<Awaited<ReturnType<typeof findPerson>>>;
-
-export async function setTeamAllowFlaggedCommit(db: DbOrTx, name: string, allow: boolean): Promise<boolean> {
-  const rows = await db.update(teams).set({ allowFlaggedCommit: allow }).where(eq(teams.name, name)).returning({ id: teams.id });
-  return rows.length > 0;
-}
-
-/** Whether the team's agents may plan tasks for each other's customers (otherwise their own only). */
-export async function setTeamCustomers(db: DbOrTx, name: string, allow: boolean): Promise<boolean> {
-  const rows = await db.update(teams).set({ teamCustomers: allow }).where(eq(teams.name, name)).returning({ id: teams.id });
-  return rows.length > 0;
-}

@@ -1,208 +1,95 @@
-// `npm run cli -- <command>`: the admin's command line.
+// `npm run cli -- <command>`: the admin's command line. Each command is one file in ./commands
+// exporting a Command (name, summary, usage, options, run); to add one, write the file and list
+// it in COMMANDS below: `--help`, strict options and safe error messages come with it.
 import 'dotenv/config';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { openDatabase } from '../../db/client.ts';
-import { setTeamAllowFlaggedCommit, setTeamCustomers } from '../../db/queries/people.ts';
-import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
-import { isMonday } from '../engine/index.ts';
-import { setCadence, teamByName } from '../../db/queries/jobs.ts';
-import { runDigests } from '../jobs/digest.ts';
-import { runProposals } from '../jobs/propose.ts';
-import { slackClient } from '../jobs/slack-client.ts';
-import { importCsv } from '../import/run.ts';
-import { IMPORT_KINDS, type ImportKind } from '../import/kinds.ts';
-import { loadDemo } from '../services/demo.ts';
+import { describeDatabaseError, isDatabaseError } from '../../db/errors.ts';
+import { ConfigError } from '../config.ts';
+import { CommandError, UsageError, parseCommandArgs, type Command, type Io } from './command.ts';
+import { demoCommand } from './commands/demo.ts';
+import { digestCommand } from './commands/digest.ts';
+import { importCommand } from './commands/import.ts';
+import { proposeCommand } from './commands/propose.ts';
+import { teamSetCommand, teamShowCommand } from './commands/team.ts';
 
-const USAGE = `Task Cart command line
+const COMMANDS: Command[] = [importCommand, demoCommand, proposeCommand, digestCommand, teamSetCommand, teamShowCommand];
 
-  npm run cli -- import <kind> <file.csv> [--dry-run]
-      kinds: ${IMPORT_KINDS.join(', ')}
-  npm run cli -- demo        load a demo contact center (safe to run twice)
-  npm run cli -- propose [--team T] [--week YYYY-MM-DD]
-      run the generation rules and send every agent their cart for the week (next week by default)
-  npm run cli -- digest [--team T] [--weekly]
-      send the team digests now (to the digest channel, or to each supervisor)
-  npm run cli -- team <name> [--allow-flagged-commit yes|no] [--team-customers yes|no] [--cadence SEGMENT=DAYS]
-      whether agents of the team may commit a flagged cart, giving a reason their supervisor sees;
-      whether they may plan tasks for each other's customers (by default, their own only);
-      after how many days without contact a customer of a segment gets a follow-up
-
-Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`;
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'dry-run': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      'allow-flagged-commit': { type: 'string' },
-      'team-customers': { type: 'string' },
-      team: { type: 'string' },
-      week: { type: 'string' },
-      weekly: { type: 'boolean' },
-      'per-second': { type: 'string' },
-      cadence: { type: 'string', multiple: true },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (!command || values.help) {
-    console.log(USAGE);
-    return command || values.help ? 0 : 2;
-  }
-  const config = loadDbConfig(process.env);
-  const open = () => openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-
-  if (command === 'import') {
-    const [kind, file] = rest;
-    if (!kind || !IMPORT_KINDS.includes(kind as ImportKind) || !file) {
-      console.error(`usage: npm run cli -- import <kind> <file.csv> [--dry-run]\nkinds: ${IMPORT_KINDS.join(', ')}`);
-      return 2;
-    }
-    let content: Buffer;
-    try {
-      content = readFileSync(file);
-    } catch {
-      console.error(`cannot read ${file}`);
-      return 2;
-    }
-    const database = await open();
-    try {
-      const started = Date.now();
-      const report = await importCsv(database.db, kind as ImportKind, content, {
-        dryRun: values['dry-run'],
-        onProgress: (stage, done, total) => process.stderr.write(`  ${stage} ${done}/${total}\n`),
-      });
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (report.errors.length) {
-        for (const e of report.errors.slice(0, 50)) console.error(`${file}:${e.line}: ${e.column ? `${e.column}: ` : ''}${e.reason}`);
-        if (report.errors.length > 50) console.error(`… and ${report.errors.length - 50} more`);
-        console.error(`${report.errors.length} bad row(s): nothing of ${file} was written.`);
-        return 1;
-      }
-      const verb = values['dry-run'] ? 'would import' : 'imported';
-      console.log(
-        `${kind}: ${verb} ${report.rows} rows: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged (${seconds} s)`,
-      );
-      return 0;
-    } finally {
-      await database.close();
-    }
-  }
-
-  if (command === 'demo') {
-    const database = await open();
-    try {
-      const summary = await loadDemo(database.db, new Date());
-      console.log(summary);
-      return 0;
-    } finally {
-      await database.close();
-    }
-  }
-
-  if (command === 'propose') {
-    const week = values.week;
-    if (week !== undefined && !isMonday(week)) {
-      console.error(`--week must be a Monday as YYYY-MM-DD (got "${week}")`);
-      return 2;
-    }
-    const job = loadJobConfig(process.env);
-    const database = await open();
-    try {
-      const client = slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL);
-      const reports = await runProposals(database.db, client, {
-        team: values.team,
-        weekStart: week,
-        now: new Date(),
-        perSecond: values['per-second'] ? Number(values['per-second']) : undefined,
-        onProgress: (team, done, total) => process.stderr.write(`  ${team}: ${done}/${total}\n`),
-        onWait: (team) => process.stderr.write(`  ${team}: another run is sending these carts; waiting for it to finish\n`),
-      });
-      if (values.team && !reports.length) {
-        console.error(`unknown team "${values.team}"`);
-        return 1;
-      }
-      for (const r of reports) {
-        console.log(`${r.team}, week of ${r.weekStart}: ${r.generated} tasks generated; ${r.sent} carts sent, ${r.recovered} found posted by a stopped run, ${r.alreadySent} already sent, ${r.failed + r.unconfirmed.length} not sent, of ${r.agents} agents`);
-      }
-      // One line per cart not known to have arrived: who, why and what to do.
-      const problems = reports.flatMap((r) => r.problems);
-      for (const p of problems) console.error(p);
-      return problems.length ? 1 : 0;
-    } finally {
-      await database.close();
-    }
-  }
-
-  if (command === 'digest') {
-    const job = loadJobConfig(process.env);
-    const database = await open();
-    try {
-      const reports = await runDigests(database.db, slackClient(job.SLACK_BOT_TOKEN, job.SLACK_API_URL), {
-        team: values.team,
-        weekly: values.weekly,
-        now: new Date(),
-        onWait: (team) => process.stderr.write(`  ${team}: another run is sending this digest; waiting for it to finish\n`),
-      });
-      if (values.team && !reports.length) {
-        console.error(`unknown team "${values.team}"`);
-        return 1;
-      }
-      for (const r of reports) console.log(`${r.team}, week of ${r.weekStart}: ${values.weekly ? 'weekly' : 'daily'} digest sent to ${r.sent} of ${r.recipients} recipient(s)`);
-      // One line per digest not posted: where, why and what to do (e.g. invite the bot to the channel).
-      const problems = reports.flatMap((r) => r.problems);
-      for (const p of problems) console.error(p);
-      return problems.length ? 1 : 0;
-    } finally {
-      await database.close();
-    }
-  }
-
-  if (command === 'team') {
-    const [name] = rest;
-    const allow = values['allow-flagged-commit']?.toLowerCase();
-    const shared = values['team-customers']?.toLowerCase();
-    const cadences = (values.cadence ?? []).map((c) => c.match(/^([^=]+)=(\d{1,4})$/));
-    const yesNo = (v: string | undefined) => v === undefined || ['yes', 'no'].includes(v);
-    if (!name || (allow === undefined && shared === undefined && !cadences.length) || !yesNo(allow) || !yesNo(shared) || cadences.some((c) => !c)) {
-      console.error('usage: npm run cli -- team <name> [--allow-flagged-commit yes|no] [--team-customers yes|no] [--cadence SEGMENT=DAYS]');
-      return 2;
-    }
-    const database = await open();
-    try {
-      const team = await teamByName(database.db, name);
-      if (!team) {
-        console.error(`unknown team "${name}": import it in a teams file first`);
-        return 1;
-      }
-      if (allow !== undefined) {
-        await setTeamAllowFlaggedCommit(database.db, name, allow === 'yes');
-        console.log(`${name}: flagged carts ${allow === 'yes' ? 'may now be committed with a reason' : 'must be balanced before commit'}`);
-      }
-      if (shared !== undefined) {
-        await setTeamCustomers(database.db, name, shared === 'yes');
-        console.log(`${name}: agents ${shared === 'yes' ? 'may now plan tasks for their teammates’ customers too' : 'plan tasks for their own customers only'}`);
-      }
-      for (const c of cadences) {
-        await setCadence(database.db, team.id, c![1]!.trim(), Number(c![2]));
-        console.log(`${name}: ${c![1]!.trim()} customers get a follow-up after ${c![2]} days without contact`);
-      }
-      return 0;
-    } finally {
-      await database.close();
-    }
-  }
-
-  console.error(`unknown command "${command}"\n\n${USAGE}`);
-  return 2;
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-main(process.argv.slice(2)).then(
+function overview(commands = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.usage.split('\n')[0]!.replace(/^npm run cli -- /, '').length)) + 3;
+  return [
+    'Task Cart command line: npm run cli -- <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.usage.split('\n')[0]!.replace(/^npm run cli -- /, '').padEnd(width)}${c.summary}`),
+    '',
+    'npm run cli -- <command> --help shows a command\'s options; npm run cli -- --version the version.',
+    'Uses DATABASE_URL, or the embedded database in DATA_DIR (default ./data). See docs/import.md and docs/settings.md.',
+  ].join('\n');
+}
+
+/** The command whose words start argv: `team set …` before `team …`. */
+function find(argv: string[]): Command | undefined {
+  return [...COMMANDS]
+    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
+    .find((c) => c.name.split(' ').every((word, i) => argv[i] === word));
+}
+
+/** What a failure may say: configuration and our own messages as they are; a database error by its kind only. */
+function failure(e: unknown): string {
+  if (e instanceof ConfigError) return `Configuration: ${e.message}`;
+  if (e instanceof CommandError) return e.message;
+  if (isDatabaseError(e)) return `Failed: ${describeDatabaseError(e)}`;
+  const error = e instanceof Error ? e : new Error(String(e));
+  return `Failed: ${error.name}: ${error.message.split('\n')[0]!.slice(0, 300)}`;
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const [first = ''] = argv;
+  if (first === '--version' || first === '-v') {
+    io.out(`task-cart ${version()}`);
+    return 0;
+  }
+  const command = find(argv);
+  if (!command) {
+    if (!first || ['--help', '-h', 'help'].includes(first)) {
+      (first ? io.out : io.err)(overview());
+      return first ? 0 : 2;
+    }
+    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length) {
+      const help = argv.includes('--help') || argv.includes('-h');
+      const said = argv[1] && !argv[1].startsWith('-') ? `unknown command "${first} ${argv[1]}"; ` : '';
+      (help ? io.out : io.err)(`${help ? '' : `${said}${first} takes one of:\n\n`}${overview(group)}`);
+      return help ? 0 : 2;
+    }
+    io.err(`unknown command "${first}"\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    const args = parseCommandArgs(command, argv.slice(command.name.split(' ').length));
+    if (args.help) {
+      io.out(command.usage);
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${e.message}\n\n${command.usage}`);
+      return 2;
+    }
+    io.err(failure(e));
+    return 1;
+  }
+}
+
+const io: Io = { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env };
+runCli(process.argv.slice(2), io).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof ConfigError ? `Configuration: ${e.message}` : `Failed: ${(e as Error).message}`);
+    console.error(failure(e));
     process.exit(1);
   },
 );

@@ -1,4 +1,4 @@
-// Generation rules (PRODUCT.md "Where system tasks come from", 2): follow-ups for customers
+// Generation rules (docs/method.md, step 01; cadences in docs/settings.md): follow-ups for customers
 // not contacted for longer than their segment's cadence, renewal calls ahead of a renewal
 // date. Pure and deterministic: the same inputs give the same tasks with the same keys,
 // so running the rules twice creates nothing twice.

@@ -23,7 +23,7 @@ if (!part) {
   await benchEngine({ carts: quick ? 100 : 1000 });
 } else if (part === 'import') {
   const { benchImport } = await import('./import.ts');
-  await benchImport({ rows: quick ? 10_000 : 100_000, databaseUrl });
+  await benchImport({ quick, databaseUrl });
 } else if (part === 'latency') {
   const { benchCartLatency } = await import('./cart-latency.ts');
   console.log('\n## Cart interactions (request in → last Web API call out)');

@@ -1,12 +1,14 @@
-// The admin's command line, run as a separate process as the README says, against a test's
-// database: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
-// (the embedded database serves one process).
-import { execFile } from 'node:child_process';
+// Runs the command line as an admin does: its own process, its own environment, exit code and output.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliRun {
   code: number;
@@ -14,21 +16,30 @@ export interface CliRun {
   stderr: string;
 }
 
-/** A runner of `npm run cli -- …` against the database as it is now, talking to the Web API at `slackUrl`. */
+/** `npm run cli -- …args` (as `node --import tsx src/cli/index.ts`, what tsx runs), in the repository's folder. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node' | 'npm' = 'node'): Promise<CliRun> {
+  const [file, argv] = command === 'npm' ? ['npm', ['run', '-s', 'cli', '--', ...args]] : [process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args]];
+  const child = spawn(file, argv as string[], { cwd: root, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const [code] = (await once(child, 'close')) as [number];
+  return { code, stdout, stderr };
+}
+
+/**
+ * A runner of `npm run cli -- …` against a test's database as it is now, talking to the Web API at
+ * `slackUrl`: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
+ * (the embedded database serves one process).
+ */
 export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(...args: string[]) => Promise<CliRun>> {
   const dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data') };
-  if (t.url) env.DATABASE_URL = t.url;
-  else {
-    delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
+  if (!t.url) {
     const { PGlite } = await import('@electric-sql/pglite');
     const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await copy.close();
   }
-  return (...args) =>
-    new Promise((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+  return (...args) => cli(args, env);
 }

@@ -1,4 +1,4 @@
-// Slack's Block Kit limits (SLACK.md), checked independently of the app's own
+// Slack's Block Kit limits (api.slack.com/reference/block-kit), checked independently of the app's own
 // LIMITS so a view that trims wrongly is caught. Returns what Slack would refuse.
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // `npm run cli -- <command>`: the admin's command line.
-import 'dotenv/config';
+import '../load-env.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.ts';

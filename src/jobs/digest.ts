@@ -11,6 +11,8 @@ export interface DigestReport {
   weekStart: string;
   recipients: number;
   sent: number;
+  /** Refused by Slack this time (tried again by the next run; sent ones are not). */
+  failed: number;
 }
 
 export async function runDigests(db: Db, client: webApi.WebClient, options: { team?: string; weekly?: boolean; now: Date }): Promise<DigestReport[]> {
@@ -25,14 +27,16 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: { te
     const items = recipients.map((r) => ({ key: `digest:${team.id}:${kind}:${slot}:${r}`, recipient: r }));
     await planDeliveries(db, 'digest', items);
     let sent = 0;
+    let failed = 0;
     for (const item of items) {
       const outcome = await deliverOnce(db, item.key, async () => {
         const channel = item.recipient.startsWith('U') || item.recipient.startsWith('W') ? (await client.conversations.open({ users: item.recipient })).channel!.id! : item.recipient;
         await client.chat.postMessage({ channel, ...message });
       });
       if (outcome === 'sent') sent += 1;
+      if (outcome === 'failed') failed += 1;
     }
-    reports.push({ team: team.name, weekStart, recipients: recipients.length, sent });
+    reports.push({ team: team.name, weekStart, recipients: recipients.length, sent, failed });
   }
   return reports;
 }

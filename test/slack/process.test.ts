@@ -84,7 +84,7 @@ describe('npm start', () => {
   it('answers /healthz with 503 when the database does not answer', async () => {
     const database = t.url ? await openDatabase({ databaseUrl: t.url, migrate: false }) : await openDatabase({ dataDir: 'memory://', migrate: false });
     const bot = createApp(
-      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'error' },
+      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'error', MIGRATE_ON_START: true },
       database,
       createLogger({ level: 'error', write: () => {} }),
     );

@@ -29,6 +29,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
     DATA_DIR: 'memory://',
     SLACK_API_URL: slack.url,
     LOG_LEVEL: 'debug',
+    MIGRATE_ON_START: true,
   };
   const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: options.logLevel ?? 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });

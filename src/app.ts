@@ -52,6 +52,8 @@ export function createApp(
     signingSecret: config.SLACK_SIGNING_SECRET,
     ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { customRoutes: [healthz] }),
     logger,
+    // Bolt sets its logger to this level (INFO when not given), overriding LOG_LEVEL otherwise.
+    logLevel: logger.getLevel(),
     clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
     // Bolt checks the token while it is built unless told to wait: start() checks it first, its own way.
     deferInitialization: true,

@@ -19,7 +19,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'error' } = {}): Promise<TestApp> {
+export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error' } = {}): Promise<TestApp> {
   const slack = await new SlackStandIn().start();
   const logs: string[] = [];
   const config: Config = {
@@ -32,7 +32,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
     MIGRATE_ON_START: true,
   };
   const clock = { now: options.now ?? DEFAULT_NOW };
-  const logger = createLogger({ level: options.logLevel ?? 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
+  const logger = createLogger({ level: options.logLevel ?? 'info', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
   const port = await bot.start();
   return {
@@ -52,7 +52,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
  * One database and one running app for a test file, emptied before each test:
  * read `ctx.t` and `ctx.app` inside tests.
  */
-export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; seed?: (db: TestDatabase) => Promise<void> } = {}) {
+export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; seed?: (db: TestDatabase) => Promise<void> } = {}) {
   const ctx = {} as { t: TestDatabase; app: TestApp };
   hooks.beforeAll(async () => {
     ctx.t = await testDatabase();

@@ -1,6 +1,7 @@
 // A TCP proxy between the code under test and a server (PostgreSQL), that a test can break on purpose:
-// `cut()` drops every connection and refuses new ones (a database that went away), `pause()` holds
-// every byte both ways (a database that hangs), `restore()` goes back to normal.
+// `cut()` drops every connection and stops listening, so new ones are refused (a database that went
+// away: ECONNREFUSED), `pause()` holds every byte both ways (a database that hangs), `restore()`
+// goes back to normal on the same port.
 //
 //   const proxy = await new TcpProxy(5432).start();
 //   const url = proxy.url('postgres://postgres@127.0.0.1:5432/db'); // same URL through the proxy
@@ -40,13 +41,17 @@ export class TcpProxy {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((client) => this.accept(client));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as { port: number }).port;
+    await this.listen();
     return this;
   }
 
-  /** Destroys every connection and refuses new ones until `restore()`. */
+  private async listen(): Promise<void> {
+    this.server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  /** Destroys every connection and stops listening: new ones are refused until `restore()`. */
   cut(): void {
     this.mode = 'cut';
     for (const { client, upstream } of this.pairs) {
@@ -54,6 +59,8 @@ export class TcpProxy {
       upstream.destroy();
     }
     this.pairs.clear();
+    this.server?.close();
+    this.server = null;
   }
 
   /** Holds every byte, both ways, on open and new connections: the server seems to hang. */
@@ -61,18 +68,18 @@ export class TcpProxy {
     this.mode = 'paused';
   }
 
-  /** Back to normal: held bytes flow on, new connections are accepted. */
-  restore(): void {
+  /** Back to normal: held bytes flow on, new connections are accepted on the same port. */
+  async restore(): Promise<void> {
+    const wasCut = this.mode === 'cut';
     this.mode = 'open';
     for (const pair of this.pairs) {
       for (const [to, bytes] of pair.held.splice(0)) to.write(bytes);
     }
+    if (wasCut && !this.server) await this.listen();
   }
 
   async stop(): Promise<void> {
     this.cut();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = null;
   }
 
   private accept(client: Socket): void {

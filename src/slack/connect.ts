@@ -21,13 +21,14 @@ export class SlackStartError extends Error {
 }
 
 export async function checkSlack(config: { SLACK_BOT_TOKEN: string; SLACK_API_URL?: string | undefined }, logger: JsonLogger): Promise<SlackIdentity> {
+  // The failure is said once, by the caller; the client's own warnings would say it twice.
+  const quiet = logger.child({});
+  quiet.setLevel(webApi.LogLevel.ERROR);
   const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     retryConfig: { retries: 0 },
     timeout: SLACK_TIMEOUT_MS,
-    // The failure is said once, by the caller; the client's own warnings would say it twice.
-    logger: logger.child({}),
-    logLevel: webApi.LogLevel.ERROR,
+    logger: quiet,
   });
   let timer: NodeJS.Timeout | undefined;
   try {

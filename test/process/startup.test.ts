@@ -61,6 +61,8 @@ async function cannotStart(env: Record<string, string>): Promise<string[]> {
   expect(everything).not.toMatch(/\n\s+at /); // no stack trace
   expect(everything).not.toContain(BOT_TOKEN);
   for (const line of run.err) expect(line).toMatch(/^Task Cart cannot start: /);
+  // Said once: no warning or error in the log besides.
+  expect(run.logs().filter((l) => l.level !== 'info')).toEqual([]);
   return run.err.map((l) => l.replace(/^Task Cart cannot start: /, ''));
 }
 

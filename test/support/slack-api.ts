@@ -16,7 +16,9 @@ export interface Call {
   result?: unknown;
 }
 
-type Handler = (args: Record<string, unknown>, call: Call) => { status?: number; headers?: Record<string, string>; body: unknown } | undefined;
+type Answer = { status?: number; headers?: Record<string, string>; body: unknown } | undefined;
+/** May answer later (a Slack that is slow), by returning a promise. */
+type Handler = (args: Record<string, unknown>, call: Call) => Answer | Promise<Answer>;
 
 export class SlackStandIn {
   calls: Call[] = [];
@@ -85,7 +87,7 @@ export class SlackStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void readBody(req).then((raw) => {
+      void readBody(req).then(async (raw) => {
         const url = new URL(req.url ?? '/', 'http://x');
         const args = parseArgs(raw, req.headers['content-type'] ?? '');
         if (url.pathname.startsWith('/respond/')) {
@@ -100,7 +102,7 @@ export class SlackStandIn {
         this.calls.push(call);
         this.onCall?.(call);
         this.check(method, args);
-        const answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
+        const answer = (await this.overrides.get(method)?.(args, call)) ?? { body: this.answer(method, args) };
         call.result = answer.body;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
       });

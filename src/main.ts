@@ -4,12 +4,13 @@
 // SIGTERM and SIGINT take one path: stop accepting, let requests in flight and running jobs end,
 // close the database, exit 0 — within 10 s, or exit 1 saying what was still running.
 import { openDatabase, type Database } from '../db/client.ts';
+import { causeOf } from '../db/errors.ts';
 import { createApp, type TaskCartApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
-import { createLogger, errorField, redact, secretsOf } from './logger.ts';
+import { createLogger, redact, secretsOf } from './logger.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 
 /** Budget of a shutdown: requests in flight, then running jobs, then the database. */
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     const lines = (e instanceof StartFailed ? e.errors : [e]).map((error) => {
       const line = explainStartupError(error, config);
       if (!line) logger.error('start-up failed', error);
-      return line ?? `unexpected error (${redact(String(errorField(error).message), secretsOf(config))}): the log has the details`;
+      return line ?? `unexpected error (${redact(causeOf(error), secretsOf(config))}): the log has the details`;
     });
     sayCannotStart(lines);
     stopping = true;

@@ -2,10 +2,9 @@
 // their deployment (then the bot runs with MIGRATE_ON_START=false). Safe beside running bots and
 // other migrators: migrations take PostgreSQL's advisory lock.
 import { openDatabase } from '../db/client.ts';
-import { explainDatabaseError } from '../db/errors.ts';
+import { causeOf, explainDatabaseError } from '../db/errors.ts';
 import { ConfigError, loadDbConfig } from './config.ts';
 import { EnvFileError, loadEnvFile } from './env.ts';
-import { errorField } from './logger.ts';
 
 async function main(): Promise<number> {
   let config;
@@ -22,7 +21,7 @@ async function main(): Promise<number> {
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, migrate: true });
     await database.close();
   } catch (e) {
-    console.error(`cannot migrate: ${explainDatabaseError(e, { url: config.DATABASE_URL, dataDir: config.DATA_DIR }) ?? `unexpected error (${String(errorField(e).message)})`}`);
+    console.error(`cannot migrate: ${explainDatabaseError(e, { url: config.DATABASE_URL, dataDir: config.DATA_DIR }) ?? `unexpected error (${causeOf(e)})`}`);
     return 1;
   }
   console.log(`${config.DATABASE_URL ? 'PostgreSQL' : `embedded database in ${config.DATA_DIR}`}: migrations applied (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -93,8 +93,12 @@ export async function startScheduler(options: {
     logger.error('job queue error', e);
   });
   await boss.start();
-  await boss.createQueue(QUEUES.tick, { name: QUEUES.tick, retryLimit: 0, expireInSeconds: 120 });
-  await boss.createQueue(QUEUES.slot, { name: QUEUES.slot, ...retry, expireInSeconds: 60 * 60 });
+  // pg-boss 10 makes a table per queue: processes creating the same queues at once deadlock, so
+  // they take turns (the embedded database has one process, and one connection to wait on).
+  await oneAtATime(database, async () => {
+    await boss.createQueue(QUEUES.tick, { name: QUEUES.tick, retryLimit: 0, expireInSeconds: 120 });
+    await boss.createQueue(QUEUES.slot, { name: QUEUES.slot, ...retry, expireInSeconds: 60 * 60 });
+  });
 
   const tick = async () => {
     const at = now();
@@ -166,6 +170,14 @@ export async function startScheduler(options: {
       ownHealth?.stop();
     },
   };
+}
+
+async function oneAtATime(database: Database, work: () => Promise<void>): Promise<void> {
+  if (database.kind !== 'postgres') return work();
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7461003)`);
+    await work();
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import '../load-env.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/client.ts';
+import { causeOf, explainDatabaseError } from '../../db/errors.ts';
 import { setTeamAllowFlaggedCommit } from '../../db/queries/people.ts';
 import { ConfigError, loadDbConfig, loadJobConfig } from '../config.ts';
 import { isMonday } from '../engine/index.ts';
@@ -185,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof ConfigError ? `Configuration: ${e.message}` : `Failed: ${(e as Error).message}`);
+    // A database problem in one line (never drizzle's "Failed query: …" with its SQL).
+    console.error(e instanceof ConfigError ? `Configuration: ${e.message}` : `Failed: ${explainDatabaseError(e, { url: process.env.DATABASE_URL }) ?? causeOf(e)}`);
     process.exit(1);
   },
 );

@@ -84,6 +84,12 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
     }
   }, 120_000);
 
+  it('the command line says a missing database in one line, not the SQL that failed', async () => {
+    const run = runEntry('src/cli/index.ts', ['demo'], { DATABASE_URL: withDb(pg!, 'taskcart_no_such_db') });
+    expect((await run.exited).code).toBe(1);
+    expect(run.err).toEqual([expect.stringMatching(/^Failed: the database "taskcart_no_such_db" does not exist on .*: create it \(createdb /)]);
+  });
+
   it('db:migrate says what is wrong in one line', async () => {
     const run = runEntry('src/migrate.ts', [], { DATABASE_URL: withDb(pg!, 'taskcart_no_such_db') });
     expect((await run.exited).code).toBe(1);

@@ -1,7 +1,7 @@
 // A database that hangs or goes away: /healthz answers 503 within a second, and the outage is
 // logged once with its cause and once when it ends, however many queries fail meanwhile.
-// PostgreSQL behind a proxy the test can cut or pause; the embedded database lives in the bot's own
-// process, where it can neither hang nor go away on its own.
+// PostgreSQL behind a proxy the test can cut or pause. The embedded database lives in the bot's own
+// process and cannot go away; it hangs when one long transaction holds its only connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
@@ -98,4 +98,34 @@ describe.skipIf(!pg)('a database that hangs or goes away (PostgreSQL behind a pr
     expect(ends[0]!.seconds).toBeGreaterThanOrEqual(5);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   }, 40_000);
+});
+
+describe.skipIf(Boolean(pg))('the embedded database held by a long transaction (embedded runs only)', () => {
+  it('answers /healthz with 503 within a second while it is held, logs it once each way, and 200 after', async () => {
+    const t = await testDatabase();
+    const slack = await new SlackStandIn().start();
+    const logs: string[] = [];
+    const logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
+    const bot = createApp({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'info', MIGRATE_ON_START: true }, t, logger);
+    const base = `http://127.0.0.1:${await bot.start()}`;
+    let release = () => {};
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const held = t.db.transaction(() => new Promise<void>((r) => (release = r)));
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
+        expect(res.status).toBe(503);
+      }
+      release();
+      await held;
+      await until(async () => (await fetch(`${base}/healthz`)).status === 200, 5_000, '/healthz to recover');
+      const outage = logs.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.outage);
+      expect(outage.map((l) => l.msg.replace(/\d+ s$/, 'N s'))).toEqual(['database unavailable: no answer within 800 ms', 'database available again after N s']);
+    } finally {
+      release();
+      await bot.stop(0);
+      await slack.stop();
+      await t.close();
+    }
+  }, 30_000);
 });

@@ -60,6 +60,7 @@ async function cannotStart(env: Record<string, string>): Promise<string[]> {
   const everything = [...run.out, ...run.err].join('\n');
   expect(everything).not.toMatch(/\n\s+at /); // no stack trace
   expect(everything).not.toContain(BOT_TOKEN);
+  expect(everything).not.toContain('pw-never-shown');
   for (const line of run.err) expect(line).toMatch(/^Task Cart cannot start: /);
   // Said once: no warning or error in the log besides.
   expect(run.logs().filter((l) => l.level !== 'info')).toEqual([]);
@@ -115,7 +116,7 @@ describe('start-up errors', () => {
     const closed = await freePort();
     slack.on('auth.test', () => ({ body: { ok: false, error: 'not_authed' } }));
     try {
-      const lines = await cannotStart({ ...(await goodEnv()), DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/taskcart` });
+      const lines = await cannotStart({ ...(await goodEnv()), DATABASE_URL: `postgres://postgres:pw-never-shown@127.0.0.1:${closed}/taskcart` });
       expect(lines).toEqual([
         `nothing answers on 127.0.0.1:${closed} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`,
         expect.stringMatching(/^Slack refused the bot token \(not_authed\)/),
@@ -223,8 +224,10 @@ describe('.env', () => {
       expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
       expect(run.logs().every((l) => l.level !== 'debug')).toBe(true);
     } finally {
-      run.child.kill('SIGTERM');
+      // Ctrl-C takes the same way down as SIGTERM.
+      run.child.kill('SIGINT');
       expect((await run.exited).code).toBe(0);
+      expect(run.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['SIGINT: shutting down', 'stopped']));
     }
   }, 60_000);
 });

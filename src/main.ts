@@ -2,7 +2,7 @@
 // check the token with Slack, listen, start the scheduler. A start-up failure is one line on
 // stderr saying what is wrong and what to do, and exit code 1.
 // SIGTERM and SIGINT take one path: stop accepting, let requests in flight and running jobs end,
-// close the database, exit 0 — within 10 s, or exit 1 saying what was still running.
+// close the database, exit 0 — within 10 s (past 9.5 s it says so and exits 1).
 import { openDatabase, type Database } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { createApp, type TaskCartApp } from './app.ts';

@@ -2,7 +2,7 @@
 // (postgres.js), behind one type so that no query knows which it has.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
@@ -25,7 +25,6 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs a parameterless script of one or more statements; the rows of every statement, in order. */
   script(text: string): Promise<Record<string, unknown>[]>;
-  ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Embedded only: the whole data folder as a tarball, to start other instances from. */
   dump?(): Promise<Blob>;
@@ -100,7 +99,6 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
       const result = (await client.unsafe(text).simple()) as unknown as Record<string, unknown>[] | Record<string, unknown>[][];
       return Array.isArray(result[0]) ? (result as Record<string, unknown>[][]).flat() : (result as Record<string, unknown>[]);
     },
-    ping: () => ping(db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -131,7 +129,6 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     },
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     script: async (text) => (await client.exec(text)).flatMap((r) => r.rows) as Record<string, unknown>[],
-    ping: () => ping(db),
     close: async () => {
       try {
         if (!client.closed) await client.close();
@@ -144,15 +141,6 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       return dump;
     },
   };
-}
-
-async function ping(db: Db): Promise<boolean> {
-  try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function firstConnection(first: Promise<unknown>, abandon: () => Promise<void>): Promise<void> {

@@ -9,7 +9,7 @@ import type { JsonLogger } from './logger.ts';
 export interface HealthOptions {
   /** How long a ping may take before the database counts as unavailable (/healthz answers within 1 s). */
   timeoutMs?: number;
-  /** How often to ping while the database is up (a hang is noticed even with no traffic). */
+  /** How often to ping while the database is up (a hang is noticed even with no traffic); Infinity: never. */
   heartbeatMs?: number;
   /** How often to ping while it is down (its return is noticed soon). */
   probeMs?: number;
@@ -30,7 +30,9 @@ export class DatabaseHealth {
     options: HealthOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 800;
-    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    // The embedded database is busy, not gone, while a long transaction (a proposal's) holds it:
+    // it is not pinged unasked, only when /healthz asks.
+    this.heartbeatMs = options.heartbeatMs ?? (database.kind === 'pglite' ? Infinity : 15_000);
     this.probeMs = options.probeMs ?? 2_000;
   }
 
@@ -55,8 +57,8 @@ export class DatabaseHealth {
    * Pings the database, answering within `timeoutMs` whatever it does. One ping at a time: while a
    * ping hangs, a hanging database must not collect a connection per question.
    */
-  async check(): Promise<boolean> {
-    if (this.ping && Date.now() - this.ping.started >= this.timeoutMs) return false;
+  async check(timeoutMs = this.timeoutMs): Promise<boolean> {
+    if (this.ping && Date.now() - this.ping.started >= timeoutMs) return false;
     if (!this.ping) {
       const result = this.database.query('select 1').then(
         () => {
@@ -77,9 +79,9 @@ export class DatabaseHealth {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
-        this.markDown(`no answer within ${this.timeoutMs} ms`);
+        this.markDown(`no answer within ${timeoutMs} ms`);
         resolve(false);
-      }, this.timeoutMs - (Date.now() - this.ping!.started));
+      }, timeoutMs - (Date.now() - this.ping!.started));
     });
     try {
       return await Promise.race([this.ping.result, late]);
@@ -117,7 +119,11 @@ export class DatabaseHealth {
   private schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.check().finally(() => this.schedule()), this.down ? this.probeMs : this.heartbeatMs);
+    this.timer = null;
+    const wait = this.down ? this.probeMs : this.heartbeatMs;
+    if (!Number.isFinite(wait)) return;
+    // Unasked, a slow answer (a busy pool) is not yet an outage: 5 s, where /healthz allows 0.8.
+    this.timer = setTimeout(() => void this.check(Math.max(this.timeoutMs, 5_000)).finally(() => this.schedule()), wait);
     this.timer.unref();
   }
 }

@@ -13,9 +13,9 @@ import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { createLogger, redact, secretsOf } from './logger.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 
-/** Budget of a shutdown: requests in flight, then running jobs, then the database. */
-const DRAIN_MS = 4_000;
-const JOBS_MS = 3_000;
+/** Budget of a shutdown: requests in flight and running jobs side by side, then the database. */
+const DRAIN_MS = 5_000;
+const JOBS_MS = 6_000;
 const DEADLINE_MS = 9_500;
 
 class Stopping extends Error {}
@@ -45,11 +45,12 @@ async function main(): Promise<void> {
 
   // The one way down, for a signal and for a failed start alike.
   const close = async () => {
-    if (bot && listening) {
+    const requests = async () => {
+      if (!bot || !listening) return;
       const left = await bot.stop(DRAIN_MS);
       if (left) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s: stopping anyway`);
-    }
-    await scheduler?.stop(JOBS_MS);
+    };
+    await Promise.all([requests(), scheduler?.stop(JOBS_MS)]);
     bot?.health.stop();
     await database?.close();
   };

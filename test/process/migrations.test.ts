@@ -54,14 +54,17 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
     const db = await freshDatabase();
     try {
       const runs = await Promise.all([1, 2, 3].map(async () => runEntry('src/main.ts', [], await botEnv({ DATABASE_URL: db.url }))));
-      await Promise.all(runs.map(started));
-      for (const run of runs) {
-        expect(run.err).toEqual([]);
-        expect(run.logs().filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+      try {
+        await Promise.all(runs.map(started));
+        for (const run of runs) {
+          expect(run.err).toEqual([]);
+          expect(run.logs().filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+        }
+        const applied = await db.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+        expect(applied[0]!.n).toBe(journal.entries.length);
+      } finally {
+        await Promise.all(runs.map(stop));
       }
-      const applied = await db.query('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(applied[0]!.n).toBe(journal.entries.length);
-      await Promise.all(runs.map(stop));
     } finally {
       await db.drop();
     }
@@ -76,9 +79,12 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
       const again = runEntry('src/migrate.ts', [], { DATABASE_URL: db.url });
       expect((await again.exited).code).toBe(0);
       const bot = runEntry('src/main.ts', [], { ...(await botEnv({ DATABASE_URL: db.url })), MIGRATE_ON_START: 'false' });
-      await started(bot);
-      expect(bot.logs().map((l) => l.msg)).toContain('database: PostgreSQL, migrations checked');
-      await stop(bot);
+      try {
+        await started(bot);
+        expect(bot.logs().map((l) => l.msg)).toContain('database: PostgreSQL, migrations checked');
+      } finally {
+        await stop(bot);
+      }
     } finally {
       await db.drop();
     }
@@ -107,14 +113,17 @@ describe('the embedded database, one process at a time', () => {
   it('refuses the command line beside the running bot, saying which process has it; works once the bot stopped', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
     const bot = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-    await started(bot);
-    const botPid = bot.logs()[0]!.pid as number;
     const file = teams();
-    const beside = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
-    expect((await beside.exited).code).toBe(1);
-    expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.ts.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
-    expect(beside.err.join('\n')).not.toMatch(/\n\s+at /);
-    await stop(bot);
+    try {
+      await started(bot);
+      const botPid = bot.logs()[0]!.pid as number;
+      const beside = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
+      expect((await beside.exited).code).toBe(1);
+      expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.ts.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
+      expect(beside.err.join('\n')).not.toMatch(/\n\s+at /);
+    } finally {
+      await stop(bot);
+    }
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     const after = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
     expect((await after.exited).code).toBe(0);
@@ -124,11 +133,14 @@ describe('the embedded database, one process at a time', () => {
   it('refuses a second bot on the same folder', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
     const first = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-    await started(first);
-    const second = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-    expect((await second.exited).code).toBe(1);
-    expect(second.err).toEqual([expect.stringMatching(/^Task Cart cannot start: the embedded database in .* is in use by process \d+ /)]);
-    await stop(first);
+    try {
+      await started(first);
+      const second = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
+      expect((await second.exited).code).toBe(1);
+      expect(second.err).toEqual([expect.stringMatching(/^Task Cart cannot start: the embedded database in .* is in use by process \d+ /)]);
+    } finally {
+      await stop(first);
+    }
   }, 120_000);
 
   it('takes over a lock left by a process that is gone', async () => {

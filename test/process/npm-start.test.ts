@@ -78,35 +78,45 @@ describe('npm start', () => {
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', TASKCART_ENV_FILE: 'none', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), ...database },
     });
     const run = watch(npm);
-    await until(() => run.out.some((l) => l.includes('scheduler started')), 60_000, 'the bot to start');
-    const botPid = run.logs().find((l) => l.pid)!.pid as number;
-    // No wrapper between npm and the bot: npm's child is node running dist/.
-    const { stdout: args } = await promisify(execFile)('ps', ['-o', 'ppid=,args=', '-p', String(botPid)]);
-    expect(args.trim()).toMatch(new RegExp(`^${npm.pid} node --enable-source-maps dist/src/main\\.js$`));
-    expect((await group(npm.pid!)).sort()).toEqual([npm.pid!, botPid].sort());
-
-    // A /cart whose message Slack takes two seconds to accept: in flight when SIGTERM comes.
-    slack.on('chat.postMessage', () => new Promise((r) => setTimeout(() => r(undefined), 2000)));
-    expect((await post(`http://127.0.0.1:${port}`, commandBody('/cart', AGENT, '', slack.responseUrl('cart')))).status).toBe(200);
-    await until(() => slack.callsTo('chat.postMessage').length > 0, 10_000, 'the cart to be posting');
-    process.kill(npm.pid!, 'SIGTERM');
-
-    const { code, ms } = await run.exited;
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(60_000);
-    const lines = run.logs();
-    const shutdownAt = Date.parse(lines.find((l) => l.msg === 'SIGTERM: shutting down')!.time);
-    const stoppedAt = Date.parse(lines.find((l) => l.msg === 'stopped')!.time);
-    expect(stoppedAt - shutdownAt).toBeLessThan(10_000);
-    // The request in flight was finished before the bot stopped.
-    const request = lines.find((l) => l.kind === 'command');
-    expect(request).toMatchObject({ what: '/cart', outcome: 'ok' });
-    expect(Date.parse(request!.time)).toBeGreaterThanOrEqual(shutdownAt);
-    expect(Date.parse(request!.time)).toBeLessThanOrEqual(stoppedAt);
-    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
-    await until(async () => (await group(npm.pid!)).length === 0, 5_000, 'the process group to be empty');
-    expect(alive(botPid)).toBe(false);
-    expect(await portFree(port)).toBe(true);
-    slack.reset();
+    try {
+      await exercise(run, npm.pid!, port);
+    } finally {
+      // Should the test fail half-way, nothing it started is left running.
+      if (await group(npm.pid!).then((g) => g.length > 0)) process.kill(-npm.pid!, 'SIGKILL');
+      slack.reset();
+    }
   }, 120_000);
 });
+
+/** Waits for the bot, checks what runs, sends a slow /cart and SIGTERM, and checks what is left. */
+async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: number): Promise<void> {
+  await until(() => run.out.some((l) => l.includes('scheduler started')), 60_000, 'the bot to start');
+  const botPid = run.logs().find((l) => l.pid)!.pid as number;
+  // No wrapper between npm and the bot: npm's child is node running dist/.
+  const { stdout: args } = await promisify(execFile)('ps', ['-o', 'ppid=,args=', '-p', String(botPid)]);
+  expect(args.trim()).toMatch(new RegExp(`^${npmPid} node --enable-source-maps dist/src/main\\.js$`));
+  expect((await group(npmPid)).sort()).toEqual([npmPid, botPid].sort());
+
+  // A /cart whose message Slack takes two seconds to accept: in flight when SIGTERM comes.
+  slack.on('chat.postMessage', () => new Promise((r) => setTimeout(() => r(undefined), 2000)));
+  expect((await post(`http://127.0.0.1:${port}`, commandBody('/cart', AGENT, '', slack.responseUrl('cart')))).status).toBe(200);
+  await until(() => slack.callsTo('chat.postMessage').length > 0, 10_000, 'the cart to be posting');
+  process.kill(npmPid, 'SIGTERM');
+
+  const { code, ms } = await run.exited;
+  expect(code).toBe(0);
+  expect(ms).toBeLessThan(60_000);
+  const lines = run.logs();
+  const shutdownAt = Date.parse(lines.find((l) => l.msg === 'SIGTERM: shutting down')!.time);
+  const stoppedAt = Date.parse(lines.find((l) => l.msg === 'stopped')!.time);
+  expect(stoppedAt - shutdownAt).toBeLessThan(10_000);
+  // The request in flight was finished before the bot stopped.
+  const request = lines.find((l) => l.kind === 'command');
+  expect(request).toMatchObject({ what: '/cart', outcome: 'ok' });
+  expect(Date.parse(request!.time)).toBeGreaterThanOrEqual(shutdownAt);
+  expect(Date.parse(request!.time)).toBeLessThanOrEqual(stoppedAt);
+  expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+  await until(async () => (await group(npmPid)).length === 0, 5_000, 'the process group to be empty');
+  expect(alive(botPid)).toBe(false);
+  expect(await portFree(port)).toBe(true);
+}

@@ -30,8 +30,17 @@ export function runEntry(entry: string, args: string[], env: Record<string, stri
   return watch(child, started);
 }
 
+// A test that fails half-way must not leave a bot running: whatever is still running when the test
+// process ends is killed.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Follows a child's output and exit. */
 export function watch(child: ChildProcess, started = Date.now()): Running {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const out: string[] = [];
   const err: string[] = [];
   const lines = (into: string[]) => {

@@ -2,9 +2,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'db/migrations'] },
+  { ignores: ['node_modules', 'data', 'dist', 'db/migrations'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Build scripts run on Node.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

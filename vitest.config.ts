@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A developer's filled .env must never reach a test, nor a bot or command line a test starts.
+    env: { TASKCART_ENV_FILE: 'none' },
   },
 });

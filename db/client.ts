@@ -2,9 +2,12 @@
 // (postgres.js), behind one type so that no query knows which it has.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { lockDataDir } from './data-dir-lock.ts';
+import { CONNECT_TIMEOUT_S, DatabaseError } from './errors.ts';
 import { schema } from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,13 +18,14 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
+  /** DATABASE_URL, for a PostgreSQL server. */
+  url?: string;
   /** Runs a parameterless SQL script (used by pg-boss's adapter and tests). */
   exec(sqlText: string): Promise<void>;
   /** Runs one parameterised statement and returns its rows. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Runs a parameterless script of one or more statements; the rows of every statement, in order. */
   script(text: string): Promise<Record<string, unknown>[]>;
-  ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Embedded only: the whole data folder as a tarball, to start other instances from. */
   dump?(): Promise<Blob>;
@@ -46,6 +50,7 @@ export function rowFromJson<T extends Table>(table: T, json: Record<string, unkn
   return row as InferSelectModel<T>;
 }
 
+// Beside this file, in the repository and in dist/ alike (the build copies the folder).
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
 export interface OpenOptions {
@@ -54,7 +59,11 @@ export interface OpenOptions {
   dataDir?: string;
   /** A PGlite snapshot (from dumpDataDir) to start from: tests start in ~1 s instead of ~5 s. */
   snapshot?: Blob;
-  migrate?: boolean;
+  /**
+   * Apply pending migrations (the default; under a lock, so several processes may start at once),
+   * or only `check` that none is pending (when migrations run as their own step), or neither.
+   */
+  migrate?: boolean | 'check';
   /** Connections in the postgres.js pool. */
   max?: number;
   /** Embedded only: postgresql.conf lines, e.g. a smaller `shared_buffers` for a short-lived command. */
@@ -63,18 +72,27 @@ export interface OpenOptions {
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const database = options.databaseUrl ? await openPostgres(options.databaseUrl, options.max) : await openPglite(options);
-  if (options.migrate !== false) await migrateDatabase(database);
+  try {
+    if (options.migrate === 'check') await checkMigrated(database);
+    else if (options.migrate !== false) await migrateDatabase(database);
+  } catch (e) {
+    await database.close().catch(() => {});
+    throw e;
+  }
   return database;
 }
 
 async function openPostgres(url: string, max = 10): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+  // postgres.js keeps a query waiting while it retries a connection that times out: time-box the first one.
+  await firstConnection(client.unsafe('select 1').execute(), () => client.end({ timeout: 0 }));
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
+    url,
     exec: async (text) => {
       await client.unsafe(text);
     },
@@ -84,7 +102,6 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
       const result = (await client.unsafe(text).simple()) as unknown as Record<string, unknown>[] | Record<string, unknown>[][];
       return Array.isArray(result[0]) ? (result as Record<string, unknown>[][]).flat() : (result as Record<string, unknown>[]);
     },
-    ping: () => ping(db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -92,17 +109,25 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 async function openPglite(options: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const dataDir = options.dataDir ?? './data';
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({
-    dataDir: options.snapshot ? undefined : dataDir,
-    loadDataDir: options.snapshot,
-    ...(options.embeddedConf?.length ? { postgresqlconf: options.embeddedConf } : {}),
-  });
-  return pgliteDatabase(client);
+  const onDisk = !dataDir.startsWith('memory://') && !options.snapshot;
+  if (onDisk) mkdirSync(dataDir, { recursive: true });
+  const unlock = onDisk ? lockDataDir(dataDir) : () => {};
+  let client;
+  try {
+    client = await PGlite.create({
+      dataDir: options.snapshot ? undefined : dataDir,
+      loadDataDir: options.snapshot,
+      ...(options.embeddedConf?.length ? { postgresqlconf: options.embeddedConf } : {}),
+    });
+  } catch (e) {
+    unlock();
+    throw new DatabaseError(`the embedded database in ${dataDir} cannot be opened (${(e as Error).message}): check DATA_DIR, or move the folder away to start afresh`);
+  }
+  return pgliteDatabase(client, unlock);
 }
 
-/** The embedded database over a PGlite client (tests wrap the client to make it fail on purpose). */
-export async function pgliteDatabase(client: PGlite): Promise<Database> {
+/** The embedded database over a PGlite client (tests wrap the client to make it fail on purpose); `unlock` frees its data folder. */
+export async function pgliteDatabase(client: PGlite, unlock: () => void = () => {}): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
@@ -113,8 +138,13 @@ export async function pgliteDatabase(client: PGlite): Promise<Database> {
     },
     query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     script: async (text) => (await client.exec(text)).flatMap((r) => r.rows) as Record<string, unknown>[],
-    ping: () => ping(db),
-    close: () => client.close(),
+    close: async () => {
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        unlock();
+      }
+    },
     dump: async () => {
       const dump = await client.dumpDataDir('none');
       return dump;
@@ -122,23 +152,61 @@ export async function pgliteDatabase(client: PGlite): Promise<Database> {
   };
 }
 
-async function ping(db: Db): Promise<boolean> {
+async function firstConnection(first: Promise<unknown>, abandon: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no connection within ${CONNECT_TIMEOUT_S} s`), { code: 'CONNECT_TIMEOUT' })), CONNECT_TIMEOUT_S * 1000);
+  });
   try {
-    await db.execute(sql`select 1`);
-    return true;
-  } catch {
-    return false;
+    await Promise.race([first, timedOut]);
+  } catch (e) {
+    await abandon().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-/** Applies the committed drizzle-kit migrations; never `push`. */
+// Any constant shared by every Task Cart process: the advisory lock that serialises migrations.
+const MIGRATION_LOCK = 7_461_001;
+
+/**
+ * Applies the committed drizzle-kit migrations; never `push`. On PostgreSQL, under an advisory
+ * lock held by the session that migrates: processes starting together on a new database take
+ * turns, and all but the first find nothing to do.
+ */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'postgres') {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    // The migrator only needs `dialect` and `session`, which every PgDatabase has.
-    await migrate(database.db as never, { migrationsFolder });
+    const session = postgres(database.url!, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+    try {
+      await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(drizzle(session), { migrationsFolder });
+      await session`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    } finally {
+      // Closing the session releases the lock too, should a migration fail.
+      await session.end({ timeout: 5 });
+    }
   } else {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     await migrate(database.db as never, { migrationsFolder });
+  }
+}
+
+/** Refuses to go on when the database lacks migrations this version needs (MIGRATE_ON_START=false). */
+export async function checkMigrated(database: Database): Promise<void> {
+  const files = readMigrationFiles({ migrationsFolder });
+  let last = 0;
+  try {
+    const [row] = await database.query<{ created_at: string }>('select max(created_at) as created_at from drizzle.__drizzle_migrations');
+    last = Number(row?.created_at ?? 0);
+  } catch {
+    // no migrations table: nothing applied yet
+  }
+  const pending = files.filter((m) => m.folderMillis > last).length;
+  if (pending) {
+    throw new DatabaseError(`the database lacks ${pending} of this version's ${files.length} migrations and MIGRATE_ON_START is false: run npm run db:migrate first`);
   }
 }

@@ -1,6 +1,10 @@
-// What a database error may say to a person: its kind, never its text. Drizzle's errors carry the
-// statement and its parameters (row data: names, phone numbers), and PostgreSQL's messages and
-// details quote values, so neither is ever shown; the SQLSTATE code says enough to act on.
+// What a database error may say to a person: its kind and cause, never its text. Drizzle's errors
+// carry the statement and its parameters (row data: names, phone numbers), and PostgreSQL's messages
+// and details quote values, so neither is ever shown; the SQLSTATE code or the connection's failure
+// says enough to act on.
+
+/** Codes of a connection that failed before PostgreSQL answered (socket errors, timeouts, postgres.js's own). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'DATABASE_TIMEOUT']);
 
 /** The SQLSTATE of a PostgreSQL error (postgres.js or PGlite), looking through Drizzle's wrapper; null if none. */
 export function sqlState(e: unknown): string | null {
@@ -15,7 +19,7 @@ export function sqlState(e: unknown): string | null {
 function connectionCode(e: unknown): string | null {
   for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth += 1) {
     const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_\w+)$/.test(code)) return code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return code;
   }
   return null;
 }
@@ -59,4 +63,104 @@ export function describeDatabaseError(e: unknown): string {
   const conn = connectionCode(e);
   if (conn) return `cannot reach the database (${conn}): is it running, and is DATABASE_URL right?`;
   return 'the database reported an error';
+}
+
+
+/** The driver's error under drizzle's wrapper (its `cause`), or the error itself. */
+export function rootCause(e: unknown): unknown {
+  let current = e;
+  for (let i = 0; i < 5; i++) {
+    const cause = (current as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null) break;
+    current = cause;
+  }
+  return current;
+}
+
+
+/**
+ * Whether an error means the database could not be reached (rather than a query being wrong):
+ * socket errors, connection timeouts, and PostgreSQL's own "shutting down / cannot connect now".
+ */
+export function isConnectionError(e: unknown): boolean {
+  const err = rootCause(e) as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return (
+    CONNECTION_CODES.has(code) ||
+    /^(08|57P)/.test(code) ||
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|socket hang up/i.test(message)
+  );
+}
+
+/** The cause in a few words, e.g. `connect ECONNREFUSED 127.0.0.1:5432`. */
+export function causeOf(e: unknown): string {
+  const err = rootCause(e) as { code?: unknown; message?: unknown } | null;
+  const message = typeof err?.message === 'string' && err.message ? err.message : String(err);
+  if (/^Failed query:/.test(message)) return 'a query failed';
+  return message.split('\n')[0]!.slice(0, 200);
+}
+
+interface Target {
+  /** DATABASE_URL, when a PostgreSQL server is used. */
+  url?: string | undefined;
+  /** DATA_DIR, for the embedded database. */
+  dataDir?: string | undefined;
+}
+
+/**
+ * One line saying what is wrong with the database and what to do, for the errors a person can fix
+ * (wrong name, host, port, password, user, rights); null when the error is something else.
+ */
+export function explainDatabaseError(e: unknown, target: Target): string | null {
+  if (e instanceof DatabaseError) return e.message;
+  const err = rootCause(e) as { code?: unknown; message?: unknown; hostname?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  const message = typeof err?.message === 'string' ? err.message : '';
+  if (!target.url) return null;
+  let u: URL;
+  try {
+    u = new URL(target.url);
+  } catch {
+    return null;
+  }
+  const host = u.hostname || 'localhost';
+  const port = u.port || '5432';
+  const where = `${host}:${port}`;
+  const user = decodeURIComponent(u.username) || process.env.USER || 'postgres';
+  const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || user;
+  switch (code) {
+    case '3D000':
+      return `the database "${name}" does not exist on ${where}: create it (createdb -h ${host} -p ${port} -U ${user} ${name}) or fix the database name in DATABASE_URL`;
+    case '28P01':
+      return `PostgreSQL on ${where} refused the password of user "${user}": fix the password in DATABASE_URL`;
+    case '28000':
+      return `PostgreSQL on ${where} refused user "${user}" (${message}): fix the user in DATABASE_URL, or create the role and allow it in pg_hba.conf`;
+    case '42501':
+      return `user "${user}" may not create the tables in database "${name}" on ${where} (${message}): grant it the rights, or run npm run db:migrate as the database's owner`;
+    case '53300':
+      return `PostgreSQL on ${where} has no free connection (${message}): raise max_connections or run fewer processes`;
+    case '57P03':
+      return `PostgreSQL on ${where} is starting up or shutting down: try again in a moment`;
+    case 'ECONNREFUSED':
+      return `nothing answers on ${where} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the database host "${host}" is not found: fix the host in DATABASE_URL`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ETIMEDOUT':
+    case 'CONNECT_TIMEOUT':
+      return `PostgreSQL on ${where} did not answer within ${CONNECT_TIMEOUT_S} s: check that it runs and that the network lets this machine through, or fix DATABASE_URL`;
+  }
+  if (/self[- ]signed certificate|SSL|ssl/.test(message)) return `the TLS connection to ${where} failed (${message}): check sslmode in DATABASE_URL`;
+  return null;
+}
+
+/** How long opening a PostgreSQL connection may take at start-up. */
+export const CONNECT_TIMEOUT_S = 10;
+
+/** A database problem already said in one line for a person (`message`). */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
 }

@@ -321,6 +321,26 @@ export const requestKeys = pgTable(
   (t) => [index('request_keys_at_idx').on(t.at)],
 );
 
+/**
+ * Each scheduled slot of a team that came due (weekly proposal, daily and weekly digest), claimed
+ * once: however many bot processes tick, and however often a tick is retried, a slot's work is
+ * queued once. `slot` is the period's day (the proposed week's Monday, the digest's date).
+ */
+export const scheduleRuns = pgTable(
+  'schedule_runs',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['proposal', 'daily-digest', 'weekly-digest'] }).notNull(),
+    slot: date('slot').notNull(),
+    /** When the slot was due in the team's zone, and when a bot queued its work. */
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.kind, t.slot] })],
+);
+
 export const schema = {
   teams,
   people,
@@ -336,4 +356,5 @@ export const schema = {
   segmentCadences,
   deliveries,
   requestKeys,
+  scheduleRuns,
 };

@@ -1,77 +1,125 @@
 // Builds the Bolt app from the configuration: HTTP (with /healthz; requests checked for their
 // timestamp either way and their workspace, see slack/receiver.ts) or Socket Mode, every Web API
-// call to SLACK_API_URL when set, one global error handler.
+// call to SLACK_API_URL when set, one log line per request, one global error handler.
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
+import { DatabaseHealth } from './health.ts';
 import type { JsonLogger } from './logger.ts';
+import { checkSlack, explainSlackError, SlackStartError, SLACK_TIMEOUT_MS, type SlackIdentity } from './slack/connect.ts';
 import type { Deps } from './slack/deps.ts';
 import { registerListeners } from './slack/listeners.ts';
-import { guardedReceiver, type Workspace } from './slack/receiver.ts';
+import { InFlight, requestLog } from './slack/middleware/request-log.ts';
+import { guardedReceiver } from './slack/receiver.ts';
 
 export interface TaskCartApp {
   app: App;
   deps: Deps;
-  /** Starts listening; resolves with the HTTP port (0 in Socket Mode). */
-  start(): Promise<number>;
-  stop(): Promise<void>;
+  health: DatabaseHealth;
+  /** Who the bot is in which workspace, from auth.test at start. */
+  identity: SlackIdentity | null;
+  /**
+   * Checks the token with Slack (once, time-boxed) unless `identity` says it was checked, then
+   * starts listening; resolves with the HTTP port (0 in Socket Mode). Throws SlackStartError, or a
+   * listen error, for start-up to explain.
+   */
+  start(identity?: SlackIdentity): Promise<number>;
+  /** Stops accepting requests, then waits up to `drainMs` for those in flight; resolves with how many were left. */
+  stop(drainMs?: number): Promise<number>;
 }
 
-export function createApp(config: Config, database: Database, logger: JsonLogger, now: () => Date = () => new Date()): TaskCartApp {
+export function createApp(
+  config: Config,
+  database: Database,
+  logger: JsonLogger,
+  now: () => Date = () => new Date(),
+  health: DatabaseHealth = new DatabaseHealth(database, logger),
+): TaskCartApp {
   const healthz: CustomRoute = {
     path: '/healthz',
     method: ['GET'],
     handler: (_req, res: ServerResponse) => {
-      void database.ping().then((up) => {
+      // Within a second whatever the database does: the check is time-boxed.
+      void health.check().then((up) => {
         res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: up ? 'ok' : 'database unavailable' }));
       });
     },
   };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
-  // Learnt from auth.test at start, before the server listens: requests from elsewhere are refused.
-  let workspace: Workspace | undefined;
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     ...(socketMode
       ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET }
-      : { receiver: guardedReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes: [healthz], logger, workspace: () => workspace }) }),
+      : { receiver: guardedReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes: [healthz], logger, workspace: () => bot.identity ?? undefined }) }),
     logger,
+    // Bolt sets its logger to this level (INFO when not given), overriding LOG_LEVEL otherwise.
+    logLevel: logger.getLevel(),
     clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
+    // Bolt checks the token while it is built unless told to wait: start() checks it first, its own way.
+    deferInitialization: true,
     // Thin listeners ack at once; nothing waits on the handler to answer Slack.
     processBeforeResponse: false,
     // No state in process memory: any of several bot processes can answer any request.
     convoStore: false,
   });
+  const inFlight = new InFlight();
+  app.use(requestLog(logger, inFlight));
   const deps: Deps = { database, logger, now };
   registerListeners(app, deps);
   app.error(async (error) => {
-    logger.error('unhandled error in a listener', error);
+    const cause = (error as { original?: unknown }).original ?? error;
+    if (!health.report(cause)) logger.error('unhandled error in a listener', cause);
   });
 
   let server: Server | undefined;
-  return {
+  const bot: TaskCartApp = {
     app,
     deps,
-    async start() {
-      const auth = await app.client.auth.test();
-      workspace = { teamId: auth.team_id ?? '', enterpriseId: auth.enterprise_id, enterpriseInstall: auth.is_enterprise_install };
-      logger.info(`connected to Slack as @${auth.user} in ${auth.team ?? auth.team_id}`);
-      const started = (await app.start(config.PORT)) as unknown;
+    health,
+    identity: null,
+    async start(identity) {
+      // Learnt from auth.test before the server listens: requests from another workspace are refused (receiver.ts).
+      bot.identity = identity ?? (await checkSlack(config, logger));
+      await withTimeout(app.init(), SLACK_TIMEOUT_MS, () => new SlackStartError(`Slack did not answer auth.test again within ${SLACK_TIMEOUT_MS / 1000} s: try again`));
+      logger.info(`connected to Slack as @${bot.identity.user} in ${bot.identity.team}`, { slackTeam: bot.identity.teamId, botUser: bot.identity.userId });
       if (socketMode) {
+        try {
+          await withTimeout(app.start(), 15_000, () => Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+        } catch (e) {
+          await app.stop().catch(() => {});
+          throw new SlackStartError(explainSlackError(e, config.SLACK_API_URL ?? 'https://slack.com/api/', 'app'));
+        }
         logger.info('listening in Socket Mode');
         return 0;
       }
-      server = started as Server;
+      server = (await app.start(config.PORT)) as Server;
+      // Slack's requests come one per connection; an idle keep-alive must not hold shutdown up.
+      server.keepAliveTimeout = 5_000;
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
-      logger.info(`listening on http://0.0.0.0:${port}/slack/events (health: /healthz)`);
+      logger.info(`listening on http://0.0.0.0:${port}/slack/events (health: /healthz)`, { port });
       return port;
     },
-    async stop() {
-      await app.stop();
+    async stop(drainMs = 5_000) {
+      // Stop accepting; Node's server.close() also drops idle keep-alive connections.
+      const closed = app.stop().catch((e: unknown) => logger.warn('closing the HTTP server failed', e));
+      const left = await inFlight.idle(drainMs);
+      server?.closeAllConnections();
+      await closed;
+      return left;
     },
   };
+  return bot;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,5 @@
-// Configuration from the environment, validated once at start-up. A bad value
-// stops the bot with one line naming the variable and where to get it.
+// Configuration from the environment, validated once at start-up. Bad values stop the bot with
+// one line per variable, all of them at once, each naming the variable and where to get it.
 import { z } from 'zod';
 
 const SETUP = 'see "Create the Slack app" in README.md';
@@ -29,7 +29,12 @@ const schema = z.object({
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as http://127.0.0.1:4000/api/ (or unset to reach Slack)' })
     .optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info'),
+  // Off when migrations run as their own step (npm run db:migrate) before the bot starts.
+  MIGRATE_ON_START: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -48,6 +53,10 @@ export function loadJobConfig(env: NodeJS.ProcessEnv): JobConfig {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** One line per variable that is wrong, e.g. `PORT must be a port number, e.g. 3000`. */
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
 }
 
 /** Empty strings count as unset, as they do in most `.env` files. */
@@ -67,8 +76,13 @@ function validate<T extends z.ZodType>(s: T, env: NodeJS.ProcessEnv): z.infer<T>
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = s.safeParse(cleaned);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${String(issue.path[0])} ${issue.message}`);
+    // One line per variable: zod can report several issues for one value.
+    const byVariable = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      if (!byVariable.has(name)) byVariable.set(name, `${name} ${issue.message}`);
+    }
+    throw new ConfigError([...byVariable.values()]);
   }
   return parsed.data;
 }

@@ -1,55 +1,127 @@
-// `npm start`: validate the configuration, open and migrate the database, start the bot.
-import 'dotenv/config';
-import { openDatabase } from '../db/client.ts';
-import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+// `npm start` (node dist/src/main.js): read the configuration, open (and migrate) the database,
+// check the token with Slack, listen, start the scheduler. A start-up failure is one line on
+// stderr saying what is wrong and what to do, and exit code 1.
+// SIGTERM and SIGINT take one path: stop accepting, let requests in flight and running jobs end,
+// close the database, exit 0 — within 10 s (past 9.5 s it says so and exits 1).
+import { openDatabase, type Database } from '../db/client.ts';
+import { causeOf } from '../db/errors.ts';
+import { createApp, type TaskCartApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
-import { createLogger } from './logger.ts';
+import { checkSlack, type SlackIdentity } from './slack/connect.ts';
+import { createLogger, redact, secretsOf } from './logger.ts';
+import { explainStartupError, sayCannotStart } from './startup.ts';
+
+/** Budget of a shutdown: requests in flight and running jobs side by side, then the database. */
+const DRAIN_MS = 5_000;
+const JOBS_MS = 6_000;
+const DEADLINE_MS = 9_500;
+
+class Stopping extends Error {}
+class StartFailed extends Error {
+  constructor(readonly errors: unknown[]) {
+    super('start-up failed');
+  }
+}
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig(process.env);
   } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`Task Cart cannot start: ${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
+    if (e instanceof ConfigError) sayCannotStart(e.problems);
+    else if (e instanceof EnvFileError) sayCannotStart([e.message]);
+    else throw e;
+    process.exit(1);
   }
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    secrets: [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN ?? '', config.DATABASE_URL ?? ''],
-  });
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  logger.info(config.DATABASE_URL ? 'database: PostgreSQL, migrations applied' : `database: embedded in ${config.DATA_DIR}, migrations applied`);
-  const bot = createApp(config, database, logger);
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
+
+  let database: Database | undefined;
+  let bot: TaskCartApp | undefined;
+  let listening = false;
   let scheduler: Scheduler | undefined;
 
+  // The one way down, for a signal and for a failed start alike.
+  const close = async () => {
+    const requests = async () => {
+      if (!bot || !listening) return;
+      const left = await bot.stop(DRAIN_MS);
+      if (left) logger.warn(`${left} request(s) still running after ${DRAIN_MS / 1000} s: stopping anyway`);
+    };
+    await Promise.all([requests(), scheduler?.stop(JOBS_MS)]);
+    bot?.health.stop();
+    await database?.close();
+  };
+
+  // A signal during start-up is acted on when the step under way ends (a half-opened embedded
+  // database must not be left as it is).
+  let starting = true;
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    try {
-      await scheduler?.stop();
-      await bot.stop();
-      await database.close();
-    } finally {
-      process.exit(0);
-    }
+    if (!starting) void stop();
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const stop = () => {
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${DEADLINE_MS / 1000} s: exiting anyway`);
+      process.exit(1);
+    }, DEADLINE_MS).unref();
+    return close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error('shutdown failed', e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  const goOn = () => {
+    if (stopping) throw new Stopping();
+  };
 
   try {
-    await bot.start();
-    scheduler = await startScheduler({ database, databaseUrl: config.DATABASE_URL, client: bot.app.client, logger });
+    // The database and Slack are checked side by side: a failed start says everything wrong at once.
+    const [opened, slack] = await Promise.allSettled([
+      openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, migrate: config.MIGRATE_ON_START ? true : 'check' }),
+      checkSlack(config, logger),
+    ]);
+    if (opened.status === 'fulfilled') database = opened.value;
+    const failed = [opened, slack].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length) throw new StartFailed(failed);
+    goOn();
+    const migrations = config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked';
+    logger.info(config.DATABASE_URL ? `database: PostgreSQL, ${migrations}` : `database: embedded in ${config.DATA_DIR}, ${migrations}`);
+    bot = createApp(config, database!, logger);
+    bot.health.start();
+    await bot.start((slack as PromiseFulfilledResult<SlackIdentity>).value);
+    listening = true;
+    goOn();
+    scheduler = await startScheduler({ database: database!, client: bot.app.client, logger, health: bot.health });
+    goOn();
     logger.info('scheduler started: weekly proposals and digests at each team’s local times');
+    starting = false;
   } catch (e) {
-    const code = (e as { data?: { error?: string } }).data?.error;
-    logger.error(code ? `Slack refused the bot token (${code}): check SLACK_BOT_TOKEN; see README.md` : 'start-up failed', code ? '' : e);
-    await database.close();
+    starting = false;
+    if (e instanceof Stopping || stopping) {
+      await stop();
+      return;
+    }
+    const lines = (e instanceof StartFailed ? e.errors : [e]).map((error) => {
+      const line = explainStartupError(error, config);
+      if (!line) logger.error('start-up failed', error);
+      return line ?? `unexpected error (${redact(causeOf(error), secretsOf(config))}): the log has the details`;
+    });
+    sayCannotStart(lines);
+    stopping = true;
+    await Promise.race([close().catch(() => {}), new Promise((r) => setTimeout(r, 3_000))]);
     process.exit(1);
   }
 }

@@ -5,7 +5,7 @@ const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a
 
 describe('configuration', () => {
   it('takes defaults for everything optional', () => {
-    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info' });
+    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', MIGRATE_ON_START: true });
   });
 
   it('reads every variable and ends SLACK_API_URL with a slash', () => {
@@ -17,8 +17,9 @@ describe('configuration', () => {
       DATA_DIR: '/var/lib/taskcart',
       SLACK_API_URL: 'http://127.0.0.1:4000/api',
       LOG_LEVEL: 'debug',
+      MIGRATE_ON_START: 'false',
     });
-    expect(c).toMatchObject({ PORT: 8080, SLACK_API_URL: 'http://127.0.0.1:4000/api/', LOG_LEVEL: 'debug' });
+    expect(c).toMatchObject({ PORT: 8080, SLACK_API_URL: 'http://127.0.0.1:4000/api/', LOG_LEVEL: 'debug', MIGRATE_ON_START: false });
   });
 
   it.each([
@@ -31,10 +32,23 @@ describe('configuration', () => {
     [{ ...good, PORT: '70000' }, /^PORT must be between 1 and 65535/],
     [{ ...good, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a PostgreSQL URL/],
     [{ ...good, SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
-    [{ ...good, LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+    [{ ...good, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be debug, info, warn or error$/],
+    [{ ...good, MIGRATE_ON_START: 'no' }, /^MIGRATE_ON_START must be true or false$/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);
+  });
+
+  it('lists every mistake at once, one line per variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user', PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.split(' ')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'DATABASE_URL', 'LOG_LEVEL']);
+    expect(error!.problems[1]).toMatch(/^SLACK_SIGNING_SECRET is missing: /);
   });
 
   it('treats empty values as unset', () => {

@@ -1,9 +1,9 @@
 // `npm run cli -- <command>`: the admin's command line. Each command is one file in ./commands
 // exporting a Command (name, summary, usage, options, run); to add one, write the file and list
 // it in COMMANDS below: `--help`, strict options and safe error messages come with it.
-import 'dotenv/config';
-import { readFileSync } from 'node:fs';
-import { describeDatabaseError, isDatabaseError } from '../../db/errors.ts';
+import '../load-env.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { DatabaseError, describeDatabaseError, explainDatabaseError, isDatabaseError } from '../../db/errors.ts';
 import { ConfigError } from '../config.ts';
 import { CommandError, UsageError, parseCommandArgs, type Command, type Io } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -14,8 +14,13 @@ import { teamSetCommand, teamShowCommand } from './commands/team.ts';
 
 const COMMANDS: Command[] = [importCommand, demoCommand, proposeCommand, digestCommand, teamSetCommand, teamShowCommand];
 
+/** The project's version, from its package.json: two folders up from src/cli, three from the compiled dist/src/cli. */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  for (const up of ['../../package.json', '../../../package.json']) {
+    const file = new URL(up, import.meta.url);
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 function overview(commands = COMMANDS): string {
@@ -41,7 +46,9 @@ function find(argv: string[]): Command | undefined {
 function failure(e: unknown): string {
   if (e instanceof ConfigError) return `Configuration: ${e.message}`;
   if (e instanceof CommandError) return e.message;
-  if (isDatabaseError(e)) return `Failed: ${describeDatabaseError(e)}`;
+  if (e instanceof DatabaseError) return `Failed: ${e.message}`;
+  // What a person can fix (no such database, refused connection, wrong password) with what to do; otherwise the kind of failure.
+  if (isDatabaseError(e)) return `Failed: ${explainDatabaseError(e, { url: process.env.DATABASE_URL }) ?? describeDatabaseError(e)}`;
   const error = e instanceof Error ? e : new Error(String(e));
   return `Failed: ${error.name}: ${error.message.split('\n')[0]!.slice(0, 300)}`;
 }

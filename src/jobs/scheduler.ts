@@ -1,21 +1,32 @@
-// Scheduled work on pg-boss, a Postgres-backed queue: each team's weekly proposal, daily and
-// weekly digests, at the team's local times (DST included: pg-boss evaluates cron in the zone).
-// However many bot processes run against one PostgreSQL, a slot's job is taken by one of them,
-// and the deliveries table makes every message once even if a job is retried.
-import { PgBoss, type Db as BossDb } from 'pg-boss';
+// Scheduled work on pg-boss, a PostgreSQL-backed queue (the embedded database too, through an
+// adapter). One cron job ticks every minute (pg-boss runs a cron slot once across all processes);
+// each tick reads every team, works out in the team's zone which slots are due (slots.ts), claims
+// each one once in `schedule_runs`, and queues its work: a team added or changed is picked up at the
+// next tick, without a restart. A slot's job is retried with back-off when it fails, and the
+// deliveries table makes every message once even when a job runs twice.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { sql } from 'drizzle-orm';
+import PgBoss from 'pg-boss';
 import type { webApi } from '@slack/bolt';
-import type { Database } from '../../db/client.ts';
+import { rowsOf, type Database } from '../../db/client.ts';
 import { allTeams } from '../../db/queries/jobs.ts';
 import { purgeRequestKeys } from '../../db/queries/requests.ts';
-import type { teams } from '../../db/schema.ts';
+import { claimSlot, slotClaimed } from '../../db/queries/schedule.ts';
+import { DatabaseHealth } from '../health.ts';
 import type { JsonLogger } from '../logger.ts';
 import { runDigests } from './digest.ts';
 import { runProposals } from './propose.ts';
+import { dueSlots, type SlotKind } from './slots.ts';
 
-type Team = typeof teams.$inferSelect;
+export const QUEUES = { tick: 'schedule-tick', slot: 'team-slot' } as const;
 
-export const QUEUES = { proposal: 'weekly-proposal', daily: 'daily-digest', weekly: 'weekly-digest' } as const;
-type Queue = (typeof QUEUES)[keyof typeof QUEUES];
+interface SlotJob {
+  teamId: number;
+  kind: SlotKind;
+  key: string;
+  dueAt: string;
+}
 
 /**
  * Hourly upkeep: keys of Slack requests (replays change nothing, db/queries/requests.ts) are kept
@@ -24,26 +35,25 @@ type Queue = (typeof QUEUES)[keyof typeof QUEUES];
 export const PURGE_QUEUE = 'purge-request-keys';
 const KEEP_REQUEST_KEYS_MS = 24 * 60 * 60 * 1000;
 
-/** Cron day of week (0 = Sunday) of an ISO weekday (7 = Sunday). */
-const cronDay = (iso: number) => iso % 7;
-const hm = (time: string) => time.split(':').map(Number) as [number, number];
+/** What a slot's run could not deliver, one line each (who or where, why, what to do): logged once, then retried. */
+class Undelivered extends Error {
+  override name = 'Undelivered';
+}
 
-/** The cron expressions of a team's schedules, read in the team's time zone. */
-export function cronsFor(team: Team): Record<Queue, string> {
-  const [ph, pm] = hm(team.proposalTime);
-  const [dh, dm] = hm(team.digestTime);
-  return {
-    [QUEUES.proposal]: `${pm} ${ph} * * ${cronDay(team.proposalWeekday)}`,
-    [QUEUES.daily]: `${dm} ${dh} * * ${[...team.workDays].map(cronDay).sort((a, b) => a - b).join(',')}`,
-    [QUEUES.weekly]: `${dm} ${dh} * * ${cronDay(team.weeklyDigestWeekday)}`,
-  };
+/** Retries of a slot's work: 1, 2, 4, 8 and 16 minutes after a failure. */
+export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } as const;
+
+/** The job id of a slot: the same slot always gets the same id, so queueing it twice makes one job. */
+export function slotJobId(teamId: number, kind: SlotKind, key: string): string {
+  const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
  * pg-boss on the embedded database: parameterless scripts (its migrations, its maintenance) go
  * through PGlite's `exec`, answering the rows of every statement as pg-boss requires.
  */
-export function pgliteAdapter(database: Database): BossDb {
+export function pgliteAdapter(database: Database): PgBoss.Db {
   return {
     executeSql: async (text, values) => ({ rows: values && values.length ? await database.query(text, values) : await database.script(text) }),
   };
@@ -51,73 +61,164 @@ export function pgliteAdapter(database: Database): BossDb {
 
 export interface Scheduler {
   boss: PgBoss;
-  /** Re-reads the teams and (re)writes their schedules: after an import of teams. */
-  sync(): Promise<void>;
-  stop(): Promise<void>;
+  /** Claims and queues the slots due now; the cron tick calls it every minute. Returns what it queued. */
+  tick(): Promise<Array<{ team: string; kind: SlotKind; key: string }>>;
+  /** Stops taking jobs, waits up to `timeoutMs` for those running, closes the queue's connections. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export async function startScheduler(options: {
   database: Database;
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   client: webApi.WebClient;
   logger: JsonLogger;
+  /** Where database outages are reported (logged once); the bot passes its own. */
+  health?: DatabaseHealth;
   now?: () => Date;
-  /** Tests start the queue without cron polling, and send slots themselves. */
+  /** Tests start the queue without the cron tick, and tick themselves. */
   schedule?: boolean;
+  /** How a failed slot is retried (tests wait seconds, not minutes). */
+  retry?: { retryLimit: number; retryDelay: number; retryBackoff: boolean };
 }): Promise<Scheduler> {
-  const { database, client, logger } = options;
+  const { database, client } = options;
+  const logger = options.logger.child({ component: 'scheduler' });
   const now = options.now ?? (() => new Date());
+  const ownHealth = options.health ? null : new DatabaseHealth(database, logger).start();
+  const health = options.health ?? ownHealth!;
+  const url = options.databaseUrl ?? database.url;
+  const retry = options.retry ?? SLOT_RETRY;
+
+  await dropNewerQueueSchema(database, logger);
   const boss = new PgBoss({
-    ...(options.databaseUrl ? { connectionString: options.databaseUrl, max: 3 } : { db: pgliteAdapter(database) }),
+    ...(url ? { connectionString: url, max: 3, connectionTimeoutMillis: 10_000 } : { db: pgliteAdapter(database) }),
     schema: 'pgboss',
     schedule: options.schedule ?? true,
-  });
-  boss.on('error', (e) => logger.error('job queue error', e));
-  await boss.start();
-  for (const q of Object.values(QUEUES)) await boss.createQueue(q);
+  } as PgBoss.ConstructorOptions);
 
-  const forTeam = async (queue: Queue, teamId: number) => {
+  // A database outage makes every poll fail: logged once by health, not once per poll. Any other
+  // error is logged, at most once a minute for the same message.
+  const lastLogged = new Map<string, number>();
+  boss.on('error', (e) => {
+    if (health.report(e)) return;
+    const key = String((e as { message?: unknown }).message);
+    if (Date.now() - (lastLogged.get(key) ?? -Infinity) < 60_000) return;
+    lastLogged.set(key, Date.now());
+    logger.error('job queue error', e);
+  });
+  await boss.start();
+  // pg-boss 10 makes a table per queue: processes creating the same queues at once deadlock, so
+  // they take turns (the embedded database has one process, and one connection to wait on).
+  await oneAtATime(database, async () => {
+    await boss.createQueue(QUEUES.tick, { name: QUEUES.tick, retryLimit: 0, expireInSeconds: 120 });
+    await boss.createQueue(QUEUES.slot, { name: QUEUES.slot, ...retry, expireInSeconds: 60 * 60 });
+    await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
+  });
+
+  const tick = async () => {
+    const at = now();
+    const queued: Array<{ team: string; kind: SlotKind; key: string }> = [];
+    for (const team of await allTeams(database.db)) {
+      for (const slot of dueSlots(team, at)) {
+        // A team created after a slot's time does not get that slot late.
+        if (slot.at < team.createdAt) continue;
+        if (await slotClaimed(database.db, team.id, slot.kind, slot.key)) continue;
+        // Queued before the claim is written, under the slot's own id: a tick that stops between the
+        // two is redone by the next one without a second job.
+        const data: SlotJob = { teamId: team.id, kind: slot.kind, key: slot.key, dueAt: slot.at.toISOString() };
+        await boss.send(QUEUES.slot, data, { id: slotJobId(team.id, slot.kind, slot.key), ...retry, expireInSeconds: 60 * 60 });
+        if (await claimSlot(database.db, { teamId: team.id, kind: slot.kind, slot: slot.key, dueAt: slot.at })) {
+          logger.info(`${slot.kind} of ${team.name} for ${slot.key} queued`, { team: team.name, kind: slot.kind, slot: slot.key, dueAt: slot.at.toISOString() });
+          queued.push({ team: team.name, kind: slot.kind, key: slot.key });
+        }
+      }
+    }
+    return queued;
+  };
+
+  const runSlot = async (job: PgBoss.JobWithMetadata<SlotJob>) => {
+    const { teamId, kind, key, dueAt } = job.data;
     const team = (await allTeams(database.db)).find((t) => t.id === teamId);
-    if (!team) return;
+    if (!team) return; // removed since
+    const fields = { team: team.name, kind, slot: key, attempt: job.retryCount + 1 };
+    const started = Date.now();
     const problems: string[] = [];
-    if (queue === QUEUES.proposal) {
-      for (const r of await runProposals(database.db, client, { team: team.name, now: now() })) {
-        logger.info(`proposal ${r.team} week of ${r.weekStart}: ${r.generated} generated, ${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`);
+    if (kind === 'proposal') {
+      for (const r of await runProposals(database.db, client, { team: team.name, weekStart: key, now: now() })) {
+        logger.info(`proposal of ${r.team} for the week of ${r.weekStart}: ${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`, { ...fields, ...r, ms: Date.now() - started });
         problems.push(...r.problems);
       }
     } else {
-      for (const r of await runDigests(database.db, client, { team: team.name, weekly: queue === QUEUES.weekly, now: now() })) {
-        logger.info(`${queue} ${r.team}: sent to ${r.sent} of ${r.recipients}`);
+      // The slot's own time, so that a retry after midnight still names the slot's day.
+      for (const r of await runDigests(database.db, client, { team: team.name, weekly: kind === 'weekly-digest', now: new Date(dueAt) })) {
+        logger.info(`${kind} of ${r.team}: sent to ${r.sent} of ${r.recipients}`, { ...fields, ...r, ms: Date.now() - started });
         problems.push(...r.problems);
       }
     }
     // What was not delivered is recorded; the job fails so that the queue retries it (only what is not sent goes out again).
-    if (problems.length) {
-      logger.error(problems.join('\n'));
-      throw new Error(problems.join('\n'));
-    }
+    if (problems.length) throw new Undelivered(problems.join('\n'));
   };
-  for (const queue of Object.values(QUEUES)) {
-    await boss.work<{ teamId: number }>(queue, async ([job]) => {
-      if (job) await forTeam(queue, job.data.teamId);
-    });
-  }
 
-  await boss.createQueue(PURGE_QUEUE);
-  await boss.work(PURGE_QUEUE, async () => {
+  await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true }, async ([job]) => {
+    if (!job) return;
+    try {
+      await runSlot(job);
+    } catch (e) {
+      const last = job.retryCount >= job.retryLimit;
+      const retried = last ? 'not retried again' : `retried later (${job.retryCount + 1} of ${job.retryLimit})`;
+      if (e instanceof Undelivered) logger.error(`${e.message} (${retried})`, { teamId: job.data.teamId, kind: job.data.kind, slot: job.data.key });
+      else if (!health.report(e)) {
+        logger.error(`${job.data.kind} for ${job.data.key} failed; ${retried}`, e, { teamId: job.data.teamId, kind: job.data.kind, slot: job.data.key });
+      }
+      throw e;
+    }
+  });
+  await boss.work(QUEUES.tick, { batchSize: 1 }, async () => {
+    await tick();
+  });
+  await boss.work(PURGE_QUEUE, { batchSize: 1 }, async () => {
     const purged = await purgeRequestKeys(database.db, new Date(now().getTime() - KEEP_REQUEST_KEYS_MS));
     if (purged) logger.debug(`forgot ${purged} request keys older than a day`);
   });
-  await boss.schedule(PURGE_QUEUE, '17 * * * *', {}, { key: 'all' });
+  if (options.schedule ?? true) {
+    await boss.schedule(QUEUES.tick, '* * * * *', {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 120 });
+    await boss.schedule(PURGE_QUEUE, '17 * * * *', {}, { tz: 'UTC', retryLimit: 0 });
+    // A tick now, rather than at pg-boss's next cron check: slots missed while no bot ran are made at start.
+    await boss.send(QUEUES.tick, {}, { singletonKey: 'start', singletonSeconds: 30 });
+  }
 
-  const sync = async () => {
-    for (const team of await allTeams(database.db)) {
-      const crons = cronsFor(team);
-      for (const queue of Object.values(QUEUES)) {
-        await boss.schedule(queue, crons[queue], { teamId: team.id }, { tz: team.timezone, key: String(team.id) });
-      }
-    }
+  return {
+    boss,
+    tick,
+    async stop(timeoutMs = 8_000) {
+      await boss.stop({ graceful: true, timeout: timeoutMs, close: true, wait: true });
+      ownHealth?.stop();
+    },
   };
-  await sync();
-  return { boss, sync, stop: () => boss.stop({ graceful: true, timeout: 10_000 }) };
+}
+
+async function oneAtATime(database: Database, work: () => Promise<void>): Promise<void> {
+  if (database.kind !== 'postgres') return work();
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7461003)`);
+    await work();
+  });
+}
+
+/**
+ * pg-boss's tables made by a newer pg-boss (this project used 12 until Node 20 had to be served)
+ * cannot be used by this one: they hold only queued jobs and schedules, which the next tick makes
+ * again from `schedule_runs`, so they are dropped and made anew. Under a lock: one process does it.
+ */
+async function dropNewerQueueSchema(database: Database, logger: JsonLogger): Promise<void> {
+  const ours = (createRequire(import.meta.url)('pg-boss/version.json') as { schema: number }).schema;
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(7461002)`);
+    const [exists] = await rowsOf<{ name: string | null }>(tx, sql`select to_regclass('pgboss.version')::text as name`);
+    if (!exists?.name) return;
+    const [row] = await rowsOf<{ version: number }>(tx, sql`select version from pgboss.version`);
+    if (row && Number(row.version) > ours) {
+      await tx.execute(sql`drop schema pgboss cascade`);
+      logger.warn(`the job queue's tables were made by a newer pg-boss (schema ${row.version}, this one uses ${ours}): made anew; scheduled slots are kept`);
+    }
+  });
 }

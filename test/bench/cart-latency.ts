@@ -94,7 +94,7 @@ async function measure(opts: Opts, think: Think, target: Target): Promise<void> 
   const slack = await new SlackStandIn().start();
   const port = 3900 + Math.floor(Math.random() * 90);
   const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH ?? '', TASKCART_ENV_FILE: 'none', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

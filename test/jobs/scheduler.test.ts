@@ -1,129 +1,257 @@
-// Scheduled work: the right instants in each team's zone, across daylight-saving changes, and
-// one delivery per slot however many scheduler instances take the job.
-import { PgBoss } from 'pg-boss';
-import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requestKeys, teams } from '../../db/schema.ts';
+// Scheduled work: the right instants in each team's zone, across daylight-saving changes; a team
+// added or changed while the bot runs is scheduled without a restart; one slot, one run, however
+// many scheduler instances tick; a failed slot is retried.
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { requestKeys, scheduleRuns, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { PURGE_QUEUE, QUEUES, cronsFor, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
+import { PURGE_QUEUE, QUEUES, slotJobId, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
+import { dueSlots, type SlotKind, type TeamSchedule } from '../../src/jobs/slots.ts';
 import { createLogger } from '../../src/logger.ts';
-import { eventually } from '../support/app.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 
-const team = (over: Partial<typeof teams.$inferSelect>) =>
-  ({ id: 1, name: 'T', timezone: 'UTC', workDays: [1, 2, 3, 4, 5], dayCapacityMinutes: 390, upperPercent: 100, lowerPercent: 60, proposalWeekday: 5, proposalTime: '15:00', digestTime: '09:00', weeklyDigestWeekday: 1, digestChannel: null, allowFlaggedCommit: false, createdAt: new Date(), updatedAt: new Date(), ...over }) as typeof teams.$inferSelect;
+const team = (over: Partial<TeamSchedule> = {}): TeamSchedule => ({
+  timezone: 'UTC',
+  workDays: [1, 2, 3, 4, 5],
+  proposalWeekday: 5,
+  proposalTime: '15:00',
+  digestTime: '09:00',
+  weeklyDigestWeekday: 1,
+  ...over,
+});
 
-describe('schedule instants', () => {
-  const boss = new PgBoss({ connectionString: 'postgres://unused/unused' });
-  const next = (cron: string, tz: string, from: string, n = 3) => boss.previewSchedule(cron, { tz, from: new Date(from) }).slice(0, n).map((d) => d.toISOString());
+/**
+ * Runs the scheduler's clock: a tick every quarter of an hour (the slots here fall on quarters; the
+ * bot ticks every minute) from `from` to `to`; returns each slot of `kind` with the instant of the
+ * first tick that found it due (a slot is claimed once, at that tick).
+ */
+function ticks(t: TeamSchedule, kind: SlotKind, from: string, to: string): Array<[string, string]> {
+  const seen = new Map<string, string>();
+  for (let ms = Date.parse(from); ms <= Date.parse(to); ms += 15 * 60_000) {
+    for (const s of dueSlots(t, new Date(ms))) if (s.kind === kind && !seen.has(s.key)) seen.set(s.key, new Date(ms).toISOString());
+  }
+  return [...seen];
+}
 
-  it('proposes Friday 15:00 in Shanghai: 07:00 UTC every week', () => {
-    const c = cronsFor(team({ timezone: 'Asia/Shanghai' }));
-    expect(c[QUEUES.proposal]).toBe('0 15 * * 5');
-    expect(next(c[QUEUES.proposal], 'Asia/Shanghai', '2026-11-23T00:00:00Z')).toEqual(['2026-11-27T07:00:00.000Z', '2026-12-04T07:00:00.000Z', '2026-12-11T07:00:00.000Z']);
+describe('when slots are due', () => {
+  it('proposes Friday 15:00 in Shanghai: 07:00 UTC every week, for the week after', () => {
+    expect(ticks(team({ timezone: 'Asia/Shanghai' }), 'proposal', '2026-11-23T00:00:00Z', '2026-12-12T00:00:00Z')).toEqual([
+      ['2026-11-30', '2026-11-27T07:00:00.000Z'],
+      ['2026-12-07', '2026-12-04T07:00:00.000Z'],
+      ['2026-12-14', '2026-12-11T07:00:00.000Z'],
+    ]);
   });
 
   it('keeps 15:00 local in New York across both daylight-saving changes', () => {
-    const c = cronsFor(team({ timezone: 'America/New_York' }));
     // Clocks fall back on Sunday 1 Nov 2026 and spring forward on Sunday 14 Mar 2027.
-    expect(next(c[QUEUES.proposal], 'America/New_York', '2026-10-28T00:00:00Z')).toEqual(['2026-10-30T19:00:00.000Z', '2026-11-06T20:00:00.000Z', '2026-11-13T20:00:00.000Z']);
-    expect(next(c[QUEUES.proposal], 'America/New_York', '2027-03-10T00:00:00Z', 2)).toEqual(['2027-03-12T20:00:00.000Z', '2027-03-19T19:00:00.000Z']);
+    expect(ticks(team({ timezone: 'America/New_York' }), 'proposal', '2026-10-28T00:00:00Z', '2026-11-14T00:00:00Z').map(([, at]) => at)).toEqual([
+      '2026-10-30T19:00:00.000Z',
+      '2026-11-06T20:00:00.000Z',
+      '2026-11-13T20:00:00.000Z',
+    ]);
+    expect(ticks(team({ timezone: 'America/New_York' }), 'proposal', '2027-03-10T00:00:00Z', '2027-03-20T00:00:00Z').map(([, at]) => at)).toEqual([
+      '2027-03-12T20:00:00.000Z',
+      '2027-03-19T19:00:00.000Z',
+    ]);
+  });
+
+  it('makes a digest set at a local time the clocks skip or repeat once that day', () => {
+    const everyDay = { timezone: 'America/New_York', workDays: [1, 2, 3, 4, 5, 6, 7] };
+    // 02:30 does not exist on 14 Mar 2027 in New York: it comes an hour on, at 03:30 EDT.
+    expect(ticks(team({ ...everyDay, digestTime: '02:30' }), 'daily-digest', '2027-03-13T12:00:00Z', '2027-03-15T12:00:00Z')).toEqual([
+      ['2027-03-13', '2027-03-13T12:00:00.000Z'],
+      ['2027-03-14', '2027-03-14T07:30:00.000Z'],
+      ['2027-03-15', '2027-03-15T06:30:00.000Z'],
+    ]);
+    // 01:30 happens twice on 1 Nov 2026: one digest, at the first.
+    expect(ticks(team({ ...everyDay, digestTime: '01:30' }), 'daily-digest', '2026-10-31T12:00:00Z', '2026-11-02T12:00:00Z')).toEqual([
+      ['2026-10-31', '2026-10-31T12:00:00.000Z'],
+      ['2026-11-01', '2026-11-01T05:30:00.000Z'],
+      ['2026-11-02', '2026-11-02T06:30:00.000Z'],
+    ]);
   });
 
   it('sends daily digests on work days only, and the weekly one on its day', () => {
-    const c = cronsFor(team({ timezone: 'Asia/Shanghai', workDays: [1, 3, 5], digestTime: '08:30', weeklyDigestWeekday: 7 }));
-    expect(c[QUEUES.daily]).toBe('30 8 * * 1,3,5');
-    expect(next(c[QUEUES.daily], 'Asia/Shanghai', '2026-11-23T00:00:00Z')).toEqual(['2026-11-23T00:30:00.000Z', '2026-11-25T00:30:00.000Z', '2026-11-27T00:30:00.000Z']);
-    expect(c[QUEUES.weekly]).toBe('30 8 * * 0');
+    const t = team({ timezone: 'Asia/Shanghai', workDays: [1, 3, 5], digestTime: '08:30', weeklyDigestWeekday: 7 });
+    expect(ticks(t, 'daily-digest', '2026-11-23T00:00:00Z', '2026-11-29T23:59:00Z')).toEqual([
+      ['2026-11-23', '2026-11-23T00:30:00.000Z'],
+      ['2026-11-25', '2026-11-25T00:30:00.000Z'],
+      ['2026-11-27', '2026-11-27T00:30:00.000Z'],
+    ]);
+    expect(ticks(t, 'weekly-digest', '2026-11-23T00:00:00Z', '2026-12-07T00:00:00Z')).toEqual([
+      ['2026-11-29', '2026-11-29T00:30:00.000Z'],
+      ['2026-12-06', '2026-12-06T00:30:00.000Z'],
+    ]);
+  });
+
+  it('still makes a slot missed while no bot ran, until its period is over', () => {
+    const t = team({ timezone: 'Asia/Shanghai' });
+    // The bot was down from Friday morning to Sunday night: the proposal is still due; Friday's digest is not.
+    expect(dueSlots(t, new Date('2026-11-29T12:00:00Z')).map((s) => [s.kind, s.key])).toEqual([['proposal', '2026-11-30']]);
+    // From Monday 00:00 in Shanghai, the proposed week has begun: too late.
+    expect(dueSlots(t, new Date('2026-11-29T16:00:00Z')).map((s) => s.kind)).not.toContain('proposal');
   });
 });
 
 describe('the scheduler', () => {
   let t: TestDatabase;
   let slack: SlackStandIn;
-  const schedulers: Scheduler[] = [];
+  let schedulers: Scheduler[] = [];
+  const clock = { now: new Date('2026-11-27T06:59:00Z') };
+  let logs: string[] = [];
+  const start = (options: { schedule?: boolean } = {}) =>
+    startScheduler({
+      database: t,
+      databaseUrl: t.url,
+      client: slackClient(BOT_TOKEN, slack.url),
+      logger: createLogger({ level: 'info', write: (l) => logs.push(l) }),
+      now: () => clock.now,
+      schedule: options.schedule ?? false,
+      retry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
+    }).then((s) => (schedulers.push(s), s));
+  const cartsPosted = () =>
+    slack
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.args.channel).startsWith('D0AGENT'))
+      .map((c) => String(c.args.channel))
+      .sort();
+  const until = async (check: () => boolean | Promise<boolean>, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const errorLines = () => logs.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error');
+
   beforeAll(async () => {
     t = await testDatabase();
     slack = await new SlackStandIn().start();
   });
   afterAll(async () => {
-    for (const s of schedulers) await s.stop();
     await slack.stop();
     await t.close();
   });
   beforeEach(async () => {
     await resetDatabase(t);
+    await t.exec('drop schema if exists pgboss cascade');
+    slack.reset();
+    logs = [];
     await loadCenter(t.db);
-    await importCsv(t.db, 'teams', 'team,timezone\nNew York Sales,America/New_York\n');
+    // The teams exist since before the slots of these tests.
+    await t.db.execute(sql`update teams set created_at = '2026-01-01T00:00:00Z'`);
+  });
+  afterEach(async () => {
+    for (const s of schedulers) await s.stop(1000);
+    schedulers = [];
   });
 
-  it('writes each team’s schedules in its zone, and a slot taken by two instances sends each agent one cart', async () => {
-    const errors: string[] = [];
-    const start = () =>
-      startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: (l) => errors.push(l) }), now: () => new Date('2026-11-27T07:00:00Z'), schedule: false });
-    const a = await start();
-    schedulers.push(a);
-    const all = await a.boss.getSchedules();
-    expect(all.filter((s) => s.name === QUEUES.proposal).map((s) => [s.key, s.cron, s.timezone ?? (s.options as { tz?: string })?.tz]).sort()).toEqual([
-      ['1', '0 15 * * 5', 'Asia/Shanghai'],
-      ['2', '0 15 * * 5', 'America/New_York'],
-    ]);
-    await a.sync(); // idempotent
-    expect(await a.boss.getSchedules()).toHaveLength(all.length);
+  it('schedules a team changed and a team added while it runs, at their new times, without a restart', async () => {
+    const s = await start();
+    // Friday 14:59 in Shanghai: the morning's digest is due, the 15:00 proposal is not yet.
+    expect((await s.tick()).map((q) => [q.team, q.kind, q.key])).toEqual([['Shanghai Care', 'daily-digest', '2026-11-27']]);
 
+    // The supervisor moves the proposal to 14:30: it is due now, and made.
+    await t.db.execute(sql`update teams set proposal_time = '14:30', updated_at = now() where name = 'Shanghai Care'`);
+    expect((await s.tick()).map((q) => [q.team, q.kind, q.key])).toEqual([['Shanghai Care', 'proposal', '2026-11-30']]);
+    await until(() => cartsPosted().length === 2);
+    expect(cartsPosted()).toEqual(['D0AGENT1', 'D0AGENT2']);
+
+    // A team imported now, in New York: nothing before its proposal at 15:00 there (20:00 UTC).
+    await importCsv(t.db, 'teams', 'team,timezone\nNew York Sales,America/New_York\n');
+    await t.db.execute(sql`update teams set created_at = '2026-01-01T00:00:00Z'`);
+    clock.now = new Date('2026-11-27T19:59:00Z');
+    expect((await s.tick()).map((q) => [q.team, q.kind])).toEqual([['New York Sales', 'daily-digest']]);
+    clock.now = new Date('2026-11-27T20:00:00Z');
+    expect((await s.tick()).map((q) => [q.team, q.kind, q.key])).toEqual([['New York Sales', 'proposal', '2026-11-30']]);
+    // Ticking on changes nothing: every slot is made once.
+    clock.now = new Date('2026-11-27T20:05:00Z');
+    expect(await s.tick()).toEqual([]);
+    expect(errorLines()).toEqual([]);
+  }, 60_000);
+
+  it('does not make, for a team created after it, a slot that was due before', async () => {
+    await t.db.execute(sql`update teams set created_at = '2026-11-27T07:30:00Z'`);
+    clock.now = new Date('2026-11-27T08:00:00Z');
+    const s = await start();
+    expect(await s.tick()).toEqual([]);
+  }, 60_000);
+
+  it('two scheduler instances ticking at once queue each slot once, and each agent gets one cart', async () => {
+    clock.now = new Date('2026-11-27T07:00:00Z');
     // A second bot process against the same PostgreSQL (on the embedded database: the same one).
-    const b = await start();
-    schedulers.push(b);
-    await Promise.all([a.boss.send(QUEUES.proposal, { teamId: 1 }), b.boss.send(QUEUES.proposal, { teamId: 1 })]);
-    const deadline = Date.now() + 20_000;
-    while (slack.callsTo('chat.postMessage').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 2500)); // let the second job run too
-    const channels = slack.callsTo('chat.postMessage').map((c) => c.args.channel).sort();
-    expect(channels).toEqual(['D0AGENT1', 'D0AGENT2']);
-    // The queue's own upkeep ran meanwhile without a complaint (on PGlite: through the adapter).
-    expect(errors).toEqual([]);
-  }, 40_000);
+    const [a, b] = [await start(), await start()];
+    const [fromA, fromB] = await Promise.all([a.tick(), b.tick()]);
+    const queued = [...fromA, ...fromB].map((q) => `${q.kind} ${q.key}`).sort();
+    expect(queued).toEqual(['daily-digest 2026-11-27', 'proposal 2026-11-30']);
+    await until(() => cartsPosted().length >= 2);
+    await new Promise((r) => setTimeout(r, 3000)); // room for a second run, were there one
+    expect(cartsPosted()).toEqual(['D0AGENT1', 'D0AGENT2']);
+    const runs = await t.db.select().from(scheduleRuns);
+    expect(runs.map((r) => r.kind).sort()).toEqual(['daily-digest', 'proposal']);
+    const jobs = await t.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = $1 and id = $2`, [QUEUES.slot, slotJobId(1, 'proposal', '2026-11-30')]);
+    expect(jobs[0]!.n).toBe(1);
+    expect(errorLines()).toEqual([]);
+  }, 60_000);
 
-  it('a digest Slack refuses fails the job, logged once with the reason, and the retry posts it once the bot is invited', async () => {
-    for (const s of schedulers.splice(0)) await s.stop();
-    slack.reset();
+  it('retries a slot whose messages Slack refused, and logs each failure once, naming who and why', async () => {
+    clock.now = new Date('2026-11-27T07:00:00Z');
+    let refuse = true;
+    slack.on('chat.postMessage', () => (refuse ? { body: { ok: false, error: 'internal_error' } } : undefined));
+    const s = await start();
+    await s.tick();
+    await until(() => errorLines().some((l) => l.msg.includes('the cart of')));
+    refuse = false;
+    await until(() => cartsPosted().length >= 4); // two refused, then two sent
+    await new Promise((r) => setTimeout(r, 2000));
+    const sent = slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0AGENT') && (c.result as { ok: boolean }).ok);
+    expect(sent.map((c) => c.args.channel).sort()).toEqual(['D0AGENT1', 'D0AGENT2']);
+    const failures = errorLines().map((l) => l.msg);
+    expect(failures).toHaveLength(1);
+    const lines = failures[0]!.split('\n');
+    expect(lines).toHaveLength(2);
+    for (const agent of ['U0AGENT1', 'U0AGENT2']) expect(lines.some((l) => l.startsWith('Shanghai Care: the cart of ') && l.includes(`(${agent}) was not sent: Slack answered "internal_error"`))).toBe(true);
+    expect(lines[1]).toMatch(/ \(retried later \(1 of 3\)\)$/);
+  }, 60_000);
+
+  it('a digest Slack refuses fails its slot, logged once with the reason and the fix, and the retry posts it once the bot is invited', async () => {
     await t.db.update(teams).set({ digestChannel: 'C0DIGEST' }).where(eq(teams.name, 'Shanghai Care'));
+    // 09:00 in Shanghai: the daily digest is due.
+    clock.now = new Date('2026-11-27T01:00:00Z');
     let refusals = 1;
     slack.on('chat.postMessage', () => (refusals-- > 0 ? { body: { ok: false, error: 'not_in_channel' } } : undefined));
-    const logs: Array<{ level: string; msg: string }> = [];
-    const scheduler = await startScheduler({
-      database: t,
-      databaseUrl: t.url,
-      client: slackClient(BOT_TOKEN, slack.url),
-      logger: createLogger({ level: 'info', write: (l) => logs.push(JSON.parse(l)) }),
-      now: () => new Date('2026-11-27T01:00:00Z'),
-      schedule: false,
-    });
-    schedulers.push(scheduler);
-    const id = await scheduler.boss.send(QUEUES.daily, { teamId: 1 }, { retryLimit: 2, retryDelay: 1 });
-    await eventually(async () => expect(await scheduler.boss.getJobById(QUEUES.daily, id!)).toMatchObject({ state: 'completed', retryCount: 1 }), 30_000);
+    const s = await start();
+    expect((await s.tick()).map((q) => [q.team, q.kind])).toEqual([['Shanghai Care', 'daily-digest']]);
+    await until(() => slack.messagesIn('C0DIGEST').length === 1);
+    await new Promise((r) => setTimeout(r, 2000)); // room for a second post, were there one
     expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
     expect(slack.messagesIn('C0DIGEST')).toHaveLength(1);
-    expect(logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
-      'Shanghai Care: the daily digest could not be posted to C0DIGEST: the bot is not in that channel — invite @Task Cart with /invite, or set another channel with `npm run cli -- team set …`',
+    expect(errorLines().map((l) => l.msg)).toEqual([
+      'Shanghai Care: the daily digest could not be posted to C0DIGEST: the bot is not in that channel — invite @Task Cart with /invite, or set another channel with `npm run cli -- team set …` (retried later (1 of 3))',
     ]);
-  }, 40_000);
+  }, 60_000);
 
   it('forgets the keys of Slack requests older than a day, every hour', async () => {
-    // A scheduler of an earlier test, with another clock, would take the job.
-    for (const s of schedulers.splice(0)) await s.stop();
-    const now = new Date('2026-11-27T07:00:00Z');
-    const s = await startScheduler({ database: t, databaseUrl: t.url, client: slackClient(BOT_TOKEN, slack.url), logger: createLogger({ level: 'error', write: () => {} }), now: () => now, schedule: false });
-    schedulers.push(s);
-    expect((await s.boss.getSchedules()).filter((x) => x.name === PURGE_QUEUE).map((x) => x.cron)).toEqual(['17 * * * *']);
-    await t.db.insert(requestKeys).values([{ key: 'view:V1:h1', at: new Date(now.getTime() - 25 * 3600_000) }, { key: 'view:V2:h2', at: new Date(now.getTime() - 3600_000) }]);
+    clock.now = new Date('2026-11-27T07:00:00Z');
+    const s = await start({ schedule: true });
+    const schedules = await t.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
+    expect(schedules.find((x) => x.name === PURGE_QUEUE)?.cron).toBe('17 * * * *');
+    await t.db.insert(requestKeys).values([{ key: 'view:V1:h1', at: new Date(clock.now.getTime() - 25 * 3600_000) }, { key: 'view:V2:h2', at: new Date(clock.now.getTime() - 3600_000) }]);
     await s.boss.send(PURGE_QUEUE, {});
-    const deadline = Date.now() + 20_000;
-    while ((await t.db.select().from(requestKeys)).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await t.db.select().from(requestKeys)).length === 1);
     expect((await t.db.select().from(requestKeys)).map((k) => k.key)).toEqual(['view:V2:h2']);
-  }, 40_000);
+  }, 60_000);
+
+  it('ticks by itself at start, and pg-boss’s cron ticks every minute after', async () => {
+    clock.now = new Date('2026-11-27T07:00:00Z');
+    await start({ schedule: true });
+    await until(async () => (await t.db.select().from(scheduleRuns)).some((r) => r.kind === 'proposal'), 45_000);
+    await until(() => cartsPosted().length === 2);
+    const schedules = await t.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule');
+    expect(schedules.find((x) => x.name === QUEUES.tick)).toEqual({ name: QUEUES.tick, cron: '* * * * *' });
+  }, 60_000);
 });

@@ -28,22 +28,22 @@ beforeAll(async () => {
   app = await startTestApp(faulty.database, { now: NOW });
 });
 afterAll(async () => {
-  faulty.restore();
+  await faulty.restore();
   await app.stop();
   await faulty.close();
   await t.close();
   process.off('unhandledRejection', onUnhandled);
 });
 beforeEach(async () => {
-  faulty.restore();
+  await faulty.restore();
   await resetDatabase(t);
   await loadCenter(t.db);
   app.slack.reset();
   app.logs.length = 0;
   app.clock.now = NOW;
 });
-afterEach(() => {
-  faulty.restore();
+afterEach(async () => {
+  await faulty.restore();
   // No listener may leave a failure to Bolt's last-resort handler, or to nobody.
   expect(app.logs.filter((l) => /unhandled error/.test(l))).toEqual([]);
   expect(unhandled).toEqual([]);
@@ -93,7 +93,7 @@ describe('a commit lost in silence, no more', () => {
     await eventually(() => expect(dms()).toEqual([expect.stringMatching(/^I couldn't commit your cart: I can't reach my data right now, so nothing was saved\. Please try again in a minute\.$/)]), 15_000);
     expect(errorLogs()).toEqual([expect.stringMatching(/^commit your cart \(view from U0AGENT1\) failed/)]);
 
-    faulty.restore();
+    await faulty.restore();
     expect(await cartNow()).toMatchObject({ status: 'open', exceptionReason: null });
     expect(await t.db.select().from(tasks)).toEqual([]);
     expect((await t.db.select().from(cartEvents)).map((e) => e.action)).toEqual(['created']);
@@ -115,7 +115,7 @@ describe('a commit lost in silence, no more', () => {
     expect(res.ms).toBeLessThan(3000);
     await eventually(() => expect(dms()).toEqual([expect.stringMatching(/^I can't reach my data right now, so I couldn't commit your cart yet: nothing is saved so far\./)]), 15_000);
     expect(await cartNow()).toMatchObject({ status: 'open' });
-    faulty.restore();
+    await faulty.restore();
     await eventually(async () => expect(await cartNow()).toMatchObject({ status: 'committed', exceptionReason: 'Customer visit on Thursday' }), 15_000);
     await eventually(() => expect(text(a.message().blocks)).toMatch(/Committed/), 15_000);
     expect((await t.db.select().from(cartEvents)).map((e) => e.action)).toEqual(['created', 'commit']);
@@ -126,7 +126,7 @@ describe('a commit lost in silence, no more', () => {
     await post(app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: 'D1', tab: 'home' }), { contentType: 'application/json' });
     await eventually(() => expect(app.slack.callsTo('views.publish')).toHaveLength(1), 15_000);
     expect(text((app.slack.callsTo('views.publish')[0]!.args.view as { blocks: never }).blocks)).toContain("I can't reach my data right now, so I couldn't show your Home yet.");
-    faulty.restore();
+    await faulty.restore();
     await eventually(() => expect(app.slack.callsTo('views.publish')).toHaveLength(2), 15_000);
     expect(text((app.slack.callsTo('views.publish')[1]!.args.view as { blocks: never }).blocks)).toContain('Hi 王芳 Wang Fang!');
   }, 60_000);
@@ -143,13 +143,13 @@ describe('every ack within Slack’s three seconds, whatever the database does',
 
     faulty.cut();
     expect(JSON.parse((await timed(a.submitBody(a.modal(), values))).body)).toEqual(expected);
-    faulty.restore();
+    await faulty.restore();
     faulty.pause();
     const hung = await timed(a.submitBody(a.modal(), values));
     expect(hung.status).toBe(200);
     expect(hung.ms).toBeLessThan(3000);
     expect(JSON.parse(hung.body)).toEqual(expected);
-    faulty.restore();
+    await faulty.restore();
     const answer = await a.submit(a.modal(), values);
     expect(answer.response_action).toBe('update');
   }, 60_000);
@@ -161,7 +161,7 @@ describe('every ack within Slack’s three seconds, whatever the database does',
     const found = await a.suggest(ACTIONS.customerSearch, INPUTS.customer, '客户7');
     expect(performance.now() - start).toBeLessThan(3000);
     expect(found).toEqual({ options: [{ text: { type: 'plain_text', text: '⚠️ I can’t search right now: try again in a minute', emoji: true }, value: '-' }] });
-    faulty.restore();
+    await faulty.restore();
     expect((await a.suggest(ACTIONS.customerSearch, INPUTS.customer, '客户7')).options[0].value).toBe('C7');
   }, 60_000);
 
@@ -186,7 +186,7 @@ describe('every ack within Slack’s three seconds, whatever the database does',
     );
     expect(res.ms).toBeLessThan(3000);
     expect(JSON.parse(res.body)).toEqual({ response_action: 'errors', errors: { [INPUTS.title]: expect.stringMatching(DOWN) } });
-    faulty.restore();
+    await faulty.restore();
     // What was waiting on the database finishes now, and must not add the task it was told it did not add.
     await new Promise((r) => setTimeout(r, 1500));
     await a.settle();
@@ -226,7 +226,7 @@ describe('every listener ends in something the person sees', () => {
     expect(app.slack.callsTo('views.update').map((c) => JSON.stringify(c.args.view).match(/couldn't (change that task|turn the page)/)?.[1]).sort()).toEqual(['change that task', 'turn the page']);
     expect(app.slack.violations).toEqual([]);
 
-    faulty.restore();
+    await faulty.restore();
     await a.command('/cart', 'this', 'again');
     await eventually(async () => expect((await t.db.select().from(carts).where(eq(carts.weekStart, '2026-11-23'))).length).toBe(1), 15_000);
     await a.settle();

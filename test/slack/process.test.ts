@@ -1,7 +1,5 @@
 // `npm start` as an admin runs it: the real process, its configuration, its database, its signals.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { createLogger } from '../../src/logger.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
+import { freePort, runEntry, until } from '../support/spawn.ts';
 
 let slack: SlackStandIn;
 let t: TestDatabase;
@@ -23,39 +22,14 @@ afterAll(async () => {
   await t.close();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function run(env: Record<string, string>): { child: ChildProcess; out: string[]; err: string[]; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-  });
-  const out: string[] = [];
-  const err: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => out.push(...d.toString().split('\n').filter(Boolean)));
-  child.stderr!.on('data', (d: Buffer) => err.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, out, err, exited };
-}
-
-async function until(check: () => boolean, ms = 40_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function run(env: Record<string, string>) {
+  return runEntry('src/main.ts', [], env);
 }
 
 describe('npm start', () => {
   it('stops at once with one clear line when the configuration is wrong', async () => {
     const p = run({ SLACK_SIGNING_SECRET: SIGNING_SECRET });
-    expect(await p.exited).toBe(1);
+    expect((await p.exited).code).toBe(1);
     expect(p.err.join('').trim()).toMatch(/^Task Cart cannot start: SLACK_BOT_TOKEN is missing: .*README\.md"?$/);
   });
 
@@ -68,23 +42,23 @@ describe('npm start', () => {
       PORT: String(port),
       ...(t.url ? { DATABASE_URL: t.url } : { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data') }),
     });
-    await until(() => p.out.some((l) => l.includes('listening on')));
+    await until(() => p.out.some((l) => l.includes('listening on')), 40_000);
     const lines = p.out.map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^database: .*migrations applied$/), 'connected to Slack as @taskcart in Demo Center']));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
-    await until(() => p.out.some((l) => l.includes('scheduler started')));
+    await until(() => p.out.some((l) => l.includes('scheduler started')), 40_000);
     await new Promise((r) => setTimeout(r, 3000)); // the job queue's first upkeep
     expect(p.out.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error')).toEqual([]);
     p.child.kill('SIGTERM');
-    expect(await p.exited).toBe(0);
+    expect((await p.exited).code).toBe(0);
     expect(p.out.join('\n')).not.toContain(BOT_TOKEN);
   }, 60_000);
 
   it('answers /healthz with 503 when the database does not answer', async () => {
     const database = t.url ? await openDatabase({ databaseUrl: t.url, migrate: false }) : await openDatabase({ dataDir: 'memory://', migrate: false });
     const bot = createApp(
-      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'error' },
+      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'error', MIGRATE_ON_START: true },
       database,
       createLogger({ level: 'error', write: () => {} }),
     );

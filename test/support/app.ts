@@ -21,7 +21,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'error' } = {}): Promise<TestApp> {
+export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error' } = {}): Promise<TestApp> {
   const slack = await new SlackStandIn().start();
   const logs: string[] = [];
   const config: Config = {
@@ -31,9 +31,10 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
     DATA_DIR: 'memory://',
     SLACK_API_URL: slack.url,
     LOG_LEVEL: 'debug',
+    MIGRATE_ON_START: true,
   };
   const clock = { now: options.now ?? DEFAULT_NOW };
-  const logger = createLogger({ level: options.logLevel ?? 'debug', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
+  const logger = createLogger({ level: options.logLevel ?? 'info', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
   // Requests whose listeners are still at work (Bolt answers Slack before they finish): tests wait for none.
   const busy = { requests: 0 };
@@ -64,7 +65,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
  * One database and one running app for a test file, emptied before each test:
  * read `ctx.t` and `ctx.app` inside tests.
  */
-export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; seed?: (db: TestDatabase) => Promise<void> } = {}) {
+export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; seed?: (db: TestDatabase) => Promise<void> } = {}) {
   const ctx = {} as { t: TestDatabase; app: TestApp };
   hooks.beforeAll(async () => {
     ctx.t = await testDatabase();

@@ -16,21 +16,22 @@ export interface FaultyDatabase {
   database: Database;
   cut(): void;
   pause(): void;
-  restore(): void;
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function faultyDatabase(t: TestDatabase): Promise<FaultyDatabase> {
   if (t.url) {
-    const proxy = await new TcpProxy(t.url).start();
-    const database = await openDatabase({ databaseUrl: proxy.url, migrate: false, max: 4 });
+    const target = new URL(t.url);
+    const proxy = await new TcpProxy(Number(target.port || 5432), target.hostname).start();
+    const database = await openDatabase({ databaseUrl: proxy.url(t.url), migrate: false, max: 4 });
     return {
       database,
       cut: () => proxy.cut(),
       pause: () => proxy.pause(),
       restore: () => proxy.restore(),
       close: async () => {
-        proxy.restore();
+        await proxy.restore();
         await database.close();
         await proxy.stop();
       },
@@ -41,7 +42,7 @@ export async function faultyDatabase(t: TestDatabase): Promise<FaultyDatabase> {
     database: { ...(await pgliteDatabase(faults.client)), close: async () => {} },
     cut: () => faults.set('cut'),
     pause: () => faults.set('paused'),
-    restore: () => faults.set('open'),
+    restore: async () => faults.set('open'),
     close: async () => faults.set('open'),
   };
 }

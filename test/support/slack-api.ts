@@ -29,7 +29,8 @@ export type Mishap = 'lost' | 'unanswered' | 'hung';
 
 /** An answer of an override: its own, a mishap, or Slack's own answer after a delay (a slow network). */
 type Answer = { status?: number; headers?: Record<string, string>; body: unknown } | { mishap: Mishap } | { delayMs: number };
-type Handler = (args: Record<string, unknown>, call: Call) => Answer | undefined;
+/** May answer later (a Slack that is slow), by returning a promise. */
+type Handler = (args: Record<string, unknown>, call: Call) => Answer | undefined | Promise<Answer | undefined>;
 
 /** A message as Slack keeps it: from this app's bot, with the metadata it was posted with. */
 export interface StoredMessage {
@@ -142,7 +143,7 @@ export class SlackStandIn {
         this.calls.push(call);
         this.onCall?.(call);
         this.check(method, args);
-        let answer = this.overrides.get(method)?.(args, call) ?? { body: this.answer(method, args) };
+        let answer = (await this.overrides.get(method)?.(args, call)) ?? { body: this.answer(method, args) };
         if ('delayMs' in answer) {
           const { delayMs } = answer;
           await new Promise((r) => setTimeout(r, delayMs));

@@ -1,92 +1,105 @@
-// A TCP proxy in front of PostgreSQL that a test can break as networks break:
-// - cut(): every open connection is dropped and new ones are refused (the server went away);
-// - pause(): connections stay open but nothing passes either way (the server hangs);
-// - restore(): traffic flows again; what was held during a pause is delivered.
-// `url` is the database URL with the proxy's address in place of the server's.
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+// A TCP proxy between the code under test and a server (PostgreSQL), that a test can break on purpose:
+// `cut()` drops every connection and stops listening, so new ones are refused (a database that went
+// away: ECONNREFUSED), `pause()` holds every byte both ways (a database that hangs), `restore()`
+// goes back to normal on the same port.
+//
+//   const proxy = await new TcpProxy(5432).start();
+//   const url = proxy.url('postgres://postgres@127.0.0.1:5432/db'); // same URL through the proxy
+//   proxy.pause(); … proxy.restore();
+import { createServer, connect, type Server, type Socket } from 'node:net';
 
+type Mode = 'open' | 'paused' | 'cut';
+/** A client connection, its connection upstream, and the bytes held each way while paused. */
 interface Pair {
   client: Socket;
-  server: Socket;
-  /** Held while paused, each way. */
-  toServer: Buffer[];
-  toClient: Buffer[];
+  upstream: Socket;
+  held: Array<[Socket, Buffer]>;
 }
 
 export class TcpProxy {
-  private listener: Server | null = null;
+  private server: Server | null = null;
   private pairs = new Set<Pair>();
-  private state: 'open' | 'paused' | 'cut' = 'open';
-  private readonly target: { host: string; port: number };
-  private port = 0;
+  private mode: Mode = 'open';
+  port = 0;
 
-  constructor(private readonly databaseUrl: string) {
-    const u = new URL(databaseUrl);
-    this.target = { host: u.hostname, port: Number(u.port || 5432) };
-  }
+  constructor(
+    private readonly targetPort: number,
+    private readonly targetHost = '127.0.0.1',
+  ) {}
 
-  get url(): string {
-    const u = new URL(this.databaseUrl);
+  /** The same URL with its host and port replaced by the proxy's. */
+  url(target: string): string {
+    const u = new URL(target);
     u.hostname = '127.0.0.1';
     u.port = String(this.port);
     return u.toString();
   }
 
-  /** How many connections pass through now. */
+  /** How many client connections are open through the proxy. */
   get connections(): number {
     return this.pairs.size;
   }
 
   async start(): Promise<this> {
-    this.listener = createServer((client) => this.accept(client));
-    await new Promise<void>((resolve) => this.listener!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.listener!.address() as AddressInfo).port;
+    await this.listen();
     return this;
   }
 
+  private async listen(): Promise<void> {
+    this.server = createServer((client) => this.accept(client));
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as { port: number }).port;
+  }
+
+  /** Destroys every connection and stops listening: new ones are refused until `restore()`. */
   cut(): void {
-    this.state = 'cut';
-    for (const p of this.pairs) this.drop(p);
-  }
-
-  pause(): void {
-    if (this.state === 'open') this.state = 'paused';
-  }
-
-  restore(): void {
-    this.state = 'open';
-    for (const p of this.pairs) {
-      for (const chunk of p.toServer.splice(0)) p.server.write(chunk);
-      for (const chunk of p.toClient.splice(0)) p.client.write(chunk);
+    this.mode = 'cut';
+    for (const { client, upstream } of this.pairs) {
+      client.destroy();
+      upstream.destroy();
     }
+    this.pairs.clear();
+    this.server?.close();
+    this.server = null;
+  }
+
+  /** Holds every byte, both ways, on open and new connections: the server seems to hang. */
+  pause(): void {
+    this.mode = 'paused';
+  }
+
+  /** Back to normal: held bytes flow on, new connections are accepted on the same port. */
+  async restore(): Promise<void> {
+    const wasCut = this.mode === 'cut';
+    this.mode = 'open';
+    for (const pair of this.pairs) {
+      for (const [to, bytes] of pair.held.splice(0)) to.write(bytes);
+    }
+    if (wasCut && !this.server) await this.listen();
   }
 
   async stop(): Promise<void> {
-    for (const p of this.pairs) this.drop(p);
-    await new Promise<void>((resolve) => this.listener?.close(() => resolve()) ?? resolve());
+    this.cut();
   }
 
   private accept(client: Socket): void {
-    if (this.state === 'cut') {
+    if (this.mode === 'cut') {
       client.destroy();
       return;
     }
-    const server = connect(this.target.port, this.target.host);
-    const pair: Pair = { client, server, toServer: [], toClient: [] };
+    const upstream = connect(this.targetPort, this.targetHost);
+    const pair: Pair = { client, upstream, held: [] };
     this.pairs.add(pair);
-    client.on('data', (chunk: Buffer) => (this.state === 'open' ? server.write(chunk) : pair.toServer.push(chunk)));
-    server.on('data', (chunk: Buffer) => (this.state === 'open' ? client.write(chunk) : pair.toClient.push(chunk)));
-    const close = () => this.drop(pair);
-    for (const s of [client, server]) {
-      s.on('error', close);
-      s.on('close', close);
-    }
-  }
-
-  private drop(p: Pair): void {
-    if (!this.pairs.delete(p)) return;
-    p.client.destroy();
-    p.server.destroy();
+    const close = () => {
+      this.pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    const forward = (to: Socket) => (bytes: Buffer) => {
+      if (this.mode === 'paused') pair.held.push([to, bytes]);
+      else to.write(bytes);
+    };
+    client.on('data', forward(upstream)).on('error', close).on('close', close);
+    upstream.on('data', forward(client)).on('error', close).on('close', close);
   }
 }

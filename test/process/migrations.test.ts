@@ -1,0 +1,158 @@
+// Migrations when several processes start at once on a new PostgreSQL database, as their own step
+// (npm run db:migrate), and the embedded database refusing a second process on its folder.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsFolder } from '../../db/client.ts';
+import { LOCK_FILE } from '../../db/data-dir-lock.ts';
+import { withDb } from '../support/db.ts';
+import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
+import { SlackStandIn } from '../support/slack-api.ts';
+import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+
+const pg = process.env.DATABASE_URL;
+const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+let slack: SlackStandIn;
+beforeAll(async () => {
+  slack = await new SlackStandIn().start();
+});
+afterAll(async () => {
+  await slack.stop();
+});
+
+const botEnv = async (database: Record<string, string>) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), ...database });
+const started = (run: Running) => until(() => run.out.some((l) => l.includes('scheduler started')) || run.err.length > 0, 60_000, 'start-up');
+async function stop(run: Running) {
+  run.child.kill('SIGTERM');
+  expect((await run.exited).code).toBe(0);
+}
+
+/** A new, empty PostgreSQL database, dropped after the test. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>; query: (sql: string) => Promise<Record<string, unknown>[]> }> {
+  const postgres = (await import('postgres')).default;
+  const name = `taskcart_fresh_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(withDb(pg!, 'postgres'), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = withDb(pg!, name);
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  return {
+    url,
+    query: async (sql) => (await client.unsafe(sql)) as unknown as Record<string, unknown>[],
+    drop: async () => {
+      await client.end();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)', () => {
+  it('three bots starting together on a new database all come up; the migrations are applied once', async () => {
+    const db = await freshDatabase();
+    try {
+      const runs = await Promise.all([1, 2, 3].map(async () => runEntry('src/main.ts', [], await botEnv({ DATABASE_URL: db.url }))));
+      try {
+        await Promise.all(runs.map(started));
+        for (const run of runs) {
+          expect(run.err).toEqual([]);
+          expect(run.logs().filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+        }
+        const applied = await db.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+        expect(applied[0]!.n).toBe(journal.entries.length);
+      } finally {
+        await Promise.all(runs.map(stop));
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('npm run db:migrate as its own step, then bots with MIGRATE_ON_START=false', async () => {
+    const db = await freshDatabase();
+    try {
+      const migrate = runEntry('src/migrate.ts', [], { DATABASE_URL: db.url });
+      expect((await migrate.exited).code).toBe(0);
+      expect(migrate.out.join('\n')).toMatch(/^PostgreSQL: migrations applied \(\d+\.\d s\)$/);
+      const again = runEntry('src/migrate.ts', [], { DATABASE_URL: db.url });
+      expect((await again.exited).code).toBe(0);
+      const bot = runEntry('src/main.ts', [], { ...(await botEnv({ DATABASE_URL: db.url })), MIGRATE_ON_START: 'false' });
+      try {
+        await started(bot);
+        expect(bot.logs().map((l) => l.msg)).toContain('database: PostgreSQL, migrations checked');
+      } finally {
+        await stop(bot);
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it('the command line says a missing database in one line, not the SQL that failed', async () => {
+    const run = runEntry('src/cli/index.ts', ['demo'], { DATABASE_URL: withDb(pg!, 'taskcart_no_such_db') });
+    expect((await run.exited).code).toBe(1);
+    expect(run.err).toEqual([expect.stringMatching(/^Failed: the database "taskcart_no_such_db" does not exist on .*: create it \(createdb /)]);
+  });
+
+  it('db:migrate says what is wrong in one line', async () => {
+    const run = runEntry('src/migrate.ts', [], { DATABASE_URL: withDb(pg!, 'taskcart_no_such_db') });
+    expect((await run.exited).code).toBe(1);
+    expect(run.err).toEqual([expect.stringMatching(/^cannot migrate: the database "taskcart_no_such_db" does not exist on /)]);
+  });
+});
+
+describe('the embedded database, one process at a time', () => {
+  const teams = () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'taskcart-csv-')), 'teams.csv');
+    writeFileSync(file, 'team,timezone\nShanghai Care,Asia/Shanghai\n');
+    return file;
+  };
+
+  it('refuses the command line beside the running bot, saying which process has it; works once the bot stopped', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    const bot = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
+    const file = teams();
+    try {
+      await started(bot);
+      const botPid = bot.logs()[0]!.pid as number;
+      const beside = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
+      expect((await beside.exited).code).toBe(1);
+      expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.ts.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
+      expect(beside.err.join('\n')).not.toMatch(/\n\s+at /);
+    } finally {
+      await stop(bot);
+    }
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    const after = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
+    expect((await after.exited).code).toBe(0);
+    expect(after.out.join('\n')).toMatch(/teams: imported 1 rows: 1 inserted/);
+  }, 120_000);
+
+  it('refuses a second bot on the same folder', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    const first = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
+    try {
+      await started(first);
+      const second = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
+      expect((await second.exited).code).toBe(1);
+      expect(second.err).toEqual([expect.stringMatching(/^Task Cart cannot start: the embedded database in .* is in use by process \d+ /)]);
+    } finally {
+      await stop(first);
+    }
+  }, 120_000);
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    const first = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });
+    expect((await first.exited).code).toBe(0);
+    // A process killed with the folder open leaves its lock behind.
+    const gone = Number(execFileSync(process.execPath, ['-e', 'console.log(process.pid)']).toString().trim());
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: gone, command: 'dist/src/main.js', since: '2026-11-26T00:00:00.000Z' }));
+    const next = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });
+    expect((await next.exited).code, next.err.join('\n')).toBe(0);
+    expect(next.out.join('\n')).toMatch(/1 unchanged/);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,122 @@
+// `npm run build` and `npm start` exactly as the README says, in a copy of the repository: the bot
+// is compiled JavaScript run by node, and SIGTERM to npm drains it — the request in flight is
+// finished, the database closed — and leaves no process behind and the port free.
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.ts';
+import { testDatabase, type TestDatabase } from '../support/db.ts';
+import { AGENT, loadCenter } from '../support/fixtures.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
+import { SlackStandIn } from '../support/slack-api.ts';
+import { freePort, ROOT, until, watch } from '../support/spawn.ts';
+
+let copy = '';
+let slack: SlackStandIn;
+let t: TestDatabase;
+
+beforeAll(async () => {
+  copy = mkdtempSync(join(tmpdir(), 'taskcart-copy-'));
+  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
+  slack = await new SlackStandIn().start();
+  t = await testDatabase();
+}, 180_000);
+afterAll(async () => {
+  await slack.stop();
+  await t.close();
+});
+
+/** Processes of a process group, from ps. */
+async function group(pgid: number): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,pgid=']);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .filter(([, g]) => g === pgid)
+    .map(([pid]) => pid!);
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+  });
+
+describe('npm start', () => {
+  it('runs the compiled bot under npm; SIGTERM to npm finishes the request in flight and leaves nothing running', async () => {
+    const port = await freePort();
+    let database: Record<string, string>;
+    if (t.url) {
+      database = { DATABASE_URL: t.url };
+      await loadCenter(t.db);
+    } else {
+      const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+      const seeded = await openDatabase({ dataDir: dir });
+      await loadCenter(seeded.db);
+      await seeded.close();
+      database = { DATA_DIR: dir };
+    }
+    // Its own process group, as a terminal or a service manager would start it.
+    const npm = spawn('npm', ['start'], {
+      cwd: copy,
+      detached: true,
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', TASKCART_ENV_FILE: 'none', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), ...database },
+    });
+    const run = watch(npm);
+    try {
+      await exercise(run, npm.pid!, port);
+    } finally {
+      // Should the test fail half-way, nothing it started is left running.
+      if (await group(npm.pid!).then((g) => g.length > 0)) process.kill(-npm.pid!, 'SIGKILL');
+      slack.reset();
+    }
+  }, 120_000);
+});
+
+/** Waits for the bot, checks what runs, sends a slow /cart and SIGTERM, and checks what is left. */
+async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: number): Promise<void> {
+  await until(() => run.out.some((l) => l.includes('scheduler started')), 60_000, 'the bot to start');
+  const botPid = run.logs().find((l) => l.pid)!.pid as number;
+  // No wrapper between npm and the bot: npm's child is node running dist/.
+  const { stdout: args } = await promisify(execFile)('ps', ['-o', 'ppid=,args=', '-p', String(botPid)]);
+  expect(args.trim()).toMatch(new RegExp(`^${npmPid} node --enable-source-maps dist/src/main\\.js$`));
+  expect((await group(npmPid)).sort()).toEqual([npmPid, botPid].sort());
+
+  // A /cart whose message Slack takes two seconds to accept: in flight when SIGTERM comes.
+  slack.on('chat.postMessage', () => new Promise((r) => setTimeout(() => r(undefined), 2000)));
+  expect((await post(`http://127.0.0.1:${port}`, commandBody('/cart', AGENT, '', slack.responseUrl('cart')))).status).toBe(200);
+  await until(() => slack.callsTo('chat.postMessage').length > 0, 10_000, 'the cart to be posting');
+  process.kill(npmPid, 'SIGTERM');
+
+  const { code, ms } = await run.exited;
+  expect(code).toBe(0);
+  expect(ms).toBeLessThan(60_000);
+  const lines = run.logs();
+  const shutdownAt = Date.parse(lines.find((l) => l.msg === 'SIGTERM: shutting down')!.time);
+  const stoppedAt = Date.parse(lines.find((l) => l.msg === 'stopped')!.time);
+  expect(stoppedAt - shutdownAt).toBeLessThan(10_000);
+  // The request in flight was finished before the bot stopped.
+  const request = lines.find((l) => l.kind === 'command');
+  expect(request).toMatchObject({ what: '/cart', outcome: 'ok' });
+  expect(Date.parse(request!.time)).toBeGreaterThanOrEqual(shutdownAt);
+  expect(Date.parse(request!.time)).toBeLessThanOrEqual(stoppedAt);
+  expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+  await until(async () => (await group(npmPid)).length === 0, 5_000, 'the process group to be empty');
+  expect(alive(botPid)).toBe(false);
+  expect(await portFree(port)).toBe(true);
+}

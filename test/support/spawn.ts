@@ -1,0 +1,92 @@
+// Runs one of the program's entry points (the bot, the command line, db:migrate) as its own
+// process, from the TypeScript sources, with exactly the environment given: never the developer's
+// `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+export interface Running {
+  child: ChildProcess;
+  /** stdout, line by line (JSON log lines). */
+  out: string[];
+  /** stderr, line by line. */
+  err: string[];
+  /** The exit code (null when killed by a signal) and how long the process ran. */
+  exited: Promise<{ code: number | null; ms: number }>;
+  /** stdout lines parsed as JSON (lines that are not JSON are left out). */
+  logs(): Array<Record<string, any>>;
+}
+
+export function runEntry(entry: string, args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): Running {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, entry), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: clean({ PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', TASKCART_ENV_FILE: 'none', ...env }),
+  });
+  return watch(child, started);
+}
+
+// A test that fails half-way must not leave a bot running: whatever is still running when the test
+// process ends is killed.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Follows a child's output and exit. */
+export function watch(child: ChildProcess, started = Date.now()): Running {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  const out: string[] = [];
+  const err: string[] = [];
+  const lines = (into: string[]) => {
+    let rest = '';
+    return (d: Buffer) => {
+      const parts = (rest + d.toString()).split('\n');
+      rest = parts.pop()!;
+      into.push(...parts.filter(Boolean));
+    };
+  };
+  child.stdout?.on('data', lines(out));
+  child.stderr?.on('data', lines(err));
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) => child.on('exit', (code) => resolve({ code, ms: Date.now() - started })));
+  return {
+    child,
+    out,
+    err,
+    exited,
+    logs: () =>
+      out.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, any>];
+        } catch {
+          return [];
+        }
+      }),
+  };
+}
+
+function clean(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function until(check: () => boolean | Promise<boolean>, ms = 40_000, what = 'condition'): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

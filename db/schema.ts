@@ -40,6 +40,8 @@ export const teams = pgTable('teams', {
   allowFlaggedCommit: boolean('allow_flagged_commit').notNull().default(false),
   /** Whether agents may plan tasks for their teammates' customers too; otherwise their own only. */
   teamCustomers: boolean('team_customers').notNull().default(false),
+  /** The team's language (en or zh-CN): its channel posts, and anyone whose Slack locale is not known (docs/i18n.md). */
+  language: text('language').notNull().default('en'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -56,6 +58,12 @@ export const people = pgTable(
     /** Part-time agents: overrides the team's day capacity. */
     dayCapacityMinutes: integer('day_capacity_minutes'),
     timezone: text('timezone'),
+    /**
+     * The person's Slack locale as users.info answered it ("zh-CN", "en-US"), and when it was asked:
+     * asked again at most daily, by whichever bot process needs it (docs/i18n.md).
+     */
+    locale: text('locale'),
+    localeCheckedAt: timestamp('locale_checked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -4,10 +4,12 @@
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { register as registerCommands } from '../commands/index.ts';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { JsonLogger } from './logger.ts';
 import type { Deps } from './slack/deps.ts';
+import { languages } from './slack/language.ts';
 import { registerListeners } from './slack/listeners.ts';
 import { guardedReceiver, type Workspace } from './slack/receiver.ts';
 
@@ -45,7 +47,9 @@ export function createApp(config: Config, database: Database, logger: JsonLogger
     // No state in process memory: any of several bot processes can answer any request.
     convoStore: false,
   });
-  const deps: Deps = { database, logger, now };
+  const deps: Deps = { database, logger, now, languages: languages(database.db, now) };
+  // The composition root: slash commands (commands/) and every other listener (src/slack/).
+  registerCommands(app, deps);
   registerListeners(app, deps);
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);

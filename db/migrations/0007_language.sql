@@ -1,0 +1,3 @@
+ALTER TABLE "people" ADD COLUMN "locale" text;--> statement-breakpoint
+ALTER TABLE "people" ADD COLUMN "locale_checked_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "teams" ADD COLUMN "language" text DEFAULT 'en' NOT NULL;

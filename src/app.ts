@@ -21,6 +21,12 @@ export interface TaskCartApp {
   stop(): Promise<void>;
 }
 
+/** The composition root's wiring: slash commands (commands/) and every other listener (src/slack/). */
+export function registerAll(app: App, deps: Deps): void {
+  registerCommands(app, deps);
+  registerListeners(app, deps);
+}
+
 export function createApp(config: Config, database: Database, logger: JsonLogger, now: () => Date = () => new Date()): TaskCartApp {
   const healthz: CustomRoute = {
     path: '/healthz',
@@ -48,9 +54,7 @@ export function createApp(config: Config, database: Database, logger: JsonLogger
     convoStore: false,
   });
   const deps: Deps = { database, logger, now, languages: languages(database.db, now) };
-  // The composition root: slash commands (commands/) and every other listener (src/slack/).
-  registerCommands(app, deps);
-  registerListeners(app, deps);
+  registerAll(app, deps);
   app.error(async (error) => {
     logger.error('unhandled error in a listener', error);
   });

@@ -7,8 +7,9 @@ import type { CartState, Notice } from '../src/services/cart.ts';
 import type { Key, T } from './i18n/index.ts';
 import { ACTIONS } from './ids.ts';
 import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
-import { flagText, mergeText, moveText, noticeText } from './notices.ts';
+import { flagText, mergeText, noticeText } from './notices.ts';
 import { md } from './text.ts';
+import { taskName } from './words.ts';
 
 /** The value of every cart button: `cartId:version`, then what the button needs (`:day:index`). */
 export const cartRef = (s: CartState) => `${s.cart.id}:${s.cart.version}`;
@@ -46,8 +47,8 @@ function adviceBlocks(t: T, s: CartState, a: Advice, tasks: Map<string, CartTask
   }
   const shown = best.moves.slice(0, 4).map((m) => {
     const task = tasks.get(m.taskId);
-    const note = { type: task?.type ?? '', label: task?.label ?? '', customer: task?.customerName ?? null, effort: task?.effort ?? 0, from: m.from, to: m.to };
-    return `• ${moveText(t, note)}`;
+    const name = taskName(t, { type: task?.type ?? '', label: task?.label ?? '', customer: task?.customerName ?? null });
+    return `• ${t('advice.move', { task: name, effort: t.fmt.minutes(task?.effort ?? 0), from: t.fmt.weekday(m.from), to: t.fmt.weekday(m.to) })}`;
   });
   if (best.moves.length > 4) shown.push(t('advice.more_moves', { count: best.moves.length - 4 }));
   const lead = best.clears ? t('advice.clears', { title: md(title) }) : t('advice.leaves', { title: md(title), left: t.fmt.minutes(best.flaggedAfter) });

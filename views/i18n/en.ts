@@ -131,6 +131,7 @@ export const en = {
   'advice.title': '*{{day}}* {{flag}}',
   'advice.clears': '{{title}} — clears it:',
   'advice.leaves': '{{title}} — leaves {{left}} flagged:',
+  'advice.move': 'Move {{task}} ({{effort}}) {{from}} → {{to}}',
   'advice.more_moves': '• and {{count}} more',
   'advice.other_ways_one': '_{{count}} other way: Auto-balance weighs the whole week._',
   'advice.other_ways_other': '_{{count}} other ways: Auto-balance weighs the whole week._',

@@ -123,6 +123,7 @@ export const zhCN: ChineseCatalog = {
   'advice.title': '*{{day}}* {{flag}}',
   'advice.clears': '{{title}} — 这样可以消除：',
   'advice.leaves': '{{title}} — 这样仍有 {{left}} 需调整：',
+  'advice.move': '把 {{task}}（{{effort}}）从{{from}}移到{{to}}',
   'advice.more_moves': '• 另有 {{count}} 项',
   'advice.other_ways_other': '_另有 {{count}} 种方案：自动均衡会统筹整周。_',
   'advice.idle_would_flag': '把工作移到{{day}}会让别的日子需调整。可以挑选推荐任务来填满这一天。',

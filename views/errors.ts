@@ -58,7 +58,7 @@ const FIELD: Record<Exclude<FieldError['code'], 'day_off'>, Key> = {
   region_from_list: 'field.region_from_list',
   days_number: 'field.days_number',
   no_targets: 'field.no_targets',
-  tags_too_many: 'field.tags_too_many',
+  tags_too_many: 'field.tags_limit',
   not_your_customer: 'field.not_your_customer',
   tick_from_list: 'field.tick_from_list',
   tick_one: 'field.tick_at_least',

@@ -347,7 +347,7 @@ export const en = {
   'field.reason_long': 'Keep the reason to {{max}} characters (it has {{has}}).',
   'field.segment_from_list': 'Pick a segment from the list.',
   'field.region_from_list': 'Pick a region from the list.',
-  'field.tags_too_many': 'At most {{max}} tags, each up to {{each}} characters.',
+  'field.tags_limit': 'At most {{max}} tags, each up to {{each}} characters.',
   'field.days_number': 'A whole number of days, e.g. 30.',
   'field.no_targets': 'No customers with recommended tasks match these filters. Widen them.',
   'field.not_your_customer': 'Not one of your customers: untick it.',

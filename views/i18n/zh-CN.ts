@@ -312,7 +312,7 @@ export const zhCN: ChineseCatalog = {
   'field.reason_long': '原因最多 {{max}} 个字（现在有 {{has}} 个）。',
   'field.segment_from_list': '请从列表中选择客户分层。',
   'field.region_from_list': '请从列表中选择地区。',
-  'field.tags_too_many': '最多 {{max}} 个标签，每个不超过 {{each}} 个字。',
+  'field.tags_limit': '最多 {{max}} 个标签，每个不超过 {{each}} 个字。',
   'field.days_number': '请填写整数天数，例如 30。',
   'field.no_targets': '没有符合这些条件、又有推荐任务的客户。请放宽条件。',
   'field.not_your_customer': '这不是你的客户：请取消勾选。',

@@ -195,7 +195,14 @@ export interface PickTaskErrors {
  * are checked again (only those the agent may plan for) and named from the database, never from
  * the labels the modal carried.
  */
-export async function submitPickTasks(db: Db, userId: string, cartId: number, form: PickTasksForm, now: Date, submission: Submission): Promise<Submitted<PickTaskErrors>> {
+export async function submitPickTasks(
+  db: Db,
+  userId: string,
+  cartId: number,
+  form: PickTasksForm,
+  now: Date,
+  submission: Submission & { /** A picked task's title, in the agent's language: its type and customer. */ titleOf: (type: { key: string; label: string }, customer: string) => string },
+): Promise<Submitted<PickTaskErrors>> {
   const picks = form.picks.filter((p) => p.typeKeys.length);
   // The modal shows PICK_LIMIT customers of at most ten tasks: more is not a form Slack sent.
   if (picks.length > PICK_LIMIT || picks.some((p) => p.typeKeys.length > 10)) throw new AppError('unknown_form');
@@ -219,7 +226,7 @@ export async function submitPickTasks(db: Db, userId: string, cartId: number, fo
     else if (chosen.some((t) => !t)) (errors.customers ??= {})[p.customerId] = { code: 'tick_from_list' };
     else {
       for (const type of chosen) {
-        items.push({ typeKey: type!.key, title: `${type!.label} · ${name}`, customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
+        items.push({ typeKey: type!.key, title: submission.titleOf(type!, name), customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
       }
     }
   }

@@ -10,6 +10,7 @@ import { fieldErrorText } from '../../../views/errors.ts';
 import { textsFor } from '../../../views/i18n/index.ts';
 import { ACTIONS, INPUTS, VIEWS } from '../../../views/ids.ts';
 import { ONLY_MINE, PICK_BLOCK_PREFIX, pickFiltersModal, pickTasksModal } from '../../../views/pick.ts';
+import { taskName } from '../../../views/words.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { guardAction, guardView } from '../guard.ts';
@@ -70,12 +71,14 @@ export function register(app: App, deps: Deps): void {
       const ref = decodeModalRef(view.private_metadata);
       const blocks = Object.keys(v).filter((b) => b.startsWith(PICK_BLOCK_PREFIX));
       const picks = blocks.map((block) => ({ customerId: block.slice(PICK_BLOCK_PREFIX.length), typeKeys: checkedValues(v, block) }));
+      // In the modal's language: the titles of the tasks it adds, and what is wrong with it.
+      const t = textsFor(ref.language);
       const submitted = await submitPickTasks(db, body.user.id, ref.cartId, { day: inputValue(v, INPUTS.pickDay), picks }, deps.now(), {
         requestKey: requestKey(body),
         accepted: () => ack(),
+        titleOf: (type, customer) => taskName(t, { type: type.key, label: type.label, customer }),
       });
       if (!submitted.ok) {
-        const t = textsFor(ref.language);
         const { day, customers = {}, none } = submitted.errors;
         const errors: Record<string, string> = Object.fromEntries(Object.entries(customers).map(([id, error]) => [`${PICK_BLOCK_PREFIX}${id}`, fieldErrorText(t, error)]));
         if (day) errors[INPUTS.pickDay] = fieldErrorText(t, day);

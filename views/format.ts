@@ -84,10 +84,6 @@ export class Format {
   week(monday: string): string {
     return this.plain('week.of', { date: this.date(monday) });
   }
-  /** A local time of day, "15:00", in a zone. */
-  time(instant: Date, zone: string): string {
-    return DateTime.fromJSDate(instant).setZone(zone).toFormat('HH:mm');
-  }
   /** A moment as a day and a time: "Fri 4 Dec 15:00" / "12月4日 周五 15:00". */
   dayTime(instant: Date, zone: string): string {
     const local = DateTime.fromJSDate(instant).setZone(zone);

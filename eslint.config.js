@@ -31,8 +31,20 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['drizzle-orm*', '**/db/**', '@slack/bolt'], allowTypeImports: true, message: 'Views render state; they do not fetch it.' }] },
+        {
+          patterns: [
+            { group: ['drizzle-orm*', '**/db/**', '@slack/bolt'], allowTypeImports: true, message: 'Views render state; they do not fetch it.' },
+            { group: ['**/src/slack/**', '**/commands/**'], message: 'Imports point down: the listeners use the views, not the other way round (ids live in views/ids.ts).' },
+          ],
+        },
       ],
+    },
+  },
+  {
+    // The Slack listeners are registered by src/app.ts, the composition root, beside the commands.
+    files: ['src/slack/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/**'], message: 'Imports point down: src/app.ts registers the commands.' }] }],
     },
   },
 );

@@ -1,25 +1,29 @@
+// /team-carts (supervisors): both weeks at a glance, the planning week's carts in detail (`/team-carts`,
+// `/team-carts next`, `/team-carts 下周`) or the working week's task lists (`/team-carts this`, `/team-carts 本周`).
 import type { App } from '@slack/bolt';
 import { findPerson } from '../db/queries/people.ts';
-import { cartWeekFor, teamPicture } from '../src/services/team.ts';
+import { teamPicture, teamWeeks } from '../src/services/team.ts';
 import type { Deps } from '../src/slack/deps.ts';
 import { guardCommand } from '../src/slack/guard.ts';
-import { COMMANDS } from '../src/slack/ids.ts';
 import { teamBlocks } from '../views/digest.ts';
+import { helpText, parseArg, unknownArgText } from '../views/help.ts';
+import { COMMANDS } from '../views/ids.ts';
 import { setupText } from '../views/setup.ts';
 import { ephemeral } from '../views/text.ts';
 
 export function register(app: App, deps: Deps): void {
   app.command(
     COMMANDS.teamCarts,
-    guardCommand(deps, { what: 'show your team’s carts' }, async ({ command, ack, respond }) => {
+    guardCommand(deps, { doing: 'show_team' }, async ({ command, ack, respond, client }) => {
       await ack();
+      const arg = parseArg('teamCarts', command.text);
       const found = await findPerson(deps.database.db, command.user_id);
-      if (!found) return void (await respond(ephemeral(setupText(command.user_id))));
-      if (found.person.role === 'agent') {
-        return void (await respond(ephemeral('`/team-carts` is for supervisors: it shows the team’s carts. Your own cart is in `/cart`.')));
-      }
-      const picture = await teamPicture(deps.database.db, found.team, cartWeekFor(found.team, deps.now()));
-      await respond({ response_type: 'ephemeral', ...teamBlocks(picture, 'now', { nudge: true }) });
+      const t = await deps.languages.of(client, found ?? command.user_id);
+      if (arg === 'help' || arg === null) return void (await respond(ephemeral(arg === null ? unknownArgText(t, 'teamCarts', command.text) : helpText(t, 'teamCarts'))));
+      if (!found) return void (await respond(ephemeral(setupText(t, command.user_id))));
+      if (found.person.role === 'agent') return void (await respond(ephemeral(t('team.for_supervisors'))));
+      const picture = await teamPicture(deps.database.db, found.team, teamWeeks(found.team, deps.now()));
+      await respond({ response_type: 'ephemeral', ...teamBlocks(t, picture, 'now', { nudge: true, detail: arg === 'this' ? 'working' : 'planning' }) });
     }),
   );
 }

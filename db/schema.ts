@@ -62,6 +62,12 @@ export const people = pgTable(
     /** Part-time agents: overrides the team's day capacity. */
     dayCapacityMinutes: integer('day_capacity_minutes'),
     timezone: text('timezone'),
+    /**
+     * The person's Slack locale as users.info answered it ("zh-CN", "en-US"), and when it was asked:
+     * asked again at most daily, by whichever bot process needs it (docs/i18n.md).
+     */
+    locale: text('locale'),
+    localeCheckedAt: timestamp('locale_checked_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

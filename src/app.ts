@@ -4,12 +4,14 @@
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { register as registerCommands } from '../commands/index.ts';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { DatabaseHealth } from './health.ts';
 import type { JsonLogger } from './logger.ts';
 import { checkSlack, explainSlackError, SlackStartError, SLACK_TIMEOUT_MS, type SlackIdentity } from './slack/connect.ts';
 import type { Deps } from './slack/deps.ts';
+import { languages } from './slack/language.ts';
 import { registerListeners } from './slack/listeners.ts';
 import { InFlight, requestLog } from './slack/middleware/request-log.ts';
 import { guardedReceiver } from './slack/receiver.ts';
@@ -28,6 +30,12 @@ export interface TaskCartApp {
   start(identity?: SlackIdentity): Promise<number>;
   /** Stops accepting requests, then waits up to `drainMs` for those in flight; resolves with how many were left. */
   stop(drainMs?: number): Promise<number>;
+}
+
+/** The composition root's wiring: slash commands (commands/) and every other listener (src/slack/). */
+export function registerAll(app: App, deps: Deps): void {
+  registerCommands(app, deps);
+  registerListeners(app, deps);
 }
 
 export function createApp(
@@ -67,8 +75,8 @@ export function createApp(
   });
   const inFlight = new InFlight();
   app.use(requestLog(logger, inFlight));
-  const deps: Deps = { database, logger, now };
-  registerListeners(app, deps);
+  const deps: Deps = { database, logger, now, languages: languages(database.db, now) };
+  registerAll(app, deps);
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;
     if (!health.report(cause)) logger.error('unhandled error in a listener', cause);

@@ -1,23 +1,47 @@
-// One error type with codes. `message` is safe to show a Slack user as it is;
-// anything else that goes wrong is logged and answered with a generic line.
+// One error type with codes: a refusal the person can act on. It carries a code and the values
+// the answer needs (a title, an ISO day), never English: views/errors.ts says it in the person's
+// language. Anything else that goes wrong is logged and answered with a generic line.
 export type ErrorCode =
-  | 'not_found'
-  | 'forbidden'
+  /** Someone the bot does not know: `userId`. */
   | 'unknown_user'
+  | 'cart_not_found'
+  | 'cart_not_yours'
+  | 'task_not_yours'
+  /** The task is no longer in the cart. */
+  | 'task_gone'
+  /** A fixed task asked to move: `title`, `day`. */
   | 'fixed_task'
+  /** A fixed task asked to be removed: `title`. */
+  | 'fixed_task_remove'
+  /** `title` may not move to `day`: outside its window, or not a work day. */
   | 'outside_window'
+  /** `day` is not in the cart's week. */
   | 'outside_week'
-  | 'stale'
+  /** A new task's day is not a work day of the cart's week. */
+  | 'not_work_day'
+  /** The cart kept changing while a change was saved. */
+  | 'cart_busy'
+  /** The cart changed since the suggestion was made. */
+  | 'suggestion_stale'
   | 'committed'
-  | 'flagged'
-  | 'invalid';
+  | 'not_supervisor'
+  /** A button, window, menu or form the bot did not make (or an old one): `where` says which. */
+  | 'unknown_button'
+  | 'unknown_team_button'
+  | 'unknown_window'
+  | 'unknown_menu'
+  | 'unknown_form'
+  | 'invalid_effort';
+
+export type ErrorParams = Readonly<Record<string, string | number>>;
 
 export class AppError extends Error {
   override name = 'AppError';
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    readonly params: ErrorParams = {},
   ) {
-    super(message);
+    // For logs and the command line only: people read views/errors.ts.
+    super(Object.keys(params).length ? `${code} ${JSON.stringify(params)}` : code);
   }
 }

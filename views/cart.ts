@@ -1,18 +1,26 @@
-// The cart message: a pure function of the cart's state. Within 50 blocks and
-// well under Slack's message size for any cart, by construction: one line per
-// day, one suggestion per flagged day (at most four moves shown), texts trimmed.
+// The cart message: a pure function of the cart's state, in the agent's language. Within 50
+// blocks and well under Slack's message size for any cart, by construction: one line per day,
+// one suggestion per flagged day (at most four moves shown), texts trimmed.
 import type { KnownBlock } from '@slack/types';
-import { dayName, formatDay, type Advice, type CartTask, type DayLoad, type Move } from '../src/engine/index.ts';
-import type { CartState } from '../src/services/cart.ts';
-import { ACTIONS } from '../src/slack/ids.ts';
+import type { Advice, Blocked, CartTask } from '../src/engine/index.ts';
+import type { CartState, Notice } from '../src/services/cart.ts';
+import type { Key, T } from './i18n/index.ts';
+import { ACTIONS } from './ids.ts';
 import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
-import { escape } from './text.ts';
+import { flagText, mergeText, noticeText } from './notices.ts';
+import { md } from './text.ts';
+import { taskName } from './words.ts';
 
-const hm = (minutes: number) => {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h ? `${h} h${m ? ` ${m} m` : ''}` : `${m} m`;
-};
+/** The value of every cart button: `cartId:version`, then what the button needs (`:day:index`). */
+export const cartRef = (s: CartState) => `${s.cart.id}:${s.cart.version}`;
+
+/** Reads a cart button's value; null for anything the bot did not make. */
+export function parseCartRef(value: string): { cartId: number; version: number; rest: string[] } | null {
+  const [cart, version, ...rest] = value.split(':');
+  const cartId = Number(cart);
+  const v = Number(version);
+  return Number.isSafeInteger(cartId) && cartId > 0 && cartId <= 2_147_483_647 && Number.isSafeInteger(v) ? { cartId, version: v, rest } : null;
+}
 
 export function bar(load: number, capacity: number, width = 10): string {
   if (capacity <= 0) return load > 0 ? '▓'.repeat(width) : '·'.repeat(width);
@@ -20,103 +28,118 @@ export function bar(load: number, capacity: number, width = 10): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-function flagText(d: DayLoad): string {
-  const f = d.flag;
-  if (!f) return '✅';
-  if (f.kind === 'overloaded') return `🔴 overloaded +${hm(f.by)}`;
-  if (f.kind === 'idle') return `🟡 idle −${hm(f.by)}`;
-  return `🔴 ${hm(f.by)} on ${d.plan.off ? escape(d.plan.off.reason) : 'a day off'}`;
-}
+const BLOCKED: Record<Blocked['kind'], Key> = {
+  idle_would_flag: 'advice.idle_would_flag',
+  idle_nothing_movable: 'advice.idle_nothing_movable',
+  all_fixed: 'advice.all_fixed',
+  windows: 'advice.windows',
+  no_room: 'advice.no_room',
+};
 
-export const cartRef = (s: CartState) => `${s.cart.id}:${s.cart.version}`;
-
-function moveLine(tasks: Map<string, CartTask>, m: Move): string {
-  const t = tasks.get(m.taskId);
-  const who = t ? truncateMrkdwn(escape(`${t.label}${t.customerName ? ` · ${t.customerName}` : ''}`), 60) : 'a task';
-  return `Move ${who} (${t?.effort ?? '?'} m) ${dayName(m.from)} → ${dayName(m.to)}`;
-}
-
-function adviceBlocks(s: CartState, a: Advice, tasks: Map<string, CartTask>): KnownBlock[] {
+function adviceBlocks(t: T, s: CartState, a: Advice, tasks: Map<string, CartTask>): KnownBlock[] {
   const d = s.measure.days.find((x) => x.plan.day === a.day)!;
-  const title = `*${dayName(a.day)}* ${flagText(d)}`;
+  const title = t('advice.title', { day: t.fmt.weekday(a.day), flag: md(flagText(t, d.flag, d.plan)) });
   const best = a.suggestions[0];
-  if (!best) return [{ type: 'section', text: mrkdwn(`${title}\n${a.blocked ?? ''}`) }];
-  const shown = best.moves.slice(0, 4).map((m) => `• ${moveLine(tasks, m)}`);
-  if (best.moves.length > 4) shown.push(`• and ${best.moves.length - 4} more`);
-  const more = a.suggestions.length > 1 ? `\n_${a.suggestions.length - 1} other way${a.suggestions.length > 2 ? 's' : ''}: Auto-balance weighs the whole week._` : '';
+  if (!best) {
+    const day = t.fmt.weekday(a.day);
+    const why = a.blocked ? t(BLOCKED[a.blocked.kind], a.blocked.kind === 'all_fixed' ? { day, count: a.blocked.count } : { day }) : '';
+    return [{ type: 'section', text: mrkdwn(`${title}\n${why}`) }];
+  }
+  const shown = best.moves.slice(0, 4).map((m) => {
+    const task = tasks.get(m.taskId);
+    const name = taskName(t, { type: task?.type ?? '', label: task?.label ?? '', customer: task?.customerName ?? null });
+    return `• ${t('advice.move', { task: name, effort: t.fmt.minutes(task?.effort ?? 0), from: t.fmt.weekday(m.from), to: t.fmt.weekday(m.to) })}`;
+  });
+  if (best.moves.length > 4) shown.push(t('advice.more_moves', { count: best.moves.length - 4 }));
+  const lead = best.clears ? t('advice.clears', { title: md(title) }) : t('advice.leaves', { title: md(title), left: t.fmt.minutes(best.flaggedAfter) });
+  const others = a.suggestions.length - 1;
   return [
     {
       type: 'section',
-      text: mrkdwn(`${title} — ${best.clears ? 'clears it' : `leaves ${hm(best.flaggedAfter)} flagged`}:\n${shown.join('\n')}${more}`),
-      accessory: { type: 'button', action_id: ACTIONS.applySuggestion, text: plain('Apply', LIMITS.buttonText), value: `${cartRef(s)}:${a.day}:0` },
+      text: mrkdwn(`${lead}\n${shown.join('\n')}${others ? `\n${t('advice.other_ways', { count: others })}` : ''}`),
+      accessory: { type: 'button', action_id: ACTIONS.applySuggestion, text: plain(t.plain('button.apply'), LIMITS.buttonText), value: `${cartRef(s)}:${a.day}:0` },
     },
   ];
 }
 
-export function cartMessage(s: CartState, notice?: string): { text: string; blocks: KnownBlock[] } {
-  const weekLabel = formatDay(s.week.start, 'd LLL yyyy');
+export function cartMessage(t: T, s: CartState, notice?: Notice | null): { text: string; blocks: KnownBlock[] } {
+  const date = t.fmt.dateYear(s.week.start);
   const m = s.measure;
   const committed = s.cart.status === 'committed';
   const flagged = m.days.filter((d) => d.flag);
   const status = committed
-    ? `✔️ *Committed* — ${m.taskCount} tasks are your task list for the week.`
+    ? t('cart.status_committed', { count: m.taskCount })
     : flagged.length
-      ? `⚠️ *${flagged.length} day${flagged.length > 1 ? 's' : ''} flagged* — adjust, then commit.`
-      : '✅ *Balanced* — review and commit, or adjust by hand.';
+      ? t('cart.status_flagged', { count: flagged.length })
+      : t('cart.status_balanced');
+  const totals = t('cart.totals', { count: m.taskCount, planned: t.fmt.minutes(m.totalMinutes), capacity: t.fmt.minutes(m.totalCapacity) });
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`Task cart · week of ${weekLabel}`, LIMITS.headerText) },
-    { type: 'section', text: mrkdwn(`${status}\n${m.taskCount} tasks · ${hm(m.totalMinutes)} planned of ${hm(m.totalCapacity)} capacity`) },
+    { type: 'header', text: plain(t.plain('cart.header', { date }), LIMITS.headerText) },
+    { type: 'section', text: mrkdwn(`${status}\n${totals}`) },
   ];
-  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncateMrkdwn(escape(notice), 600)}`)] });
+  if (notice) blocks.push({ type: 'context', elements: [mrkdwn(`📝 ${truncateMrkdwn(noticeText(t, notice), 600)}`)] });
   blocks.push({ type: 'divider' });
   for (const d of m.days) {
     if (!d.plan.work && d.workload === 0) continue;
-    const date = formatDay(d.plan.day, 'ccc d LLL');
     blocks.push({
       type: 'section',
-      text: mrkdwn(`*${date}*  \`${bar(d.workload, d.plan.capacity)}\`  ${hm(d.workload)} / ${hm(d.plan.capacity)} · ${d.count} task${d.count === 1 ? '' : 's'} · ${flagText(d)}`),
-      accessory: { type: 'button', action_id: ACTIONS.openDay, text: plain('Open', LIMITS.buttonText), value: `${cartRef(s)}:${d.plan.day}` },
+      text: mrkdwn(
+        t('cart.day', {
+          day: t.fmt.day(d.plan.day),
+          bar: bar(d.workload, d.plan.capacity),
+          load: t.fmt.minutes(d.workload),
+          capacity: t.fmt.minutes(d.plan.capacity),
+          count: d.count,
+          flag: md(flagText(t, d.flag, d.plan)),
+        }),
+      ),
+      accessory: { type: 'button', action_id: ACTIONS.openDay, text: plain(t.plain('button.open'), LIMITS.buttonText), value: `${cartRef(s)}:${d.plan.day}` },
     });
   }
   if (s.merged.length) {
-    const shown = escape(s.merged.slice(0, 3).join('; '));
-    blocks.push({ type: 'context', elements: [mrkdwn(truncateMrkdwn(`🔗 Merged ${s.merged.length} duplicate${s.merged.length > 1 ? 's' : ''}: ${shown}${s.merged.length > 3 ? `; and ${s.merged.length - 3} more` : ''}`, 800))] });
+    const lines = s.merged.slice(0, 3).map((x) => mergeText(t, x));
+    const list = t.fmt.list(lines);
+    const shown = s.merged.length > 3 ? t('list.and_more', { list: md(list), count: s.merged.length - 3 }) : list;
+    blocks.push({ type: 'context', elements: [mrkdwn(truncateMrkdwn(t('cart.merged', { count: s.merged.length, list: md(shown) }), 800))] });
   }
   if (!committed && s.advice.length) {
-    blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn('*Suggestions*') });
-    const tasks = new Map(s.tasks.map((t) => [t.id, t]));
-    for (const a of s.advice) blocks.push(...adviceBlocks(s, a, tasks));
+    blocks.push({ type: 'divider' }, { type: 'section', text: mrkdwn(t('cart.suggestions')) });
+    const tasks = new Map(s.tasks.map((x) => [x.id, x]));
+    for (const a of s.advice) blocks.push(...adviceBlocks(t, s, a, tasks));
   }
   const ref = cartRef(s);
+  const button = (action: string, key: Key) => ({ type: 'button' as const, action_id: action, text: plain(t.plain(key), LIMITS.buttonText), value: ref });
   blocks.push({
     type: 'actions',
     elements: committed
-      ? [{ type: 'button', action_id: ACTIONS.reopen, text: plain('Reopen', LIMITS.buttonText), value: ref }]
+      ? [button(ACTIONS.reopen, 'button.reopen')]
       : [
-          { type: 'button', action_id: ACTIONS.addTask, text: plain('Add task', LIMITS.buttonText), value: ref },
-          { type: 'button', action_id: ACTIONS.pickCustomers, text: plain('Pick customers', LIMITS.buttonText), value: ref },
-          { type: 'button', action_id: ACTIONS.autoBalance, text: plain('Auto-balance', LIMITS.buttonText), value: ref },
+          button(ACTIONS.addTask, 'button.add_task'),
+          button(ACTIONS.pickCustomers, 'button.pick_customers'),
+          button(ACTIONS.autoBalance, 'button.auto_balance'),
           {
-            type: 'button',
-            action_id: ACTIONS.commit,
-            style: 'primary',
-            text: plain('Commit', LIMITS.buttonText),
-            value: ref,
+            ...button(ACTIONS.commit, 'button.commit'),
+            style: 'primary' as const,
             ...(m.committable
               ? {
                   confirm: {
-                    title: plain('Commit this week?', LIMITS.modalTitle),
-                    // A confirm dialog's text is plain_text (Block Kit reference), at most 300 characters.
-                    text: plain(`${m.taskCount} tasks, ${hm(m.totalMinutes)}, become your task list. You can reopen it later.`, 300),
-                    confirm: plain('Commit', LIMITS.modalTitle),
-                    deny: plain('Keep adjusting', LIMITS.modalTitle),
+                    title: plain(t.plain('commit.confirm_title'), LIMITS.modalTitle),
+                    // A confirm dialog's text is plain_text (Block Kit reference).
+                    text: plain(t.plain('commit.confirm_text', { count: m.taskCount, minutes: t.fmt.minutes(m.totalMinutes) }), LIMITS.confirmText),
+                    confirm: plain(t.plain('button.commit'), LIMITS.modalTitle),
+                    deny: plain(t.plain('button.keep_adjusting'), LIMITS.modalTitle),
                   },
                 }
               : {}),
           },
         ],
   });
-  const text = `Task cart · week of ${weekLabel}: ${committed ? 'committed' : flagged.length ? `${flagged.length} day(s) flagged` : 'balanced'}`;
+  const state = committed ? t('cart.text_committed') : flagged.length ? t('cart.text_flagged', { count: flagged.length }) : t('cart.text_balanced');
   // At most 22 blocks by construction: 4 + 7 days + 3 + 7 flagged days + actions.
-  return { text, blocks };
+  return { text: t('cart.text', { date, state: md(state) }), blocks };
+}
+
+/** What an older copy of the cart becomes, so that no one acts on it. */
+export function retiredCart(t: T): { text: string; blocks: KnownBlock[] } {
+  return { text: t('cart.retired'), blocks: [{ type: 'context', elements: [mrkdwn(`↪️ ${t('cart.retired')}`)] }] };
 }

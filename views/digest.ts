@@ -1,18 +1,34 @@
-// The supervisor's picture of a team, readable in ten seconds: digests and /team-carts.
-// A small team is listed whole; a large one is summarised with its worst cases. Always
-// within Slack's limits, whatever the team's size.
+// The supervisor's picture of a team, readable in ten seconds: digests and /team-carts. Both
+// weeks in flight at a glance, each named: the planning week's carts (committed, open, flagged,
+// exceptions, per agent) and the working week's task list (done, skipped, open, per agent); one
+// of them in detail. A small team is listed whole; a large one is summarised with its worst
+// cases. Always within Slack's limits, whatever the team's size.
 import type { KnownBlock } from '@slack/types';
-import { formatDay } from '../src/engine/index.ts';
-import type { AgentStanding, TeamPicture } from '../src/services/team.ts';
-import { ACTIONS } from '../src/slack/ids.ts';
+import type { AgentStanding, Outcomes, TeamPicture } from '../src/services/team.ts';
+import type { T } from './i18n/index.ts';
+import { ACTIONS } from './ids.ts';
 import { LIMITS, mrkdwn, plain, truncate, truncateMrkdwn } from './limits.ts';
-import { escape, mention } from './text.ts';
+import { md } from './text.ts';
 
 /** Agents listed one per line before the digest switches to a summary and the worst cases. */
 export const LIST_ALL_UP_TO = 25;
 const WORST = 15;
+const LOWEST = 10;
+/** Names in "Not committed", exceptions with their reasons. */
+const NAMES = 40;
+const EXCEPTIONS = 8;
 
-const hours = (m: number) => `${Math.round(m / 6) / 10} h`;
+export type DigestKind = 'daily' | 'weekly' | 'now';
+/** Which week a picture shows in detail: the planning week's carts, or the working week's list. */
+export type Detail = 'planning' | 'working';
+
+/** The Nudge button's value: the team and the planning week it nudges for. */
+export const nudgeValue = (teamId: number, weekStart: string) => `${teamId}:${weekStart}`;
+export function parseNudge(value: string): { teamId: number; weekStart: string } | null {
+  const [team, weekStart] = value.split(':');
+  const teamId = Number(team);
+  return Number.isSafeInteger(teamId) && weekStart ? { teamId, weekStart } : null;
+}
 
 function cell(d: AgentStanding['days'][number], hasCart: boolean): string {
   if (!d.work) return d.minutes > 0 ? '🟥' : '⬜';
@@ -26,17 +42,19 @@ function statusMark(a: AgentStanding): string {
   return a.status === 'open' ? '✏️' : '▫️';
 }
 
-function line(a: AgentStanding): string {
-  const work = a.days.filter((d) => d.work || d.minutes > 0);
-  return `${work.map((d) => cell(d, a.status !== 'none')).join('')}  ${hours(a.planned)}/${hours(a.capacity)}  ${statusMark(a)} ${mention(a.id)}`;
+/** A day of the working week: everything done, something left (today or past), still to come, nothing planned. */
+function workCell(d: Outcomes & { day: string }, today: string): string {
+  if (!d.done && !d.skipped && !d.open) return '⬜';
+  if (!d.open) return '✅';
+  return d.day <= today ? '🔸' : '▫️';
 }
 
-/** Lines in as few sections as fit 3000 characters each. */
+/** Lines in as few sections as fit the section text limit each. */
 function sections(lines: string[]): KnownBlock[] {
   const out: KnownBlock[] = [];
   let chunk = '';
   for (const l of lines) {
-    if (chunk.length + l.length + 1 > 2900) {
+    if (chunk.length + l.length + 1 > LIMITS.sectionText - 100) {
       out.push({ type: 'section', text: mrkdwn(chunk) });
       chunk = '';
     }
@@ -46,63 +64,124 @@ function sections(lines: string[]): KnownBlock[] {
   return out;
 }
 
-function names(agents: AgentStanding[], max: number): string {
-  const shown = agents.slice(0, max).map((a) => mention(a.id));
-  return shown.join(', ') + (agents.length > max ? ` and ${agents.length - max} more` : '');
+function names(t: T, agents: AgentStanding[], max: number): string {
+  const list = t.fmt.list(agents.slice(0, max).map((a) => t.fmt.person(a.id)));
+  return agents.length > max ? t('list.and_more_people', { list: md(list), count: agents.length - max }) : list;
 }
 
-export type DigestKind = 'daily' | 'weekly' | 'now';
+const total = (o: Outcomes) => o.done + o.skipped + o.open;
 
-export function teamBlocks(p: TeamPicture, kind: DigestKind, options: { nudge?: boolean } = {}): { text: string; blocks: KnownBlock[] } {
-  const week = formatDay(p.weekStart, 'd LLL');
+export function teamBlocks(t: T, p: TeamPicture, kind: DigestKind, options: { nudge?: boolean; detail?: Detail } = {}): { text: string; blocks: KnownBlock[] } {
+  const detail = options.detail ?? 'planning';
+  const { weeks } = p;
   const committed = p.agents.filter((a) => a.status === 'committed');
+  const open = p.agents.filter((a) => a.status === 'open');
+  const notStarted = p.agents.filter((a) => a.status === 'none');
   const waiting = p.agents.filter((a) => a.status !== 'committed');
   const exceptions = committed.filter((a) => a.exception);
   const flagged = p.agents.filter((a) => a.flagged > 0 && a.status !== 'none');
   const planned = p.agents.reduce((s, a) => s + a.planned, 0);
   const capacity = p.agents.reduce((s, a) => s + a.capacity, 0);
-  const title = { daily: 'Daily digest', weekly: 'Weekly digest', now: 'Team carts' }[kind];
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(truncate(`${title} · ${p.team.name} · week of ${week}`, LIMITS.headerText), LIMITS.headerText) },
-    {
-      type: 'section',
-      text: mrkdwn(
-        `*${committed.length} of ${p.agents.length} committed*` +
-          (exceptions.length ? ` · ⚠️ ${exceptions.length} with an exception` : '') +
-          (flagged.length ? ` · 🔴 ${flagged.length} with flagged days` : '') +
-          ` · planned ${hours(planned)} of ${hours(capacity)}`,
-      ),
-    },
-  ];
-  if (waiting.length) blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`*Not committed:* ${names(waiting, 40)}`, 2900)) });
-  if (exceptions.length) {
-    blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`*Exceptions:*\n${exceptions.slice(0, 8).map((a) => `• ${mention(a.id)}: ${truncateMrkdwn(escape(a.exception!), 200)}`).join('\n')}${exceptions.length > 8 ? `\n…and ${exceptions.length - 8} more` : ''}`, 2900)) });
-  }
-  blocks.push({ type: 'divider' });
   const small = p.agents.length <= LIST_ALL_UP_TO;
-  const listed = small ? p.agents : [...p.agents].sort((a, b) => b.flagged - a.flagged || (a.status === 'committed' ? 1 : 0) - (b.status === 'committed' ? 1 : 0)).slice(0, WORST);
-  blocks.push({ type: 'context', elements: [mrkdwn(small ? 'Each day: 🟩 balanced · 🟥 overloaded · 🟨 idle · ⬜ off · ▫️ no cart yet' : `The ${listed.length} agents with the most flagged minutes. 🟩 balanced · 🟥 overloaded · 🟨 idle · ⬜ off · ▫️ no cart`)] });
-  blocks.push(...sections(listed.map(line)));
+  const title = t.plain(({ daily: 'digest.daily', weekly: 'digest.weekly', now: 'digest.now' } as const)[kind]);
+  const planningWeek = t.fmt.week(weeks.planning);
+  const workingWeek = t.fmt.week(weeks.working);
 
-  const totals = p.agents.reduce((t, a) => ({ done: t.done + a.lastWeek.done, skipped: t.skipped + a.lastWeek.skipped, open: t.open + a.lastWeek.open }), { done: 0, skipped: 0, open: 0 });
-  const all = totals.done + totals.skipped + totals.open;
-  const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)} %` : '–');
-  if (all) {
-    blocks.push({ type: 'divider' });
-    const perAgent = p.agents
-      .filter((a) => a.lastWeek.done + a.lastWeek.skipped + a.lastWeek.open > 0)
-      .map((a) => ({ a, of: a.lastWeek.done + a.lastWeek.skipped + a.lastWeek.open }))
-      .sort((x, y) => x.a.lastWeek.done / x.of - y.a.lastWeek.done / y.of);
-    const shown = small ? perAgent : perAgent.slice(0, 10);
-    blocks.push({ type: 'section', text: mrkdwn(`*Last week:* done ${pct(totals.done, all)} · skipped ${pct(totals.skipped, all)} · open ${pct(totals.open, all)}${small ? '' : ' — lowest completion first:'}`) });
-    blocks.push(...sections(shown.map(({ a, of }) => `${mention(a.id)}: ✅ ${a.lastWeek.done} · ⏭️ ${a.lastWeek.skipped} · ▫️ ${a.lastWeek.open} (${pct(a.lastWeek.done, of)} done)`)));
+  const blocks: KnownBlock[] = [{ type: 'header', text: plain(truncate(t.plain('digest.header', { title, team: p.team.name }), LIMITS.headerText), LIMITS.headerText) }];
+
+  // The planning week: the carts.
+  const counts = [t('digest.committed', { committed: committed.length, total: p.agents.length })];
+  if (open.length) counts.push(t('digest.open', { count: open.length }));
+  if (notStarted.length) counts.push(t('digest.not_started', { count: notStarted.length }));
+  if (flagged.length) counts.push(t('digest.flagged', { count: flagged.length }));
+  if (exceptions.length) counts.push(t('digest.exceptions', { count: exceptions.length }));
+  counts.push(t('digest.planned', { planned: t.fmt.hours(planned), capacity: t.fmt.hours(capacity) }));
+  const proposal = weeks.proposed ? '' : `\n${t('digest.proposed_at', { when: t.fmt.dayTime(weeks.proposedAt, p.team.timezone) })}`;
+  blocks.push({ type: 'section', text: mrkdwn(`${t('digest.planning', { week: planningWeek })}\n${counts.join(' · ')}${proposal}`) });
+  if (detail === 'planning') {
+    if (waiting.length) blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(t('digest.not_committed', { names: md(names(t, waiting, NAMES)) }), LIMITS.sectionText - 100)) });
+    if (exceptions.length) {
+      const lines = exceptions.slice(0, EXCEPTIONS).map((a) => t('digest.exception_line', { who: md(t.fmt.person(a.id)), reason: truncate(a.exception!, 200) }));
+      if (exceptions.length > EXCEPTIONS) lines.push(t('digest.more', { count: exceptions.length - EXCEPTIONS }));
+      blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`${t('digest.exceptions_title')}\n${lines.join('\n')}`, LIMITS.sectionText - 100)) });
+    }
+    const listed = small
+      ? p.agents
+      : [...p.agents].sort((a, b) => b.flagged - a.flagged || (a.status === 'committed' ? 1 : 0) - (b.status === 'committed' ? 1 : 0)).slice(0, WORST);
+    blocks.push({ type: 'context', elements: [mrkdwn(small ? t('digest.legend') : t('digest.legend_worst', { count: listed.length }))] });
+    blocks.push(
+      ...sections(
+        listed.map((a) => {
+          const cells = a.days.filter((d) => d.work || d.minutes > 0).map((d) => cell(d, a.status !== 'none')).join('');
+          return `${cells}  ${t('digest.hours', { planned: t.fmt.hours(a.planned), capacity: t.fmt.hours(a.capacity) })}  ${statusMark(a)} ${t.fmt.person(a.id)}`;
+        }),
+      ),
+    );
+  } else {
+    // At a glance: each agent's cart by its mark.
+    const listed = small ? p.agents : [...waiting, ...committed].slice(0, NAMES);
+    const glance = listed.map((a) => `${statusMark(a)} ${t.fmt.person(a.id)}`).join('   ');
+    if (glance) blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(small ? glance : t('digest.glance_more', { list: md(glance), count: p.agents.length - listed.length }), LIMITS.sectionText - 100)) });
   }
+
+  // The working week: the task list.
+  blocks.push({ type: 'divider' });
+  const sum = p.agents.reduce((o, a) => ({ done: o.done + a.working.done, skipped: o.skipped + a.working.skipped, open: o.open + a.working.open }), { done: 0, skipped: 0, open: 0 });
+  const outcome = total(sum) ? t('digest.outcomes', { done: sum.done, skipped: sum.skipped, open: sum.open }) : t('digest.no_list');
+  blocks.push({ type: 'section', text: mrkdwn(`${t('digest.working', { week: workingWeek })}\n${outcome}`) });
+  const working = p.agents
+    .filter((a) => total(a.working) > 0)
+    .sort((x, y) => x.working.done / total(x.working) - y.working.done / total(y.working));
+  if (working.length) {
+    const shown = small ? working : working.slice(0, LOWEST);
+    if (!small) blocks.push({ type: 'context', elements: [mrkdwn(t('digest.lowest_first', { count: shown.length }))] });
+    if (detail === 'working') {
+      blocks.push({ type: 'context', elements: [mrkdwn(t('digest.working_legend'))] });
+      blocks.push(
+        ...sections(
+          shown.map((a) => {
+            const cells = a.working.days.filter((d, i) => i < 5 || total(d) > 0).map((d) => workCell(d, weeks.today)).join('');
+            return `${cells}  ${t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.working.done, skipped: a.working.skipped, open: a.working.open, pct: t.fmt.percent(a.working.done, total(a.working)) })}`;
+          }),
+        ),
+      );
+    } else {
+      blocks.push(
+        ...sections(
+          shown.map((a) => t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.working.done, skipped: a.working.skipped, open: a.working.open, pct: t.fmt.percent(a.working.done, total(a.working)) })),
+        ),
+      );
+    }
+  }
+
+  // Last week's completion, in the weekly digest.
+  if (kind === 'weekly') {
+    const totals = p.agents.reduce((o, a) => ({ done: o.done + a.lastWeek.done, skipped: o.skipped + a.lastWeek.skipped, open: o.open + a.lastWeek.open }), { done: 0, skipped: 0, open: 0 });
+    const all = total(totals);
+    if (all) {
+      blocks.push({ type: 'divider' });
+      const perAgent = p.agents.filter((a) => total(a.lastWeek) > 0).sort((x, y) => x.lastWeek.done / total(x.lastWeek) - y.lastWeek.done / total(y.lastWeek));
+      const shown = small ? perAgent : perAgent.slice(0, LOWEST);
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(t('digest.last_week', { done: t.fmt.percent(totals.done, all), skipped: t.fmt.percent(totals.skipped, all), open: t.fmt.percent(totals.open, all) })),
+      });
+      if (!small) blocks.push({ type: 'context', elements: [mrkdwn(t('digest.lowest_first', { count: shown.length }))] });
+      blocks.push(
+        ...sections(
+          shown.map((a) => t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.lastWeek.done, skipped: a.lastWeek.skipped, open: a.lastWeek.open, pct: t.fmt.percent(a.lastWeek.done, total(a.lastWeek)) })),
+        ),
+      );
+    }
+  }
+
+  if (kind === 'now') blocks.push({ type: 'context', elements: [mrkdwn(t(detail === 'planning' ? 'digest.see_working' : 'digest.see_planning'))] });
   if (options.nudge && waiting.length) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', action_id: ACTIONS.nudge, text: plain(`Nudge ${waiting.length} not committed`, LIMITS.buttonText), value: `${p.team.id}:${p.weekStart}` }],
+      elements: [{ type: 'button', action_id: ACTIONS.nudge, text: plain(t.plain('digest.nudge', { count: waiting.length }), LIMITS.buttonText), value: nudgeValue(p.team.id, weeks.planning) }],
     });
   }
-  // At most 16 blocks by construction: the long lists are cut to 40 names, 8 exceptions, 25 lines.
-  return { text: `${title} · ${escape(p.team.name)}: ${committed.length} of ${p.agents.length} committed`, blocks };
+  // At most 24 blocks by construction: the long lists are cut to 40 names, 8 exceptions, 15 and 10 lines.
+  return { text: t('digest.text', { title, team: p.team.name, committed: committed.length, total: p.agents.length, week: planningWeek }), blocks };
 }

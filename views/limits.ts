@@ -8,9 +8,23 @@ export const LIMITS = {
   headerText: 150,
   buttonText: 75,
   buttonValue: 2000,
+  sectionFields: 10,
+  fieldText: 2000,
   contextElements: 10,
   optionText: 75,
+  optionValue: 150,
+  optionDescription: 75,
+  /** Options of a static select; of checkboxes and radio buttons. */
+  selectOptions: 100,
+  checkboxOptions: 10,
+  inputLabel: 2000,
+  hint: 2000,
+  placeholder: 150,
+  /** A confirm dialog's text. */
+  confirmText: 300,
+  /** A modal's title, submit and close texts. */
   modalTitle: 24,
+  privateMetadata: 3000,
 } as const;
 
 /**

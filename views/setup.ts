@@ -1,27 +1,20 @@
 // What a Slack user the bot does not know is told, everywhere: how to get set up.
 import type { KnownBlock } from '@slack/types';
-import { mrkdwn } from './limits.ts';
-import { escape } from './text.ts';
+import type { T } from './i18n/index.ts';
+import { LIMITS, mrkdwn, plain } from './limits.ts';
 
-/** Plain text (its backticks only style the id): escaped wherever it enters mrkdwn. */
-export function setupText(userId: string): string {
-  return (
-    `Hi! Task Cart doesn't know you yet, so there is no cart for you. ` +
-    `Ask your Task Cart admin to add your Slack member ID \`${userId}\` to the people file ` +
-    '(columns `slack_user_id,name,team,role`) and import it with `npm run cli -- import people people.csv`.'
-  );
+/** How to get set up, with the person's member id (as mrkdwn, or plain under a modal's field). */
+export function setupText(t: T, userId: string, mode: 'mrkdwn' | 'plain' = 'mrkdwn'): string {
+  return (mode === 'plain' ? t.plain : t)('setup.text', { id: userId });
 }
 
-export function setupBlocks(userId: string): KnownBlock[] {
-  return [{ type: 'section', text: mrkdwn(escape(setupText(userId))) }];
+export function setupBlocks(t: T, userId: string): KnownBlock[] {
+  return [{ type: 'section', text: mrkdwn(setupText(t, userId)) }];
 }
 
-export function setupHome(userId: string) {
+export function setupHome(t: T, userId: string) {
   return {
     type: 'home' as const,
-    blocks: [
-      { type: 'header' as const, text: { type: 'plain_text' as const, text: 'Welcome to Task Cart' } },
-      ...setupBlocks(userId),
-    ],
+    blocks: [{ type: 'header' as const, text: plain(t.plain('setup.welcome'), LIMITS.headerText) }, ...setupBlocks(t, userId)],
   };
 }

@@ -1,91 +1,133 @@
-// The task list: App Home (today with Done and Skip, the week at a glance, the carts) and /tasks.
+// The task list: App Home (today with Done and Skip, the working week at a glance, both weeks'
+// carts) and /tasks (today, the working week, or the plan committed for the planning week).
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../db/queries/carts.ts';
-import { addDays, formatDay } from '../src/engine/index.ts';
+import { addDays } from '../src/engine/index.ts';
 import type { TaskListView } from '../src/services/tasks.ts';
-import { ACTIONS } from '../src/slack/ids.ts';
+import type { Key, T } from './i18n/index.ts';
+import { ACTIONS } from './ids.ts';
 import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
-import { escape } from './text.ts';
+import { md } from './text.ts';
 
 /** Today's tasks shown with buttons in App Home: two blocks each, leaving room for the rest. */
 export const HOME_TODAY_MAX = 35;
+/** A /tasks answer longer than this is cut: Slack's message text holds about 4,000 characters. */
+const LIST_MAX = 3400;
+
+/** The value of App Home's "Open my cart": the planning week's cart. */
+export const OPEN_NEXT = 'next';
 
 const mark = { open: '▫️', done: '✅', skipped: '⏭️', carried_over: '↪️' } as const;
-const dayLabel = (day: string) => formatDay(day, 'ccc d LLL');
-const hm = (m: number) => (m >= 60 ? `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} m` : ''}` : `${m} m`);
 
-export function taskLine(t: TaskRow): string {
-  const who = t.customerName ? ` · ${escape(t.customerName)}` : '';
-  return truncateMrkdwn(`${mark[t.status]} *${escape(t.label)}*${who} — ${escape(t.title)} (${t.effortMinutes} m${t.priority === 'urgent' || t.priority === 'high' ? `, ${t.priority}` : ''})`, 400);
+export function taskLine(t: T, task: TaskRow): string {
+  const label = t.fmt.typeLabel(task.typeKey, task.label);
+  const urgent = task.priority === 'urgent' || task.priority === 'high';
+  const details = urgent ? t.plain('tasks.details_priority', { effort: t.fmt.minutes(task.effortMinutes), priority: t.fmt.priority(task.priority) }) : t.fmt.minutes(task.effortMinutes);
+  const line = task.customerName
+    ? t('tasks.line_customer', { mark: mark[task.status], label, customer: task.customerName, title: task.title, details })
+    : t('tasks.line', { mark: mark[task.status], label, title: task.title, details });
+  return truncateMrkdwn(line, 400);
 }
 
-function cartLine(label: string, cart: TaskListView['thisCart']): string {
-  if (!cart) return `${label}: no cart yet`;
-  return `${label}: ${cart.status === 'committed' ? `committed${cart.exceptionReason ? ' with an exception' : ''}` : 'open — not committed yet'}`;
+function cartState(t: T, cart: TaskListView['thisCart']): string {
+  if (!cart) return t('cart.state_none');
+  if (cart.status === 'committed') return t(cart.exceptionReason ? 'cart.state_exception' : 'cart.state_committed');
+  return t('cart.state_open');
 }
 
-export function homeView(v: TaskListView) {
-  const today = v.week.filter((t) => t.day === v.today);
+export function homeView(t: T, v: TaskListView) {
+  const today = v.week.filter((x) => x.day === v.today);
+  const committed = v.thisCart?.status === 'committed';
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`Today · ${dayLabel(v.today)}`, LIMITS.headerText) },
-    { type: 'context', elements: [mrkdwn(`Hi ${escape(v.name)}! Mark tasks done as you go; \`/cart\` opens your cart.`)] },
+    { type: 'header', text: plain(t.plain('home.today', { day: t.fmt.day(v.today) }), LIMITS.headerText) },
+    { type: 'context', elements: [mrkdwn(t('home.hello', { name: v.name }))] },
   ];
-  if (!today.length) blocks.push({ type: 'section', text: mrkdwn(v.thisCart?.status === 'committed' ? 'Nothing planned for today. 🎉' : 'No task list for today: commit your cart to make one.') });
-  for (const t of today.slice(0, HOME_TODAY_MAX)) {
-    blocks.push({ type: 'section', text: mrkdwn(taskLine(t)) });
+  if (!today.length) blocks.push({ type: 'section', text: mrkdwn(t(committed ? 'home.nothing_today' : 'home.no_list_today')) });
+  for (const task of today.slice(0, HOME_TODAY_MAX)) {
+    blocks.push({ type: 'section', text: mrkdwn(taskLine(t, task)) });
+    const button = (action: string, key: Key, primary = false) => ({
+      type: 'button' as const,
+      action_id: action,
+      text: plain(t.plain(key), LIMITS.buttonText),
+      value: String(task.id),
+      ...(primary && { style: 'primary' as const }),
+    });
     blocks.push({
       type: 'actions',
-      block_id: `task_${t.id}`,
-      elements:
-        t.status === 'open'
-          ? [
-              { type: 'button', action_id: ACTIONS.taskDone, text: plain('Done', LIMITS.buttonText), style: 'primary', value: String(t.id) },
-              { type: 'button', action_id: ACTIONS.taskSkip, text: plain('Skip', LIMITS.buttonText), value: String(t.id) },
-            ]
-          : [{ type: 'button', action_id: ACTIONS.taskUndo, text: plain('Undo', LIMITS.buttonText), value: String(t.id) }],
+      block_id: `task_${task.id}`,
+      elements: task.status === 'open' ? [button(ACTIONS.taskDone, 'button.done', true), button(ACTIONS.taskSkip, 'button.skip')] : [button(ACTIONS.taskUndo, 'button.undo')],
     });
   }
-  if (today.length > HOME_TODAY_MAX) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${today.length - HOME_TODAY_MAX} more: \`/tasks\` lists them all.`)] });
-  const done = today.filter((t) => t.status === 'done').length;
-  if (today.length) blocks.push({ type: 'context', elements: [mrkdwn(`${done} of ${today.length} done · ${hm(today.filter((t) => t.status === 'open').reduce((s, t) => s + t.effortMinutes, 0))} left`)] });
+  if (today.length > HOME_TODAY_MAX) blocks.push({ type: 'context', elements: [mrkdwn(t('home.more_today', { count: today.length - HOME_TODAY_MAX }))] });
+  const done = today.filter((x) => x.status === 'done').length;
+  const left = today.filter((x) => x.status === 'open').reduce((s, x) => s + x.effortMinutes, 0);
+  if (today.length) blocks.push({ type: 'context', elements: [mrkdwn(t('home.progress', { done, total: today.length, left: t.fmt.minutes(left) }))] });
 
-  blocks.push({ type: 'divider' }, { type: 'header', text: plain('This week', LIMITS.headerText) });
+  blocks.push({ type: 'divider' }, { type: 'header', text: plain(t.plain('week.this', { week: t.fmt.week(v.weekStart) }), LIMITS.headerText) });
   const fields = [];
   for (let i = 0; i < 7; i++) {
     const day = addDays(v.weekStart, i);
-    const of = v.week.filter((t) => t.day === day);
+    const of = v.week.filter((x) => x.day === day);
     if (!of.length && i >= 5) continue;
-    const minutes = of.reduce((s, t) => s + t.effortMinutes, 0);
-    fields.push(mrkdwn(`*${dayLabel(day)}*${day === v.today ? ' (today)' : ''}\n${of.length} tasks · ${hm(minutes)} · ${of.filter((t) => t.status === 'done').length} done`));
+    const minutes = of.reduce((s, x) => s + x.effortMinutes, 0);
+    const name = day === v.today ? t('home.day_today', { day: t.fmt.day(day) }) : t('home.day', { day: t.fmt.day(day) });
+    fields.push(mrkdwn(`${name}\n${t('home.day_totals', { count: of.length, minutes: t.fmt.minutes(minutes), done: of.filter((x) => x.status === 'done').length })}`, LIMITS.fieldText));
   }
-  blocks.push({ type: 'section', fields: fields.slice(0, 10) });
+  blocks.push({ type: 'section', fields: fields.slice(0, LIMITS.sectionFields) });
 
   blocks.push({ type: 'divider' });
+  const carts = [
+    t('home.cart_this', { week: t.fmt.week(v.weekStart), state: md(cartState(t, v.thisCart)) }),
+    t('home.cart_next', { week: t.fmt.week(v.nextWeekStart), state: md(cartState(t, v.nextCart)) }),
+  ];
+  if (v.next.length) carts.push(t('home.plan_next'));
   blocks.push({
     type: 'section',
-    text: mrkdwn(`${cartLine('This week’s cart', v.thisCart)}\n${cartLine('Next week’s cart', v.nextCart)}`),
-    accessory: { type: 'button', action_id: ACTIONS.homeOpenCart, text: plain('Open my cart', LIMITS.buttonText), value: 'next' },
+    text: mrkdwn(carts.join('\n')),
+    accessory: { type: 'button', action_id: ACTIONS.homeOpenCart, text: plain(t.plain('button.open_cart'), LIMITS.buttonText), value: OPEN_NEXT },
   });
   return { type: 'home' as const, blocks };
 }
 
-/** `/tasks` and `/tasks week`: a plain list, grouped by day. */
-export function taskListText(v: TaskListView, range: 'today' | 'week'): string {
-  const rows = range === 'today' ? v.week.filter((t) => t.day === v.today) : v.week;
-  if (!rows.length) {
-    return range === 'today'
-      ? `Nothing on your task list for today (${dayLabel(v.today)}).${v.thisCart?.status === 'committed' ? '' : ' Commit your cart with `/cart this` to make one.'}`
-      : 'Nothing on your task list this week. Commit your cart with `/cart this` to make one.';
-  }
-  const lines: string[] = [];
+/** What /tasks lists: today, the working week, or the plan committed for the planning week. */
+export type ListRange = 'today' | 'week' | 'next';
+
+/** `/tasks`, `/tasks week`, `/tasks next`: a plain list grouped by day, its first line naming the week. */
+export function taskListText(t: T, v: TaskListView, range: ListRange): string {
+  const rows = range === 'today' ? v.week.filter((x) => x.day === v.today) : range === 'week' ? v.week : v.next;
+  const title =
+    range === 'today'
+      ? t('tasks.title_today', { day: t.fmt.day(v.today) })
+      : range === 'week'
+        ? t('tasks.title_week', { week: t.fmt.week(v.weekStart) })
+        : t('tasks.title_next', { week: t.fmt.week(v.nextWeekStart) });
+  if (!rows.length) return `${title}\n${emptyText(t, v, range)}`;
+  const lines: string[] = [title];
   let current = '';
-  for (const t of rows) {
-    if (t.day !== current) {
-      current = t.day;
-      lines.push(`*${dayLabel(t.day)}*${t.day === v.today ? ' (today)' : ''}`);
+  for (const task of rows) {
+    if (range !== 'today' && task.day !== current) {
+      current = task.day;
+      lines.push(task.day === v.today ? t('home.day_today', { day: t.fmt.day(task.day) }) : t('home.day', { day: t.fmt.day(task.day) }));
     }
-    lines.push(taskLine(t));
+    lines.push(taskLine(t, task));
   }
   const text = lines.join('\n');
-  return text.length > 3500 ? `${truncateMrkdwn(text, 3400)}\n…the list is longer than a message holds; App Home shows today’s tasks.` : text;
+  return text.length > LIST_MAX + 100 ? `${truncateMrkdwn(text, LIST_MAX)}\n${t('tasks.too_long')}` : text;
+}
+
+/** An empty list says why, and where the other week's list is. */
+function emptyText(t: T, v: TaskListView, range: ListRange): string {
+  const thisCommitted = v.thisCart?.status === 'committed';
+  const nextCommitted = v.nextCart?.status === 'committed' && v.next.length > 0;
+  const lines: string[] = [];
+  if (range === 'next') {
+    lines.push(t('tasks.empty_next'));
+    if (v.week.length) lines.push(t('tasks.see_week'));
+    return lines.join(t.plain('list.sentence_gap'));
+  }
+  lines.push(t(range === 'today' ? 'tasks.empty_today' : 'tasks.empty_week'));
+  if (!thisCommitted) lines.push(t('tasks.commit_this'));
+  if (range === 'today' && v.week.length) lines.push(t('tasks.see_week'));
+  if (nextCommitted) lines.push(t('tasks.see_next', { week: t.fmt.week(v.nextWeekStart) }));
+  return lines.join(t.plain('list.sentence_gap'));
 }

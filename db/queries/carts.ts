@@ -16,8 +16,8 @@ export interface CartSnapshot {
   timeOff: TimeOffRange[];
   /** The items as the engine's tasks, by day. */
   items: CartTask[];
-  /** The duplicates dropped when the cart was made, as lines for the agent. */
-  merged: string[];
+  /** The duplicates dropped when the cart was made, as the 'created' event recorded them. */
+  merged: unknown[];
   /** The request asking was seen before: what it asked for is already done. */
   replayed: boolean;
 }
@@ -29,7 +29,7 @@ export interface CartSnapshot {
  */
 export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string): Promise<CartSnapshot | null> {
   type Json = Record<string, unknown>;
-  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: string[] | null; replayed: boolean }>(
+  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: unknown[] | null; replayed: boolean }>(
     db,
     sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
       (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
@@ -211,14 +211,14 @@ export async function setCartMessage(db: DbOrTx, cartId: number, channelId: stri
 }
 
 /** A task as the task list shows it. */
-export type TaskRow = Pick<typeof tasks.$inferSelect, 'id' | 'title' | 'effortMinutes' | 'priority' | 'day' | 'status'> & { label: string; customerName: string | null };
+export type TaskRow = Pick<typeof tasks.$inferSelect, 'id' | 'typeKey' | 'title' | 'effortMinutes' | 'priority' | 'day' | 'status'> & { label: string; customerName: string | null };
 export type CartSummary = Pick<CartRow, 'weekStart' | 'status' | 'exceptionReason'>;
 
 /** The agent's tasks between two days, by day, and their carts of the given weeks: one round trip. */
 export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: string, weekStarts: string[]): Promise<{ tasks: TaskRow[]; carts: CartSummary[] }> {
   const [row] = await rowsOf<{ tasks: TaskRow[]; carts: CartSummary[] }>(db, sql`select
     (select coalesce(json_agg(json_build_object(
-        'id', t.id, 'title', t.title, 'effortMinutes', t.effort_minutes, 'priority', t.priority, 'day', t.day, 'status', t.status,
+        'id', t.id, 'typeKey', t.type_key, 'title', t.title, 'effortMinutes', t.effort_minutes, 'priority', t.priority, 'day', t.day, 'status', t.status,
         'label', tt.label, 'customerName', cu.name) order by t.day, t.id), '[]')
       from ${tasks} t
       join ${taskTypes} tt on tt.key = t.type_key

@@ -203,13 +203,13 @@ export async function teamCartLoads(db: DbOrTx, teamId: number, weekStart: strin
     group by c.agent_id, c.status, c.exception_reason, i.planned_day`);
 }
 
-/** Done, skipped and open tasks per agent of the team for a week. */
-export async function teamCompletion(db: DbOrTx, teamId: number, from: string, to: string) {
-  return rowsOf<{ agent_id: string; status: string; n: number }>(db, sql`
-    select t.agent_id, t.status, count(*)::int as n
+/** Tasks per agent of the team, day and status, between two days (the working week, last week). */
+export async function teamTaskCounts(db: DbOrTx, teamId: number, from: string, to: string) {
+  return rowsOf<{ agent_id: string; day: string; status: string; n: number }>(db, sql`
+    select t.agent_id, t.day::text as day, t.status, count(*)::int as n
     from tasks t join people p on p.slack_user_id = t.agent_id and p.team_id = ${teamId}
     where t.day between ${from} and ${to}
-    group by t.agent_id, t.status`);
+    group by t.agent_id, t.day, t.status`);
 }
 
 export async function teamTimeOff(db: DbOrTx, teamId: number, from: string, to: string) {

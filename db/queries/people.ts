@@ -13,4 +13,12 @@ export async function findPerson(db: DbOrTx, slackUserId: string) {
   return row ?? null;
 }
 
+/** Records a person's Slack locale (undefined: keep the one known) and when it was asked. */
+export async function saveLocale(db: DbOrTx, slackUserId: string, locale: string | null | undefined, checkedAt: Date): Promise<void> {
+  await db
+    .update(people)
+    .set({ ...(locale !== undefined && { locale: locale?.slice(0, 35) ?? null }), localeCheckedAt: checkedAt })
+    .where(eq(people.slackUserId, slackUserId));
+}
+
 export type PersonWithTeam = NonNullable<Awaited<ReturnType<typeof findPerson>>>;

@@ -48,10 +48,6 @@ const shifted = remembered((key) => {
 });
 const weekdayOf = remembered((day) => utcDay(day).weekday);
 const mondayOf = remembered((day) => utcDay(day).startOf('week').toISODate()!);
-const formatted = remembered((key) => {
-  const at = key.indexOf('|');
-  return utcDay(key.slice(at + 1)).toFormat(key.slice(0, at));
-});
 
 /** Monday of the week holding `instant`, as the calendar reads in `zone`. */
 export function weekStartOf(instant: Date | DateTime, zone: string): IsoDay {
@@ -76,11 +72,6 @@ export function addDays(day: IsoDay, n: number): IsoDay {
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDay, to: IsoDay): number {
   return Math.round(utcDay(to).diff(utcDay(from), 'days').days);
-}
-
-/** An ISO day in a luxon format: formatDay('2026-11-30', 'ccc d LLL') is "Mon 30 Nov". */
-export function formatDay(day: IsoDay, format: string): string {
-  return formatted(`${format}|${day}`);
 }
 
 export function isMonday(day: IsoDay): boolean {
@@ -108,10 +99,11 @@ export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
     const holiday = rules.holidays.find((r) => inRange(day, r));
     const dayOff = rules.timeOff.find((r) => inRange(day, r));
     let off: DayPlan['off'] = null;
-    if (!rules.workDays.includes(weekday)) off = { kind: 'non_work_day', reason: formatDay(day, 'cccc') };
-    else if (holiday) off = { kind: 'holiday', reason: holiday.reason || 'team holiday' };
-    else if (dayOff) off = { kind: 'day_off', reason: dayOff.reason || 'day off' };
-    if (!off && rules.dayCapacity <= 0) off = { kind: 'day_off', reason: 'no capacity' };
+    // The reason is the holiday's or the day off's own, from the file (or empty): views name the kind.
+    if (!rules.workDays.includes(weekday)) off = { kind: 'non_work_day', reason: '' };
+    else if (holiday) off = { kind: 'holiday', reason: holiday.reason };
+    else if (dayOff) off = { kind: 'day_off', reason: dayOff.reason };
+    if (!off && rules.dayCapacity <= 0) off = { kind: 'no_capacity', reason: '' };
     const capacity = off ? 0 : rules.dayCapacity;
     const { upper, lower } = thresholds(capacity, rules.upperPercent, rules.lowerPercent);
     days.push({ day, weekday, work: !off, capacity, upper, lower, off });
@@ -121,9 +113,4 @@ export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
 
 export function weekEnd(week: Week): IsoDay {
   return week.days[week.days.length - 1]!.day;
-}
-
-/** Short weekday name of an ISO day: "Mon". */
-export function dayName(day: IsoDay): string {
-  return formatDay(day, 'ccc');
 }

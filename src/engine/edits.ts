@@ -1,22 +1,21 @@
 // Step 07: every edit returns a new cart; measuring it again is the next call.
 import { AppError } from '../errors.ts';
-import { dayName } from './calendar.ts';
 import { allowedDays, mergeTasks, type MergeNote } from './cart.ts';
 import type { CartTask, IsoDay, Move, Week } from './types.ts';
 
 function find(tasks: readonly CartTask[], id: string): CartTask {
   const task = tasks.find((t) => t.id === id);
-  if (!task) throw new AppError('not_found', 'That task is no longer in the cart.');
+  if (!task) throw new AppError('task_gone');
   return task;
 }
 
 export function moveTask(tasks: readonly CartTask[], week: Week, id: string, to: IsoDay): CartTask[] {
   const task = find(tasks, id);
   if (task.day === to) return [...tasks];
-  if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed to ${dayName(task.day)} and cannot move.`);
-  if (!week.days.some((d) => d.day === to)) throw new AppError('outside_week', `${to} is not in this cart's week.`);
+  if (task.fixed) throw new AppError('fixed_task', { title: task.title, day: task.day });
+  if (!week.days.some((d) => d.day === to)) throw new AppError('outside_week', { day: to });
   if (!allowedDays(task, week).includes(to)) {
-    throw new AppError('outside_window', `"${task.title}" cannot move to ${dayName(to)}: outside its window or not a work day.`);
+    throw new AppError('outside_window', { title: task.title, day: to });
   }
   return tasks.map((t) => (t.id === id ? { ...t, day: to } : t));
 }
@@ -25,7 +24,7 @@ export function moveTask(tasks: readonly CartTask[], week: Week, id: string, to:
 export function applyMoves(tasks: readonly CartTask[], week: Week, moves: readonly Move[]): CartTask[] {
   let out = [...tasks];
   for (const m of moves) {
-    if (find(out, m.taskId).day !== m.from) throw new AppError('stale', 'The cart changed since this suggestion was made.');
+    if (find(out, m.taskId).day !== m.from) throw new AppError('suggestion_stale');
     out = moveTask(out, week, m.taskId, m.to);
   }
   return out;
@@ -38,7 +37,7 @@ export function removeTask(tasks: readonly CartTask[], id: string): CartTask[] {
 
 export function setEffort(tasks: readonly CartTask[], id: string, minutes: number): CartTask[] {
   find(tasks, id);
-  if (!Number.isInteger(minutes) || minutes < 1) throw new AppError('invalid', 'Effort must be a whole number of minutes, at least 1.');
+  if (!Number.isInteger(minutes) || minutes < 1) throw new AppError('invalid_effort');
   return tasks.map((t) => (t.id === id ? { ...t, effort: minutes } : t));
 }
 

@@ -8,3 +8,4 @@ export * from './edits.ts';
 export { lightestAllowedDay } from './place.ts';
 export * from './recommend.ts';
 export * from './rules.ts';
+export * from './weeks.ts';

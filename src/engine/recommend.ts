@@ -11,11 +11,19 @@ export interface TargetCustomer {
   renewalDate: IsoDay | null;
 }
 
+/** Why a task is recommended: an imported reason (text from the file) or one of the built-in rules. */
+export type RecommendationReason =
+  | { kind: 'imported'; text: string }
+  | { kind: 'renewal_due'; days: number }
+  | { kind: 'never_contacted' }
+  | { kind: 'no_contact'; days: number }
+  | { kind: 'segment'; segment: string };
+
 export interface Recommendation {
   customerId: string;
   typeKey: string;
   score: number;
-  reason: string;
+  reason: RecommendationReason;
   /** Imported from the CRM or a model, or made by the built-in rules. */
   origin: 'imported' | 'rules';
 }
@@ -29,15 +37,15 @@ export function ruleRecommendations(c: TargetCustomer, today: IsoDay): Recommend
   if (c.renewalDate) {
     const left = daysBetween(today, c.renewalDate);
     if (left >= 0 && left <= 45) {
-      out.push({ customerId: c.id, typeKey: 'renewal_call', score: round(0.5 + (45 - left) / 150 + bonus), reason: `Renewal due in ${left} day${left === 1 ? '' : 's'}`, origin: 'rules' });
+      out.push({ customerId: c.id, typeKey: 'renewal_call', score: round(0.5 + (45 - left) / 150 + bonus), reason: { kind: 'renewal_due', days: left }, origin: 'rules' });
     }
   }
   const since = c.lastContact ? daysBetween(c.lastContact, today) : null;
   if (since === null || since > 30) {
-    out.push({ customerId: c.id, typeKey: 'follow_up', score: round(0.3 + Math.min(0.4, (since ?? 180) / 450) + bonus), reason: since === null ? 'Never contacted' : `No contact for ${since} days`, origin: 'rules' });
+    out.push({ customerId: c.id, typeKey: 'follow_up', score: round(0.3 + Math.min(0.4, (since ?? 180) / 450) + bonus), reason: since === null ? { kind: 'never_contacted' } : { kind: 'no_contact', days: since }, origin: 'rules' });
   }
   if (bonus > 0 && (since === null || since > 14)) {
-    out.push({ customerId: c.id, typeKey: 'cross_sell', score: round(0.25 + bonus), reason: `${c.segment} customer`, origin: 'rules' });
+    out.push({ customerId: c.id, typeKey: 'cross_sell', score: round(0.25 + bonus), reason: { kind: 'segment', segment: c.segment ?? '' }, origin: 'rules' });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // not contacted for longer than their segment's cadence, renewal calls ahead of a renewal
 // date. Pure and deterministic: the same inputs give the same tasks with the same keys,
 // so running the rules twice creates nothing twice.
-import { addDays, daysBetween, formatDay, weekEnd } from './calendar.ts';
+import { addDays, daysBetween, weekEnd } from './calendar.ts';
 import type { IsoDay, Week } from './types.ts';
 
 export interface RuleCustomer {
@@ -14,11 +14,16 @@ export interface RuleCustomer {
   renewalDate: IsoDay | null;
 }
 
+/** What a generated task is about, for its title: the service has it written in the agent's language. */
+export type GeneratedAbout =
+  | { kind: 'follow_up'; customer: string; /** Days since the last contact; null: never contacted. */ since: number | null }
+  | { kind: 'renewal_call'; customer: string; renewal: IsoDay };
+
 export interface GeneratedTask {
   externalId: string;
   agentId: string;
   typeKey: 'follow_up' | 'renewal_call';
-  title: string;
+  about: GeneratedAbout;
   customerId: string;
   plannedDay: IsoDay;
   earliest: IsoDay;
@@ -49,7 +54,7 @@ export function ruleTasks(customers: readonly RuleCustomer[], week: Week, cadenc
         externalId: `rule:follow_up:${c.id}:${week.start}`,
         agentId: c.ownerId,
         typeKey: 'follow_up',
-        title: since === null ? `Follow up · ${c.name} (never contacted)` : `Follow up · ${c.name} (${since} days since contact)`,
+        about: { kind: 'follow_up', customer: c.name, since },
         customerId: c.id,
         plannedDay: spread(c.id, work),
         earliest: week.start,
@@ -65,7 +70,7 @@ export function ruleTasks(customers: readonly RuleCustomer[], week: Week, cadenc
         externalId: `rule:renewal_call:${c.id}:${c.renewalDate}`,
         agentId: c.ownerId,
         typeKey: 'renewal_call',
-        title: `Renewal call · ${c.name} (renews ${formatDay(c.renewalDate, 'd LLL')})`,
+        about: { kind: 'renewal_call', customer: c.name, renewal: c.renewalDate },
         customerId: c.id,
         plannedDay: spread(c.id, days),
         earliest: week.start,

@@ -1,7 +1,6 @@
 // Step 05: for each flagged day, up to three concrete sets of moves that shrink
 // its flag without flagging any other day; or, when nothing can, why not.
 import { measure } from './cart.ts';
-import { dayName } from './calendar.ts';
 import { LoadState } from './state.ts';
 import type { CartTask, Flag, IsoDay, Move, Week } from './types.ts';
 
@@ -19,8 +18,21 @@ export interface Advice {
   flag: Flag;
   suggestions: Suggestion[];
   /** Why the flag cannot be cleared or shrunk by moving tasks, when it cannot. */
-  blocked: string | null;
+  blocked: Blocked | null;
 }
+
+/** Why no move helps a flagged day; views say it in the agent's language. */
+export type Blocked =
+  /** Idle: work could move here, but only by flagging another day. */
+  | { kind: 'idle_would_flag' }
+  /** Idle: no planned task may move to this day. */
+  | { kind: 'idle_nothing_movable' }
+  /** Overloaded: every task on the day is fixed. */
+  | { kind: 'all_fixed'; count: number }
+  /** Overloaded: the movable tasks' windows allow no other day. */
+  | { kind: 'windows' }
+  /** Overloaded: no other allowed day has room. */
+  | { kind: 'no_room' };
 
 export const MAX_SUGGESTIONS = 3;
 
@@ -141,18 +153,15 @@ function finish(s: LoadState, day: number, plans: Move[][]): Suggestion[] {
   return out.slice(0, MAX_SUGGESTIONS);
 }
 
-function whyBlocked(s: LoadState, day: number, flag: Flag): string {
-  const name = dayName(s.plans[day]!.day);
+function whyBlocked(s: LoadState, day: number, flag: Flag): Blocked {
   if (flag.kind === 'idle') {
     const movable = s.tasks.some((_, i) => s.cur[i] !== day && s.allowed[i]!.includes(day));
-    return movable
-      ? `Moving work to ${name} would leave another day flagged. Pick recommended tasks to fill it.`
-      : `No planned task may move to ${name}. Pick recommended tasks to fill it.`;
+    return { kind: movable ? 'idle_would_flag' : 'idle_nothing_movable' };
   }
   const here = s.tasks.map((_, i) => i).filter((i) => s.cur[i] === day);
   const fixed = here.filter((i) => s.tasks[i]!.fixed).length;
-  if (fixed === here.length) return `All ${here.length} tasks on ${name} are fixed.`;
+  if (fixed === here.length) return { kind: 'all_fixed', count: here.length };
   const movable = here.filter((i) => s.allowed[i]!.some((d) => d !== day));
-  if (!movable.length) return `The tasks on ${name} that are not fixed must stay within their windows, which allow no other day.`;
-  return `No other day in these tasks' windows has room for them without being overloaded itself.`;
+  if (!movable.length) return { kind: 'windows' };
+  return { kind: 'no_room' };
 }

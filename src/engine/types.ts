@@ -35,8 +35,11 @@ export interface DayPlan {
   upper: number;
   /** Workload below this many minutes is idle (work days only). */
   lower: number;
-  /** Why a day has no capacity: a weekend, a team holiday or the agent's day off. */
-  off: null | { kind: 'non_work_day' | 'holiday' | 'day_off'; reason: string };
+  /**
+   * Why a day has no capacity: not a work day of the team, a team holiday, the agent's day off, or
+   * no capacity at all. `reason` is the holiday's or day off's own text from the file, or empty.
+   */
+  off: null | { kind: 'non_work_day' | 'holiday' | 'day_off' | 'no_capacity'; reason: string };
 }
 
 export interface Week {

@@ -1,12 +1,16 @@
-// Digests to supervisors: to the team's digest channel, or as a DM to each supervisor; once per
-// slot, across crashes and retries (see src/services/deliveries.ts).
+// Digests to supervisors: to the team's digest channel (in the team's language), or as a DM to
+// each supervisor (in theirs); once per slot, across crashes and retries (see
+// src/services/deliveries.ts). Both weeks in flight, each named (views/digest.ts).
 import { DateTime } from 'luxon';
 import type { webApi } from '@slack/bolt';
 import type { Db } from '../../db/client.ts';
 import { allTeams, deliveriesByKey, oneAtATime, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
 import { deliver } from '../services/deliveries.ts';
-import { cartWeekFor, teamPicture } from '../services/team.ts';
+import { teamLanguage } from '../services/language.ts';
+import { teamPicture, teamWeeks } from '../services/team.ts';
+import { languages as languagesOf } from '../slack/language.ts';
 import { teamBlocks } from '../../views/digest.ts';
+import { textsFor } from '../../views/i18n/index.ts';
 import { EVENT, findPosted, openDm, postOnce, poster, type Target } from './fanout.ts';
 
 export interface DigestReport {
@@ -24,6 +28,7 @@ export interface DigestReport {
 export async function runDigests(db: Db, client: webApi.WebClient, options: { team?: string; weekly?: boolean; now: Date; onWait?: (team: string) => void }): Promise<DigestReport[]> {
   const kind = options.weekly ? 'weekly' : 'daily';
   const post = poster(client);
+  const languages = languagesOf(db, () => options.now);
   const reports: DigestReport[] = [];
   for (const team of (await allTeams(db)).filter((t) => !options.team || t.name === options.team)) {
     const slot = DateTime.fromJSDate(options.now).setZone(team.timezone).toISODate();
@@ -31,12 +36,11 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: { te
       db,
       `digest:${team.id}:${kind}:${slot}`,
       async () => {
-        const weekStart = cartWeekFor(team, options.now);
-        const picture = await teamPicture(db, team, weekStart);
-        const message = teamBlocks(picture, kind);
-        const recipients: Array<Target & { name: string }> = team.digestChannel
+        const picture = await teamPicture(db, team, teamWeeks(team, options.now));
+        const weekStart = picture.weeks.planning;
+        const recipients: Array<Target & { name: string; person?: Awaited<ReturnType<typeof teamMembers>>[number] }> = team.digestChannel
           ? [{ kind: 'channel', id: team.digestChannel, name: team.digestChannel }]
-          : (await teamMembers(db, team.id, 'supervisor')).map((s) => ({ kind: 'person', id: s.slackUserId, name: `${s.name} (${s.slackUserId})` }));
+          : (await teamMembers(db, team.id, 'supervisor')).map((s) => ({ kind: 'person', id: s.slackUserId, name: `${s.name} (${s.slackUserId})`, person: s }));
         const keyOf = (r: Target) => `digest:${team.id}:${kind}:${slot}:${r.id}`;
         await planDeliveries(db, 'digest', recipients.map((r) => ({ key: keyOf(r), recipient: r.id })));
         const rows = await deliveriesByKey(db, recipients.map(keyOf));
@@ -45,6 +49,9 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: { te
           const key = keyOf(r);
           const row = rows.get(key)!;
           if (row.status === 'sent') continue;
+          // A channel reads the team's language; a supervisor their own.
+          const t = r.person ? await languages.of(client, { person: r.person, team }, { bulk: true }) : textsFor(teamLanguage(team));
+          const message = teamBlocks(t, picture, kind);
           const outcome = await deliver(db, row, {
             needed: true,
             channel: async () => (r.kind === 'person' ? openDm(client, r.id) : r.id),

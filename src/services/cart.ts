@@ -13,19 +13,20 @@ import {
   moveTask,
   removeTask,
   buildWeek,
-  dayName,
   measure,
   mergeTasks,
-  nextWeekStart,
+  planningWeek,
   suggest,
-  weekStartOf,
+  workingWeek,
   type Advice,
   type CartTask,
+  type Flag,
+  type IsoDay,
   type Measure,
   type Move,
   type Week,
 } from '../engine/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode, type ErrorParams } from '../errors.ts';
 
 export interface CartState {
   cart: CartRow;
@@ -34,11 +35,57 @@ export interface CartState {
   tasks: CartTask[];
   measure: Measure;
   advice: Advice[];
-  /** Duplicates dropped when the cart was made, as lines for the agent. */
-  merged: string[];
+  /** Duplicates dropped when the cart was made. */
+  merged: MergeLine[];
   /** Read for a request seen before (loadCart with its key): it is a replay. */
   replayed?: boolean;
 }
+
+/** A duplicate dropped when the cart was made (step 03): its type, customer, day, and the day of the one kept. */
+export type MergeLine = { type: string; label: string; customer: string; from: IsoDay; into: IsoDay } | { /** Written by a version before these were structured. */ text: string };
+
+/** A task named in a notice. */
+export interface TaskNote {
+  type: string;
+  label: string;
+  customer: string | null;
+  effort: number;
+}
+export interface MoveNote extends TaskNote {
+  from: IsoDay;
+  to: IsoDay;
+}
+/** A flagged day and its flag. */
+export interface DayFlag {
+  day: IsoDay;
+  flag: Flag;
+}
+
+/**
+ * What a change did, for the agent: views/notices.ts says it in their language. `flagged` is
+ * what is still flagged after the change (none: review and commit).
+ */
+export type Notice =
+  | { kind: 'older_copy' }
+  | { kind: 'committed_already' }
+  | { kind: 'suggestion_gone' }
+  | { kind: 'applied'; moves: MoveNote[]; more: number; flagged: DayFlag[] }
+  | { kind: 'balanced'; count: number; moves: MoveNote[]; more: number; flagged: DayFlag[] }
+  | { kind: 'nothing_to_balance'; flagged: boolean }
+  | { kind: 'moved'; move: MoveNote; flagged: DayFlag[] }
+  | { kind: 'nothing_to_move' }
+  | { kind: 'task_gone' }
+  | { kind: 'removed'; task: TaskNote; day: IsoDay; flagged: DayFlag[] }
+  | { kind: 'added'; tasks: { title: string; day: IsoDay }[]; more: number; merged: number }
+  | { kind: 'already_in_cart'; merged: number; revised: boolean }
+  | { kind: 'not_committed'; flagged: DayFlag[]; withReason: boolean }
+  | { kind: 'committed'; tasks: number; exception: boolean }
+  | { kind: 'open_already' }
+  | { kind: 'reopened' }
+  /** The weekly proposal's cart. */
+  | { kind: 'proposed' }
+  /** A refusal shown where the agent is looking (the day modal). */
+  | { kind: 'refused'; code: ErrorCode; params: ErrorParams };
 
 export interface NewItem {
   typeKey: string;
@@ -66,8 +113,8 @@ export const CURRENT = -1;
 
 export interface ChangeResult {
   state: CartState;
-  /** What happened, in a line for the agent. */
-  notice: string;
+  /** What happened, for the agent; null when there is nothing to say (a replay, a reason to ask for). */
+  notice: Notice | null;
   changed: boolean;
   /** Committed or reopened: the task list (and App Home) changed too. */
   listChanged: boolean;
@@ -89,9 +136,10 @@ export const isId = (n: number) => Number.isSafeInteger(n) && n > 0 && n <= 2_14
 
 export async function requirePerson(db: DbOrTx, userId: string): Promise<PersonWithTeam> {
   const found = await findPerson(db, userId);
-  if (!found) throw new AppError('unknown_user', userId);
+  if (!found) throw new AppError('unknown_user', { userId });
   return found;
 }
+
 
 export function zoneOf(p: PersonWithTeam): string {
   return p.person.timezone ?? p.team.timezone;
@@ -111,9 +159,12 @@ function weekOf(p: PersonWithTeam, weekStart: string, off: readonly TimeOffRange
   });
 }
 
+/** A merge note as recorded; an older version recorded English lines, shown as they are. */
+const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m } : (m as MergeLine));
+
 function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  const state: CartState = { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged };
+  const state: CartState = { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged.map(mergeLine) };
   if (s.replayed) state.replayed = true;
   return state;
 }
@@ -123,12 +174,12 @@ async function ownCart(db: DbOrTx, userId: string, cartId: number, requestKey?: 
   const snapshot = isId(cartId) ? await cartSnapshot(db, cartId, requestKey) : null;
   if (snapshot?.cart.agentId === userId) return snapshot;
   await requirePerson(db, userId);
-  if (!snapshot) throw new AppError('not_found', 'That cart no longer exists.');
-  throw new AppError('forbidden', 'That cart belongs to someone else: you can only change your own.');
+  if (!snapshot) throw new AppError('cart_not_found');
+  throw new AppError('cart_not_yours');
 }
 
 /**
- * The agent's cart for this or next week, made from the system's tasks if it does not exist yet.
+ * The agent's cart for the working week ('this') or the planning week ('next'), in the agent's zone, made from the system's tasks if it does not exist yet.
  * With a request key, a replay of the request is answered `replayed` (the cart is not posted twice).
  */
 export async function openCart(
@@ -142,13 +193,13 @@ export async function openCart(
     const person = await requirePerson(tx, userId);
     const replayed = requestKey !== undefined && !(await claimRequest(tx, requestKey));
     const zone = zoneOf(person);
-    const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
+    const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? workingWeek(now, zone) : planningWeek(now, zone);
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
     const snapshot = (await cartSnapshot(tx, cart.id))!;
     if (!created) return { state: stateOf(snapshot), created, ...(replayed && { replayed }) };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
-    const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
+    const lines: MergeLine[] = merged.map((m) => ({ type: m.dropped.type, label: m.dropped.label, customer: m.dropped.customerName ?? m.dropped.customerId ?? '', from: m.dropped.day, into: m.kept.day }));
     const write = { remove: merged.map((m) => Number(m.dropped.id)), revise: revisions(snapshot.items, tasks) };
     const saved = await saveChange(tx, cart, write, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
     return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
@@ -163,7 +214,7 @@ export async function loadCart(db: Db, userId: string, cartId: number, requestKe
 /** The cart, for adding tasks to it: refused when it is committed. */
 export async function loadOpenCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
   const state = await loadCart(db, userId, cartId, requestKey);
-  if (state.cart.status === 'committed') throw new AppError('committed', 'This cart is committed. Press Reopen to change it.');
+  if (state.cart.status === 'committed') throw new AppError('committed');
   return state;
 }
 
@@ -190,7 +241,7 @@ interface Decision {
   action: string;
   detail: unknown;
   /** What to tell the agent; on commit, from how many tasks the list got. */
-  notice: string | ((listed: number) => string);
+  notice: Notice | ((listed: number) => Notice);
   /** The tasks after the change; unknown when items are added (the database names them). */
   after?: CartTask[];
 }
@@ -212,7 +263,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   const { requestKey } = options;
   for (let attempt = 1; ; attempt++) {
     const state = attempt === 1 && options.state ? options.state : stateOf(await ownCart(db, userId, cartId, requestKey));
-    if (state.replayed) return { state, changed: false, listChanged: false, notice: '', replayed: true };
+    if (state.replayed) return { state, changed: false, listChanged: false, notice: null, replayed: true };
     const decided = decide(state, version, change);
     if (!('write' in decided)) return decided;
     let saved;
@@ -220,7 +271,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail, requestKey }, now);
     } catch (e) {
       if (!isReplayConflict(e)) throw e;
-      return { state, changed: false, listChanged: false, notice: '', replayed: true };
+      return { state, changed: false, listChanged: false, notice: null, replayed: true };
     }
     if (saved) {
       const { write, after } = decided;
@@ -236,47 +287,47 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status };
     }
-    if (attempt === MAX_ATTEMPTS) throw new AppError('stale', 'Your cart kept changing while this was saved, so nothing changed. Please try again.');
+    if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }
 }
 
 /** What a change does to the cart as it is now: a decision to save, or an answer with nothing to save. */
 function decide(state: CartState, version: number, change: CartChange): Decision | ChangeResult {
   const { cart, person } = state;
-  const unchanged = (notice: string, more: Partial<ChangeResult> = {}): ChangeResult => ({ state, changed: false, listChanged: false, notice, ...more });
-  if (version !== CURRENT && cart.version !== version) {
-    return unchanged('That button was on an older copy of your cart, so nothing changed. This is the cart as it is now.');
-  }
-  if (cart.status === 'committed' && change.kind !== 'reopen') return unchanged('This cart is committed. Press Reopen to change it.');
+  const unchanged = (notice: Notice | null, more: Partial<ChangeResult> = {}): ChangeResult => ({ state, changed: false, listChanged: false, notice, ...more });
+  if (version !== CURRENT && cart.version !== version) return unchanged({ kind: 'older_copy' });
+  if (cart.status === 'committed' && change.kind !== 'reopen') return unchanged({ kind: 'committed_already' });
   const moved = (moves: readonly Move[]) => ({ moves: moves.map((m) => ({ id: Number(m.taskId), day: m.to })) });
   switch (change.kind) {
     case 'apply': {
       const advice = state.advice.find((a) => a.day === change.day);
       const suggestion = advice?.suggestions[change.index];
-      if (!suggestion) return unchanged('That suggestion no longer applies.');
+      if (!suggestion) return unchanged({ kind: 'suggestion_gone' });
       const after = applyMoves(state.tasks, state.week, suggestion.moves);
-      return { write: moved(suggestion.moves), action: 'apply_suggestion', detail: { moves: suggestion.moves }, notice: `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, after };
+      const notice: Notice = { kind: 'applied', ...describeMoves(state.tasks, suggestion.moves), flagged: flaggedDays(measure(after, state.week)) };
+      return { write: moved(suggestion.moves), action: 'apply_suggestion', detail: { moves: suggestion.moves }, notice, after };
     }
     case 'balance': {
       const r = autoBalance(state.tasks, state.week);
-      if (!r.moves.length) return unchanged(state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.');
-      const notice = `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`;
+      if (!r.moves.length) return unchanged({ kind: 'nothing_to_balance', flagged: state.measure.flagged > 0 });
+      const notice: Notice = { kind: 'balanced', count: r.moves.length, ...describeMoves(state.tasks, r.moves), flagged: flaggedDays(measure(r.tasks, state.week)) };
       return { write: moved(r.moves), action: 'auto_balance', detail: { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, notice, after: r.tasks };
     }
     case 'move': {
       // Refuses a task that is gone, fixed, or would leave its window.
       const after = moveTask(state.tasks, state.week, String(change.itemId), change.day);
       const task = state.tasks.find((x) => x.id === String(change.itemId))!;
-      if (task.day === change.day) return unchanged('Nothing to move.');
+      if (task.day === change.day) return unchanged({ kind: 'nothing_to_move' });
       const move = { taskId: task.id, from: task.day, to: change.day };
-      return { write: moved([move]), action: 'move', detail: { itemId: change.itemId, from: task.day, to: change.day }, notice: `Moved: ${describeMoves(state.tasks, [move])}. ${flagLine(measure(after, state.week))}`, after };
+      const notice: Notice = { kind: 'moved', move: describeMoves(state.tasks, [move]).moves[0]!, flagged: flaggedDays(measure(after, state.week)) };
+      return { write: moved([move]), action: 'move', detail: { itemId: change.itemId, from: task.day, to: change.day }, notice, after };
     }
     case 'remove': {
       const task = state.tasks.find((x) => x.id === String(change.itemId));
-      if (!task) return unchanged('That task is no longer in the cart.');
-      if (task.fixed) throw new AppError('fixed_task', `"${task.title}" is fixed and cannot be removed.`);
+      if (!task) return unchanged({ kind: 'task_gone' });
+      if (task.fixed) throw new AppError('fixed_task_remove', { title: task.title });
       const after = removeTask(state.tasks, task.id);
-      const notice = `Removed ${task.label}${task.customerName ? ` · ${task.customerName}` : ''} (${task.effort} m) from ${dayName(task.day)}. ${flagLine(measure(after, state.week))}`;
+      const notice: Notice = { kind: 'removed', task: taskNote(task), day: task.day, flagged: flaggedDays(measure(after, state.week)) };
       return { write: { remove: [change.itemId] }, action: 'remove', detail: { itemId: change.itemId, title: task.title }, notice, after };
     }
     case 'add': {
@@ -285,7 +336,7 @@ function decide(state: CartState, version: number, change: CartChange): Decision
       for (const [n, item] of change.items.entries()) {
         const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.typeKey, title: item.title, customerId: item.customerId, customerName: null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
         const day = item.day ?? lightestAllowedDay(current, state.week, draft);
-        if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('outside_week', 'Pick a work day of this cart’s week.');
+        if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('not_work_day');
         added.push({ ...draft, day });
         current = [...current, { ...draft, day }];
       }
@@ -294,12 +345,10 @@ function decide(state: CartState, version: number, change: CartChange): Decision
       const fresh = after.filter((t) => t.id.startsWith('new'));
       const replaced = merged.filter((m) => !m.dropped.id.startsWith('new'));
       const revise = revisions(state.tasks, after);
-      const names = fresh.map((t) => `${t.title} (${dayName(t.day)})`);
-      const mergedNote = merged.length ? ` ${merged.length} duplicate${merged.length > 1 ? 's' : ''} merged (same customer and type).` : '';
-      if (!fresh.length && !replaced.length && !revise.length) return unchanged(`Nothing added: already in the cart.${mergedNote}`);
-      const notice = fresh.length
-        ? `Added ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}.${mergedNote}`
-        : `Nothing new added: already in the cart.${mergedNote} The task kept takes the higher priority and the stricter window of both.`;
+      if (!fresh.length && !replaced.length && !revise.length) return unchanged({ kind: 'already_in_cart', merged: merged.length, revised: false });
+      const notice: Notice = fresh.length
+        ? { kind: 'added', tasks: fresh.slice(0, 5).map((t) => ({ title: t.title, day: t.day })), more: Math.max(0, fresh.length - 5), merged: merged.length }
+        : { kind: 'already_in_cart', merged: merged.length, revised: true };
       return {
         write: {
           remove: replaced.map((m) => Number(m.dropped.id)),
@@ -313,47 +362,38 @@ function decide(state: CartState, version: number, change: CartChange): Decision
     }
     case 'commit': {
       const reason = change.reason?.trim();
-      if (!state.measure.committable && !reason && person.team.allowFlaggedCommit) return unchanged('', { needsReason: true });
+      if (!state.measure.committable && !reason && person.team.allowFlaggedCommit) return unchanged(null, { needsReason: true });
       if (!state.measure.committable && !(reason && person.team.allowFlaggedCommit)) {
-        const how = person.team.allowFlaggedCommit ? ' or commit with a reason for your supervisor' : '';
-        return unchanged(`Not committed: ${flaggedDays(state.measure)}. Apply a suggestion or press Auto-balance${how}, then commit.`);
+        return unchanged({ kind: 'not_committed', flagged: flaggedDays(state.measure), withReason: person.team.allowFlaggedCommit });
       }
       const exception = state.measure.committable ? null : reason!;
       return {
         write: { status: 'committed', exceptionReason: exception, taskList: true },
         action: 'commit',
         detail: { tasks: state.tasks.length, exception, flagged: exception ? flaggedDays(state.measure) : null },
-        notice: (n) => `Committed: ${n} task${n === 1 ? '' : 's'} are now your task list for the week.${exception ? ' Your reason goes to your supervisor with the flagged days.' : ''}`,
+        notice: (n) => ({ kind: 'committed', tasks: n, exception: exception !== null }),
         after: state.tasks,
       };
     }
     case 'reopen':
-      if (cart.status === 'open') return unchanged('This cart is already open.');
-      return { write: { status: 'open', exceptionReason: null }, action: 'reopen', detail: {}, notice: 'Reopened: change what you need, then commit again.', after: state.tasks };
+      if (cart.status === 'open') return unchanged({ kind: 'open_already' });
+      return { write: { status: 'open', exceptionReason: null }, action: 'reopen', detail: {}, notice: { kind: 'reopened' }, after: state.tasks };
   }
 }
 
-export function flaggedDays(m: Measure): string {
-  return m.days
-    .filter((d) => d.flag)
-    .map((d) => {
-      const f = d.flag!;
-      const what = f.kind === 'idle' ? `idle, ${f.by} m under` : f.kind === 'overloaded' ? `overloaded by ${f.by} m` : `${f.by} m on a day off`;
-      return `${dayName(d.plan.day)} ${what}`;
-    })
-    .join(', ');
+/** The flagged days of a measured cart, in order. */
+export function flaggedDays(m: Measure): DayFlag[] {
+  return m.days.filter((d) => d.flag).map((d) => ({ day: d.plan.day, flag: d.flag! }));
 }
 
-function flagLine(m: Measure): string {
-  return m.committable ? 'No day is flagged: review and commit.' : `Still flagged: ${flaggedDays(m)}.`;
-}
+const taskNote = (t: CartTask): TaskNote => ({ type: t.type, label: t.label, customer: t.customerName, effort: t.effort });
 
-export function describeMoves(tasks: readonly CartTask[], moves: readonly Move[], max = 5): string {
+/** The first `max` moves as notes for the agent, and how many more there are. */
+export function describeMoves(tasks: readonly CartTask[], moves: readonly Move[], max = 5): { moves: MoveNote[]; more: number } {
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  const parts = moves.slice(0, max).map((m) => {
+  const notes = moves.slice(0, max).map((m) => {
     const t = byId.get(m.taskId);
-    const name = t ? `${t.label}${t.customerName ? ` · ${t.customerName}` : ''}` : 'a task';
-    return `${name} (${t?.effort ?? '?'} m) ${dayName(m.from)} → ${dayName(m.to)}`;
+    return { ...(t ? taskNote(t) : { type: '', label: '', customer: null, effort: 0 }), from: m.from, to: m.to };
   });
-  return parts.join('; ') + (moves.length > max ? `; and ${moves.length - max} more` : '');
+  return { moves: notes, more: Math.max(0, moves.length - max) };
 }

@@ -5,7 +5,8 @@
 // Loaded through the CSV importer, so it is checked like any file and running it
 // twice changes nothing.
 import type { Db } from '../../db/client.ts';
-import { addDays, nextWeekStart } from '../engine/calendar.ts';
+import { addDays } from '../engine/calendar.ts';
+import { planningWeek } from '../engine/weeks.ts';
 import { importCsv } from '../import/run.ts';
 import type { ImportKind } from '../import/kinds.ts';
 
@@ -95,7 +96,7 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
 
   const tasks: (string | number | null)[][] = [['external_id', 'agent', 'type', 'title', 'date', 'customer_id', 'earliest', 'due', 'effort_minutes', 'priority', 'fixed']];
   DEMO_TEAMS.forEach((t, ti) => {
-    const monday = nextWeekStart(now, t.zone);
+    const monday = planningWeek(now, t.zone);
     for (let a = 0; a < 6; a++) {
       const agent = demoAgentId(ti, a);
       const mine = owned[ti * 6 + a]!;
@@ -136,7 +137,7 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
   }
   files.push(['recommendations', csv(recs)]);
 
-  const wednesday = addDays(nextWeekStart(now, DEMO_TEAMS[1].zone), 2);
+  const wednesday = addDays(planningWeek(now, DEMO_TEAMS[1].zone), 2);
   files.push(['time-off', csv([['slack_user_id', 'team', 'from', 'to', 'reason'], [demoAgentId(1, 3), null, wednesday, wednesday, 'Dentist']])]);
 
   const lines: string[] = [];
@@ -145,5 +146,5 @@ export async function loadDemo(db: Db, now: Date): Promise<string> {
     if (r.errors.length) throw new Error(`demo ${kind}: line ${r.errors[0]!.line}: ${r.errors[0]!.column} ${r.errors[0]!.reason}`);
     lines.push(`${kind}: ${r.inserted} inserted, ${r.updated} updated, ${r.unchanged} unchanged`);
   }
-  return `Demo contact center loaded (next week starts ${nextWeekStart(now, DEMO_TEAMS[0].zone)} in Shanghai):\n  ${lines.join('\n  ')}`;
+  return `Demo contact center loaded (next week starts ${planningWeek(now, DEMO_TEAMS[0].zone)} in Shanghai):\n  ${lines.join('\n  ')}`;
 }

@@ -32,8 +32,19 @@ export interface Submission {
 
 export type Submitted<E> = { ok: false; errors: E } | { ok: true; result: ChangeResult };
 
-const REPLAYED = (state: CartState): ChangeResult => ({ state, changed: false, listChanged: false, notice: '', replayed: true });
-const COMMITTED = 'This cart is committed. Press Reopen to change it.';
+const REPLAYED = (state: CartState): ChangeResult => ({ state, changed: false, listChanged: false, notice: null, replayed: true });
+
+/** What is wrong with a field: views/errors.ts says it, under the field, in the person's language. */
+export type FieldError =
+  | { code: 'title_missing' | 'customer_not_yours' | 'type_missing' | 'day_not_in_week' | 'priority_missing' | 'committed' | 'reason_short' }
+  | { code: 'title_long' | 'notes_long' | 'reason_long'; max: number; has: number }
+  | { code: 'day_off'; day: string; kind: NonNullable<Week['days'][number]['off']>['kind']; reason: string }
+  | { code: 'effort_range'; max: number }
+  | { code: 'segment_from_list' | 'region_from_list' | 'days_number' | 'no_targets' }
+  | { code: 'tags_too_many'; max: number; each: number }
+  | { code: 'not_your_customer' | 'tick_from_list' | 'tick_one' | 'pick_work_day' };
+
+const COMMITTED: FieldError = { code: 'committed' };
 
 export interface AddTaskForm {
   title: string | null;
@@ -45,7 +56,7 @@ export interface AddTaskForm {
   notes: string | null;
 }
 
-export type FieldErrors = Partial<Record<keyof AddTaskForm, string>>;
+export type FieldErrors = Partial<Record<keyof AddTaskForm, FieldError>>;
 
 /**
  * The Add task form, checked field by field. `customer` is what the database knows of the
@@ -60,25 +71,25 @@ export function checkAddTask(
 ): { ok: true; item: NewItem } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = cleanText(form.title ?? '');
-  if (!hasVisible(title)) errors.title = 'Give the task a title.';
-  else if (charCount(title) > TITLE_MAX) errors.title = `Keep the title to ${TITLE_MAX} characters (it has ${charCount(title)}).`;
-  if (form.customerId && !customer) errors.customerId = 'Pick one of your customers from the list.';
+  if (!hasVisible(title)) errors.title = { code: 'title_missing' };
+  else if (charCount(title) > TITLE_MAX) errors.title = { code: 'title_long', max: TITLE_MAX, has: charCount(title) };
+  if (form.customerId && !customer) errors.customerId = { code: 'customer_not_yours' };
   const type = form.typeKey ? types.get(form.typeKey) : undefined;
-  if (!type) errors.typeKey = 'Pick a task type.';
+  if (!type) errors.typeKey = { code: 'type_missing' };
   const day = week.days.find((d) => d.day === form.day);
-  if (!day) errors.day = 'Pick a day of this cart’s week.';
-  else if (!day.work) errors.day = `${day.off?.reason ?? 'That day'} has no capacity: pick a work day.`;
+  if (!day) errors.day = { code: 'day_not_in_week' };
+  else if (!day.work) errors.day = { code: 'day_off', day: day.day, kind: day.off?.kind ?? 'no_capacity', reason: day.off?.reason ?? '' };
   let effort = type?.effortMinutes ?? 0;
   const raw = form.effort?.trim();
   if (raw) {
     const cap = day?.work ? day.capacity : Math.max(...week.days.map((d) => d.capacity));
-    if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > cap) errors.effort = `Effort is a whole number of minutes from 1 to ${cap}.`;
+    if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > cap) errors.effort = { code: 'effort_range', max: cap };
     else effort = Number(raw);
   }
   // The modal always sends one of its four; anything else is not quietly made 'normal'.
-  if (!(PRIORITIES as readonly string[]).includes(form.priority ?? '')) errors.priority = 'Pick a priority: low, normal, high or urgent.';
+  if (!(PRIORITIES as readonly string[]).includes(form.priority ?? '')) errors.priority = { code: 'priority_missing' };
   const notes = cleanText(form.notes ?? '', { multiline: true });
-  if (charCount(notes) > NOTES_MAX) errors.notes = `Keep the notes to ${NOTES_MAX} characters (they have ${charCount(notes)}).`;
+  if (charCount(notes) > NOTES_MAX) errors.notes = { code: 'notes_long', max: NOTES_MAX, has: charCount(notes) };
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -107,14 +118,14 @@ export async function submitAddTask(db: Db, userId: string, cartId: number, form
 }
 
 /** Commit with a reason: the reason is text the supervisor reads, checked like any other. */
-export function checkReason(raw: string | null): { ok: true; reason: string } | { ok: false; error: string } {
+export function checkReason(raw: string | null): { ok: true; reason: string } | { ok: false; error: FieldError } {
   const reason = cleanText(raw ?? '', { multiline: true });
-  if (!hasVisible(reason) || charCount(reason) < REASON_MIN) return { ok: false, error: 'Say in a few words why, for your supervisor.' };
-  if (charCount(reason) > REASON_MAX) return { ok: false, error: `Keep the reason to ${REASON_MAX} characters (it has ${charCount(reason)}).` };
+  if (!hasVisible(reason) || charCount(reason) < REASON_MIN) return { ok: false, error: { code: 'reason_short' } };
+  if (charCount(reason) > REASON_MAX) return { ok: false, error: { code: 'reason_long', max: REASON_MAX, has: charCount(reason) } };
   return { ok: true, reason };
 }
 
-export async function submitCommitReason(db: Db, userId: string, cartId: number, version: number, raw: string | null, now: Date, submission: Submission): Promise<Submitted<{ reason: string }>> {
+export async function submitCommitReason(db: Db, userId: string, cartId: number, version: number, raw: string | null, now: Date, submission: Submission): Promise<Submitted<{ reason: FieldError }>> {
   const checked = checkReason(raw);
   if (!checked.ok) return { ok: false, errors: { reason: checked.error } };
   await submission.accepted();
@@ -129,7 +140,7 @@ export interface PickFiltersForm {
   onlyMine: boolean;
 }
 
-export type PickFilterErrors = Partial<Record<keyof PickFiltersForm, string>>;
+export type PickFilterErrors = Partial<Record<keyof PickFiltersForm, FieldError>>;
 
 /** Pick customers, step one: the filters checked, then the matching customers with their recommended tasks. */
 export async function submitPickFilters(
@@ -142,15 +153,15 @@ export async function submitPickFilters(
   const errors: PickFilterErrors = {};
   const choice = (raw: string | null, field: 'segment' | 'region') => {
     const value = cleanText(raw ?? '*');
-    if (charCount(value) > VALUE_MAX) errors[field] = `Pick a ${field} from the list.`;
+    if (charCount(value) > VALUE_MAX) errors[field] = { code: field === 'segment' ? 'segment_from_list' : 'region_from_list' };
     return value === '*' || value === '' ? null : value;
   };
   const segment = choice(form.segment, 'segment');
   const region = choice(form.region, 'region');
   const tags = cleanText(form.tags ?? '').split(/[;,]/).map((s) => s.trim()).filter(Boolean);
-  if (tags.length > TAGS_MAX || tags.some((t) => charCount(t) > TAG_MAX)) errors.tags = `At most ${TAGS_MAX} tags, each up to ${TAG_MAX} characters.`;
+  if (tags.length > TAGS_MAX || tags.some((t) => charCount(t) > TAG_MAX)) errors.tags = { code: 'tags_too_many', max: TAGS_MAX, each: TAG_MAX };
   const days = cleanText(form.lastContact ?? '');
-  if (days && !/^\d{1,4}$/.test(days)) errors.lastContact = 'A whole number of days, e.g. 30.';
+  if (days && !/^\d{1,4}$/.test(days)) errors.lastContact = { code: 'days_number' };
   if (Object.keys(errors).length) return { ok: false, errors };
   const state = await loadCart(db, userId, cartId);
   if (state.cart.status === 'committed') return { ok: false, errors: { segment: COMMITTED } };
@@ -160,7 +171,7 @@ export async function submitPickFilters(
     findTargets(db, state.person, { segment, region, tags, minDaysSinceContact: days ? Number(days) : null, onlyMine }, now),
     allTaskTypes(db),
   ]);
-  if (!targets.length) return { ok: false, errors: { segment: 'No customers with recommended tasks match these filters. Widen them.' } };
+  if (!targets.length) return { ok: false, errors: { segment: { code: 'no_targets' } } };
   return { ok: true, state, targets, labels: new Map(types.map((t) => [t.key, t.label])) };
 }
 
@@ -172,11 +183,11 @@ export interface PickTasksForm {
 }
 
 export interface PickTaskErrors {
-  day?: string;
+  day?: FieldError;
   /** By customer id. */
-  customers?: Record<string, string>;
+  customers?: Record<string, FieldError>;
   /** Nothing ticked. */
-  none?: string;
+  none?: FieldError;
 }
 
 /**
@@ -184,10 +195,17 @@ export interface PickTaskErrors {
  * are checked again (only those the agent may plan for) and named from the database, never from
  * the labels the modal carried.
  */
-export async function submitPickTasks(db: Db, userId: string, cartId: number, form: PickTasksForm, now: Date, submission: Submission): Promise<Submitted<PickTaskErrors>> {
+export async function submitPickTasks(
+  db: Db,
+  userId: string,
+  cartId: number,
+  form: PickTasksForm,
+  now: Date,
+  submission: Submission & { /** A picked task's title, in the agent's language: its type and customer. */ titleOf: (type: { key: string; label: string }, customer: string) => string },
+): Promise<Submitted<PickTaskErrors>> {
   const picks = form.picks.filter((p) => p.typeKeys.length);
   // The modal shows PICK_LIMIT customers of at most ten tasks: more is not a form Slack sent.
-  if (picks.length > PICK_LIMIT || picks.some((p) => p.typeKeys.length > 10)) throw new AppError('invalid', 'That form is not one I know. Pick customers again.');
+  if (picks.length > PICK_LIMIT || picks.some((p) => p.typeKeys.length > 10)) throw new AppError('unknown_form');
   const ids = picks.map((p) => p.customerId).filter((id) => id.length <= VALUE_MAX);
   const [state, types, customers] = await Promise.all([loadCart(db, userId, cartId, submission.requestKey), allTaskTypes(db), plannableCustomers(db, userId, ids)]);
   if (state.replayed) {
@@ -197,22 +215,22 @@ export async function submitPickTasks(db: Db, userId: string, cartId: number, fo
   if (state.cart.status === 'committed') return { ok: false, errors: { day: COMMITTED } };
   const errors: PickTaskErrors = {};
   const day = form.day ?? 'auto';
-  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work)) errors.day = 'Pick a work day of this cart’s week.';
+  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work)) errors.day = { code: 'pick_work_day' };
   const typeOf = new Map(types.map((t) => [t.key, t]));
   const nameOf = new Map(customers.map((c) => [c.id, c.name]));
   const items: NewItem[] = [];
   for (const p of picks) {
     const name = nameOf.get(p.customerId);
     const chosen = p.typeKeys.map((k) => typeOf.get(k));
-    if (name === undefined) (errors.customers ??= {})[p.customerId] = 'Not one of your customers: untick it.';
-    else if (chosen.some((t) => !t)) (errors.customers ??= {})[p.customerId] = 'Tick tasks from the list.';
+    if (name === undefined) (errors.customers ??= {})[p.customerId] = { code: 'not_your_customer' };
+    else if (chosen.some((t) => !t)) (errors.customers ??= {})[p.customerId] = { code: 'tick_from_list' };
     else {
       for (const type of chosen) {
-        items.push({ typeKey: type!.key, title: `${type!.label} · ${name}`, customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
+        items.push({ typeKey: type!.key, title: submission.titleOf(type!, name), customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
       }
     }
   }
-  if (!picks.length) errors.none = 'Tick at least one task, or Cancel.';
+  if (!picks.length) errors.none = { code: 'tick_one' };
   if (errors.day || errors.customers || errors.none) return { ok: false, errors };
   await submission.accepted();
   return { ok: true, result: await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items }, now, { requestKey: submission.requestKey, state }) };

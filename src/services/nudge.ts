@@ -5,7 +5,7 @@ import { findPerson } from '../../db/queries/people.ts';
 import { claimRequest } from '../../db/queries/requests.ts';
 import { isMonday } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
-import { teamPicture } from './team.ts';
+import { teamPicture, teamWeeks } from './team.ts';
 
 export const NUDGE_EVERY_MS = 4 * 60 * 60 * 1000;
 
@@ -25,11 +25,11 @@ export async function nudgeTeam(
   requestKey?: string,
 ): Promise<NudgeReport | null> {
   const sup = await findPerson(db, supervisorId);
-  if (!sup || sup.person.role === 'agent' || sup.team.id !== teamId) throw new AppError('forbidden', 'Only a supervisor of this team can nudge its agents.');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(weekStart) || !isMonday(weekStart)) throw new AppError('invalid', 'That button is not one I know. Run /team-carts again.');
+  if (!sup || sup.person.role === 'agent' || sup.team.id !== teamId) throw new AppError('not_supervisor');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(weekStart) || !isMonday(weekStart)) throw new AppError('unknown_team_button');
   // Each DM is claimed on its own (deliveries), so a key claimed by a run that stopped half-way loses nothing.
   if (requestKey && !(await claimRequest(db, requestKey))) return null;
-  const picture = await teamPicture(db, sup.team, weekStart);
+  const picture = await teamPicture(db, sup.team, { ...teamWeeks(sup.team, now), planning: weekStart });
   const report: NudgeReport = { nudged: [], tooSoon: [] };
   for (const agent of picture.agents.filter((a) => a.status !== 'committed')) {
     const last = await lastDelivery(db, 'nudge', agent.id);

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { setCartMessage } from '../../db/queries/carts.ts';
 import { cadencesOf, deliveriesByKey, insertGenerated, oneAtATime, planDeliveries, teamCustomers, teamMembers } from '../../db/queries/jobs.ts';
 import type { teams } from '../../db/schema.ts';
-import { buildWeek, DEFAULT_CADENCE, nextWeekStart, ruleTasks } from '../engine/index.ts';
+import { buildWeek, DEFAULT_CADENCE, planningWeek, ruleTasks, type GeneratedTask } from '../engine/index.ts';
 import { openCart, type CartState } from './cart.ts';
 import { deliver } from './deliveries.ts';
 
@@ -37,16 +37,31 @@ export interface CartCourier {
   /** The ts of a message naming the delivery posted in the agent's DM since `since`, or null. */
   find(agentId: string, channelId: string, deliveryKey: string, since: Date): Promise<string | null>;
   /** Turns a copy that is not the cart's message into a note (the agent opened the cart with /cart meanwhile). */
-  retire(channelId: string, ts: string): Promise<void>;
+  retire(agentId: string, channelId: string, ts: string): Promise<void>;
 }
 
+/** A generated task's title, written for its agent (in their language: the caller knows it). */
+export type TitleOf = (task: GeneratedTask) => string;
+
 /** Runs the generation rules for a team's week; returns how many tasks were new. */
-export async function generateTasks(db: Db, team: Team, weekStart: string): Promise<number> {
+export async function generateTasks(db: Db, team: Team, weekStart: string, titleOf: TitleOf): Promise<number> {
   const week = buildWeek(weekStart, { zone: team.timezone, workDays: team.workDays, dayCapacity: team.dayCapacityMinutes, upperPercent: team.upperPercent, lowerPercent: team.lowerPercent, holidays: [], timeOff: [] });
   const cadences = await cadencesOf(db, team.id);
   const cadence = (segment: string | null) => cadences.get(segment?.toLowerCase() ?? '') ?? DEFAULT_CADENCE[segment?.toLowerCase() ?? ''] ?? DEFAULT_CADENCE.default!;
   const customers = (await teamCustomers(db, team.id)).map((c) => ({ ...c, ownerId: c.ownerId! }));
-  return insertGenerated(db, ruleTasks(customers, week, cadence));
+  return insertGenerated(
+    db,
+    ruleTasks(customers, week, cadence).map((task) => ({
+      externalId: task.externalId,
+      agentId: task.agentId,
+      typeKey: task.typeKey,
+      title: titleOf(task),
+      customerId: task.customerId,
+      plannedDay: task.plannedDay,
+      earliest: task.earliest,
+      due: task.due,
+    })),
+  );
 }
 
 export const proposalKey = (agentId: string, weekStart: string) => `proposal:${agentId}:${weekStart}`;
@@ -60,15 +75,15 @@ export const proposalKey = (agentId: string, weekStart: string) => `proposal:${a
 export async function proposeWeek(
   db: Db,
   team: Team,
-  options: { weekStart?: string; now: Date; pace?: () => Promise<void>; courier: CartCourier; onProgress?: (done: number, total: number) => void; onWait?: () => void },
+  options: { weekStart?: string; now: Date; pace?: () => Promise<void>; courier: CartCourier; titleOf: TitleOf; onProgress?: (done: number, total: number) => void; onWait?: () => void },
 ): Promise<ProposalReport> {
-  const weekStart = options.weekStart ?? nextWeekStart(options.now, team.timezone);
+  const weekStart = options.weekStart ?? planningWeek(options.now, team.timezone);
   const { courier } = options;
   return oneAtATime(
     db,
     `proposal:${team.id}:${weekStart}`,
     async () => {
-      const generated = await generateTasks(db, team, weekStart);
+      const generated = await generateTasks(db, team, weekStart, options.titleOf);
       const agents = await teamMembers(db, team.id, 'agent');
       const keys = agents.map((a) => ({ key: proposalKey(a.slackUserId, weekStart), recipient: a.slackUserId }));
       await planDeliveries(db, 'proposal', keys);
@@ -98,7 +113,7 @@ export async function proposeWeek(
         if (outcome.kind === 'sent') report.sent += 1;
         else if (outcome.kind === 'recovered') {
           report.recovered += 1;
-          if (had && had !== outcome.ts) await courier.retire(outcome.channelId, outcome.ts);
+          if (had && had !== outcome.ts) await courier.retire(agent.slackUserId, outcome.channelId, outcome.ts);
         } else if (outcome.kind === 'already') report.alreadySent += 1;
         else if (outcome.kind === 'failed') {
           report.failed += 1;

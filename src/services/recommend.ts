@@ -16,7 +16,7 @@ export async function findTargets(db: Db, person: PersonWithTeam, filters: Omit<
     customerId: r.customerId,
     typeKey: r.typeKey,
     score: r.score,
-    reason: r.reason || 'Imported propensity score',
+    reason: { kind: 'imported', text: r.reason },
     origin: 'imported',
   }));
   return rankTargets(customers, imported, today, PICK_LIMIT);

@@ -2,16 +2,23 @@
 import type { Db } from '../../db/client.ts';
 import { setTaskStatus, taskListOf, type CartSummary, type TaskRow } from '../../db/queries/carts.ts';
 import type { PersonWithTeam } from '../../db/queries/people.ts';
-import { addDays, localDay, nextWeekStart, weekStartOf } from '../engine/index.ts';
+import { addDays, localDay, planningWeek, workingWeek } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
 import { isId, requirePerson, zoneOf } from './cart.ts';
 
+/** The agent's two weeks in flight (src/engine/weeks.ts), in their zone. */
 export interface TaskListView {
+  person: PersonWithTeam;
   name: string;
   today: string;
+  /** Monday of the working week. */
   weekStart: string;
-  /** This week's tasks, by day. */
+  /** The working week's task list, by day. */
   week: TaskRow[];
+  /** Monday of the planning week. */
+  nextWeekStart: string;
+  /** The plan committed for the planning week, by day (empty until its cart is committed). */
+  next: TaskRow[];
   thisCart: CartSummary | null;
   nextCart: CartSummary | null;
 }
@@ -20,14 +27,17 @@ export interface TaskListView {
 export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Date): Promise<TaskListView> {
   const person = typeof who === 'string' ? await requirePerson(db, who) : who;
   const zone = zoneOf(person);
-  const weekStart = weekStartOf(now, zone);
-  const next = nextWeekStart(now, zone);
-  const { tasks: week, carts } = await taskListOf(db, person.person.slackUserId, weekStart, addDays(weekStart, 6), [weekStart, next]);
+  const weekStart = workingWeek(now, zone);
+  const next = planningWeek(now, zone);
+  const { tasks, carts } = await taskListOf(db, person.person.slackUserId, weekStart, addDays(next, 6), [weekStart, next]);
   return {
+    person,
     name: person.person.name,
     today: localDay(now, zone),
     weekStart,
-    week,
+    week: tasks.filter((t) => t.day < next),
+    nextWeekStart: next,
+    next: tasks.filter((t) => t.day >= next),
     thisCart: carts.find((c) => c.weekStart === weekStart) ?? null,
     nextCart: carts.find((c) => c.weekStart === next) ?? null,
   };
@@ -36,8 +46,8 @@ export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Dat
 /** Marks one of the agent's tasks; a replay of the same click changes nothing (`false`). */
 export async function markTask(db: Db, userId: string, taskId: number, status: 'open' | 'done' | 'skipped', requestKey?: string): Promise<boolean> {
   await requirePerson(db, userId);
-  if (!isId(taskId)) throw new AppError('forbidden', 'That task is not on your list.');
+  if (!isId(taskId)) throw new AppError('task_not_yours');
   const outcome = await setTaskStatus(db, userId, taskId, status, requestKey);
-  if (outcome === 'not_theirs') throw new AppError('forbidden', 'That task is not on your list.');
+  if (outcome === 'not_theirs') throw new AppError('task_not_yours');
   return outcome === 'marked';
 }

@@ -1,54 +1,68 @@
-// How a team stands for a week: who has committed, flagged days, planned against capacity,
-// last week's completion. Feeds the digests and /team-carts.
-import { DateTime } from 'luxon';
+// How a team stands in its two weeks in flight (src/engine/weeks.ts): the planning week's carts
+// (who has committed, flagged days, planned against capacity, exceptions) and the working week's
+// task list (done, skipped, open), with last week's completion. Feeds the digests and /team-carts.
 import type { DbOrTx } from '../../db/client.ts';
-import { teamCartLoads, teamCompletion, teamMembers, teamTimeOff } from '../../db/queries/jobs.ts';
+import { teamCartLoads, teamMembers, teamTaskCounts, teamTimeOff } from '../../db/queries/jobs.ts';
 import type { teams } from '../../db/schema.ts';
-import { addDays, buildWeek, flagOf, nextWeekStart, weekStartOf, type Flag } from '../engine/index.ts';
+import { addDays, buildWeek, flagOf, weeksAt, type Flag, type Weeks } from '../engine/index.ts';
 
 type Team = typeof teams.$inferSelect;
+
+export interface Outcomes {
+  done: number;
+  skipped: number;
+  open: number;
+}
 
 export interface AgentStanding {
   id: string;
   name: string;
+  /** The planning week's cart. */
   status: 'none' | 'open' | 'committed';
   exception: string | null;
   days: Array<{ day: string; work: boolean; minutes: number; capacity: number; flag: Flag | null }>;
   planned: number;
   capacity: number;
   flagged: number;
-  lastWeek: { done: number; skipped: number; open: number };
+  /** The working week's task list, in all and day by day. */
+  working: Outcomes & { days: Array<Outcomes & { day: string }> };
+  lastWeek: Outcomes;
 }
 
 export interface TeamPicture {
   team: Team;
-  weekStart: string;
+  /** The team's weeks in its zone: `planning` is the carts' week, `working` the task list's. */
+  weeks: Weeks;
   agents: AgentStanding[];
 }
 
-/** The cart week people are working on: next week once the team's proposal time has passed, else this week. */
-export function cartWeekFor(team: Team, now: Date): string {
-  const local = DateTime.fromJSDate(now).setZone(team.timezone);
-  const [h, m] = team.proposalTime.split(':').map(Number);
-  const proposal = local.startOf('week').plus({ days: team.proposalWeekday - 1, hours: h ?? 15, minutes: m ?? 0 });
-  return local >= proposal ? nextWeekStart(now, team.timezone) : weekStartOf(now, team.timezone);
+/** The team's weeks at `now`, in its zone, with its proposal time. */
+export function teamWeeks(team: Team, now: Date): Weeks {
+  return weeksAt(now, team.timezone, { weekday: team.proposalWeekday, time: team.proposalTime });
 }
 
-export async function teamPicture(db: DbOrTx, team: Team, weekStart: string): Promise<TeamPicture> {
-  const lastStart = addDays(weekStart, -7);
-  const [agents, loads, completion, off] = await Promise.all([
+export async function teamPicture(db: DbOrTx, team: Team, weeks: Weeks): Promise<TeamPicture> {
+  const { planning, working } = weeks;
+  const lastStart = addDays(working, -7);
+  const [agents, loads, counts, off] = await Promise.all([
     teamMembers(db, team.id, 'agent'),
-    teamCartLoads(db, team.id, weekStart),
-    teamCompletion(db, team.id, lastStart, addDays(lastStart, 6)),
-    teamTimeOff(db, team.id, weekStart, addDays(weekStart, 6)),
+    teamCartLoads(db, team.id, planning),
+    teamTaskCounts(db, team.id, lastStart, addDays(working, 6)),
+    teamTimeOff(db, team.id, planning, addDays(planning, 6)),
   ]);
   const range = (o: (typeof off)[number]) => ({ from: o.from_day, to: o.to_day, reason: o.reason });
   const holidays = off.filter((o) => o.slack_user_id === null).map(range);
+  const none = (): Outcomes => ({ done: 0, skipped: 0, open: 0 });
+  const add = (o: Outcomes, status: string, n: number) => {
+    if (status === 'done') o.done += n;
+    else if (status === 'skipped') o.skipped += n;
+    else o.open += n; // open, or carried over into a later week: not done in this one
+  };
   return {
     team,
-    weekStart,
+    weeks,
     agents: agents.map((a): AgentStanding => {
-      const week = buildWeek(weekStart, {
+      const week = buildWeek(planning, {
         zone: a.timezone ?? team.timezone,
         workDays: team.workDays,
         dayCapacity: a.dayCapacityMinutes ?? team.dayCapacityMinutes,
@@ -61,7 +75,17 @@ export async function teamPicture(db: DbOrTx, team: Team, weekStart: string): Pr
       const minutesOn = (day: string) => mine.find((l) => l.planned_day === day)?.minutes ?? 0;
       const hasCart = mine.length > 0;
       const days = week.days.map((d) => ({ day: d.day, work: d.work, minutes: minutesOn(d.day), capacity: d.capacity, flag: hasCart ? flagOf(d, minutesOn(d.day)) : null }));
-      const count = (status: string) => completion.find((c) => c.agent_id === a.slackUserId && c.status === status)?.n ?? 0;
+      const lastWeek = none();
+      const working = { ...none(), days: Array.from({ length: 7 }, (_, i) => ({ day: addDays(weeks.working, i), ...none() })) };
+      for (const c of counts) {
+        if (c.agent_id !== a.slackUserId) continue;
+        if (c.day < weeks.working) add(lastWeek, c.status, c.n);
+        else {
+          add(working, c.status, c.n);
+          const d = working.days.find((x) => x.day === c.day);
+          if (d) add(d, c.status, c.n);
+        }
+      }
       return {
         id: a.slackUserId,
         name: a.name,
@@ -71,7 +95,8 @@ export async function teamPicture(db: DbOrTx, team: Team, weekStart: string): Pr
         planned: days.reduce((s, d) => s + d.minutes, 0),
         capacity: days.reduce((s, d) => s + d.capacity, 0),
         flagged: days.reduce((s, d) => s + (d.flag?.by ?? 0), 0),
-        lastWeek: { done: count('done'), skipped: count('skipped'), open: count('open') + count('carried_over') },
+        working,
+        lastWeek,
       };
     }),
   };

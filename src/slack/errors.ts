@@ -1,14 +1,9 @@
-// What a Slack user is told when something goes wrong: a short line, never a stack trace, SQL or
-// data; someone the bot does not know is told how to get set up. Plain text: whatever shows it
-// in mrkdwn escapes it (views/text.ts).
+// What a Slack user is told when something goes wrong: a short line in their language
+// (views/errors.ts), never a stack trace, SQL or data; someone the bot does not know is told how
+// to get set up.
 import { AppError } from '../errors.ts';
-import { setupText } from '../../views/setup.ts';
-
-/** What the person asked for, for "I couldn't …": e.g. `add your task`; and whether it would have saved anything. */
-export interface Label {
-  what: string;
-  saves?: boolean;
-}
+import { brokenText, errorText, unreachableText, type Label, type Mode } from '../../views/errors.ts';
+import type { T } from '../../views/i18n/index.ts';
 
 /** Errors of a database that is not answering (postgres.js, PGlite, PostgreSQL itself). */
 const UNREACHABLE = new Set([
@@ -40,28 +35,9 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
-/** The line for an AppError (a refusal the person can act on), or for anything else. */
-export function userMessage(error: unknown): string {
-  if (!(error instanceof AppError)) return 'Sorry, something went wrong on my side. Please try again in a moment.';
-  // requirePerson's error carries the Slack id it did not find.
-  return error.code === 'unknown_user' ? setupText(error.message) : error.message;
-}
-
-/** When the database does not answer in time, or at all. */
-export function unreachableText(label: Label): string {
-  return `I couldn't ${label.what}: I can't reach my data right now${label.saves === false ? '' : ', so nothing was saved'}. Please try again in a minute.`;
-}
-
-/** When the work after the ack waits on the database: the driver sends it once the database answers again. */
-export function waitingText(label: Label): string {
-  return label.saves === false
-    ? `I can't reach my data right now, so I couldn't ${label.what} yet. You'll see it as soon as my data answers again.`
-    : `I can't reach my data right now, so I couldn't ${label.what} yet: nothing is saved so far. It will be done as soon as my data answers again, and you'll see it then.`;
-}
-
-/** What the person is told when a listener failed: a refusal as it is; anything else as what failed and that nothing was saved. */
-export function failureText(label: Label, error: unknown): string {
-  if (error instanceof AppError) return userMessage(error);
-  if (isUnreachable(error)) return unreachableText(label);
-  return `I couldn't ${label.what}: something went wrong on my side${label.saves === false ? '' : ', so nothing was saved'}. Please try again in a moment.`;
+/** What the person is told when a listener failed: a refusal as it is; anything else as what failed and whether anything was saved. */
+export function failureText(t: T, label: Label, error: unknown, mode: Mode): string {
+  if (error instanceof AppError) return errorText(t, error.code, error.params, mode);
+  if (isUnreachable(error)) return unreachableText(t, label, mode);
+  return brokenText(t, label, mode);
 }

@@ -12,6 +12,8 @@
 //   person is looking at: under the modal's first field before the ack; after it, privately in
 //   the conversation (commands, message buttons), in App Home or the open modal (their buttons),
 //   or as a DM (a modal that has closed).
+// Every answer is in the person's language: before the ack without asking anything (what this
+// process last used for them), after it as src/slack/language.ts finds it.
 // No rejection leaves a listener: what fails while telling the person is logged too.
 import type {
   AllMiddlewareArgs,
@@ -29,11 +31,18 @@ import type {
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../errors.ts';
+import { cantSearchText, doingText, unreachableText, waitingText, type Label, type Mode } from '../../views/errors.ts';
+import { textsFor, type T } from '../../views/i18n/index.ts';
 import { LIMITS, plain } from '../../views/limits.ts';
-import { ephemeral, escape } from '../../views/text.ts';
+import { ephemeral } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import type { Deps } from './deps.ts';
-import { failureText, unreachableText, waitingText, type Label } from './errors.ts';
+import { failureText } from './errors.ts';
+
+export type { Label } from '../../views/errors.ts';
+
+/** What to tell the person, once their language is known: mrkdwn where a message shows it, plain under a field or in an option. */
+type Say = (t: T, mode: Mode) => string;
 
 /** Slack waits three seconds for an ack; the work before it gets two, leaving room for the network. */
 export const ACK_BUDGET_MS = 2000;
@@ -64,50 +73,57 @@ function firstInput(body: any): string | undefined {
 
 async function dm(client: WebClient, user: string, text: string): Promise<void> {
   const channel = (await client.conversations.open({ users: user })).channel?.id;
-  if (channel) await client.chat.postMessage({ channel, text: escape(text) });
+  if (channel) await client.chat.postMessage({ channel, text });
 }
 
-/** Tells the person, after the ack, on the surface they are looking at. */
-async function tell(kind: Kind, args: AnyArgs, text: string): Promise<void> {
+/** Tells the person, after the ack, on the surface they are looking at, in their language. */
+async function tell(kind: Kind, deps: Deps, args: AnyArgs, say: Say): Promise<void> {
   const { body, client } = args;
   const user = userOf(body);
+  if (kind === 'options') return;
+  const t = await deps.languages.of(client, user);
+  const text = say(t, 'mrkdwn');
   if (kind === 'command' || (kind === 'action' && body.response_url && args.respond)) {
     await args.respond!(ephemeral(text));
   } else if (kind === 'action' && body.view?.type === 'home') {
-    await client.views.publish({ user_id: user, view: troubleHome(text) });
+    await client.views.publish({ user_id: user, view: troubleHome(t, text) });
   } else if (kind === 'action' && body.view?.id) {
-    await client.views.update({ view_id: body.view.id, view: troubleModal(body.view.title?.text ?? 'Task Cart', text) });
+    await client.views.update({ view_id: body.view.id, view: troubleModal(t, body.view.title?.text ?? t.plain('product.name'), text) });
   } else if (kind === 'event' && body.event?.type === 'app_home_opened') {
-    await client.views.publish({ user_id: user, view: troubleHome(text) });
-  } else if (kind !== 'options' && kind !== 'event') {
+    await client.views.publish({ user_id: user, view: troubleHome(t, text) });
+  } else if (kind !== 'event') {
     await dm(client, user, text);
   }
 }
 
 /** Answers for the listener: the ack Slack is waiting for (when it has not been sent), then what happened. */
-async function answer(kind: Kind, args: AnyArgs, acked: boolean, text: string): Promise<void> {
+async function answer(kind: Kind, deps: Deps, args: AnyArgs, acked: boolean, say: Say): Promise<void> {
   if (!acked) {
-    if (kind === 'options') return args.ack!({ options: [{ text: plain(`⚠️ ${text}`, LIMITS.optionText), value: NO_SEARCH }] });
+    // Slack is waiting: no time to look up the language, only to remember it.
+    const t = deps.languages.known(userOf(args.body));
+    if (kind === 'options') return args.ack!({ options: [{ text: plain(`⚠️ ${say(t, 'plain')}`, LIMITS.optionText), value: NO_SEARCH }] });
     const block = kind === 'view' ? firstInput(args.body) : undefined;
-    if (block) return args.ack!({ response_action: 'errors', errors: { [block]: text } });
+    if (block) return args.ack!({ response_action: 'errors', errors: { [block]: say(t, 'plain') } });
     await args.ack!();
   }
-  await tell(kind, args, text);
+  await tell(kind, deps, args, say);
 }
 
+/** The log says what was asked in English, whoever asked. */
+const ENGLISH = textsFor('en');
+
 async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listener: (ack: Ack) => Promise<void>): Promise<void> {
-  const context = `${label.what} (${kind} from ${userOf(args.body)})`;
+  const context = `${doingText(ENGLISH, label.doing)} (${kind} from ${userOf(args.body)})`;
   let acked = false;
   let answered = false;
   let slow: ReturnType<typeof setTimeout> | undefined;
-  const reply = (text: string) =>
-    answer(kind, args, acked, text).catch((e: unknown) => deps.logger.error(`could not tell the person about ${context}`, e));
+  const reply = (say: Say) => answer(kind, deps, args, acked, say).catch((e: unknown) => deps.logger.error(`could not tell the person about ${context}`, e));
   const waiting = () => {
     acked = true;
     if (kind === 'options') return;
     slow = setTimeout(() => {
       deps.logger.warn(`${context}: still waiting on the database after ${SLOW_MS} ms; told the person it is not done yet`);
-      void reply(waitingText(label));
+      void reply((t, mode) => waitingText(t, label, mode));
     }, SLOW_MS);
   };
   const ack: Ack = async (response) => {
@@ -124,7 +140,7 @@ async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, list
           if (acked) return;
           answered = true;
           deps.logger.error(`${context}: no answer from the database within ${ACK_BUDGET_MS} ms; told the person nothing was saved`);
-          void reply(kind === 'options' ? 'I can’t search right now: try again in a minute' : unreachableText(label));
+          void reply(kind === 'options' ? cantSearchText : (t, mode) => unreachableText(t, label, mode));
         }, ACK_BUDGET_MS);
   if (kind === 'event') waiting();
   try {
@@ -135,7 +151,7 @@ async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, list
     answered = true;
     if (!(e instanceof AppError)) deps.logger.error(`${context} failed`, e);
     clearTimeout(slow);
-    await reply(kind === 'options' ? 'I can’t search right now: try again in a minute' : failureText(label, e));
+    await reply(kind === 'options' ? cantSearchText : (t, mode) => failureText(t, label, e, mode));
   } finally {
     clearTimeout(budget);
     clearTimeout(slow);

@@ -1,6 +1,6 @@
-// Every listener, registered in one place: commands, events, actions, views.
+// Every listener of an interaction or an event, registered in one place: events, actions, views.
+// (Slash commands live in commands/; src/app.ts, the composition root, registers both.)
 import type { App } from '@slack/bolt';
-import { register as registerCommands } from '../../commands/index.ts';
 import type { Deps } from './deps.ts';
 import { register as registerCartActions } from './actions/cart.ts';
 import { register as registerAddTask } from './actions/add-task.ts';
@@ -11,7 +11,6 @@ import { register as registerTeam } from './actions/team.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
-  registerCommands(app, deps);
   registerHome(app, deps);
   registerCartActions(app, deps);
   registerTaskActions(app, deps);

@@ -1,5 +1,5 @@
 // Reading a submitted modal's inputs: one accessor for every form.
-import { VALUE } from './ids.ts';
+import { VALUE } from '../../views/ids.ts';
 
 type Field = { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] };
 export type ViewValues = Record<string, Record<string, Field>>;

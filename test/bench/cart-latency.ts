@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
-import { ACTIONS } from '../../src/slack/ids.ts';
+import { ACTIONS } from '../../views/ids.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

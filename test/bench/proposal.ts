@@ -8,8 +8,10 @@ import { pacer } from '../../src/jobs/pace.ts';
 import { cartCourier } from '../../src/jobs/propose.ts';
 import { proposeWeek } from '../../src/services/propose.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { teamPicture } from '../../src/services/team.ts';
+import { teamPicture, teamWeeks } from '../../src/services/team.ts';
 import { teamBlocks } from '../../views/digest.ts';
+import { textsFor } from '../../views/i18n/index.ts';
+import { generatedTitle } from '../../views/words.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 
@@ -57,8 +59,14 @@ export async function benchProposal(opts: { databaseUrl?: string; agents: number
             slackTime += performance.now() - t;
           }
         };
-      const courier = cartCourier(client);
-      const report = await proposeWeek(database.db, floor!, { weekStart: monday, now, pace: timed(pace), courier: { ...courier, dm: timed(courier.dm), post: timed(courier.post) } });
+      const courier = cartCourier(client, () => 'en');
+      const report = await proposeWeek(database.db, floor!, {
+        weekStart: monday,
+        now,
+        pace: timed(pace),
+        courier: { ...courier, dm: timed(courier.dm), post: timed(courier.post) },
+        titleOf: (task) => generatedTitle(textsFor('en'), task.about),
+      });
       const total = (performance.now() - t0) / 1000;
       const posts = slack.callsTo('chat.postMessage');
       const ok = posts.length - slack.limited;
@@ -71,8 +79,8 @@ export async function benchProposal(opts: { databaseUrl?: string; agents: number
         await database.exec(`insert into teams (name) values ('Elsewhere') on conflict do nothing`);
         await database.exec(`update people set team_id = (select id from teams where name = 'Elsewhere') where role = 'agent' and slack_user_id >= 'U0P${String(size).padStart(5, '0')}'`);
         const t1 = performance.now();
-        const picture = await teamPicture(database.db, floor!, monday);
-        const message = teamBlocks(picture, 'daily');
+        const picture = await teamPicture(database.db, floor!, { ...teamWeeks(floor!, now), planning: monday });
+        const message = teamBlocks(textsFor('en'), picture, 'daily');
         digests.push(`| ${name} | ${picture.agents.length.toLocaleString('en')} | ${(performance.now() - t1).toFixed(0)} | ${message.blocks.length} | ${JSON.stringify(message.blocks).length.toLocaleString('en')} |`);
       }
     } finally {

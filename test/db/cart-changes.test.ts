@@ -63,7 +63,7 @@ describe('merged duplicates', () => {
     expect(extra.errors).toEqual([]);
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
 
-    expect(state.merged).toContain('Follow-up · 客户5 Customer 5 (Wed) merged into Mon');
+    expect(state.merged).toContainEqual({ type: 'follow_up', label: 'Follow-up', customer: '客户5 Customer 5', from: '2026-12-02', into: '2026-11-30' });
     const stored = (await cartSnapshot(t.db, state.cart.id))!.items.filter((i) => i.customerId === 'C5');
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ title: 'Follow up 5', day: '2026-11-30', due: '2026-12-03', priority: 'urgent' });
@@ -74,7 +74,7 @@ describe('merged duplicates', () => {
     const again: NewItem = { ...custom('Follow up, again'), typeKey: 'follow_up', customerId: 'C7', priority: 'high', day: '2026-12-03' };
     const added = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [again] }, NOW);
 
-    expect(added.notice).toMatch(/1 duplicate merged/);
+    expect(added.notice).toMatchObject({ merged: 1 });
     const stored = added.state.tasks.filter((i) => i.customerId === 'C7');
     expect(stored).toEqual([expect.objectContaining({ title: 'Follow up 7', source: 'system', priority: 'high' })]);
     expect((await cartSnapshot(t.db, state.cart.id))!.items.filter((i) => i.customerId === 'C7')).toEqual(stored);
@@ -103,12 +103,12 @@ describe('changes at the same moment on one cart', () => {
     ]);
 
     expect([a.changed, b.changed].sort()).toEqual([false, true]);
-    expect((a.changed ? b : a).notice).toMatch(/older copy/);
+    expect((a.changed ? b : a).notice).toEqual({ kind: 'older_copy' });
     expect((await eventsOf(cart.id)).filter((e) => e.action === 'commit')).toHaveLength(1);
     const items = await t.db.select({ id: cartItems.id }).from(cartItems).where(eq(cartItems.cartId, cart.id));
     const list = await t.db.select().from(tasks).where(eq(tasks.cartId, cart.id));
     expect(list).toHaveLength(items.length);
-    expect((a.changed ? a : b).notice).toBe(`Committed: ${items.length} tasks are now your task list for the week.`);
+    expect((a.changed ? a : b).notice).toEqual({ kind: 'committed', tasks: items.length, exception: false });
   });
 
   it('never leaves two tasks for one item, nor loses a Done, when Done is pressed while the cart is committed again', async () => {
@@ -125,7 +125,7 @@ describe('changes at the same moment on one cart', () => {
         ...open.map((o) =>
           markTask(t.db, AGENT, o.id, 'done').then(
             () => doneIds.push(o.id),
-            (e: Error) => expect(e.message).toMatch(/not on your list/),
+            (e: Error) => expect(e.message).toBe('task_not_yours'),
           ),
         ),
       ]);

@@ -115,14 +115,14 @@ describe('suggestions', () => {
   it('says why when everything on the day is fixed', () => {
     const tasks = [...fill(MON, 420, { fixed: true }), ...fill(TUE, 300), ...fill(WED, 300), ...fill(THU, 300), ...fill(FRI, 300)];
     expect(suggest(tasks, week)).toEqual([
-      { day: MON, flag: { kind: 'overloaded', by: 30 }, suggestions: [], blocked: 'All 14 tasks on Mon are fixed.' },
+      { day: MON, flag: { kind: 'overloaded', by: 30 }, suggestions: [], blocked: { kind: 'all_fixed', count: 14 } },
     ]);
   });
 
   it('says why when windows keep tasks on the day, and offers recommended tasks for an empty idle day', () => {
     const tasks = [...fill(MON, 420, { earliest: MON, due: MON }), ...fill(TUE, 300), ...fill(WED, 300), ...fill(THU, 300)];
     const advice = suggest(tasks, week);
-    expect(advice.find((a) => a.day === MON)!.blocked).toMatch(/windows/);
+    expect(advice.find((a) => a.day === MON)!.blocked).toEqual({ kind: 'windows' });
     const fri = advice.find((a) => a.day === FRI)!;
     expect(fri.flag).toEqual({ kind: 'idle', by: 234 });
     expect(fri.suggestions[0]!.moves.length).toBeGreaterThan(0);
@@ -165,18 +165,27 @@ describe('edits', () => {
   const f = task({ day: TUE, fixed: true, title: 'Board call' });
   it('moves within the window and refuses fixed tasks, days outside the window or the week', () => {
     expect(moveTask([a, f], week, a.id, WED).find((t) => t.id === a.id)!.day).toBe(WED);
-    expect(() => moveTask([a, f], week, f.id, WED)).toThrow(/fixed to Tue/);
-    expect(() => moveTask([a, f], week, a.id, FRI)).toThrowError(AppError);
-    expect(() => moveTask([a, f], week, a.id, '2026-12-09')).toThrow(/not in this cart's week/);
+    const refusal = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(AppError);
+        return { code: (e as AppError).code, params: (e as AppError).params };
+      }
+      throw new Error('not refused');
+    };
+    expect(refusal(() => moveTask([a, f], week, f.id, WED))).toEqual({ code: 'fixed_task', params: { title: 'Board call', day: TUE } });
+    expect(refusal(() => moveTask([a, f], week, a.id, FRI))).toEqual({ code: 'outside_window', params: { title: a.title, day: FRI } });
+    expect(refusal(() => moveTask([a, f], week, a.id, '2026-12-09'))).toEqual({ code: 'outside_week', params: { day: '2026-12-09' } });
   });
 
   it('removes, changes effort, adds with merging, and refuses a stale suggestion', () => {
     expect(removeTask([a, f], a.id)).toEqual([f]);
     expect(setEffort([a], a.id, 45)[0]!.effort).toBe(45);
-    expect(() => setEffort([a], a.id, 0)).toThrow(/at least 1/);
+    expect(() => setEffort([a], a.id, 0)).toThrow(/invalid_effort/);
     const dupe = task({ day: THU, customerId: 'c9', type: 'x', source: 'custom' });
     const sys = task({ day: FRI, customerId: 'c9', type: 'x' });
     expect(addTasks([sys], [dupe]).merged).toHaveLength(1);
-    expect(() => applyMoves([a], week, [{ taskId: a.id, from: TUE, to: WED }])).toThrow(/changed/);
+    expect(() => applyMoves([a], week, [{ taskId: a.id, from: TUE, to: WED }])).toThrow(/suggestion_stale/);
   });
 });

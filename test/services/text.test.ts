@@ -59,9 +59,9 @@ describe('hasVisible', () => {
 
 describe('the commit reason', () => {
   it('is checked for length and visible characters, and cleaned', () => {
-    expect(checkReason('ok')).toEqual({ ok: false, error: 'Say in a few words why, for your supervisor.' });
-    expect(checkReason('\u200B\u200B\u200B\u200B\u200B\u200B')).toEqual({ ok: false, error: 'Say in a few words why, for your supervisor.' });
-    expect(checkReason('x'.repeat(501))).toEqual({ ok: false, error: 'Keep the reason to 500 characters (it has 501).' });
+    expect(checkReason('ok')).toEqual({ ok: false, error: { code: 'reason_short' } });
+    expect(checkReason('\u200B\u200B\u200B\u200B\u200B\u200B')).toEqual({ ok: false, error: { code: 'reason_short' } });
+    expect(checkReason('x'.repeat(501))).toEqual({ ok: false, error: { code: 'reason_long', max: 500, has: 501 } });
     expect(checkReason('Customer visit\u202E on Thursday')).toEqual({ ok: true, reason: 'Customer visit on Thursday' });
     expect(charCount('长'.repeat(500))).toBe(500);
     expect(checkReason('长'.repeat(500)).ok).toBe(true);

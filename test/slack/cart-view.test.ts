@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, measure, suggest, type CartTask } from '../../src/engine/index.ts';
 import type { CartState } from '../../src/services/cart.ts';
 import { cartMessage } from '../../views/cart.ts';
+import { textsFor } from '../../views/i18n/index.ts';
 import { makeWeek, MONDAY } from '../support/carts.ts';
 import { checkBlocks } from '../support/limits.ts';
 
@@ -18,7 +19,7 @@ function state(tasks: CartTask[], status: 'open' | 'committed' = 'open', merged 
     tasks,
     measure: measure(tasks, week),
     advice: suggest(tasks, week),
-    merged: Array.from({ length: merged }, (_, i) => `${LONG_EN} · ${LONG_ZH} ${i} (Tue) merged into Mon`),
+    merged: Array.from({ length: merged }, (_, i) => ({ type: 'renewal_call', label: LONG_EN, customer: `${LONG_ZH} ${i}`, from: addDays(MONDAY, 1), into: MONDAY })),
   };
 }
 
@@ -47,18 +48,24 @@ describe('cart message limits', () => {
     ['2,000 tasks', state(bigCart(2000))],
     ['committed 300-task cart', state(bigCart(300), 'committed')],
     ['empty cart', state([])],
-  ])('%s stays within 50 blocks and 10,000 characters', (_, s) => {
-    const message = cartMessage(s, `${LONG_EN}${LONG_ZH}`.repeat(5));
-    expect(checkBlocks(message.blocks, 'message')).toEqual([]);
-    expect(message.blocks.length).toBeLessThanOrEqual(50);
-    // The actions never fall off the end.
-    expect(message.blocks.at(-1)!.type).toBe('actions');
+  ])('%s stays within 50 blocks and 10,000 characters, in both languages', (_, s) => {
+    for (const language of ['en', 'zh-CN'] as const) {
+      const notice = { kind: 'refused' as const, code: 'fixed_task' as const, params: { title: `${LONG_EN}${LONG_ZH}`.repeat(5), day: MONDAY } };
+      const message = cartMessage(textsFor(language), s, notice);
+      expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+      expect(message.blocks.length).toBeLessThanOrEqual(50);
+      // The actions never fall off the end.
+      expect(message.blocks.at(-1)!.type).toBe('actions');
+    }
   });
 
   it('shows a flag and a suggestion or a reason for every flagged day of the big cart', () => {
     const s = state(bigCart(300));
-    const text = JSON.stringify(cartMessage(s).blocks);
     expect(s.advice.length).toBeGreaterThanOrEqual(5);
-    for (const a of s.advice) expect(text).toContain(`*${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][new Date(`${a.day}T00:00:00Z`).getUTCDay() === 0 ? 6 : new Date(`${a.day}T00:00:00Z`).getUTCDay() - 1]}*`);
+    const weekdays = { en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], 'zh-CN': ['周一', '周二', '周三', '周四', '周五', '周六', '周日'] };
+    for (const language of ['en', 'zh-CN'] as const) {
+      const text = JSON.stringify(cartMessage(textsFor(language), s).blocks);
+      for (const a of s.advice) expect(text).toContain(`*${weekdays[language][(new Date(`${a.day}T00:00:00Z`).getUTCDay() + 6) % 7]}*`);
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartEvents, carts, tasks } from '../../db/schema.ts';
-import { ACTIONS } from '../../src/slack/ids.ts';
+import { ACTIONS } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import { commandBody, eventBody, post } from '../support/signed.ts';
@@ -34,7 +34,7 @@ describe('/cart and the cart message', () => {
     const { blocks, text } = lastMessage();
     const all = allText(blocks);
     expect(blocks[0]!.text.text).toBe('Task cart · week of 30 Nov 2026');
-    expect(text).toMatch(/2 day\(s\) flagged/);
+    expect(text).toBe('Task cart · week of 30 Nov 2026: 2 days flagged');
     expect(all).toContain('Mon 30 Nov');
     expect(all).toMatch(/7 h \/ 6 h 30 m · 14 tasks · 🔴 overloaded \+30 m/);
     expect(all).toMatch(/2 h \/ 6 h 30 m · 4 tasks · 🟡 idle −1 h 54 m/);
@@ -64,7 +64,7 @@ describe('the loop 04 → 08', () => {
     // Commit while flagged: says which days and why, commits nothing.
     await click(ACTIONS.commit, button(ACTIONS.commit).value);
     await settle();
-    expect(allText(lastMessage().blocks)).toMatch(/Not committed: Mon overloaded by 30 m, Thu idle, 114 m under/);
+    expect(allText(lastMessage().blocks)).toMatch(/Not committed: Mon overloaded by 30 m, Thu idle, 1 h 54 m under/);
     expect(await ctx.t.db.select().from(tasks)).toEqual([]);
 
     // Apply Monday's suggestion: Monday is cleared, the message is edited in place.
@@ -153,7 +153,7 @@ describe('the task list', () => {
   it('re-publishes App Home after a commit, and shows today’s tasks with Done and Skip on the day', async () => {
     await commitBalancedCart();
     expect(ctx.app.slack.callsTo('views.publish').length).toBeGreaterThan(0);
-    expect(allText(lastHome().blocks)).toMatch(/Next week’s cart: committed/);
+    expect(allText(lastHome().blocks)).toMatch(/\*Next week\* \(week of 30 Nov\), being planned: committed/);
 
     // Monday 10:00 in Shanghai.
     ctx.app.clock.now = new Date('2026-11-30T02:00:00Z');
@@ -190,7 +190,7 @@ describe('the task list', () => {
     await settle();
     const today = String(ctx.app.slack.responses.find((r) => r.id === 'today')!.body.text);
     const week = String(ctx.app.slack.responses.find((r) => r.id === 'week')!.body.text);
-    expect(today).toMatch(/^\*Mon 30 Nov\* \(today\)\n▫️ \*Follow-up\* · 客户\d+/);
+    expect(today).toMatch(/^\*Today · Mon 30 Nov\*\n▫️ \*Follow-up\* · 客户\d+/);
     expect(today).not.toMatch(/Tue 1 Dec/);
     for (const d of ['Mon 30 Nov', 'Tue 1 Dec', 'Wed 2 Dec', 'Thu 3 Dec', 'Fri 4 Dec']) expect(week).toContain(`*${d}*`);
   });

@@ -4,8 +4,8 @@ import { App } from '@slack/bolt';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, COMMANDS, VIEWS } from '../../src/slack/ids.ts';
-import { registerListeners } from '../../src/slack/listeners.ts';
+import { ACTIONS, COMMANDS, VIEWS } from '../../views/ids.ts';
+import { registerAll } from '../../src/app.ts';
 import type { Deps } from '../../src/slack/deps.ts';
 
 // Slack's official manifest schema (MIT, slackapi/manifest-schema v0.5.0), kept in the repository so the check
@@ -41,7 +41,7 @@ describe('manifest.yml', () => {
   });
 });
 
-/** What registerListeners registers, by kind. */
+/** What the app registers (commands and listeners), by kind. */
 function registered() {
   const app = new App({ token: 'xoxb-x', signingSecret: 'x', tokenVerificationEnabled: false });
   const seen: Record<'command' | 'action' | 'view' | 'options' | 'event', string[]> = { command: [], action: [], view: [], options: [], event: [] };
@@ -52,7 +52,7 @@ function registered() {
       return original(id, ...rest);
     };
   }
-  registerListeners(app, { database: { db: {} } } as unknown as Deps);
+  registerAll(app, { database: { db: {} } } as unknown as Deps);
   return seen;
 }
 
@@ -70,7 +70,7 @@ describe('listener wiring', () => {
   });
 
   it('emits only ids from ids.ts in the views it renders', () => {
-    const source = ['views/cart.ts', 'views/day.ts', 'views/add-task.ts', 'views/commit.ts', 'views/pick.ts', 'views/tasks.ts']
+    const source = ['views/cart.ts', 'views/day.ts', 'views/add-task.ts', 'views/commit.ts', 'views/pick.ts', 'views/tasks.ts', 'views/digest.ts']
       .map((f) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8'))
       .join('\n');
     // action_id and callback_id are never string literals in a view: they come from ids.ts.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { cartEvents, cartItems, carts, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
-import { ACTIONS, INPUTS, VALUE } from '../../src/slack/ids.ts';
+import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { DAY_PAGE } from '../../views/day.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
@@ -29,8 +29,8 @@ describe('open a day', () => {
     await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
     await a.settle();
     let modal = a.modal();
-    expect(modal.blocks[0]!.text.text).toMatch(/^\*420 m\* of 390 m · 14 tasks · 🔴 over by 30 m/);
-    expect(text(modal.blocks)).toMatch(/Follow-up\* · 客户1 Customer 1 — Follow up 1\\n30 m · normal · from the CRM · 📌 fixed/);
+    expect(modal.blocks[0]!.text.text).toMatch(/^\*7 h\* of 6 h 30 m · 14 tasks · 🔴 overloaded \+30 m/);
+    expect(text(modal.blocks)).toMatch(/Follow-up\* · 客户1 Customer 1 — Follow up 1\\n30 m · Normal · from the CRM · 📌 fixed/);
     const menus = a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
     expect(menus).toHaveLength(13); // the fixed task has no menu
     const menu = menus[0]!;
@@ -38,7 +38,7 @@ describe('open a day', () => {
     await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, moveToThu.value);
     await a.settle();
     modal = a.modal();
-    expect(modal.blocks[0]!.text.text).toMatch(/^\*390 m\* of 390 m · 13 tasks · ✅/);
+    expect(modal.blocks[0]!.text.text).toMatch(/^\*6 h 30 m\* of 6 h 30 m · 13 tasks · ✅/);
     expect(text(modal.blocks)).toMatch(/Moved: Follow-up · 客户\d+ Customer \d+ \(30 m\) Mon → Thu/);
     expect(text(a.message().blocks)).toMatch(/Mon 30 Nov\* {2}`[█░]+` {2}6 h 30 m \/ 6 h 30 m · 13 tasks · ✅/);
 
@@ -155,14 +155,14 @@ describe('commit with a reason', () => {
     await a.click(ACTIONS.commit, a.button(ACTIONS.commit).value);
     await a.settle();
     const modal = a.modal();
-    expect(text(modal.blocks)).toMatch(/Still flagged: Mon overloaded by 30 m, Thu idle, 114 m under/);
+    expect(text(modal.blocks)).toMatch(/Still flagged: Mon overloaded by 30 m, Thu idle, 1 h 54 m under/);
     expect(await a.submit(modal, { [INPUTS.reason]: { [VALUE]: txt('ok') } })).toMatchObject({ response_action: 'errors' });
     await a.submit(modal, { [INPUTS.reason]: { [VALUE]: txt('Big customer visit on Thursday, calls move to Monday') } });
     await a.settle();
     const cart = (await ctx.t.db.select().from(carts))[0]!;
     expect(cart).toMatchObject({ status: 'committed', exceptionReason: 'Big customer visit on Thursday, calls move to Monday' });
     const commit = (await ctx.t.db.select().from(cartEvents).where(eq(cartEvents.action, 'commit')))[0]!;
-    expect(commit.detail).toMatchObject({ flagged: 'Mon overloaded by 30 m, Thu idle, 114 m under' });
+    expect(commit.detail).toMatchObject({ flagged: [{ day: '2026-11-30', flag: { kind: 'overloaded', by: 30 } }, { day: '2026-12-03', flag: { kind: 'idle', by: 114 } }] });
     expect(text(a.message().blocks)).toMatch(/Committed/);
   });
 });

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartEvents, cartItems, carts, tasks, teams } from '../../db/schema.ts';
-import { ACTIONS, INPUTS, VALUE } from '../../src/slack/ids.ts';
+import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { faultyDatabase, type FaultyDatabase } from '../support/faults.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';

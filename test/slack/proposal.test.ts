@@ -12,6 +12,9 @@ import { cartCourier, runProposals } from '../../src/jobs/propose.ts';
 import { changeCart, openCart } from '../../src/services/cart.ts';
 import { proposeWeek } from '../../src/services/propose.ts';
 import { afterChange, showCart } from '../../src/slack/cart-message.ts';
+import { languages } from '../../src/slack/language.ts';
+import { textsFor } from '../../views/i18n/index.ts';
+import { generatedTitle } from '../../views/words.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
@@ -79,7 +82,8 @@ describe('weekly proposal', () => {
     const claimedWhileWaiting: string[] = [];
     const report = await proposeWeek(t.db, team!, {
       now: NOW,
-      courier: cartCourier(slackClient(BOT_TOKEN, slack.url)),
+      courier: cartCourier(slackClient(BOT_TOKEN, slack.url), () => 'en'),
+      titleOf: (task) => generatedTitle(textsFor('en'), task.about),
       pace: async () => {
         const claimed = await t.db.select().from(deliveries).where(eq(deliveries.status, 'sending'));
         claimedWhileWaiting.push(...claimed.map((d) => d.recipient));
@@ -131,7 +135,7 @@ describe('weekly proposal', () => {
     // A change to that cart edits that very message.
     const { state } = await openCart(t.db, AGENT, { weekStart: '2026-11-30' }, NOW);
     const result = await changeCart(t.db, AGENT, state.cart.id, state.cart.version, { kind: 'balance' }, NOW);
-    await afterChange(client, t.db, result, NOW);
+    await afterChange(textsFor('en'), client, t.db, languages(t.db, () => NOW), result, NOW);
     expect(slack.callsTo('chat.update').at(-1)!.args).toMatchObject({ channel: dm(AGENT), ts: message!.ts });
     expect(slack.callsTo('chat.postMessage')).toHaveLength(postsBefore);
     expect(slack.messagesIn(dm(AGENT))[0]!.blocks).toEqual(slack.callsTo('chat.update').at(-1)!.args.blocks);
@@ -201,7 +205,7 @@ describe('weekly proposal', () => {
     const [stray] = slack.messagesIn(dm(AGENT));
     // `/cart`: the cart has no message yet, so a new one is posted.
     const { state } = await openCart(t.db, AGENT, { weekStart: '2026-11-30' }, NOW);
-    await showCart(client, t.db, state);
+    await showCart(textsFor('en'), client, t.db, state);
     const mine = (await cartOf(AGENT)).messageTs;
     expect(slack.messagesIn(dm(AGENT)).map((m) => m.ts)).toEqual([stray!.ts, mine]);
 

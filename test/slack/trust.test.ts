@@ -7,7 +7,7 @@ import { cartEvents, cartItems, carts, tasks, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { ACTIONS, INPUTS, VALUE } from '../../src/slack/ids.ts';
+import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NOW, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, commandBody, eventBody, payloadBody, post } from '../support/signed.ts';
@@ -106,7 +106,7 @@ describe('text from people and files is shown as text', () => {
   it('a command’s own text is echoed as text', async () => {
     await agent().command('/cart', '<!channel>', 'echo');
     await agent().settle();
-    expect(ctx.app.slack.responses.find((r) => r.id === 'echo')!.body.text).toMatch(/^I don't know "\/cart &lt;!channel&gt;"/);
+    expect(ctx.app.slack.responses.find((r) => r.id === 'echo')!.body.text).toMatch(/^I don't know “\/cart &lt;!channel&gt;”\.\n\*Task Cart\*/);
   });
 });
 
@@ -202,7 +202,7 @@ describe('every field is checked again on the server', () => {
     const before = { items: await items(), events: await count(cartEvents) };
     await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, `m:${itemId}:2027-01-05`);
     await a.settle();
-    expect(text(a.modal().blocks)).toContain('2027-01-05 is not in this cart');
+    expect(text(a.modal().blocks)).toContain('Tue 5 Jan is not in this cart’s week.');
     await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, `r:${theirItem.id}`);
     await a.settle();
     expect(text(a.modal().blocks)).toContain('That task is no longer in the cart.');

@@ -60,6 +60,11 @@ export class SlackStandIn {
   private lastMicros = 0n;
   private viewSeq = 0;
   port = 0;
+  /**
+   * Each test user's Slack profile as users.info answers it; anyone not set is an English
+   * (en-US) user in Shanghai. `locale` comes only with include_locale, as Slack sends it.
+   */
+  users = new Map<string, { locale?: string; tz?: string }>();
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/api/`;
@@ -117,6 +122,7 @@ export class SlackStandIn {
     this.violations = [];
     this.overrides.clear();
     this.messages.clear();
+    this.users.clear();
   }
 
   /** A message ts as Slack makes them: seconds and microseconds of now, unique and increasing. */
@@ -216,8 +222,11 @@ export class SlackStandIn {
         const id = (args.view_id as string) ?? `V${++this.viewSeq}`;
         return { ok: true, view: { ...(args.view as object), id, hash: `h${this.nextTs()}` } };
       }
-      case 'users.info':
-        return { ok: true, user: { id: args.user, tz: 'Asia/Shanghai', locale: 'en-US' } };
+      case 'users.info': {
+        const profile = { locale: 'en-US', tz: 'Asia/Shanghai', ...this.users.get(String(args.user)) };
+        const withLocale = args.include_locale === true || args.include_locale === 'true';
+        return { ok: true, user: { id: args.user, tz: profile.tz, ...(withLocale && { locale: profile.locale }) } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -1,23 +1,28 @@
-// Text from people and files is data, never markup: every view rendered with arbitrary strings
-// (and the fragments an attacker would try) in every text field shows no mention, channel ping
-// or link that the bot did not mean, and stays within Slack's limits.
+// Text from people and files is data, never markup: every view rendered in both languages with
+// arbitrary strings (and the fragments an attacker would try, on Slack and on i18next) in every
+// text field shows no mention, channel ping or link that the bot did not mean, escapes people's
+// text exactly once, and stays within Slack's limits.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, buildWeek, measure, suggest, type CartTask, type Priority, type TaskSource } from '../../src/engine/index.ts';
-import type { CartState } from '../../src/services/cart.ts';
+import type { ErrorCode } from '../../src/errors.ts';
+import { LANGUAGES } from '../../src/language.ts';
+import type { CartState, Notice } from '../../src/services/cart.ts';
 import type { Target } from '../../src/services/recommend.ts';
 import type { AgentStanding, TeamPicture } from '../../src/services/team.ts';
 import type { TaskListView } from '../../src/services/tasks.ts';
 import { addTaskModal } from '../../views/add-task.ts';
-import { cartMessage } from '../../views/cart.ts';
+import { cartMessage, retiredCart } from '../../views/cart.ts';
 import { commitReasonModal } from '../../views/commit.ts';
 import { dayModal } from '../../views/day.ts';
 import { teamBlocks } from '../../views/digest.ts';
+import { errorText } from '../../views/errors.ts';
+import { textsFor } from '../../views/i18n/index.ts';
 import { truncateMrkdwn } from '../../views/limits.ts';
 import { pickFiltersModal, pickTasksModal } from '../../views/pick.ts';
 import { setupBlocks, setupHome, setupText } from '../../views/setup.ts';
 import { homeView, taskListText } from '../../views/tasks.ts';
-import { ephemeral, escape, mention } from '../../views/text.ts';
+import { escape, mention } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import { checkBlocks, checkView } from '../support/limits.ts';
 
@@ -44,7 +49,14 @@ const HOSTILE = [
   '@channel @here @everyone #general https://evil.example',
   '\u202Eevil',
   '长标签客户名称',
+  // i18next's own syntax must stay text too: interpolation, unescaped interpolation, nesting.
+  '{{count}}',
+  '{{- title}}',
+  '$t(cart.header)',
+  '$t(setup.text, {"id": "<!channel>"})',
 ];
+
+const LANGS = LANGUAGES.map((l) => textsFor(l));
 
 const fragment = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
@@ -119,10 +131,29 @@ const taskArb = fc.record({
 const cartArb = fc.record({
   tasks: fc.array(taskArb, { maxLength: 30 }),
   reason: text,
-  merged: fc.array(text, { maxLength: 5 }),
+  merged: fc.array(fc.record({ label: text, customer: text, legacy: fc.boolean() }), { maxLength: 5 }),
   notice: text,
+  noticeKind: fc.integer({ min: 0, max: 4 }),
   committed: fc.boolean(),
 });
+
+/** A notice carrying people's text in every field it has. */
+function noticeOf(kind: number, text: string): Notice {
+  const task = { type: 'custom', label: text, customer: text, effort: 10 };
+  const flagged = [{ day: MONDAY, flag: { kind: 'overloaded' as const, by: 30 } }];
+  switch (kind) {
+    case 0:
+      return { kind: 'refused', code: 'fixed_task', params: { title: text, day: MONDAY } };
+    case 1:
+      return { kind: 'added', tasks: [{ title: text, day: MONDAY }], more: 3, merged: 1 };
+    case 2:
+      return { kind: 'removed', task, day: MONDAY, flagged };
+    case 3:
+      return { kind: 'balanced', count: 2, moves: [{ ...task, from: MONDAY, to: addDays(MONDAY, 1) }], more: 1, flagged };
+    default:
+      return { kind: 'moved', move: { ...task, from: MONDAY, to: addDays(MONDAY, 1) }, flagged: [] };
+  }
+}
 
 type CartInput = typeof cartArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -150,7 +181,7 @@ function cartState(c: CartInput): CartState {
     tasks,
     measure: measure(tasks, week),
     advice: suggest(tasks, week),
-    merged: c.merged,
+    merged: c.merged.map((m) => (m.legacy ? { text: m.label } : { type: 'custom', label: m.label, customer: m.customer, from: MONDAY, into: addDays(MONDAY, 1) })),
   };
 }
 
@@ -161,13 +192,16 @@ describe('people’s text in every view', () => {
     fc.assert(
       fc.property(cartArb, (c) => {
         const s = cartState(c);
-        const message = cartMessage(s, c.notice);
-        expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)]);
-        expect(checkBlocks(message.blocks, 'message')).toEqual([]);
-        for (const d of s.week.days) {
-          const view = dayModal(s, d.day, 0, c.notice);
-          expectOnlyMeant(mrkdwnTexts(view));
-          expect(checkView(view as never)).toEqual([]);
+        const notice = noticeOf(c.noticeKind, c.notice);
+        for (const t of LANGS) {
+          const message = cartMessage(t, s, notice);
+          expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)]);
+          expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+          for (const d of s.week.days) {
+            const view = dayModal(t, s, d.day, 0, notice);
+            expectOnlyMeant(mrkdwnTexts(view));
+            expect(checkView(view as never)).toEqual([]);
+          }
         }
       }),
       RUNS,
@@ -179,23 +213,24 @@ describe('people’s text in every view', () => {
     fc.assert(
       fc.property(fc.array(fc.record({ key: short, label: text }), { maxLength: 8 }), fc.array(targetArb, { maxLength: 20 }), fc.array(text, { maxLength: 5 }), text, fc.boolean(), (types, targets, choices, flagged, teamCustomers) => {
         const week = weekOf(flagged);
-        const views = [
-          addTaskModal(7, week, types.map((t) => ({ ...t, effortMinutes: 10 })), MONDAY),
-          commitReasonModal(7, 3, flagged),
-          pickFiltersModal(7, { segments: choices, regions: choices }, { teamCustomers }),
+        const views = LANGS.flatMap((tt) => [
+          addTaskModal(tt, 7, week, types.map((t) => ({ ...t, effortMinutes: 10 })), MONDAY),
+          commitReasonModal(tt, 7, 3, [{ day: addDays(MONDAY, 2), flag: { kind: 'off_day', by: 30 } }]),
+          pickFiltersModal(tt, 7, { segments: choices, regions: choices }, { teamCustomers }),
           pickTasksModal(
+            tt,
             7,
             week,
             targets.map(
               (t, i): Target => ({
                 customer: { id: `${i}${t.id}`.slice(0, 200), name: t.name, segment: t.segment, lastContact: null, renewalDate: null },
-                recommendations: t.reasons.map((r, j) => ({ customerId: t.id, typeKey: `${j}${r.typeKey}`.slice(0, 100), score: 0.5, reason: r.reason, origin: 'imported' as const })),
+                recommendations: t.reasons.map((r, j) => ({ customerId: t.id, typeKey: `${j}${r.typeKey}`.slice(0, 100), score: 0.5, reason: { kind: 'imported' as const, text: r.reason }, origin: 'imported' as const })),
                 best: 1,
               }),
             ),
             new Map(types.map((t) => [t.key, t.label])),
           ),
-        ];
+        ]);
         for (const view of views) {
           expectOnlyMeant(mrkdwnTexts(view));
           expect(checkView(view as never)).toEqual([]);
@@ -209,21 +244,38 @@ describe('people’s text in every view', () => {
     const rowArb = fc.record({ title: text, label: text, customerName: fc.option(text), day: fc.integer({ min: 0, max: 6 }), status: fc.constantFrom('open', 'done', 'skipped', 'carried_over' as const), priority });
     fc.assert(
       fc.property(text, fc.array(rowArb, { maxLength: 60 }), (name, rows) => {
+        const row = (r: (typeof rows)[number], i: number, from: string) => ({
+          id: i + 1,
+          typeKey: 'follow_up',
+          title: r.title,
+          label: r.label,
+          customerName: r.customerName,
+          effortMinutes: 10,
+          priority: r.priority,
+          day: addDays(from, r.day),
+          status: r.status,
+        });
+        const next = addDays(MONDAY, 7);
         const v: TaskListView = {
+          person: {} as TaskListView['person'],
           name,
           today: MONDAY,
           weekStart: MONDAY,
-          week: rows.map((r, i) => ({ id: i + 1, title: r.title, label: r.label, customerName: r.customerName, effortMinutes: 10, priority: r.priority, day: addDays(MONDAY, r.day), status: r.status })),
+          week: rows.map((r, i) => row(r, i, MONDAY)),
+          nextWeekStart: next,
+          next: rows.map((r, i) => row(r, i + 100, next)),
           thisCart: { weekStart: MONDAY, status: 'committed', exceptionReason: name },
-          nextCart: null,
+          nextCart: { weekStart: next, status: 'committed', exceptionReason: null },
         };
-        const home = homeView(v);
-        expectOnlyMeant(mrkdwnTexts(home));
-        expect(checkView(home as never)).toEqual([]);
-        for (const range of ['today', 'week'] as const) {
-          const list = taskListText(v, range);
-          expectOnlyMeant([list]);
-          expect(list.length).toBeLessThanOrEqual(4000);
+        for (const t of LANGS) {
+          const home = homeView(t, v);
+          expectOnlyMeant(mrkdwnTexts(home));
+          expect(checkView(home as never)).toEqual([]);
+          for (const range of ['today', 'week', 'next'] as const) {
+            const list = taskListText(t, v, range);
+            expectOnlyMeant([list]);
+            expect(list.length).toBeLessThanOrEqual(4000);
+          }
         }
       }),
       RUNS,
@@ -233,10 +285,11 @@ describe('people’s text in every view', () => {
   it('the digest and /team-carts: the only mentions are of the team’s agents, by id', () => {
     const agentArb = fc.record({ id: userId, name: text, exception: fc.option(text), status: fc.constantFrom('none', 'open', 'committed' as const), flagged: fc.integer({ min: 0, max: 300 }) });
     fc.assert(
-      fc.property(text, fc.array(agentArb, { maxLength: 40 }), fc.constantFrom('daily', 'weekly', 'now' as const), (teamName, agents, kind) => {
+      fc.property(text, fc.array(agentArb, { maxLength: 40 }), fc.constantFrom('daily', 'weekly', 'now' as const), fc.constantFrom('planning', 'working' as const), (teamName, agents, kind, detail) => {
+        const working = addDays(MONDAY, -7);
         const picture: TeamPicture = {
-          team: { id: 1, name: teamName } as TeamPicture['team'],
-          weekStart: MONDAY,
+          team: { id: 1, name: teamName, timezone: 'Asia/Shanghai' } as TeamPicture['team'],
+          weeks: { today: addDays(working, 2), working, planning: MONDAY, proposedAt: new Date('2026-11-27T07:00:00Z'), proposed: kind === 'now' },
           agents: agents.map(
             (a): AgentStanding => ({
               id: a.id,
@@ -247,29 +300,58 @@ describe('people’s text in every view', () => {
               planned: 1500,
               capacity: 1950,
               flagged: a.flagged,
+              working: { done: 2, skipped: 1, open: 4, days: Array.from({ length: 7 }, (_, i) => ({ day: addDays(working, i), done: i % 2, skipped: 0, open: i % 3 })) },
               lastWeek: { done: 3, skipped: 1, open: 1 },
             }),
           ),
         };
-        const message = teamBlocks(picture, kind, { nudge: true });
         const meant = new Set(agents.map((a) => a.id).filter((id) => /^[UW][A-Z0-9]+$/.test(id)).map((id) => `<@${id}>`));
-        expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)], meant);
-        expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+        for (const t of LANGS) {
+          const message = teamBlocks(t, picture, kind, { nudge: true, detail });
+          expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)], meant);
+          expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+        }
       }),
       RUNS,
     );
   });
 
-  it('set-up answers, failures, and private answers', () => {
+  it('set-up answers, refusals, failures and private answers', () => {
+    const codes: ErrorCode[] = ['fixed_task', 'fixed_task_remove', 'outside_window', 'outside_week', 'unknown_user'];
     fc.assert(
-      fc.property(text, (t) => {
-        expectOnlyMeant([...mrkdwnTexts(setupBlocks(t)), ...mrkdwnTexts(setupHome(t)), escape(setupText(t))]);
-        expectOnlyMeant([...mrkdwnTexts(troubleHome(t)), ...mrkdwnTexts(troubleModal(t, t)), ephemeral(t).text]);
-        expect(checkView(troubleModal(t, t) as never)).toEqual([]);
-        expect(checkView(troubleHome(t) as never)).toEqual([]);
+      fc.property(text, fc.constantFrom(...codes), (s, code) => {
+        for (const t of LANGS) {
+          expectOnlyMeant([...mrkdwnTexts(setupBlocks(t, s)), ...mrkdwnTexts(setupHome(t, s)), setupText(t, s)]);
+          const refused = errorText(t, code, { title: s, day: MONDAY, userId: s });
+          expectOnlyMeant([...mrkdwnTexts(troubleHome(t, refused)), ...mrkdwnTexts(troubleModal(t, s, refused)), refused, ...mrkdwnTexts(retiredCart(t).blocks)]);
+          expect(checkView(troubleModal(t, s, refused) as never)).toEqual([]);
+          expect(checkView(troubleHome(t, refused) as never)).toEqual([]);
+        }
       }),
       RUNS,
     );
+  });
+
+  it('escapes people’s text exactly once, in both languages, and leaves i18next’s syntax as text', () => {
+    const hostile = 'a<b>&c {{count}} $t(cart.header)';
+    const once = 'a&lt;b&gt;&amp;c {{count}} $t(cart.header)';
+    for (const t of LANGS) {
+      const task: CartTask = { id: '1', type: 'custom', label: hostile, title: hostile, customerId: 'C1', customerName: hostile, effort: 10, priority: 'normal', day: MONDAY, earliest: null, due: null, fixed: false, source: 'custom' };
+      const week = weekOf(hostile);
+      const s: CartState = { ...cartState({ tasks: [], reason: hostile, merged: [], notice: '', noticeKind: 0, committed: false }), tasks: [task], measure: measure([task], week), advice: suggest([task], week) };
+      const texts = [
+        ...mrkdwnTexts(cartMessage(t, s, noticeOf(0, hostile)).blocks),
+        ...mrkdwnTexts(dayModal(t, s, MONDAY, 0, noticeOf(2, hostile))),
+        errorText(t, 'outside_window', { title: hostile, day: MONDAY }),
+      ];
+      const all = texts.join('\n');
+      expect(all).toContain(once);
+      expect(all).not.toContain('&amp;lt;');
+      expect(all).not.toContain('&amp;amp;');
+      expect(all).not.toContain('a<b>');
+      // Plain text (Slack does not parse it) takes people's text as it is.
+      expect(errorText(t, 'outside_window', { title: hostile, day: MONDAY }, 'plain')).toContain(hostile);
+    }
   });
 });
 

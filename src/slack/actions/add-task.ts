@@ -5,15 +5,17 @@ import { AppError } from '../../errors.ts';
 import { defaultDay, loadOpenCart } from '../../services/cart.ts';
 import { submitAddTask, type AddTaskForm } from '../../services/forms.ts';
 import { cleanText } from '../../services/text.ts';
-import { addTaskModal } from '../../../views/add-task.ts';
+import { addTaskModal, decodeModalRef } from '../../../views/add-task.ts';
+import { parseCartRef } from '../../../views/cart.ts';
+import { fieldErrorText } from '../../../views/errors.ts';
+import { textsFor } from '../../../views/i18n/index.ts';
+import { ACTIONS, INPUTS, VIEWS } from '../../../views/ids.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { guardAction, guardOptions, guardView } from '../guard.ts';
-import { ACTIONS, INPUTS, VIEWS } from '../ids.ts';
 import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
-import { UNKNOWN_BUTTON, parseRef } from './cart.ts';
 
 const FIELD_BLOCK: Record<keyof AddTaskForm, string> = {
   title: INPUTS.title,
@@ -43,37 +45,42 @@ function readForm(values: ViewValues): AddTaskForm {
 
 export function register(app: App, deps: Deps): void {
   const db = deps.database.db;
+  const { languages } = deps;
 
   app.action<BlockButtonAction>(
     ACTIONS.addTask,
-    guardAction(deps, { what: 'open Add task', saves: false }, async ({ ack, body, action, client }) => {
+    guardAction(deps, { doing: 'open_add_task', saves: false }, async ({ ack, body, action, client }) => {
       await ack();
-      const ref = parseRef(action.value ?? '');
-      if (!ref) throw new AppError('invalid', UNKNOWN_BUTTON);
+      const ref = parseCartRef(action.value ?? '');
+      if (!ref) throw new AppError('unknown_button');
       const [state, types] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), allTaskTypes(db)]);
-      await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(state.cart.id, state.week, types, defaultDay(state)) });
+      const t = await languages.of(client, state.person);
+      await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(t, state.cart.id, state.week, types, defaultDay(state)) });
     }),
   );
 
   app.options(
     ACTIONS.customerSearch,
-    guardOptions(deps, { what: 'search your customers' }, async ({ ack, body }) => {
+    guardOptions(deps, { doing: 'search_customers' }, async ({ ack, body }) => {
       const query = [...cleanText(String((body as { value?: unknown }).value ?? ''))].slice(0, SEARCH_MAX).join('');
       const rows = await searchCustomers(db, body.user.id, query);
-      await ack({ options: rows.map((c) => ({ text: { type: 'plain_text', text: truncate(`${c.name} (${c.id})`, LIMITS.optionText) }, value: truncate(c.id, 150) })) });
+      // Names and ids are data: the same in every language.
+      await ack({ options: rows.map((c) => ({ text: { type: 'plain_text', text: truncate(`${c.name} (${c.id})`, LIMITS.optionText) }, value: truncate(c.id, LIMITS.optionValue) })) });
     }),
   );
 
   app.view(
     VIEWS.addTask,
-    guardView(deps, { what: 'add your task' }, async ({ ack, body, view, client }) => {
+    guardView(deps, { doing: 'add_task' }, async ({ ack, body, view, client }) => {
       const form = readForm(view.state.values as ViewValues);
-      const submitted = await submitAddTask(db, body.user.id, Number(view.private_metadata), form, deps.now(), { requestKey: requestKey(body), accepted: () => ack() });
+      const ref = decodeModalRef(view.private_metadata);
+      const submitted = await submitAddTask(db, body.user.id, ref.cartId, form, deps.now(), { requestKey: requestKey(body), accepted: () => ack() });
       if (!submitted.ok) {
-        const errors = Object.fromEntries(Object.entries(submitted.errors).map(([field, message]) => [FIELD_BLOCK[field as keyof AddTaskForm], message]));
+        const t = textsFor(ref.language);
+        const errors = Object.fromEntries(Object.entries(submitted.errors).map(([field, error]) => [FIELD_BLOCK[field as keyof AddTaskForm], fieldErrorText(t, error)]));
         return ack({ response_action: 'errors', errors });
       }
-      await afterChange(client, db, submitted.result, deps.now());
+      await afterChange(await languages.of(client, submitted.result.state.person), client, db, languages, submitted.result, deps.now());
     }),
   );
 }

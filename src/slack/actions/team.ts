@@ -1,38 +1,40 @@
-// /team-carts' Nudge button.
+// /team-carts' Nudge button: each agent is nudged in their own language, the supervisor answered in theirs.
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { formatDay } from '../../engine/index.ts';
 import { AppError } from '../../errors.ts';
 import { nudgeTeam } from '../../services/nudge.ts';
-import { ephemeral, mention } from '../../../views/text.ts';
+import { parseNudge } from '../../../views/digest.ts';
+import { ACTIONS } from '../../../views/ids.ts';
+import { ephemeral, md } from '../../../views/text.ts';
 import type { Deps } from '../deps.ts';
 import { guardAction } from '../guard.ts';
-import { ACTIONS } from '../ids.ts';
 import { requestKey } from '../request-key.ts';
 
 export function register(app: App, deps: Deps): void {
+  const { languages } = deps;
   app.action<BlockButtonAction>(
     ACTIONS.nudge,
-    guardAction(deps, { what: 'nudge your team' }, async ({ ack, body, action, client, respond }) => {
+    guardAction(deps, { doing: 'nudge' }, async ({ ack, body, action, client, respond }) => {
       await ack();
-      const [team, weekStart] = (action.value ?? '').split(':');
-      if (!Number.isSafeInteger(Number(team)) || !weekStart) throw new AppError('invalid', 'That button is not one I know. Run /team-carts again.');
+      const nudge = parseNudge(action.value ?? '');
+      if (!nudge) throw new AppError('unknown_team_button');
       const report = await nudgeTeam(
         deps.database.db,
         body.user.id,
-        Number(team),
-        weekStart,
+        nudge.teamId,
+        nudge.weekStart,
         deps.now(),
         async (agentId) => {
+          const t = await languages.of(client, agentId);
           const dm = await client.conversations.open({ users: agentId });
-          const week = formatDay(weekStart, 'd LLL');
-          await client.chat.postMessage({ channel: dm.channel!.id!, text: `${mention(body.user.id)} asks you to shape and commit your cart for the week of ${week}. Type \`/cart\` to open it.` });
+          await client.chat.postMessage({ channel: dm.channel!.id!, text: t('nudge.dm', { who: md(t.fmt.person(body.user.id)), week: t.fmt.week(nudge.weekStart) }) });
         },
         requestKey(body),
       );
       if (!report) return;
-      const parts = [`Nudged ${report.nudged.length} agent${report.nudged.length === 1 ? '' : 's'}.`];
-      if (report.tooSoon.length) parts.push(`${report.tooSoon.length} were nudged less than four hours ago and were left alone.`);
-      await respond(ephemeral(parts.join(' ')));
+      const t = await languages.of(client, body.user.id);
+      const parts = [t('nudge.done', { count: report.nudged.length })];
+      if (report.tooSoon.length) parts.push(t('nudge.too_soon', { count: report.tooSoon.length }));
+      await respond(ephemeral(parts.join(t.plain('list.sentence_gap'))));
     }),
   );
 }

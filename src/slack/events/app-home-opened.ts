@@ -7,9 +7,9 @@ export function register(app: App, deps: Deps): void {
   // Read only: an Events API retry of it publishes the same Home again, and changes nothing.
   app.event(
     'app_home_opened',
-    guardEvent(deps, { what: 'show your Home' }, async ({ event, client }) => {
+    guardEvent(deps, { doing: 'show_home' }, async ({ event, client }) => {
       if (event.tab !== 'home') return;
-      await publishHome(client, deps.database.db, event.user, deps.now());
+      await publishHome(client, deps.database.db, deps.languages, event.user, deps.now());
     }),
   );
 }

@@ -1,0 +1,119 @@
+// The two weeks in flight, as a new team meets them on a Thursday (issue 11): both agents commit
+// next week's carts before Friday's proposal time, while this week's task list is being worked.
+// /team-carts and the digest say 2 of 2 committed for the planning week and show the working
+// week's done / skipped / open; /tasks says where each week's list is.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importCsv } from '../../src/import/run.ts';
+import { runDigests } from '../../src/jobs/digest.ts';
+import { slackClient } from '../../src/jobs/slack-client.ts';
+import { ACTIONS } from '../../views/ids.ts';
+import { eventually, useTestApp } from '../support/app.ts';
+import { AGENT, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
+import { BOT_TOKEN, eventBody, post } from '../support/signed.ts';
+import { Agent, text } from '../support/slack-client.ts';
+
+/** Thursday 26 Nov 2026, 10:00 in Shanghai: before Friday 15:00, when next week's carts are proposed. */
+const THURSDAY = new Date('2026-11-26T02:00:00Z');
+const THIS_WEEK = ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27'];
+const NEXT_WEEK = ['2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04'];
+
+const ctx = useTestApp(
+  { beforeAll, afterAll, beforeEach },
+  {
+    now: THURSDAY,
+    seed: async (t) => {
+      await loadCenter(t.db);
+      // This week's tasks for the first agent; next week's for the second, so both carts can be committed.
+      const rows = ['external_id,agent,type,title,date,effort_minutes'];
+      THIS_WEEK.forEach((day, d) => rows.push(`now-${d},${AGENT},follow_up,This week ${d},${day},300`));
+      NEXT_WEEK.forEach((day, d) => rows.push(`o-${d},${OTHER_AGENT},follow_up,Next week ${d},${day},${d === 0 ? 270 : 300}`));
+      const r = await importCsv(t.db, 'tasks', rows.join('\n'));
+      if (r.errors.length) throw new Error(JSON.stringify(r.errors));
+    },
+  },
+);
+
+async function press(a: Agent, action: string) {
+  const shown = () => ctx.app.slack.calls.filter((c) => c.method === 'chat.update' || c.method === 'chat.postMessage').length;
+  const before = shown();
+  await a.click(action, a.button(action).value);
+  await eventually(() => expect(shown()).toBeGreaterThan(before), 15_000);
+  await a.settle();
+}
+
+/** The agent opens a week's cart, balances it and commits it. */
+async function commit(id: string, which: '' | 'this') {
+  const a = new Agent(ctx.app, id);
+  await a.command('/cart', which, `cart-${id}-${which}`);
+  await eventually(() => expect(a.message().text).toMatch(/Task cart/), 15_000);
+  await a.settle();
+  if (/flagged/.test(a.message().text)) await press(a, ACTIONS.autoBalance);
+  await press(a, ACTIONS.commit);
+  expect(a.message().text).toMatch(/: committed$/);
+  return a;
+}
+
+/** The agent opens App Home. */
+async function openHome(a: Agent) {
+  const before = ctx.app.slack.callsTo('views.publish').length;
+  await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: a.id, channel: `D${a.id.slice(1)}`, tab: 'home' }), { contentType: 'application/json' });
+  await eventually(() => expect(ctx.app.slack.callsTo('views.publish').length).toBeGreaterThan(before), 15_000);
+  await a.settle();
+}
+
+describe('a Thursday, both agents having committed next week', () => {
+  it('/team-carts and the digest say 2 of 2 committed for next week, and show this week’s done, skipped and open', async () => {
+    // Next week: both agents commit, before Friday's proposal.
+    await commit(AGENT, '');
+    await commit(OTHER_AGENT, '');
+    // This week: the first agent works a committed list (one done so far, the rest open).
+    const first = await commit(AGENT, 'this');
+    await openHome(first);
+    const home = ctx.app.slack.callsTo('views.publish').at(-1)!.args.view as { blocks: Array<Record<string, any>> };
+    await first.clickInHome(ACTIONS.taskDone, first.button(ACTIONS.taskDone, home.blocks).value);
+    await first.settle();
+    const home2 = ctx.app.slack.callsTo('views.publish').at(-1)!.args.view as { blocks: Array<Record<string, any>> };
+    expect(home2.blocks.some((b) => b.elements?.some((e: any) => e.action_id === ACTIONS.taskUndo))).toBe(true);
+
+    const sup = new Agent(ctx.app, SUPERVISOR);
+    await sup.command('/team-carts', '', 'next');
+    await sup.command('/team-carts', 'this', 'this');
+    await sup.settle();
+    const next = text(ctx.app.slack.responses.find((r) => r.id === 'next')!.body.blocks as never);
+    expect(next).toContain('*Next week, being planned* · week of 30 Nov');
+    expect(next).toMatch(/\*2 of 2 committed\*/);
+    expect(next).toContain('Carts are proposed Fri 27 Nov 15:00');
+    expect(next).toContain('*This week, being worked* · week of 23 Nov');
+    expect(next).toContain('✅ 1 done · ⏭️ 0 skipped · ▫️ 4 open');
+    expect(next).toContain(`<@${AGENT}>: ✅ 1 · ⏭️ 0 · ▫️ 4 (20 % done)`);
+    // Nobody is left to nudge.
+    expect(next).not.toContain(ACTIONS.nudge);
+    const thisWeek = text(ctx.app.slack.responses.find((r) => r.id === 'this')!.body.blocks as never);
+    // Mon–Wed have tasks left, today (Thursday) is done, Friday is to come.
+    expect(thisWeek).toMatch(/🔸🔸🔸✅▫️ {2}<@U0AGENT1>: ✅ 1 · ⏭️ 0 · ▫️ 4/);
+    expect(thisWeek).toContain(`✅ <@${AGENT}>`);
+
+    const [digest] = await runDigests(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { now: ctx.app.clock.now });
+    expect(digest).toMatchObject({ weekStart: '2026-11-30', sent: 1 });
+    const posted = text(ctx.app.slack.callsTo('chat.postMessage').at(-1)!.args.blocks as never);
+    expect(posted).toContain('*Next week, being planned* · week of 30 Nov');
+    expect(posted).toMatch(/\*2 of 2 committed\*/);
+    expect(posted).toContain('✅ 1 done · ⏭️ 0 skipped · ▫️ 4 open');
+  }, 90_000);
+
+  it('/tasks week without a list this week says where next week’s committed plan is, and /tasks next shows it', async () => {
+    const other = await commit(OTHER_AGENT, '');
+    await other.command('/tasks', 'week', 'week');
+    await other.command('/tasks', 'next', 'next');
+    await other.command('/tasks', '', 'today');
+    await other.settle();
+    const answer = (id: string) => String(ctx.app.slack.responses.find((r) => r.id === id)!.body.text);
+    expect(answer('week')).toBe(
+      '*This week · week of 23 Nov* — your task list\nNothing on your task list this week. Commit this week’s cart with `/cart this` to make one. Your committed plan for next week (week of 30 Nov) is in `/tasks next`.',
+    );
+    expect(answer('next')).toMatch(/^\*Next week · week of 30 Nov\* — the plan you committed\n\*Mon 30 Nov\*\n/);
+    expect(answer('next')).toContain('▫️ *Follow-up* — Next week 0 (4 h 30 m)\n*Tue 1 Dec*\n▫️ *Follow-up* — Next week 1 (5 h)');
+    expect(answer('today')).toContain('*Today · Thu 26 Nov*');
+    expect(answer('today')).toContain('`/tasks next`');
+  }, 60_000);
+});

@@ -1,0 +1,264 @@
+// Auto-balance as a small mixed-integer program, solved by a MIP solver the caller
+// hands in (HiGHS in the bot: src/services/solver.ts). The engine only builds the
+// model and reads the answer back: it loads nothing and reads no clock; the time
+// limit is a number passed through to the solver, which reports how long it ran.
+//
+// The model. Tasks alike in effort, current day and allowed days are one group, so a
+// cart of many similar tasks stays a small model: an integer y[g][d] counts the tasks
+// of group g moved to day d. Each day's load must stay between its thresholds, or pay
+// over[d] / under[d] minutes for it. Every coefficient is an integer, so any plan's
+// flagged minutes and moves are integers and a gap under 1 is a proof.
+//
+// Two solves, lexicographic: the least flagged minutes F (its linear relaxation is
+// nearly always tight, so this is quick), then the fewest moves with flagged ≤ F
+// (the hard part: proving no plan needs fewer moves). One weighted objective was
+// tried and is slower: its relaxation is weaker in both parts.
+import type { LoadState } from './state.ts';
+
+/** min colCost·x subject to rowLower ≤ A·x ≤ rowUpper, colLower ≤ x ≤ colUpper, some x integer. A is by rows (CSR). */
+export interface Mip {
+  numCols: number;
+  numRows: number;
+  colCost: number[];
+  colLower: number[];
+  colUpper: number[];
+  rowLower: number[];
+  rowUpper: number[];
+  matrix: { starts: number[]; indices: number[]; values: number[] };
+  integer: boolean[];
+}
+
+export interface MipOptions {
+  /** Give up and answer with the best point found after this long. */
+  timeLimitMs: number;
+  /** A feasible point to start from (a warm start); the solver keeps it when it finds nothing better. */
+  start?: readonly number[];
+  /** Stop once the best point is proven within this much of the optimum. */
+  absoluteGap: number;
+}
+
+export interface MipAnswer {
+  /** `optimal`: proven within the gap; `stopped`: a limit was reached (x is the best found, if any). */
+  status: 'optimal' | 'stopped' | 'infeasible';
+  x: readonly number[] | null;
+  /** How long the solver ran, by its own clock. */
+  ms: number;
+}
+
+/** A MIP solver. It may throw: auto-balance then keeps its local search plan. */
+export interface MipSolver {
+  solve(mip: Mip, options: MipOptions): MipAnswer;
+}
+
+interface Group {
+  effort: number;
+  origin: number;
+  /** Days other than the current one that the group's tasks may move to. */
+  targets: number[];
+  /** Task indices, the ones we would rather move first. */
+  members: number[];
+}
+
+export interface MipPlan {
+  /** Day index per task. */
+  plan: number[];
+  /** The solver proved no plan has fewer flagged minutes, nor as few with fewer moves. */
+  optimal: boolean;
+  /** The solver proved no plan has fewer flagged minutes. */
+  leastFlagged: boolean;
+}
+
+/**
+ * The better of `start` (the local search plan, the warm start) and the best plan the
+ * solver finds within the time limit; null when the solver finds nothing.
+ */
+export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolver, timeLimitMs: number): MipPlan | null {
+  const model = buildModel(s);
+  if (!model) return null;
+  const { mip, yCol, flagCols } = model;
+  const decode = (x: readonly number[]) => planOf(s, yCol, x);
+  const point = (plan: readonly number[]) => pointOf(s, yCol, plan);
+  const startScore = score(s, start);
+
+  // 1. The least flagged minutes.
+  const first = solver.solve(
+    { ...mip, colCost: mip.colCost.map((_, c) => (c >= flagCols ? 1 : 0)) },
+    { timeLimitMs, start: point(start), absoluteGap: 0.5 },
+  );
+  if (!first.x) return null;
+  const firstPlan = decode(first.x);
+  const firstScore = score(s, firstPlan);
+  let [best, bestScore] = lexLess(firstScore, startScore) ? [firstPlan, firstScore] : [[...start], startScore];
+  // Without a proof of F (or with a "proof" the start beats), the best plan so far is the answer.
+  if (first.status !== 'optimal' || bestScore.flagged !== firstScore.flagged) return { plan: best, optimal: false, leastFlagged: false };
+  const left = timeLimitMs - first.ms;
+  if (!(left > 0)) return { plan: best, optimal: false, leastFlagged: true };
+
+  // 2. The fewest moves that keep the least flagged minutes, F.
+  const F = bestScore.flagged;
+  const second = solver.solve(
+    {
+      ...mip,
+      numRows: mip.numRows + 1,
+      colCost: mip.colCost.map((_, c) => (c < flagCols ? 1 : 0)),
+      rowLower: [...mip.rowLower, -Infinity],
+      rowUpper: [...mip.rowUpper, F],
+      matrix: {
+        starts: [...mip.matrix.starts, mip.matrix.indices.length + mip.numCols - flagCols],
+        indices: [...mip.matrix.indices, ...range(flagCols, mip.numCols)],
+        values: [...mip.matrix.values, ...range(flagCols, mip.numCols).map(() => 1)],
+      },
+    },
+    { timeLimitMs: left, start: point(best), absoluteGap: 0.5 },
+  );
+  if (second.x) {
+    const plan = decode(second.x);
+    const planScore = score(s, plan);
+    if (lexLess(planScore, bestScore)) {
+      best = plan;
+      bestScore = planScore;
+    }
+    // A proof covers the best plan whichever solve found it: nothing has fewer moves at F.
+    if (second.status === 'optimal' && planScore.flagged === F && planScore.moves === bestScore.moves) return { plan: best, optimal: true, leastFlagged: true };
+  }
+  return { plan: best, optimal: false, leastFlagged: true };
+}
+
+interface Model {
+  mip: Mip;
+  yCol: Array<{ g: Group; d: number }>;
+  /** Columns from here on are over[d] and under[d]. */
+  flagCols: number;
+}
+
+function buildModel(s: LoadState): Model | null {
+  const days = s.plans.length;
+  const base = s.plans.map(() => 0);
+  const byKey = new Map<string, Group>();
+  s.tasks.forEach((_, i) => {
+    const origin = s.origin[i]!;
+    if (origin < 0) return;
+    const effort = s.effort[i]!;
+    base[origin]! += effort;
+    const targets = s.allowed[i]!.filter((d) => d !== origin);
+    if (!targets.length) return;
+    const key = `${effort}|${origin}|${targets.join(',')}`;
+    let g = byKey.get(key);
+    if (!g) byKey.set(key, (g = { effort, origin, targets, members: [] }));
+    g.members.push(i);
+  });
+  const groups = [...byKey.values()];
+  if (!groups.length) return null;
+  for (const g of groups) g.members.sort((a, b) => s.pref[a]! - s.pref[b]! || a - b);
+
+  // Columns: y[g][d] for each group and target day, then over[d] and under[d] for each day.
+  const colUpper: number[] = [];
+  const yCol: Array<{ g: Group; d: number }> = [];
+  for (const g of groups) {
+    for (const d of g.targets) {
+      yCol.push({ g, d });
+      colUpper.push(g.members.length);
+    }
+  }
+  const flagCols = yCol.length;
+  const over = (d: number) => flagCols + d;
+  const under = (d: number) => flagCols + days + d;
+  for (let k = 0; k < 2 * days; k++) colUpper.push(Infinity);
+  const numCols = colUpper.length;
+
+  // Rows: one per day (its load between the thresholds, or over/under pay for it), then one per group moving to two or more days.
+  const dayRows: Array<Array<[number, number]>> = s.plans.map(() => []);
+  yCol.forEach(({ g, d }, c) => {
+    dayRows[d]!.push([c, g.effort]);
+    dayRows[g.origin]!.push([c, -g.effort]);
+  });
+  const starts = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  const row = (entries: Array<[number, number]>, lo: number, hi: number) => {
+    for (const [c, v] of entries.sort((a, b) => a[0] - b[0])) {
+      indices.push(c);
+      values.push(v);
+    }
+    starts.push(indices.length);
+    rowLower.push(lo);
+    rowUpper.push(hi);
+  };
+  s.plans.forEach((p, d) => {
+    const entries = dayRows[d]!;
+    entries.push([over(d), -1]);
+    if (p.work) entries.push([under(d), 1]);
+    row(entries, p.work ? p.lower - base[d]! : -Infinity, p.upper - base[d]!);
+  });
+  let c = 0;
+  for (const g of groups) {
+    if (g.targets.length > 1) row(g.targets.map((_, k) => [c + k, 1]), -Infinity, g.members.length);
+    c += g.targets.length;
+  }
+  return {
+    mip: {
+      numCols,
+      numRows: rowLower.length,
+      colCost: colUpper.map(() => 0),
+      colLower: colUpper.map(() => 0),
+      colUpper,
+      rowLower,
+      rowUpper,
+      matrix: { starts, indices, values },
+      // over and under too: integral like the loads they measure, so the solver knows the objective is integral.
+      integer: colUpper.map(() => true),
+    },
+    yCol,
+    flagCols,
+  };
+}
+
+/** A solver's point as a plan: in each group, the tasks we would rather move go first. */
+function planOf(s: LoadState, yCol: Model['yCol'], x: readonly number[]): number[] {
+  const plan = [...s.origin];
+  const taken = new Map<Group, number>();
+  yCol.forEach(({ g, d }, col) => {
+    const from = taken.get(g) ?? 0;
+    const n = Math.min(Math.max(0, Math.round(x[col]!)), g.members.length - from);
+    for (let k = from; k < from + n; k++) plan[g.members[k]!] = d;
+    taken.set(g, from + n);
+  });
+  return plan;
+}
+
+/** A plan as a point of the model (a warm start). */
+function pointOf(s: LoadState, yCol: Model['yCol'], plan: readonly number[]): number[] {
+  const x = yCol.map(({ g, d }) => g.members.filter((i) => plan[i] === d).length);
+  const loads = loadsOf(s, plan);
+  const overs = s.plans.map((p, d) => Math.max(0, loads[d]! - p.upper));
+  const unders = s.plans.map((p, d) => (p.work ? Math.max(0, p.lower - loads[d]!) : 0));
+  return [...x, ...overs, ...unders];
+}
+
+function loadsOf(s: LoadState, plan: readonly number[]): number[] {
+  const loads = s.plans.map(() => 0);
+  s.tasks.forEach((_, i) => {
+    if (s.origin[i]! >= 0) loads[plan[i]!]! += s.effort[i]!;
+  });
+  return loads;
+}
+
+interface Score {
+  flagged: number;
+  moves: number;
+}
+
+function score(s: LoadState, plan: readonly number[]): Score {
+  const loads = loadsOf(s, plan);
+  let flagged = 0;
+  for (let d = 0; d < loads.length; d++) flagged += s.cost(d, loads[d]!);
+  return { flagged, moves: plan.filter((d, i) => d !== s.origin[i]).length };
+}
+
+const lexLess = (a: Score, b: Score) => a.flagged < b.flagged || (a.flagged === b.flagged && a.moves < b.moves);
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, k) => from + k);
+}

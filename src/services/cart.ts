@@ -21,10 +21,12 @@ import {
   type Advice,
   type CartTask,
   type Measure,
+  type MipSolver,
   type Move,
   type Week,
 } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
+import { loadSolver } from './solver.ts';
 
 export interface CartState {
   cart: CartRow;
@@ -180,9 +182,11 @@ const MAX_ATTEMPTS = 10;
  * version, that answers "older copy" — so no update is lost and nothing is done twice.
  */
 export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date): Promise<ChangeResult> {
+  // Loaded once per process (the first auto-balance waits for it); null when it cannot load.
+  const solver = change.kind === 'balance' ? await loadSolver() : null;
   for (let attempt = 1; ; attempt++) {
     const state = stateOf(await ownCart(db, userId, cartId));
-    const decided = decide(state, version, change);
+    const decided = decide(state, version, change, solver);
     if (!('write' in decided)) return decided;
     const saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail }, now);
     if (saved) {
@@ -204,7 +208,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
 }
 
 /** What a change does to the cart as it is now: a decision to save, or an answer with nothing to save. */
-function decide(state: CartState, version: number, change: CartChange): Decision | ChangeResult {
+function decide(state: CartState, version: number, change: CartChange, solver: MipSolver | null): Decision | ChangeResult {
   const { cart, person } = state;
   const unchanged = (notice: string, more: Partial<ChangeResult> = {}): ChangeResult => ({ state, changed: false, listChanged: false, notice, ...more });
   if (version !== CURRENT && cart.version !== version) {
@@ -221,10 +225,10 @@ function decide(state: CartState, version: number, change: CartChange): Decision
       return { write: moved(suggestion.moves), action: 'apply_suggestion', detail: { moves: suggestion.moves }, notice: `Applied: ${describeMoves(state.tasks, suggestion.moves)}. ${flagLine(measure(after, state.week))}`, after };
     }
     case 'balance': {
-      const r = autoBalance(state.tasks, state.week);
+      const r = autoBalance(state.tasks, state.week, { solver });
       if (!r.moves.length) return unchanged(state.measure.flagged ? 'Auto-balance found no move that helps: see why under each flagged day.' : 'Nothing to balance: no day is flagged.');
       const notice = `Auto-balance moved ${r.moves.length} task${r.moves.length === 1 ? '' : 's'}: ${describeMoves(state.tasks, r.moves)}. ${flagLine(measure(r.tasks, state.week))}`;
-      return { write: moved(r.moves), action: 'auto_balance', detail: { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter }, notice, after: r.tasks };
+      return { write: moved(r.moves), action: 'auto_balance', detail: { moves: r.moves, before: r.flaggedBefore, after: r.flaggedAfter, optimal: r.optimal }, notice, after: r.tasks };
     }
     case 'move': {
       // Refuses a task that is gone, fixed, or would leave its window.

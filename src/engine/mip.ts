@@ -31,6 +31,8 @@ export interface Mip {
 export interface MipOptions {
   /** Give up and answer with the best point found after this long. */
   timeLimitMs: number;
+  /** Give up after this many branch-and-bound nodes: a limit that, unlike time, gives the same answer every time. */
+  nodeLimit?: number;
   /** A feasible point to start from (a warm start); the solver keeps it when it finds nothing better. */
   start?: readonly number[];
   /** Stop once the best point is proven within this much of the optimum. */
@@ -73,7 +75,7 @@ export interface MipPlan {
  * solver finds within the time limit; null when the solver finds nothing.
  */
 export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolver, timeLimitMs: number): MipPlan | null {
-  const model = buildModel(s);
+  const model = buildModel(s, (i) => s.allowed[i]!.filter((d) => d !== s.origin[i]));
   if (!model) return null;
   const { mip, yCol, flagCols } = model;
   const decode = (x: readonly number[]) => planOf(s, yCol, x);
@@ -124,6 +126,45 @@ export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolve
   return { plan: best, optimal: false, leastFlagged: true };
 }
 
+/**
+ * The suggestion for one flagged day that flags fewest minutes, in the fewest moves: tasks
+ * move off the day (overloaded, or a day without capacity) or onto it (idle), and no other
+ * day gets a new flag, a flag of another kind, or a bigger one. A single weighted solve
+ * (these models are tiny): flagged minutes weigh more than all the moves together.
+ * Returns a day index per task, or null when the solver finds nothing that helps.
+ */
+export function dayPlan(s: LoadState, day: number, solver: MipSolver, limits: { timeLimitMs: number; nodeLimit: number }): number[] | null {
+  const kind = (d: number) => s.flagKind(d);
+  const idle = kind(day) === 'idle';
+  // May day d take more work, or give some?
+  const takes = (d: number) => kind(d) !== 'overloaded' && kind(d) !== 'off_day';
+  const gives = (d: number) => kind(d) !== 'idle';
+  const targetsOf = (i: number) => {
+    const o = s.origin[i]!;
+    if (idle) return o !== day && gives(o) && s.allowed[i]!.includes(day) ? [day] : [];
+    return o === day ? s.allowed[i]!.filter((d) => d !== day && takes(d)) : [];
+  };
+  // Loads after: a day that takes work stays at most at its upper threshold; one that gives,
+  // at least at its lower (a day without capacity may give all). Days that may neither give
+  // nor take keep their load and need no bound.
+  const bounds = s.plans.map((p, d) => {
+    if (d === day) return idle ? { lo: -Infinity, hi: p.upper } : { lo: p.work ? p.lower : -Infinity, hi: Infinity };
+    if (idle) return gives(d) && p.work ? { lo: p.lower, hi: Infinity } : null;
+    return takes(d) ? { lo: -Infinity, hi: p.upper } : null;
+  });
+  const model = buildModel(s, targetsOf, bounds);
+  if (!model) return null;
+  const { mip, yCol, flagCols } = model;
+  const weight = yCol.reduce((n, { g }) => n + g.members.length, 0) + 1;
+  const answer = solver.solve(
+    { ...mip, colCost: mip.colCost.map((_, c) => (c < flagCols ? 1 : weight)) },
+    { ...limits, start: pointOf(s, yCol, s.origin), absoluteGap: 0.5 },
+  );
+  if (!answer.x) return null;
+  const plan = planOf(s, yCol, answer.x);
+  return plan.some((d, i) => d !== s.origin[i]) ? plan : null;
+}
+
 interface Model {
   mip: Mip;
   yCol: Array<{ g: Group; d: number }>;
@@ -131,7 +172,11 @@ interface Model {
   flagCols: number;
 }
 
-function buildModel(s: LoadState): Model | null {
+/**
+ * Where each task may move: `targets(i)`, days other than its own. `limits`, when given,
+ * bounds each day's load after the moves (null: no bound).
+ */
+function buildModel(s: LoadState, targetsOf: (i: number) => number[], limits?: ReadonlyArray<{ lo: number; hi: number } | null>): Model | null {
   const days = s.plans.length;
   const base = s.plans.map(() => 0);
   const byKey = new Map<string, Group>();
@@ -140,7 +185,7 @@ function buildModel(s: LoadState): Model | null {
     if (origin < 0) return;
     const effort = s.effort[i]!;
     base[origin]! += effort;
-    const targets = s.allowed[i]!.filter((d) => d !== origin);
+    const targets = targetsOf(i);
     if (!targets.length) return;
     const key = `${effort}|${origin}|${targets.join(',')}`;
     let g = byKey.get(key);
@@ -163,7 +208,11 @@ function buildModel(s: LoadState): Model | null {
   const flagCols = yCol.length;
   const over = (d: number) => flagCols + d;
   const under = (d: number) => flagCols + days + d;
-  for (let k = 0; k < 2 * days; k++) colUpper.push(Infinity);
+  // Finite bounds (the most a day can be over, or under) help the solver's propagation.
+  const most = [...base];
+  for (const g of groups) for (const d of g.targets) most[d]! += g.effort * g.members.length;
+  s.plans.forEach((p, d) => colUpper.push(Math.max(0, most[d]! - p.upper)));
+  s.plans.forEach((p) => colUpper.push(p.work ? p.lower : 0));
   const numCols = colUpper.length;
 
   // Rows: one per day (its load between the thresholds, or over/under pay for it), then one per group moving to two or more days.
@@ -197,6 +246,9 @@ function buildModel(s: LoadState): Model | null {
     if (g.targets.length > 1) row(g.targets.map((_, k) => [c + k, 1]), -Infinity, g.members.length);
     c += g.targets.length;
   }
+  limits?.forEach((limit, d) => {
+    if (limit) row(dayRows[d]!.filter(([col]) => col < flagCols), limit.lo - base[d]!, limit.hi - base[d]!);
+  });
   return {
     mip: {
       numCols,

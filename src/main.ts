@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
-import { loadSolver } from './services/solver.ts';
+import { loadSolver, warmUp } from './services/solver.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -24,8 +24,10 @@ async function main(): Promise<void> {
   });
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   logger.info(config.DATABASE_URL ? 'database: PostgreSQL, migrations applied' : `database: embedded in ${config.DATA_DIR}, migrations applied`);
-  // Loaded now so the first auto-balance does not wait for it.
-  logger.info((await loadSolver()) ? 'auto-balance: HiGHS loaded' : 'auto-balance: HiGHS did not load; local search alone');
+  // Loaded and warmed up now, so the first agents' clicks are as quick as the rest.
+  const solver = await loadSolver();
+  if (solver) await warmUp(solver);
+  logger.info(solver ? 'auto-balance: HiGHS loaded' : 'auto-balance: HiGHS did not load; local search alone');
   const bot = createApp(config, database, logger);
   let scheduler: Scheduler | undefined;
 

@@ -91,7 +91,13 @@ export function autoBalance(tasks: readonly CartTask[], week: Week, options: Bal
   let found = null;
   if (options.solver) {
     try {
-      found = mipPlan(s, start, options.solver, options.timeLimitMs ?? BALANCE_TIME_LIMIT_MS);
+      const polish = (plan: number[]) => {
+        const t = new LoadState(tasks, week);
+        goTo(t, plan);
+        localSearch(t);
+        return [...t.cur];
+      };
+      found = mipPlan(s, start, options.solver, options.timeLimitMs ?? BALANCE_TIME_LIMIT_MS, polish);
     } catch {
       // A solver that fails leaves the local search plan standing.
     }

@@ -24,7 +24,7 @@ interface Features {
   /** Team holidays (0–2) after the cart was planned: their tasks stay on them. */
   holidays: number;
   /** Efforts: 5–30 minutes at random, the team's task types, or many small tasks and a few big ones. */
-  effort: 'uniform' | 'typed' | 'small_big';
+  effort: 'uniform' | 'typed' | 'small_big' | 'long';
   /** Share of tasks with a window, and of those the share that are narrow (1–2 days). */
   windowed: number;
   narrow: number;
@@ -35,17 +35,18 @@ interface Features {
   lower: number;
 }
 
-export const VARIANTS = ['issue', 'day_off', 'holiday', 'part_time', 'windows', 'skewed', 'small_big', 'mixed', '300'] as const;
+export const VARIANTS = ['issue', 'day_off', 'holiday', 'part_time', 'windows', 'skewed', 'small_big', 'tight', 'mixed', '300'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export const VARIANT_NOTES: Record<Variant, string> = {
-  issue: '30–90 tasks of 5–30 min, 30 % windowed, 10 % fixed, a day off with its tasks in a third',
+  issue: 'as in the issue: 30–90 tasks of 5–30 min, every one windowed, 10 % fixed, a day off with its tasks in a third',
   day_off: 'a day off with its tasks left on it',
   holiday: '1–2 team holidays with their tasks left on them',
   part_time: '3- or 4-day weeks, tasks planned over five days',
   windows: 'every task windowed, half of them to 1–2 days',
   skewed: '70 % of the tasks on one or two days',
   small_big: 'many 5–10 min tasks and 3–8 of 1–4 hours',
+  tight: 'a narrow band (lower threshold 85–90 %), 30–150 tasks of 10–60 min, every one windowed, most to 1–2 days',
   mixed: 'every feature at random',
   '300': '300 tasks, every feature at random (timing)',
 };
@@ -85,7 +86,7 @@ function features(variant: Variant, r: () => number): Features {
   };
   switch (variant) {
     case 'issue':
-      return { ...base, n: int(30, 90), effort: 'uniform', upper: 100, lower: 60, dayOff: r() < 1 / 3 };
+      return { ...base, n: int(30, 90), effort: 'uniform', windowed: 1, narrow: 0.5, upper: 100, lower: 60, dayOff: r() < 1 / 3 };
     case 'day_off':
       return { ...base, dayOff: true };
     case 'holiday':
@@ -98,6 +99,8 @@ function features(variant: Variant, r: () => number): Features {
       return { ...base, skewed: true };
     case 'small_big':
       return { ...base, effort: 'small_big' };
+    case 'tight':
+      return { ...base, n: int(30, 150), effort: 'long', windowed: 1, narrow: 0.7, upper: 100, lower: pick([85, 90]), dayOff: r() < 1 / 3 };
     case 'mixed':
     case '300':
       return {
@@ -127,6 +130,7 @@ export function benchCart(variant: Variant, seed: number, size?: number): BenchC
     if (i < big) efforts.push(int(12, 48) * 5);
     else if (f.effort === 'small_big') efforts.push(int(5, 10));
     else if (f.effort === 'typed') efforts.push(typed[Math.floor(r() * typed.length)]!);
+    else if (f.effort === 'long') efforts.push(int(10, 60));
     else efforts.push(int(5, 30));
   }
   // Capacity as planned before any day off or holiday: the load is 75–115 % of it.

@@ -53,8 +53,9 @@ export function suggest(tasks: readonly CartTask[], week: Week, options: Suggest
     const s = new LoadState(tasks, week);
     const plans = d.flag.kind === 'idle' ? fillIdle(s, index) : relieve(s, index);
     let suggestions = finish(s, index, plans);
-    // Where it helps: the greedy plans leave the day flagged.
-    if (options.solver && !suggestions.some((x) => x.clears)) suggestions = finish(s, index, [solved(s, index, options.solver), ...plans]);
+    // Where it helps: the greedy plans shrink the day's flag but leave it. (When they find no
+    // move at all, no single move keeps the rules, and so no set of moves can.)
+    if (options.solver && suggestions.length && !suggestions.some((x) => x.clears)) suggestions = finish(s, index, [solved(s, index, options.solver), ...plans]);
     advice.push({
       day: d.plan.day,
       flag: d.flag,

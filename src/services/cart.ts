@@ -99,13 +99,13 @@ function weekOf(p: PersonWithTeam, weekStart: string, off: readonly TimeOffRange
 }
 
 /**
- * The cart as the engine sees it. Suggestions come out the same for the same cart on every
- * path (Apply names one by its place in the list, computed again): always with the solver
- * when it loaded, and the engine limits it by work, not time.
+ * The cart as the engine sees it. Suggestions are the greedy ones, without the solver: they
+ * are computed on every render (the solver's, where greedy moves leave a day flagged, cost
+ * 5–30 ms a render on hard carts for a better plan on about one such day in ten).
  */
-function stateOf(s: CartSnapshot, solver: MipSolver | null): CartState {
+function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  return { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week, { solver }), merged: s.merged };
+  return { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged };
 }
 
 /** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
@@ -119,26 +119,24 @@ async function ownCart(db: DbOrTx, userId: string, cartId: number): Promise<Cart
 
 /** The agent's cart for this or next week, made from the system's tasks if it does not exist yet. */
 export async function openCart(db: Db, userId: string, which: 'this' | 'next' | { weekStart: string }, now: Date): Promise<{ state: CartState; created: boolean }> {
-  const solver = await loadSolver();
   return db.transaction(async (tx) => {
     const person = await requirePerson(tx, userId);
     const zone = zoneOf(person);
     const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? weekStartOf(now, zone) : nextWeekStart(now, zone);
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
     const snapshot = (await cartSnapshot(tx, cart.id))!;
-    if (!created) return { state: stateOf(snapshot, solver), created };
+    if (!created) return { state: stateOf(snapshot), created };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
     const lines = merged.map((m) => `${m.dropped.label} · ${m.dropped.customerName ?? m.dropped.customerId} (${dayName(m.dropped.day)}) merged into ${dayName(m.kept.day)}`);
     const write = { remove: merged.map((m) => Number(m.dropped.id)), revise: revisions(snapshot.items, tasks) };
     const saved = await saveChange(tx, cart, write, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
-    return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }, solver), created };
+    return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
   });
 }
 
 export async function loadCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  const [snapshot, solver] = await Promise.all([ownCart(db, userId, cartId), loadSolver()]);
-  return stateOf(snapshot, solver);
+  return stateOf(await ownCart(db, userId, cartId));
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
@@ -189,10 +187,10 @@ const MAX_ATTEMPTS = 10;
  * version, that answers "older copy" — so no update is lost and nothing is done twice.
  */
 export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date): Promise<ChangeResult> {
-  // Loaded once per process (the first use waits for it); null when it cannot load.
-  const solver = await loadSolver();
+  // Loaded once per process (the first auto-balance waits for it); null when it cannot load.
+  const solver = change.kind === 'balance' ? await loadSolver() : null;
   for (let attempt = 1; ; attempt++) {
-    const state = stateOf(await ownCart(db, userId, cartId), solver);
+    const state = stateOf(await ownCart(db, userId, cartId));
     const decided = decide(state, version, change, solver);
     if (!('write' in decided)) return decided;
     const saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail }, now);
@@ -206,7 +204,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.status === 'committed' && { committedAt: now }),
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
-      const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week, { solver }) } : await loadCart(db, userId, cartId);
+      const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await loadCart(db, userId, cartId);
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status };
     }

@@ -76,7 +76,13 @@ export interface MipPlan {
  * given, is a local search from a plan: it turns the linear relaxation, rounded down,
  * into a second start.
  */
-export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolver, timeLimitMs: number, polish?: (plan: number[]) => number[]): MipPlan | null {
+export function mipPlan(
+  s: LoadState,
+  start: readonly number[],
+  solver: MipSolver,
+  limits: { /** For everything, on most carts. */ totalMs: number; /** For the least flagged minutes, when the relaxation does not prove them. */ flaggedMs: number },
+  polish?: (plan: number[]) => number[],
+): MipPlan | null {
   const model = buildModel(s, (i) => s.allowed[i]!.filter((d) => d !== s.origin[i]));
   if (!model) return null;
   const { mip, yCol, flagCols } = model;
@@ -87,13 +93,14 @@ export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolve
   // 1. The least flagged minutes: none, when the start already flags none.
   let best = [...start];
   let bestScore = startScore;
-  let left = timeLimitMs;
+  // Time spent so far, by the solver's clock.
+  let spent = 0;
   const flagCost = mip.colCost.map((_, c) => (c >= flagCols ? 1 : 0));
   if (startScore.flagged > 0) {
     // The linear relaxation first: its bound nearly always proves the start's flagged minutes
     // least; when it does not, its answer rounded down and polished is often a better start.
-    const relaxed = solver.solve({ ...mip, colCost: flagCost, integer: mip.integer.map(() => false) }, { timeLimitMs, absoluteGap: 0.5 });
-    left -= relaxed.ms;
+    const relaxed = solver.solve({ ...mip, colCost: flagCost, integer: mip.integer.map(() => false) }, { timeLimitMs: limits.flaggedMs, absoluteGap: 0.5 });
+    spent += relaxed.ms;
     // Flagged minutes are whole: a relaxation at 55.2 proves that no plan flags fewer than 56.
     const bound = relaxed.status === 'optimal' && relaxed.x ? Math.ceil(sum(relaxed.x.slice(flagCols)) - 1e-6) : -Infinity;
     if (bound < startScore.flagged && relaxed.x && polish) {
@@ -102,18 +109,25 @@ export function mipPlan(s: LoadState, start: readonly number[], solver: MipSolve
       if (lexLess(guessScore, bestScore)) [best, bestScore] = [guess, guessScore];
     }
     if (bound < bestScore.flagged) {
+      // Flagged minutes come first: this solve may take longer than the rest together.
+      const left = limits.flaggedMs - spent;
       if (!(left > 0)) return { plan: best, optimal: false, leastFlagged: false };
       const first = solver.solve({ ...mip, colCost: flagCost }, { timeLimitMs: left, start: point(best), absoluteGap: 0.5 });
+      spent += first.ms;
       if (!first.x) return lexLess(bestScore, startScore) ? { plan: best, optimal: false, leastFlagged: false } : null;
-      const firstPlan = decode(first.x);
+      const solved = decode(first.x);
+      // Its flagged minutes are what the solver claims least: a claim a known plan beats is no proof.
+      const claimed = score(s, solved).flagged;
+      // The solver's plan minds only flagged minutes: local search puts back the moves it does not need.
+      const firstPlan = polish ? polish(solved) : solved;
       const firstScore = score(s, firstPlan);
       if (lexLess(firstScore, bestScore)) [best, bestScore] = [firstPlan, firstScore];
-      // Without a proof of F (or with a "proof" the start beats), the best plan so far is the answer.
-      if (first.status !== 'optimal' || bestScore.flagged !== firstScore.flagged) return { plan: best, optimal: false, leastFlagged: false };
-      left -= first.ms;
+      // Without a proof of F, the best plan so far is the answer.
+      if (first.status !== 'optimal' || bestScore.flagged !== claimed) return { plan: best, optimal: false, leastFlagged: false };
     }
-    if (!(left > 0)) return { plan: best, optimal: false, leastFlagged: true };
   }
+  const left = limits.totalMs - spent;
+  if (!(left > 0)) return { plan: best, optimal: false, leastFlagged: true };
 
   // 2. The fewest moves that keep the least flagged minutes, F.
   const F = bestScore.flagged;

@@ -58,7 +58,7 @@ describe('auto-balance with HiGHS', () => {
 
   it('answers with the local search plan when the solver has no time: never worse, and not proven', () => {
     const local = autoBalance(tasks, week);
-    const r = autoBalance(tasks, week, { solver: highs, timeLimitMs: 0 });
+    const r = autoBalance(tasks, week, { solver: highs, timeLimitMs: 0, flaggedTimeLimitMs: 0 });
     expect(r).toEqual({ ...local, method: 'local_search', optimal: false, leastFlagged: false });
   });
 });

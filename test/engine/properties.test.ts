@@ -108,7 +108,7 @@ describe('engine properties', () => {
         const small = makeWeek(60, dayOff ? { dayOff: 2 } : {});
         const s = new LoadState(tasks, small);
         // Started from the cart as it is: the solver alone must find the optimum.
-        const found = mipPlan(s, [...s.origin], highs, LIMIT);
+        const found = mipPlan(s, [...s.origin], highs, { totalMs: LIMIT, flaggedMs: LIMIT });
         const best = exactOptimum(tasks, small);
         if (!found) {
           // Nothing may move at all.

@@ -1,14 +1,16 @@
-// Auto-balance: one deterministic re-plan of the week. Lexicographic objective:
-// first the total flagged minutes, then the number of moved tasks, then the
-// spread of load across days. Never moves a fixed task, never leaves a window,
-// never moves a task to a day without capacity.
+// Auto-balance: one re-plan of the week. Lexicographic objective: first the
+// total flagged minutes, then the number of moved tasks, then the spread of load
+// across days. Never moves a fixed task, never leaves a window, never moves a
+// task to a day without capacity; a task may always stay where it is.
 //
 // Small carts (few movable tasks) are solved exactly by a search of our own.
 // Larger ones start from a local search over single moves, swaps and two-step
 // chains (move a task into a day while moving another out of it); when a MIP
-// solver is handed in, that plan is its warm start and the solver looks for
-// better (and for a proof) within a time limit. Without a solver, or when it
-// fails, the local search plan is the answer.
+// solver is handed in (mip.ts), that plan is its warm start and the solver looks
+// for better, and for a proof, within time limits passed in. Without a solver, or
+// when it fails, the local search plan is the answer. The same cart gets the same
+// plan, except when the solver stops at a time limit: then the best plan found
+// so far, which may depend on the machine's load.
 import { measure } from './cart.ts';
 import { exactPlan } from './exact.ts';
 import { mipPlan, type MipSolver } from './mip.ts';

@@ -1,7 +1,7 @@
 // Exact plan for carts with few movable tasks: a memoised search over day loads
 // for the least (flagged minutes, moved tasks). Up to SMALL movable tasks it
 // always finishes (at most 5^8 plans); beyond, it gives up past a node budget
-// and auto-balance falls back to local search.
+// and auto-balance goes on to local search and, with a solver, the MIP (mip.ts).
 import type { LoadState } from './state.ts';
 
 const SCALE = 1_000_000; // flagged minutes dominate moves

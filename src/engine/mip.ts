@@ -9,10 +9,13 @@
 // over[d] / under[d] minutes for it. Every coefficient is an integer, so any plan's
 // flagged minutes and moves are integers and a gap under 1 is a proof.
 //
-// Two solves, lexicographic: the least flagged minutes F (its linear relaxation is
-// nearly always tight, so this is quick), then the fewest moves with flagged ≤ F
-// (the hard part: proving no plan needs fewer moves). One weighted objective was
-// tried and is slower: its relaxation is weaker in both parts.
+// Lexicographic, in steps: the least flagged minutes F, then the fewest moves with
+// flagged ≤ F. For F, the linear relaxation's bound nearly always proves the local
+// search plan's flagged minutes least already; when it does not, its answer (rounded
+// down, polished by local search) and then a MIP solve look for better, with more time
+// than the rest, as flagged minutes come first. The fewest moves are the hard part
+// (proving no plan needs fewer) and get what is left of the total. One weighted
+// objective was tried and is slower: its relaxation is weaker in both parts.
 import type { LoadState } from './state.ts';
 
 /** min colCost·x subject to rowLower ≤ A·x ≤ rowUpper, colLower ≤ x ≤ colUpper, some x integer. A is by rows (CSR). */

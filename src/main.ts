@@ -11,6 +11,7 @@ import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { createLogger, redact, secretsOf } from './logger.ts';
+import { loadSolver, warmUp } from './services/solver.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 
 /** Budget of a shutdown: requests in flight and running jobs side by side, then the database. */
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
     goOn();
     const migrations = config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked';
     logger.info(config.DATABASE_URL ? `database: PostgreSQL, ${migrations}` : `database: embedded in ${config.DATA_DIR}, ${migrations}`);
+    // Loaded and warmed up before listening, so the first agents' clicks are as quick as the rest.
+    const solver = await loadSolver();
+    if (solver) await warmUp(solver);
+    logger.info(solver ? 'auto-balance: HiGHS loaded' : 'auto-balance: HiGHS did not load; local search alone');
+    goOn();
     bot = createApp(config, database!, logger);
     bot.health.start();
     await bot.start((slack as PromiseFulfilledResult<SlackIdentity>).value);

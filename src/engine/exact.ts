@@ -1,7 +1,7 @@
 // Exact plan for carts with few movable tasks: a memoised search over day loads
 // for the least (flagged minutes, moved tasks). Up to SMALL movable tasks it
 // always finishes (at most 5^8 plans); beyond, it gives up past a node budget
-// and auto-balance falls back to local search.
+// and auto-balance goes on to local search and, with a solver, the MIP (mip.ts).
 import type { LoadState } from './state.ts';
 
 const SCALE = 1_000_000; // flagged minutes dominate moves
@@ -9,10 +9,10 @@ const SCALE = 1_000_000; // flagged minutes dominate moves
 export const SMALL = 8;
 
 export function exactPlan(s: LoadState, budget = 20_000): number[] | null {
-  const movable = s.tasks.map((_, i) => i).filter((i) => s.allowed[i]!.length > 1 || (s.allowed[i]!.length === 1 && s.allowed[i]![0] !== s.cur[i]));
+  const movable = s.tasks.map((_, i) => i).filter((i) => daysFor(s, i).length > 1);
   // Not worth starting when the plans to consider are far more than the budget.
   let space = 1;
-  for (const i of movable) if ((space *= s.allowed[i]!.length) > budget * 50) return null;
+  for (const i of movable) if ((space *= daysFor(s, i).length) > budget * 50) return null;
   if (movable.length <= SMALL) budget = Infinity;
   const loads = [...s.loads];
   for (const i of movable) loads[s.cur[i]!]! -= s.effort[i]!;
@@ -62,11 +62,14 @@ export function exactPlan(s: LoadState, budget = 20_000): number[] | null {
   return plan;
 }
 
-/** The task's current (original) day first, so ties keep it where it is. */
+/**
+ * Where task i may be: its original day first, so ties keep it where it is (staying is
+ * always allowed, even on a day off or outside its window), then its allowed days.
+ */
 function daysFor(s: LoadState, i: number): number[] {
   const o = s.origin[i]!;
-  const days = s.allowed[i]!.filter((d) => d !== o);
-  return s.allowed[i]!.includes(o) ? [o, ...days] : days;
+  if (o < 0) return [];
+  return [o, ...s.allowed[i]!.filter((d) => d !== o)];
 }
 
 const budgetExceeded = new Error('exact search budget exceeded');

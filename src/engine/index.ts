@@ -4,6 +4,7 @@ export * from './calendar.ts';
 export * from './cart.ts';
 export * from './suggest.ts';
 export * from './balance.ts';
+export type { Mip, MipAnswer, MipOptions, MipSolver } from './mip.ts';
 export * from './edits.ts';
 export { lightestAllowedDay } from './place.ts';
 export * from './recommend.ts';

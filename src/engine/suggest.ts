@@ -1,6 +1,13 @@
 // Step 05: for each flagged day, up to three concrete sets of moves that shrink
 // its flag without flagging any other day; or, when nothing can, why not.
+//
+// Candidates come from three greedy orders (the tasks we would rather move first,
+// the biggest first, the one task that does it alone) and, when a MIP solver is
+// handed in and none of those clears the day, from auto-balance's model restricted
+// to the day: the moves that flag fewest minutes in the fewest moves. The best three
+// that strictly help are shown.
 import { measure } from './cart.ts';
+import { dayPlan, type MipSolver } from './mip.ts';
 import { LoadState } from './state.ts';
 import type { CartTask, Flag, IsoDay, Move, Week } from './types.ts';
 
@@ -36,13 +43,31 @@ export type Blocked =
 
 export const MAX_SUGGESTIONS = 3;
 
-export function suggest(tasks: readonly CartTask[], week: Week): Advice[] {
+export interface SuggestOptions {
+  /**
+   * A MIP solver (HiGHS): for a flagged day that no greedy plan clears, adds the moves that
+   * flag fewest minutes in the fewest moves.
+   */
+  solver?: MipSolver | null;
+}
+
+// Suggestions are computed again when one is applied (the button names it by its place in the
+// list), so they must come out the same every time: the solver stops after a number of nodes,
+// not after a time; the time limit is only a safety net that these tiny models do not reach.
+const SUGGEST_NODE_LIMIT = 200;
+const SUGGEST_SAFETY_MS = 2_000;
+
+export function suggest(tasks: readonly CartTask[], week: Week, options: SuggestOptions = {}): Advice[] {
   const m = measure(tasks, week);
   const advice: Advice[] = [];
   m.days.forEach((d, index) => {
     if (!d.flag) return;
     const s = new LoadState(tasks, week);
-    const suggestions = d.flag.kind === 'idle' ? fillIdle(s, index) : relieve(s, index);
+    const plans = d.flag.kind === 'idle' ? fillIdle(s, index) : relieve(s, index);
+    let suggestions = finish(s, index, plans);
+    // Where it helps: the greedy plans shrink the day's flag but leave it. (When they find no
+    // move at all, no single move keeps the rules, and so no set of moves can.)
+    if (options.solver && suggestions.length && !suggestions.some((x) => x.clears)) suggestions = finish(s, index, [solved(s, index, options.solver), ...plans]);
     advice.push({
       day: d.plan.day,
       flag: d.flag,
@@ -55,23 +80,34 @@ export function suggest(tasks: readonly CartTask[], week: Week): Advice[] {
 
 type Order = (a: number, b: number) => number;
 
+/** The solver's moves for the day; none when it fails or finds nothing (the greedy ones stand). */
+function solved(s: LoadState, day: number, solver: MipSolver): Move[] {
+  let plan: number[] | null = null;
+  try {
+    plan = dayPlan(s, day, solver, { timeLimitMs: SUGGEST_SAFETY_MS, nodeLimit: SUGGEST_NODE_LIMIT });
+  } catch {
+    return [];
+  }
+  if (!plan) return [];
+  return s.tasks.flatMap((t, i) => (plan[i] === s.origin[i] ? [] : [{ taskId: t.id, from: t.day, to: s.plans[plan[i]!]!.day }]));
+}
+
 /** Overloaded or off day: move tasks away. */
-function relieve(s: LoadState, day: number): Suggestion[] {
+function relieve(s: LoadState, day: number): Move[][] {
   const candidates = s.tasks.map((_, i) => i).filter((i) => s.cur[i] === day && s.allowed[i]!.some((d) => d !== day));
   const excess = () => s.loads[day]! - s.plans[day]!.upper;
   const byPref: Order = (a, b) => s.pref[a]! - s.pref[b]! || s.effort[b]! - s.effort[a]! || a - b;
   const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || s.pref[a]! - s.pref[b]! || a - b;
   const oneMove = candidates.filter((i) => s.effort[i]! >= excess()).sort((a, b) => s.effort[a]! - s.effort[b]! || byPref(a, b));
-  const plans = [
+  return [
     greedy(s, candidates.slice().sort(byPref), excess, (i) => placeAway(s, i, day)),
     greedy(s, candidates.slice().sort(byEffort), excess, (i) => placeAway(s, i, day)),
     greedy(s, oneMove.slice(0, 1), excess, (i) => placeAway(s, i, day)),
   ];
-  return finish(s, day, plans);
 }
 
 /** Idle day: pull work in from the fullest days. */
-function fillIdle(s: LoadState, day: number): Suggestion[] {
+function fillIdle(s: LoadState, day: number): Move[][] {
   const candidates = s.tasks.map((_, i) => i).filter((i) => s.cur[i] !== day && s.allowed[i]!.includes(day));
   const deficit = () => s.plans[day]!.lower - s.loads[day]!;
   const share = (i: number) => s.loads[s.cur[i]!]! / Math.max(1, s.plans[s.cur[i]!]!.capacity);
@@ -79,12 +115,11 @@ function fillIdle(s: LoadState, day: number): Suggestion[] {
   const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || byFullest(a, b);
   const oneMove = candidates.filter((i) => s.effort[i]! >= deficit()).sort((a, b) => s.effort[a]! - s.effort[b]! || byFullest(a, b));
   const take = (i: number) => (keepsFlags(s, i, day) ? day : null);
-  const plans = [
+  return [
     greedy(s, candidates.slice().sort(byFullest), deficit, take),
     greedy(s, candidates.slice().sort(byEffort), deficit, take),
     greedy(s, oneMove.slice(0, 1), deficit, take),
   ];
-  return finish(s, day, plans);
 }
 
 /**

@@ -20,7 +20,7 @@ if (!part) {
   }
 } else if (part === 'engine') {
   const { benchEngine } = await import('./engine.ts');
-  await benchEngine({ carts: quick ? 100 : 1000 });
+  await benchEngine({ cartsPerVariant: quick ? 25 : 200 });
 } else if (part === 'import') {
   const { benchImport } = await import('./import.ts');
   await benchImport({ quick, databaseUrl });

@@ -56,6 +56,19 @@ describe('the cart read in one query', () => {
   });
 });
 
+describe('auto-balance', () => {
+  it('clears the week in the fewest moves and records the plan, proven optimal, in the audit', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'balance' }, NOW);
+
+    // Monday is 30 minutes over, Thursday 114 under: four 30-minute tasks into Thursday, one of them from Monday.
+    expect(r.notice).toMatchObject({ kind: 'balanced', count: 4 });
+    expect(r.state.measure.committable).toBe(true);
+    const event = (await eventsOf(state.cart.id)).find((e) => e.action === 'auto_balance')!;
+    expect(event.detail).toMatchObject({ before: 144, after: 0, optimal: true });
+  });
+});
+
 describe('merged duplicates', () => {
   it('keep the stricter window and the higher priority of both, as stored, when the cart is made', async () => {
     // t5 is a normal follow-up of C5 on Monday without a window; this one is urgent and due Thursday.

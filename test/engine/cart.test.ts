@@ -140,6 +140,22 @@ describe('auto-balance', () => {
     expect(measure(r.tasks, week).committable).toBe(true);
   });
 
+  it('leaves a task on a day off when moving it would only trade its minutes for an overload and a move', () => {
+    const off = makeWeek(390, { dayOff: 2 });
+    const left = task({ day: WED, effort: 30 });
+    const tasks = [left, ...[MON, TUE, THU, FRI].flatMap((d) => fill(d, 390, { fixed: true }))];
+    const r = autoBalance(tasks, off);
+    expect(r).toMatchObject({ flaggedBefore: 30, flaggedAfter: 30, moves: [], optimal: true, leastFlagged: true });
+  });
+
+  it('never moves a task planned outside its window when staying flags fewer minutes', () => {
+    // After a merge a task can sit outside its (tightened) window; staying put is always allowed.
+    const outside = task({ day: MON, effort: 30, earliest: TUE, due: TUE });
+    const tasks = [outside, ...fill(MON, 234, { fixed: true }), ...fill(TUE, 390, { fixed: true }), ...[WED, THU, FRI].flatMap((d) => fill(d, 300, { fixed: true })), task({ day: SAT, effort: 10, fixed: true })];
+    const r = autoBalance(tasks, week);
+    expect(r).toMatchObject({ flaggedBefore: 10, flaggedAfter: 10, moves: [] });
+  });
+
   it('moves nothing on a balanced cart', () => {
     const tasks = [...fill(MON, 300), ...fill(TUE, 300), ...fill(WED, 300), ...fill(THU, 300), ...fill(FRI, 300)];
     expect(autoBalance(tasks, week).moves).toEqual([]);

@@ -1,4 +1,6 @@
 // Property tests over random carts: the invariants an agent relies on without knowing it.
+// Auto-balance and suggestions are checked both with HiGHS (as the bot runs them) and with
+// local search alone (as they run when the solver cannot load).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,21 +12,35 @@ import {
   moveTask,
   suggest,
   type CartTask,
+  type MipSolver,
+  type Week,
 } from '../../src/engine/index.ts';
-import { cartArb, exactMinFlagged, makeWeek } from '../support/carts.ts';
+import { mipPlan } from '../../src/engine/mip.ts';
+import { LoadState } from '../../src/engine/state.ts';
+import { loadSolver } from '../../src/services/solver.ts';
+import { exactOptimum as highsOptimum } from '../bench/optimum.ts';
+import { cartArb, exactOptimum, makeWeek } from '../support/carts.ts';
 
+const highs = (await loadSolver())!;
 const week = makeWeek(120); // small days so random carts of a few dozen tasks overload and idle
 const carts = cartArb({ maxTasks: 40, capacity: 120 });
 const ids = (tasks: readonly CartTask[]) => tasks.map((t) => t.id).sort();
 const minutes = (tasks: readonly CartTask[]) => tasks.reduce((s, t) => s + t.effort, 0);
+// Generous, so that the solver finishes: these tests assert what it finds, never how fast.
+const LIMIT = 60_000;
+const SOLVERS: Array<[string, MipSolver | undefined]> = [
+  ['with HiGHS', highs],
+  ['with local search alone', undefined],
+];
 
-function respectsRules(before: readonly CartTask[], after: readonly CartTask[]) {
+function respectsRules(before: readonly CartTask[], after: readonly CartTask[], w: Week = week) {
   const old = new Map(before.map((t) => [t.id, t]));
   for (const t of after) {
     const o = old.get(t.id)!;
     if (t.day === o.day) continue;
     expect(o.fixed, `fixed task ${t.id} moved`).toBe(false);
-    expect(allowedDays(o, week), `task ${t.id} left its window`).toContain(t.day);
+    // allowedDays holds only work days with capacity: no task moves onto a day off.
+    expect(allowedDays(o, w), `task ${t.id} left its window or went to a day off`).toContain(t.day);
   }
 }
 
@@ -42,59 +58,135 @@ describe('engine properties', () => {
     );
   });
 
-  it('auto-balance keeps every task, conserves minutes, respects windows and fixed tasks, never adds flagged minutes', () => {
+  it.each(SOLVERS)('auto-balance %s keeps every task, conserves minutes, respects windows, fixed tasks and days off, never adds flagged minutes', (_, solver) => {
+    const weeks = [week, makeWeek(120, { dayOff: 1 }), makeWeek(120, { dayOff: 3 })];
     fc.assert(
-      fc.property(carts, (tasks) => {
-        const r = autoBalance(tasks, week);
+      fc.property(carts, fc.nat(2), (tasks, w) => {
+        const r = autoBalance(tasks, weeks[w]!, { solver, timeLimitMs: LIMIT });
         expect(ids(r.tasks)).toEqual(ids(tasks));
         expect(minutes(r.tasks)).toBe(minutes(tasks));
-        respectsRules(tasks, r.tasks);
+        respectsRules(tasks, r.tasks, weeks[w]);
         expect(r.flaggedAfter).toBeLessThanOrEqual(r.flaggedBefore);
-        expect(r.flaggedAfter).toBe(measure(r.tasks, week).flagged);
+        expect(r.flaggedAfter).toBe(measure(r.tasks, weeks[w]!).flagged);
         expect(r.moves.length).toBe(r.tasks.filter((t, i) => t.day !== tasks[i]!.day).length);
+        // Never worse than local search alone: not in flagged minutes, nor in moves at the same flagged minutes.
+        const local = autoBalance(tasks, weeks[w]!);
+        expect(r.flaggedAfter).toBeLessThanOrEqual(local.flaggedAfter);
+        if (r.flaggedAfter === local.flaggedAfter) expect(r.moves.length).toBeLessThanOrEqual(local.moves.length);
       }),
+      { numRuns: 60 },
     );
   });
 
-  it('auto-balance is idempotent: a balanced cart is left alone', () => {
+  it.each(SOLVERS)('auto-balance %s leaves a cart it balanced optimally alone', (_, solver) => {
     fc.assert(
       fc.property(carts, (tasks) => {
-        const once = autoBalance(tasks, week);
-        const twice = autoBalance(once.tasks, week);
-        expect(twice.moves).toEqual([]);
+        const once = autoBalance(tasks, week, { solver, timeLimitMs: LIMIT });
+        const twice = autoBalance(once.tasks, week, { solver, timeLimitMs: LIMIT });
+        if (once.optimal || !solver) expect(twice.moves).toEqual([]);
       }),
+      { numRuns: 60 },
     );
   });
 
-  it('auto-balance reaches the exact optimum of flagged minutes on small carts', () => {
+  it('auto-balance reaches the exact optimum on small carts, flagged minutes and then moves, and says it is proven', () => {
     fc.assert(
-      fc.property(cartArb({ maxTasks: 8, capacity: 60, maxEffort: 40 }), (tasks) => {
-        const small = makeWeek(60);
-        expect(autoBalance(tasks, small).flaggedAfter).toBe(exactMinFlagged(tasks, small));
+      fc.property(cartArb({ maxTasks: 8, capacity: 60, maxEffort: 40 }), fc.boolean(), (tasks, dayOff) => {
+        const small = makeWeek(60, dayOff ? { dayOff: 2 } : {});
+        const best = exactOptimum(tasks, small);
+        const r = autoBalance(tasks, small);
+        expect({ flagged: r.flaggedAfter, moves: r.moves.length }).toEqual(best);
+        expect(r.optimal).toBe(true);
       }),
       { numRuns: 200 },
     );
   });
 
-  it('every suggestion is applicable, respects the rules, strictly reduces flagged minutes and raises no new flag', () => {
+  it('the MIP reaches the exact optimum on small carts, flagged minutes and then moves, and says it is proven', () => {
     fc.assert(
-      fc.property(carts, (tasks) => {
-        const before = measure(tasks, week);
-        for (const advice of suggest(tasks, week)) {
+      fc.property(cartArb({ maxTasks: 10, capacity: 60, maxEffort: 40 }), fc.boolean(), (tasks, dayOff) => {
+        const small = makeWeek(60, dayOff ? { dayOff: 2 } : {});
+        const s = new LoadState(tasks, small);
+        // Started from the cart as it is: the solver alone must find the optimum.
+        const found = mipPlan(s, [...s.origin], highs, { totalMs: LIMIT, flaggedMs: LIMIT });
+        const best = exactOptimum(tasks, small);
+        if (!found) {
+          // Nothing may move at all.
+          expect(best.moves).toBe(0);
+          return;
+        }
+        const after = tasks.map((t, i) => ({ ...t, day: small.days[found.plan[i]!]!.day }));
+        respectsRules(tasks, after, small);
+        expect({ flagged: measure(after, small).flagged, moves: after.filter((t, i) => t.day !== tasks[i]!.day).length }).toEqual(best);
+        expect(found.optimal).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('auto-balance with HiGHS says "optimal" only when an independent solve agrees (bigger carts)', async () => {
+    const bigger = cartArb({ minTasks: 15, maxTasks: 60, capacity: 120 });
+    await fc.assert(
+      fc.asyncProperty(bigger, fc.nat(5), async (tasks, off) => {
+        const w = off < 5 ? makeWeek(120, { dayOff: off }) : week;
+        const r = autoBalance(tasks, w, { solver: highs, timeLimitMs: LIMIT });
+        // A model written apart from the engine's: one binary per task and day, two solves.
+        const best = await highsOptimum(tasks, w);
+        expect(best.proven).toBe(true);
+        expect(r.flaggedAfter).toBeGreaterThanOrEqual(best.flagged);
+        if (r.leastFlagged) expect(r.flaggedAfter).toBe(best.flagged);
+        if (r.optimal) expect(r.moves.length).toBe(best.moves);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it.each(SOLVERS)('every suggestion %s is applicable, respects the rules, strictly reduces flagged minutes and raises no new flag', (_, solver) => {
+    const weeks = [week, makeWeek(120, { dayOff: 2 })];
+    fc.assert(
+      fc.property(carts, fc.nat(1), (tasks, w) => {
+        const cartWeek = weeks[w]!;
+        const before = measure(tasks, cartWeek);
+        for (const advice of suggest(tasks, cartWeek, { solver })) {
           expect(advice.suggestions.length).toBeLessThanOrEqual(3);
           if (!advice.suggestions.length) expect(advice.blocked).toBeTruthy();
           for (const s of advice.suggestions) {
-            const after = applyMoves(tasks, week, s.moves);
-            respectsRules(tasks, after);
-            const m = measure(after, week);
+            const after = applyMoves(tasks, cartWeek, s.moves);
+            respectsRules(tasks, after, cartWeek);
+            const m = measure(after, cartWeek);
             expect(m.flagged).toBe(s.flaggedAfter);
             expect(m.flagged).toBeLessThan(before.flagged);
             m.days.forEach((d, i) => {
-              if (!before.days[i]!.flag) expect(d.flag, `new flag on ${d.plan.day}`).toBeNull();
+              const was = before.days[i]!.flag;
+              if (!was) expect(d.flag, `new flag on ${d.plan.day}`).toBeNull();
+              else if (d.flag) {
+                expect(d.flag.kind, `flag of another kind on ${d.plan.day}`).toBe(was.kind);
+                expect(d.flag.by, `bigger flag on ${d.plan.day}`).toBeLessThanOrEqual(was.by);
+              }
             });
           }
         }
       }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('suggestions with HiGHS offer, for each flagged day, a plan at least as good as the best without it, the same every time', () => {
+    fc.assert(
+      fc.property(carts, (tasks) => {
+        const local = suggest(tasks, week);
+        const solved = suggest(tasks, week, { solver: highs });
+        // The same every time: Apply names a suggestion by its place in the list computed again.
+        expect(suggest(tasks, week, { solver: highs })).toEqual(solved);
+        local.forEach((a, k) => {
+          const b = solved[k]!;
+          expect(b.day).toBe(a.day);
+          const best = (xs: typeof a.suggestions) => Math.min(Infinity, ...xs.map((x) => x.flaggedAfter));
+          expect(best(b.suggestions)).toBeLessThanOrEqual(best(a.suggestions));
+          if (a.suggestions.some((x) => x.clears)) expect(b.suggestions[0]!.clears).toBe(true);
+        });
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -27,7 +27,8 @@ const botEnv = async (database: Record<string, string>) => ({ SLACK_BOT_TOKEN: B
 const started = (run: Running) => until(() => run.out.some((l) => l.includes('scheduler started')) || run.err.length > 0, 60_000, 'start-up');
 async function stop(run: Running) {
   run.child.kill('SIGTERM');
-  expect((await run.exited).code).toBe(0);
+  // On failure, what the bot said while it stopped.
+  expect((await run.exited).code, run.out.slice(-8).concat(run.err).join('\n')).toBe(0);
 }
 
 /** A new, empty PostgreSQL database, dropped after the test. */

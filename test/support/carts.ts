@@ -75,71 +75,42 @@ export function cartArb(opts: { minTasks?: number; maxTasks: number; capacity: n
   );
 }
 
-/** Seeded random cart for the benchmark: `n` tasks of 5–30 minutes, some fixed, some with windows. */
-export function randomCart(n: number, seed: number, capacity = 390): CartTask[] {
-  let x = seed >>> 0 || 1;
-  const rnd = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  const skew = [0.3, 0.25, 0.2, 0.15, 0.1];
-  const pickDay = () => {
-    let r = rnd();
-    for (let d = 0; d < 5; d++) if ((r -= skew[d]!) < 0) return d;
-    return 4;
-  };
-  void capacity;
-  return Array.from({ length: n }, (_, i) => {
-    const day = pickDay();
-    const windowed = rnd() < 0.3;
-    const lo = windowed ? Math.max(0, day - Math.floor(rnd() * 3)) : 0;
-    const hi = windowed ? Math.min(4, day + Math.floor(rnd() * 3)) : 4;
-    return {
-      id: `t${i}`,
-      type: ['renewal', 'follow_up', 'survey', 'cross_sell'][i % 4]!,
-      label: 'Task',
-      title: `Task ${i}`,
-      customerId: `c${i}`,
-      customerName: null,
-      effort: 5 + Math.floor(rnd() * 26),
-      priority: PRIORITIES[Math.floor(rnd() * 4)]!,
-      day: addDays(MONDAY, day),
-      earliest: windowed ? addDays(MONDAY, lo) : null,
-      due: windowed ? addDays(MONDAY, hi) : null,
-      fixed: rnd() < 0.1,
-      source: SOURCES[Math.floor(rnd() * 4)]!,
-    };
-  });
-}
-
-/** The least flagged minutes any plan of this cart can reach, by exhaustive search (small carts only). */
-export function exactMinFlagged(tasks: readonly CartTask[], week: Week): number {
+/**
+ * The least flagged minutes any plan of this cart reaches, and the fewest moves that reach
+ * them, by exhaustive search (small carts only). A task may stay where it is, or move to a
+ * work day of its window; a fixed task stays.
+ */
+export function exactOptimum(tasks: readonly CartTask[], week: Week): { flagged: number; moves: number } {
   const index = new Map(week.days.map((d, i) => [d.day, i]));
   const loads = week.days.map(() => 0);
-  const movable: { effort: number; days: number[] }[] = [];
+  const movable: { effort: number; origin: number; days: number[] }[] = [];
   for (const t of tasks) {
-    const days = t.fixed ? [] : allowedDays(t, week).map((d) => index.get(d)!);
-    if (days.length === 0 || (days.length === 1 && days[0] === index.get(t.day))) loads[index.get(t.day)!]! += t.effort;
-    else movable.push({ effort: t.effort, days });
+    const origin = index.get(t.day);
+    if (origin === undefined) continue;
+    loads[origin]! += t.effort;
+    const days = t.fixed ? [] : allowedDays(t, week).map((d) => index.get(d)!).filter((d) => d !== origin);
+    if (days.length) movable.push({ effort: t.effort, origin, days });
   }
+  // Flagged minutes weigh more than every move together.
+  const W = movable.length + 1;
   const memo = new Map<string, number>();
-  const cost = () => loads.reduce((s, l, d) => s + dayCost(week.days[d]!, l), 0);
   const go = (k: number): number => {
-    if (k === movable.length) return cost();
+    if (k === movable.length) return W * loads.reduce((s, l, d) => s + dayCost(week.days[d]!, l), 0);
     const key = `${k}:${loads.join(',')}`;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
-    let best = Infinity;
     const m = movable[k]!;
+    let best = go(k + 1);
     for (const d of m.days) {
+      loads[m.origin]! -= m.effort;
       loads[d]! += m.effort;
-      best = Math.min(best, go(k + 1));
+      best = Math.min(best, go(k + 1) + 1);
       loads[d]! -= m.effort;
+      loads[m.origin]! += m.effort;
     }
     memo.set(key, best);
     return best;
   };
-  return go(0);
+  const best = go(0);
+  return { flagged: Math.floor(best / W), moves: best % W };
 }

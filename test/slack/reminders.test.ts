@@ -25,8 +25,8 @@ import { actionTs, Agent, type Blocks } from '../support/slack-client.ts';
 import { BOT_TOKEN, eventBody, payloadBody, post } from '../support/signed.ts';
 import type { StoredMessage } from '../support/slack-api.ts';
 
-const ZH = 'U0ZHAGENT';
-const EN = 'U0ENAGENT';
+const ZH = 'U0ZHAGENT' as const;
+const EN = 'U0ENAGENT' as const;
 const TEAM = 'Global Care';
 const MONDAY = '2026-11-30';
 /** Monday to Saturday of the working week: three tasks a day each, Saturday's committed with a reason. */

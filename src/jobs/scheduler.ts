@@ -169,7 +169,8 @@ export async function startScheduler(options: {
       for (const r of run.reports) {
         logger.info(
           `${kind} of ${r.team} (${r.zone}) for ${r.day}: ${r.late ? 'too late to send, nothing posted; ' : ''}${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.quiet} with nothing to remind, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`,
-          { ...fields, ...r, ms: Date.now() - started },
+          // The slot's kind (reminder-start) rather than the report's (start).
+          { ...r, ...fields, zone: r.zone, ms: Date.now() - started },
         );
         problems.push(...r.problems);
       }

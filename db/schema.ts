@@ -44,6 +44,13 @@ export const teams = pgTable(
     teamCustomers: boolean('team_customers').notNull().default(false),
     /** The team's default language, and that of its channel posts: en or zh-CN (docs/settings.md). */
     language: text('language', { enum: ['en', 'zh-CN'] }).notNull().default('en'),
+    /**
+     * Reminders to agents (docs/settings.md), in each agent's own zone: today's tasks at the start of
+     * their day, and one nudge, half an hour before its end, when tasks are still open.
+     */
+    reminders: boolean('reminders').notNull().default(true),
+    reminderStart: text('reminder_start').notNull().default('09:00'),
+    reminderEnd: text('reminder_end').notNull().default('17:30'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -68,6 +75,9 @@ export const people = pgTable(
      */
     locale: text('locale'),
     localeCheckedAt: timestamp('locale_checked_at', { withTimezone: true }),
+    /** Whether the agent wants each reminder (App Home's switches): today's tasks, and the end-of-day nudge. */
+    remindStart: boolean('remind_start').notNull().default(true),
+    remindEnd: boolean('remind_end').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -283,14 +293,14 @@ export const segmentCadences = pgTable(
 );
 
 /**
- * Every message a job sends (weekly proposal, digest, nudge), keyed so it is sent once:
+ * Every message a job sends (weekly proposal, digest, nudge, reminder), keyed so it is sent once:
  * a restarted fan-out skips what is already sent.
  */
 export const deliveries = pgTable(
   'deliveries',
   {
     key: text('key').primaryKey(),
-    kind: text('kind', { enum: ['proposal', 'digest', 'nudge'] }).notNull(),
+    kind: text('kind', { enum: ['proposal', 'digest', 'nudge', 'reminder'] }).notNull(),
     recipient: text('recipient').notNull(),
     /**
      * sending: claimed, and maybe posted, by a run that stopped or that Slack did not answer. The next
@@ -328,9 +338,10 @@ export const requestKeys = pgTable(
 );
 
 /**
- * Each scheduled slot of a team that came due (weekly proposal, daily and weekly digest), claimed
- * once: however many bot processes tick, and however often a tick is retried, a slot's work is
- * queued once. `slot` is the period's day (the proposed week's Monday, the digest's date).
+ * Each scheduled slot of a team that came due (weekly proposal, daily and weekly digest, the
+ * reminders of its agents in one zone), claimed once: however many bot processes tick, and however
+ * often a tick is retried, a slot's work is queued once. `slot` is the period's day (the proposed
+ * week's Monday, the digest's date, the reminded agents' local day).
  */
 export const scheduleRuns = pgTable(
   'schedule_runs',
@@ -338,13 +349,15 @@ export const scheduleRuns = pgTable(
     teamId: integer('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['proposal', 'daily-digest', 'weekly-digest'] }).notNull(),
+    kind: text('kind', { enum: ['proposal', 'daily-digest', 'weekly-digest', 'reminder-start', 'reminder-end'] }).notNull(),
     slot: date('slot').notNull(),
+    /** The agents' time zone a reminder slot is for (a team's agents may live in several); '' for a whole-team slot. */
+    zone: text('zone').notNull().default(''),
     /** When the slot was due in the team's zone, and when a bot queued its work. */
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.kind, t.slot] })],
+  (t) => [primaryKey({ columns: [t.teamId, t.kind, t.slot, t.zone] })],
 );
 
 export const schema = {

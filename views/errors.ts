@@ -100,6 +100,7 @@ export const DOING = {
   undo: 'doing.undo',
   nudge: 'doing.nudge',
   show_home: 'doing.show_home',
+  switch_reminder: 'doing.switch_reminder',
 } as const satisfies Record<string, Key>;
 export type Doing = keyof typeof DOING;
 

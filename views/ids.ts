@@ -14,6 +14,7 @@ export const ACTIONS = {
   taskSkip: 'task_skip',
   taskUndo: 'task_undo',
   homeOpenCart: 'home_open_cart',
+  reminderSwitch: 'home_reminder_switch',
   openDay: 'cart_open_day',
   addTask: 'cart_add_task',
   pickCustomers: 'cart_pick_customers',

@@ -1,8 +1,9 @@
 // The task list: App Home (today with Done and Skip, the working week at a glance, both weeks'
-// carts) and /tasks (today, the working week, or the plan committed for the planning week).
+// carts, an agent's reminder switches) and /tasks (today, the working week, or the plan committed for the planning week).
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../db/queries/carts.ts';
 import { addDays } from '../src/engine/index.ts';
+import type { ReminderKind, ReminderSwitches } from '../src/services/reminders.ts';
 import type { TaskListView } from '../src/services/tasks.ts';
 import type { Key, T } from './i18n/index.ts';
 import { ACTIONS } from './ids.ts';
@@ -86,7 +87,36 @@ export function homeView(t: T, v: TaskListView) {
     text: mrkdwn(carts.join('\n')),
     accessory: { type: 'button', action_id: ACTIONS.homeOpenCart, text: plain(t.plain('button.open_cart'), LIMITS.buttonText), value: OPEN_NEXT },
   });
+  if (v.reminders) blocks.push(...reminderSwitchBlocks(t, v.reminders));
   return { type: 'home' as const, blocks };
+}
+
+/** App Home's switches: value `start:off`, `end:on`… */
+/** App Home's reminder switches: value `start:off`, `end:on`… */
+export function parseReminderSwitch(value: string | undefined): { kind: ReminderKind; on: boolean } | null {
+  const m = /^(start|end):(on|off)$/.exec(value ?? '');
+  return m ? { kind: m[1] as ReminderKind, on: m[2] === 'on' } : null;
+}
+
+/** App Home's part on reminders: each one, when it comes, whether it is on, and a button to switch it. */
+export function reminderSwitchBlocks(t: T, s: ReminderSwitches): KnownBlock[] {
+  if (!s.team) return [{ type: 'divider' }, { type: 'context', elements: [mrkdwn(t('reminder.home_team_off'))] }];
+  const line = (kind: ReminderKind, on: boolean, text: string): KnownBlock => ({
+    type: 'section',
+    text: mrkdwn(text),
+    accessory: {
+      type: 'button',
+      action_id: ACTIONS.reminderSwitch,
+      text: plain(t.plain(on ? 'reminder.turn_off' : 'reminder.turn_on'), LIMITS.buttonText),
+      value: `${kind}:${on ? 'off' : 'on'}`,
+    },
+  });
+  const state = (on: boolean) => md(t(on ? 'reminder.state_on' : 'reminder.state_off'));
+  return [
+    { type: 'divider' },
+    line('start', s.start, `${t('reminder.home_title')}\n${t('reminder.home_start', { time: s.startAt, state: state(s.start) })}`),
+    line('end', s.end, t('reminder.home_end', { time: s.nudgeAt, state: state(s.end) })),
+  ];
 }
 
 /** What /tasks lists: today, the working week, or the plan committed for the planning week. */

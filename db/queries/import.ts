@@ -14,11 +14,13 @@ export async function loadRefs(db: DbOrTx, needs: readonly string[]) {
   return {
     teams: has('teams')
       ? new Map(
-          (await db.select({ name: teams.name, id: teams.id, upperPercent: teams.upperPercent, lowerPercent: teams.lowerPercent }).from(teams)).map(
-            (t) => [t.name, t],
-          ),
+          (
+            await db
+              .select({ name: teams.name, id: teams.id, upperPercent: teams.upperPercent, lowerPercent: teams.lowerPercent, reminderStart: teams.reminderStart, reminderEnd: teams.reminderEnd })
+              .from(teams)
+          ).map((t) => [t.name, t]),
         )
-      : new Map<string, { id: number; upperPercent: number; lowerPercent: number }>(),
+      : new Map<string, { id: number; upperPercent: number; lowerPercent: number; reminderStart: string; reminderEnd: string }>(),
     taskTypes: has('taskTypes')
       ? new Map((await db.select().from(taskTypes)).map((t) => [t.key, { effortMinutes: t.effortMinutes, priority: t.priority }]))
       : new Map<string, { effortMinutes: number; priority: string }>(),

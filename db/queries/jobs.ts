@@ -54,7 +54,7 @@ export async function insertGenerated(
 }
 
 /** Registers deliveries to make; existing keys (sent or not) are kept as they are. */
-export async function planDeliveries(db: DbOrTx, kind: 'proposal' | 'digest' | 'nudge', items: Array<{ key: string; recipient: string }>) {
+export async function planDeliveries(db: DbOrTx, kind: DeliveryRow['kind'], items: Array<{ key: string; recipient: string }>) {
   for (let i = 0; i < items.length; i += 1000) {
     await db.insert(deliveries).values(items.slice(i, i + 1000).map((d) => ({ ...d, kind }))).onConflictDoNothing();
   }

@@ -10,3 +10,4 @@ export { lightestAllowedDay } from './place.ts';
 export * from './recommend.ts';
 export * from './rules.ts';
 export * from './weeks.ts';
+export * from './reminders.ts';

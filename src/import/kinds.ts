@@ -21,9 +21,10 @@ import {
   workDays,
   yesNo,
 } from './fields.ts';
+import { isReminderDay, MIN_DAY_MINUTES } from '../engine/index.ts';
 
 export interface Refs {
-  teams: Map<string, { id: number; upperPercent: number; lowerPercent: number }>;
+  teams: Map<string, { id: number; upperPercent: number; lowerPercent: number; reminderStart: string; reminderEnd: string }>;
   taskTypes: Map<string, { effortMinutes: number; priority: string }>;
 }
 
@@ -72,6 +73,9 @@ export const TEAM_DEFAULTS = {
   allowFlaggedCommit: false,
   teamCustomers: false,
   language: 'en' as (typeof LANGUAGES)[number],
+  reminders: true,
+  reminderStart: '09:00',
+  reminderEnd: '17:30',
 };
 
 /** Thresholds as percent of capacity; the lower must stay below the upper. */
@@ -114,6 +118,9 @@ export const KINDS = {
       'allow_flagged_commit',
       'team_customers',
       'language',
+      'reminders',
+      'reminder_start',
+      'reminder_end',
     ],
     required: ['team'],
     keyColumn: 'team',
@@ -134,13 +141,16 @@ export const KINDS = {
       allowFlaggedCommit: ['allow_flagged_commit'],
       teamCustomers: ['team_customers'],
       language: ['language'],
+      reminders: ['reminders'],
+      reminderStart: ['reminder_start'],
+      reminderEnd: ['reminder_end'],
     },
     parse(row, refs) {
       const name = row.need('team', text(100));
       const d = TEAM_DEFAULTS;
       // A threshold left out of the file keeps the stored one: the check is against what will be.
       const stored = name ? refs.teams.get(name) : undefined;
-      const threshold = (column: string, parse: (v: string) => number, kept: number | undefined, fallback: number) => {
+      const threshold = <V>(column: string, parse: (v: string) => V, kept: V | undefined, fallback: V) => {
         if (!row.has(column)) return kept ?? fallback;
         const v = row.get(column, parse);
         return v === undefined ? undefined : (v ?? fallback);
@@ -149,6 +159,12 @@ export const KINDS = {
       const lower = threshold('lower_percent', LOWER_PERCENT, stored?.lowerPercent, d.lowerPercent);
       if (upper !== undefined && lower !== undefined && lower >= upper) {
         row.fail(row.has('lower_percent') ? 'lower_percent' : 'upper_percent', `lower ${lower} % must be below upper ${upper} %`);
+      }
+      // The same for the reminders' day: its end at least an hour after its start.
+      const start = threshold('reminder_start', clock, stored?.reminderStart, d.reminderStart);
+      const end = threshold('reminder_end', clock, stored?.reminderEnd, d.reminderEnd);
+      if (start !== undefined && end !== undefined && !isReminderDay(start, end)) {
+        row.fail(row.has('reminder_end') ? 'reminder_end' : 'reminder_start', `the day must end at least ${MIN_DAY_MINUTES} minutes after it starts (${start}–${end})`);
       }
       return done(name, {
         name,
@@ -165,6 +181,9 @@ export const KINDS = {
         allowFlaggedCommit: row.get('allow_flagged_commit', yesNo) ?? d.allowFlaggedCommit,
         teamCustomers: row.get('team_customers', yesNo) ?? d.teamCustomers,
         language: row.get('language', language) ?? d.language,
+        reminders: row.get('reminders', yesNo) ?? d.reminders,
+        reminderStart: start,
+        reminderEnd: end,
       });
     },
   },

@@ -1,4 +1,4 @@
-// The Slack side of a fan-out (proposed carts, digests): open a DM, post a message once, find a
+// The Slack side of a fan-out (proposed carts, digests, reminders): open a DM, post a message once, find a
 // message a stopped run posted, and say in one line why Slack refused something and what to do.
 import { webApi } from '@slack/bolt';
 import { Refused } from '../services/deliveries.ts';
@@ -10,7 +10,7 @@ type WebClient = webApi.WebClient;
  * (`delivery_key`) and, for a cart, the cart (`cart_id`). Slack's guide names event types
  * `<resource>_<past-tense action>`.
  */
-export const EVENT = { cart: 'cart_posted', digest: 'digest_posted' } as const;
+export const EVENT = { cart: 'cart_posted', digest: 'digest_posted', reminder: 'reminder_posted' } as const;
 
 /** Who a message goes to, for the reasons given when Slack refuses it. */
 export interface Target {

@@ -3,7 +3,9 @@
 // each tick reads every team, works out in the team's zone which slots are due (slots.ts), claims
 // each one once in `schedule_runs`, and queues its work: a team added or changed is picked up at the
 // next tick, without a restart. A slot's job is retried with back-off when it fails, and the
-// deliveries table makes every message once even when a job runs twice.
+// deliveries table makes every message once even when a job runs twice. Reminders have a slot per
+// team, zone and local day: a team's agents may live in several zones, each reminded at its own
+// local time (src/engine/reminders.ts).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
@@ -12,12 +14,15 @@ import type { webApi } from '@slack/bolt';
 import { rowsOf, type Database } from '../../db/client.ts';
 import { allTeams } from '../../db/queries/jobs.ts';
 import { purgeRequestKeys } from '../../db/queries/requests.ts';
+import { reminderZones } from '../../db/queries/reminders.ts';
 import { claimSlot, slotClaimed } from '../../db/queries/schedule.ts';
+import { dueReminders } from '../engine/index.ts';
 import { DatabaseHealth } from '../health.ts';
 import type { JsonLogger } from '../logger.ts';
 import { runDigests } from './digest.ts';
 import { runProposals } from './propose.ts';
-import { dueSlots, type SlotKind } from './slots.ts';
+import { runReminders } from './remind.ts';
+import { dueSlots, type Slot, type SlotKind } from './slots.ts';
 
 export const QUEUES = { tick: 'schedule-tick', slot: 'team-slot' } as const;
 
@@ -26,6 +31,8 @@ interface SlotJob {
   kind: SlotKind;
   key: string;
   dueAt: string;
+  /** A reminder slot's zone. */
+  zone?: string;
 }
 
 /**
@@ -44,8 +51,8 @@ class Undelivered extends Error {
 export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } as const;
 
 /** The job id of a slot: the same slot always gets the same id, so queueing it twice makes one job. */
-export function slotJobId(teamId: number, kind: SlotKind, key: string): string {
-  const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}`).digest('hex');
+export function slotJobId(teamId: number, kind: SlotKind, key: string, zone = ''): string {
+  const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}${zone ? `:${zone}` : ''}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -62,7 +69,7 @@ export function pgliteAdapter(database: Database): PgBoss.Db {
 export interface Scheduler {
   boss: PgBoss;
   /** Claims and queues the slots due now; the cron tick calls it every minute. Returns what it queued. */
-  tick(): Promise<Array<{ team: string; kind: SlotKind; key: string }>>;
+  tick(): Promise<Array<{ team: string; kind: SlotKind; key: string; zone?: string }>>;
   /** Stops taking jobs, waits up to `timeoutMs` for those running, closes the queue's connections. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -116,19 +123,28 @@ export async function startScheduler(options: {
 
   const tick = async () => {
     const at = now();
-    const queued: Array<{ team: string; kind: SlotKind; key: string }> = [];
+    const queued: Array<{ team: string; kind: SlotKind; key: string; zone?: string }> = [];
+    const queue = async (team: Awaited<ReturnType<typeof allTeams>>[number], slot: Slot, zone = '') => {
+      // A team created after a slot's time does not get that slot late.
+      if (slot.at < team.createdAt) return;
+      if (await slotClaimed(database.db, team.id, slot.kind, slot.key, zone)) return;
+      // Queued before the claim is written, under the slot's own id: a tick that stops between the
+      // two is redone by the next one without a second job.
+      const data: SlotJob = { teamId: team.id, kind: slot.kind, key: slot.key, dueAt: slot.at.toISOString(), ...(zone && { zone }) };
+      await boss.send(QUEUES.slot, data, { id: slotJobId(team.id, slot.kind, slot.key, zone), ...retry, expireInSeconds: 60 * 60 });
+      if (await claimSlot(database.db, { teamId: team.id, kind: slot.kind, slot: slot.key, zone, dueAt: slot.at })) {
+        const what = zone ? `${slot.kind} of ${team.name} (${zone})` : `${slot.kind} of ${team.name}`;
+        logger.info(`${what} for ${slot.key} queued`, { team: team.name, kind: slot.kind, slot: slot.key, dueAt: slot.at.toISOString(), ...(zone && { zone }) });
+        queued.push({ team: team.name, kind: slot.kind, key: slot.key, ...(zone && { zone }) });
+      }
+    };
+    const zones = await reminderZones(database.db);
     for (const team of await allTeams(database.db)) {
-      for (const slot of dueSlots(team, at)) {
-        // A team created after a slot's time does not get that slot late.
-        if (slot.at < team.createdAt) continue;
-        if (await slotClaimed(database.db, team.id, slot.kind, slot.key)) continue;
-        // Queued before the claim is written, under the slot's own id: a tick that stops between the
-        // two is redone by the next one without a second job.
-        const data: SlotJob = { teamId: team.id, kind: slot.kind, key: slot.key, dueAt: slot.at.toISOString() };
-        await boss.send(QUEUES.slot, data, { id: slotJobId(team.id, slot.kind, slot.key), ...retry, expireInSeconds: 60 * 60 });
-        if (await claimSlot(database.db, { teamId: team.id, kind: slot.kind, slot: slot.key, dueAt: slot.at })) {
-          logger.info(`${slot.kind} of ${team.name} for ${slot.key} queued`, { team: team.name, kind: slot.kind, slot: slot.key, dueAt: slot.at.toISOString() });
-          queued.push({ team: team.name, kind: slot.kind, key: slot.key });
+      for (const slot of dueSlots(team, at)) await queue(team, slot);
+      if (!team.reminders) continue;
+      for (const zone of zones.get(team.id) ?? []) {
+        for (const r of dueReminders(at, zone, { workDays: team.workDays, start: team.reminderStart, end: team.reminderEnd })) {
+          await queue(team, { kind: r.kind === 'start' ? 'reminder-start' : 'reminder-end', key: r.day, at: r.at, until: r.until }, zone);
         }
       }
     }
@@ -136,7 +152,7 @@ export async function startScheduler(options: {
   };
 
   const runSlot = async (job: PgBoss.JobWithMetadata<SlotJob>) => {
-    const { teamId, kind, key, dueAt } = job.data;
+    const { teamId, kind, key, dueAt, zone } = job.data;
     const team = (await allTeams(database.db)).find((t) => t.id === teamId);
     if (!team) return; // removed since
     const fields = { team: team.name, kind, slot: key, attempt: job.retryCount + 1 };
@@ -145,6 +161,17 @@ export async function startScheduler(options: {
     if (kind === 'proposal') {
       for (const r of await runProposals(database.db, client, { team: team.name, weekStart: key, now: now() })) {
         logger.info(`proposal of ${r.team} for the week of ${r.weekStart}: ${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`, { ...fields, ...r, ms: Date.now() - started });
+        problems.push(...r.problems);
+      }
+    } else if (kind === 'reminder-start' || kind === 'reminder-end') {
+      // The slot's own time says which reminder; now says whether it is still worth sending (a retry may come late).
+      const run = await runReminders(database.db, client, { team: team.name, zone, kind: kind === 'reminder-start' ? 'start' : 'end', at: new Date(dueAt), now: now() });
+      for (const r of run.reports) {
+        logger.info(
+          `${kind} of ${r.team} (${r.zone}) for ${r.day}: ${r.late ? 'too late to send, nothing posted; ' : ''}${r.sent} sent, ${r.recovered} found posted, ${r.alreadySent} already sent, ${r.quiet} with nothing to remind, ${r.failed} failed, ${r.unconfirmed.length} unconfirmed`,
+          // The slot's kind (reminder-start) rather than the report's (start).
+          { ...r, ...fields, zone: r.zone, ms: Date.now() - started },
+        );
         problems.push(...r.problems);
       }
     } else {

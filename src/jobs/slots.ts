@@ -4,11 +4,11 @@
 // by its date. A slot missed while no bot ran is still due until its period is over.
 import { DateTime } from 'luxon';
 
-export type SlotKind = 'proposal' | 'daily-digest' | 'weekly-digest';
+export type SlotKind = 'proposal' | 'daily-digest' | 'weekly-digest' | 'reminder-start' | 'reminder-end';
 
 export interface Slot {
   kind: SlotKind;
-  /** The period's day, YYYY-MM-DD: the proposed week's Monday, or the digest's date. */
+  /** The period's day, YYYY-MM-DD: the proposed week's Monday, the digest's date, the reminded agents' day. */
   key: string;
   /** When it was due. */
   at: Date;

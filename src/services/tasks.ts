@@ -5,6 +5,7 @@ import type { PersonWithTeam } from '../../db/queries/people.ts';
 import { addDays, localDay, planningWeek, workingWeek } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
 import { isId, requirePerson, zoneOf } from './cart.ts';
+import { reminderSwitches, type ReminderSwitches } from './reminders.ts';
 
 /** The agent's two weeks in flight (src/engine/weeks.ts), in their zone. */
 export interface TaskListView {
@@ -21,6 +22,8 @@ export interface TaskListView {
   next: TaskRow[];
   thisCart: CartSummary | null;
   nextCart: CartSummary | null;
+  /** An agent's reminders, switched in App Home (none for supervisors and admins). */
+  reminders?: ReminderSwitches;
 }
 
 /** The task list of a Slack user, or of a person already loaded (after a cart change). */
@@ -40,6 +43,7 @@ export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Dat
     next: tasks.filter((t) => t.day >= next),
     thisCart: carts.find((c) => c.weekStart === weekStart) ?? null,
     nextCart: carts.find((c) => c.weekStart === next) ?? null,
+    reminders: person.person.role === 'agent' ? reminderSwitches(person) : undefined,
   };
 }
 

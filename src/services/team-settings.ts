@@ -2,6 +2,7 @@
 // stored, then saved in one transaction, or nothing is changed.
 import type { Db } from '../../db/client.ts';
 import { lockTeam, teamsWithCadences, updateTeamSettings, type TeamSettings } from '../../db/queries/teams.ts';
+import { isReminderDay, MIN_DAY_MINUTES } from '../engine/index.ts';
 
 export type SettingsChange = Partial<TeamSettings>;
 
@@ -20,6 +21,11 @@ export async function changeTeamSettings(db: Db, name: string, settings: Setting
     const lower = settings.lowerPercent ?? team.lowerPercent;
     if (lower >= upper) {
       return { status: 'refused', setting: settings.lowerPercent !== undefined ? 'lowerPercent' : 'upperPercent', reason: `lower ${lower} % must be below upper ${upper} %` };
+    }
+    const start = settings.reminderStart ?? team.reminderStart;
+    const end = settings.reminderEnd ?? team.reminderEnd;
+    if (!isReminderDay(start, end)) {
+      return { status: 'refused', setting: settings.reminderEnd !== undefined ? 'reminderEnd' : 'reminderStart', reason: `the day must end at least ${MIN_DAY_MINUTES} minutes after it starts (${start}–${end})` };
     }
     const [before] = await teamsWithCadences(tx, name);
     await updateTeamSettings(tx, team.id, settings, cadences);

@@ -6,6 +6,7 @@ import { register as registerCartActions } from './actions/cart.ts';
 import { register as registerAddTask } from './actions/add-task.ts';
 import { register as registerDay } from './actions/day.ts';
 import { register as registerPick } from './actions/pick.ts';
+import { register as registerReminders } from './actions/reminders.ts';
 import { register as registerTaskActions } from './actions/tasks.ts';
 import { register as registerTeam } from './actions/team.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
@@ -18,4 +19,5 @@ export function registerListeners(app: App, deps: Deps): void {
   registerAddTask(app, deps);
   registerPick(app, deps);
   registerTeam(app, deps);
+  registerReminders(app, deps);
 }

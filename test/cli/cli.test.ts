@@ -43,7 +43,7 @@ async function onCliDatabase(sql: string) {
 
 const SQL = /\b(insert|select|values|returning|on conflict|excluded)\b|Failed query|params:/i;
 
-const SUBCOMMANDS = ['import', 'demo', 'propose', 'digest', 'team set', 'team show'];
+const SUBCOMMANDS = ['import', 'demo', 'propose', 'digest', 'remind', 'team set', 'team show'];
 
 describe('the command line', () => {
   it('prints its version and help, for itself and every subcommand, and exits 0', async () => {
@@ -233,6 +233,9 @@ describe('team set and team show', () => {
         '  allow-flagged-commit  yes',
         '  team-customers        yes',
         '  language              zh-CN',
+        '  reminders             yes',
+        '  reminder-start        09:00',
+        '  reminder-end          17:30 (nudge at 17:00)',
         '  cadence               gold=10 silver=30 bronze=60; other segments 30 (days)',
       ].join('\n'),
     );
@@ -263,5 +266,23 @@ describe('team set and team show', () => {
     expect(await run('team', 'set', 'No Such Team', '--upper', '100')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^unknown team "No Such Team"/) });
     expect(await run('team', 'set', 'Settings Team')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^say what to change\n\nnpm run cli -- team set/) });
     expect(await run('team', 'show', 'No Such Team')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^unknown team "No Such Team" \(teams: .*"Settings Team"/) });
+  }, 120_000);
+
+  it('sets the reminders’ day and turns them off for a whole team; a day that ends before it starts changes nothing', async () => {
+    const r = await run('team', 'set', 'Settings Team', '--reminder-start', '8:30', '--reminder-end', '16:00', '--reminders', 'no');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('  reminders             yes → no\n');
+    expect(r.stdout).toContain('  reminder-start        09:00 → 08:30\n');
+    expect(r.stdout).toContain('  reminder-end          17:30 (nudge at 17:00) → 16:00 (nudge at 15:30)\n');
+    // Each value is fine alone; together with the stored start, the day would end before it starts.
+    const crossed = await run('team', 'set', 'Settings Team', '--reminder-end', '08:00');
+    expect(crossed).toMatchObject({ code: 2, stderr: '--reminder-end: the day must end at least 60 minutes after it starts (08:30–08:00)\nNothing was changed.\n' });
+    expect((await run('team', 'set', 'Settings Team', '--reminder-start', '25:00')).stderr).toContain('--reminder-start: "25:00" is not a time of day as HH:MM');
+    // The teams file: the same settings as columns, checked against each other and against what is stored.
+    const bad = await run('import', 'teams', file('reminder-teams.csv', 'team,reminder_start\nSettings Team,15:30\n'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('reminder_start: the day must end at least 60 minutes after it starts (15:30–16:00)');
+    expect(await run('import', 'teams', file('reminder-teams-ok.csv', 'team,reminders,reminder_start,reminder_end\nSettings Team,yes,07:45,16:15\n'))).toMatchObject({ code: 0 });
+    expect((await run('team', 'show', 'Settings Team')).stdout).toContain('  reminders             yes\n  reminder-start        07:45\n  reminder-end          16:15 (nudge at 15:45)\n');
   }, 120_000);
 });

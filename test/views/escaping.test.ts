@@ -21,6 +21,7 @@ import { textsFor } from '../../views/i18n/index.ts';
 import { truncateMrkdwn } from '../../views/limits.ts';
 import { pickFiltersModal, pickTasksModal } from '../../views/pick.ts';
 import { setupBlocks, setupHome, setupText } from '../../views/setup.ts';
+import { reminderMessage } from '../../views/reminder.ts';
 import { homeView, taskListText } from '../../views/tasks.ts';
 import { escape, mention } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
@@ -276,6 +277,21 @@ describe('people’s text in every view', () => {
             expectOnlyMeant([list]);
             expect(list.length).toBeLessThanOrEqual(4000);
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('the reminders, at the start of the day and near its end', () => {
+    const rowArb = fc.record({ title: text, label: text, customerName: fc.option(text), status: fc.constantFrom('open', 'done', 'skipped' as const), priority });
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 60 }), fc.constantFrom('start' as const, 'end' as const), fc.integer({ min: 0, max: 600 }), (rows, kind, minutesLeft) => {
+        const tasks = rows.map((r, i) => ({ ...r, id: i + 1, typeKey: 'follow_up', effortMinutes: 10, day: MONDAY }));
+        for (const t of LANGS) {
+          const message = reminderMessage(t, { kind, day: MONDAY, tasks, minutesLeft: kind === 'end' ? minutesLeft : null });
+          expectOnlyMeant([...mrkdwnTexts(message.blocks), message.text]);
+          expect(checkBlocks(message.blocks, 'message')).toEqual([]);
         }
       }),
       RUNS,

@@ -23,6 +23,7 @@ import { en } from '../../views/i18n/en.ts';
 import { textsFor } from '../../views/i18n/index.ts';
 import { pickFiltersModal, pickTasksModal } from '../../views/pick.ts';
 import { setupHome } from '../../views/setup.ts';
+import { reminderMessage, REMINDER_TASKS_MAX } from '../../views/reminder.ts';
 import { homeView, taskListText } from '../../views/tasks.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import { generatedTitle } from '../../views/words.ts';
@@ -255,9 +256,10 @@ describe.each(LANGS)('every view in %s', (language) => {
       next: Array.from({ length: 200 }, (_, i) => row(1000 + i, next)).sort((a, b) => a.day.localeCompare(b.day)),
       thisCart: { weekStart: MONDAY, status: 'committed', exceptionReason: d.reason },
       nextCart: { weekStart: next, status: 'committed', exceptionReason: null },
+      reminders: { team: true, start: true, end: false, startAt: '09:00', nudgeAt: '17:00' },
     };
-    const empty: TaskListView = { ...full, week: [], next: [], thisCart: null, nextCart: { weekStart: next, status: 'open', exceptionReason: null } };
-    for (const v of [full, empty, { ...empty, nextCart: full.nextCart, next: full.next }]) {
+    const empty: TaskListView = { ...full, week: [], next: [], thisCart: null, nextCart: { weekStart: next, status: 'open', exceptionReason: null }, reminders: { ...full.reminders!, team: false } };
+    for (const v of [full, empty, { ...empty, nextCart: full.nextCart, next: full.next, reminders: undefined }]) {
       const home = homeView(t, v);
       expect(checkView(home as never)).toEqual([]);
       readsIn(language, home);
@@ -267,6 +269,40 @@ describe.each(LANGS)('every view in %s', (language) => {
         readsIn(language, { text: list });
       }
     }
+  });
+
+  it('the reminders: a day of 60 tasks stays within 50 blocks and says how many more; the nudge at every stage of the day', () => {
+    const row = (i: number) => ({
+      id: 1_000_000_000 + i,
+      typeKey: i % 2 ? 'follow_up' : 'policy_review',
+      title: d.title,
+      label: i % 2 ? 'Follow-up' : d.label,
+      customerName: d.customer,
+      effortMinutes: 95,
+      priority: (['low', 'normal', 'high', 'urgent'] as const)[i % 4]!,
+      day: MONDAY,
+      status: (['open', 'open', 'done', 'skipped'] as const)[i % 4]!,
+    });
+    const day = Array.from({ length: 60 }, (_, i) => row(i));
+    const open = day.filter((x) => x.status === 'open').length;
+    for (const r of [
+      { kind: 'start' as const, tasks: day, minutesLeft: null },
+      { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null },
+      { kind: 'end' as const, tasks: day, minutesLeft: 30 },
+      { kind: 'end' as const, tasks: day, minutesLeft: 0 },
+      { kind: 'end' as const, tasks: day.map((x) => ({ ...x, status: 'done' as const })), minutesLeft: 12 },
+    ]) {
+      const message = reminderMessage(t, { ...r, day: MONDAY });
+      expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+      readsIn(language, message);
+      const shown = r.kind === 'start' ? r.tasks.length : r.tasks.filter((x) => x.status === 'open').length;
+      const listed = message.blocks.filter((b) => b.type === 'actions').length;
+      expect(listed).toBe(Math.min(shown, REMINDER_TASKS_MAX));
+      const more = textsOf(message.blocks).join('\n');
+      if (shown > listed) expect(more).toContain(t('home.more_today', { count: shown - listed }));
+    }
+    expect(reminderMessage(t, { kind: 'start', day: MONDAY, tasks: day, minutesLeft: null }).blocks.length).toBeLessThanOrEqual(50);
+    expect(textsOf(reminderMessage(t, { kind: 'end', day: MONDAY, tasks: day, minutesLeft: 30 }).blocks).join('\n')).toContain(t('reminder.end', { count: open, left: t.fmt.minutes(30) }));
   });
 
   it('the digests and /team-carts, for 25 agents and for 300, both details, before and after the proposal', () => {

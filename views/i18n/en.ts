@@ -269,6 +269,25 @@ export const en = {
   'tasks.see_next': 'Your committed plan for next week ({{week}}) is in `/tasks next`.',
   'tasks.too_long': '…the list is longer than a message holds; App Home shows today’s tasks.',
 
+  // Reminders: the DMs at the start and near the end of an agent's day, and App Home's switches (views/reminder.ts, views/tasks.ts).
+  'reminder.start_one': '☀️ *Today, {{day}}:* {{count}} task, {{minutes}}. Mark it done or skip it as you go.',
+  'reminder.start_other': '☀️ *Today, {{day}}:* {{count}} tasks, {{minutes}}. Mark each one done or skipped as you go.',
+  'reminder.end_one': '⏰ *{{count}} task of today is still open*, and your day ends in {{left}}.',
+  'reminder.end_other': '⏰ *{{count}} of today’s tasks are still open*, and your day ends in {{left}}.',
+  'reminder.end_over_one': '*{{count}} task of today was left open.*',
+  'reminder.end_over_other': '*{{count}} of today’s tasks were left open.*',
+  'reminder.end_all_done': '✅ All of today’s tasks are done or skipped. Well done!',
+  'reminder.footer': 'Reminders come as your day starts and before it ends; turn either off in Task Cart’s Home tab.',
+  'reminder.home_title': '*Reminders*',
+  'reminder.home_start': '☀️ Today’s tasks at {{time}}, as your day starts: {{state}}',
+  'reminder.home_end': '⏰ A nudge at {{time}} when tasks are still open: {{state}}',
+  'reminder.state_on': '*on*',
+  'reminder.state_off': '*off*',
+  'reminder.turn_on': 'Turn on',
+  'reminder.turn_off': 'Turn off',
+  'reminder.home_team_off': 'Your team sends no reminders.',
+  'doing.switch_reminder': 'change your reminders',
+
   // Supervisors: digests and /team-carts.
   'digest.daily': 'Daily digest',
   'digest.weekly': 'Weekly digest',

@@ -1,7 +1,7 @@
 // `team set` and `team show`: a team's settings without SQL. Each setting is a flag here, a column
 // of the teams CSV (src/import/kinds.ts) and a line of docs/settings.md, read by the same parsers.
 import { teamsWithCadences, type Team } from '../../../db/queries/teams.ts';
-import { DEFAULT_CADENCE } from '../../engine/index.ts';
+import { DEFAULT_CADENCE, NUDGE_BEFORE_END_MINUTES, nudgeClock } from '../../engine/index.ts';
 import { Problem, channel, clock, language, text, timeZone, weekday, weekdayName, workDays, workDaysText, yesNo } from '../../import/fields.ts';
 import { DAY_CAPACITY, LOWER_PERCENT, UPPER_PERCENT } from '../../import/kinds.ts';
 import { changeTeamSettings, type SettingsChange } from '../../services/team-settings.ts';
@@ -80,7 +80,31 @@ const SETTINGS: Setting[] = [
     show: (t) => (t.teamCustomers ? 'yes' : 'no'),
   },
   { flag: 'language', arg: 'en|zh-CN', what: 'the team\'s language: channel posts, and people whose Slack language is neither', read: (v) => ({ language: language(v) }), show: (t) => t.language },
+  {
+    flag: 'reminders',
+    arg: 'yes|no',
+    what: 'remind agents by DM: today\'s tasks as their day starts, a nudge before it ends when tasks are open',
+    read: (v) => ({ reminders: yesNo(v) }),
+    show: (t) => (t.reminders ? 'yes' : 'no'),
+  },
+  {
+    flag: 'reminder-start',
+    arg: 'HH:MM',
+    what: 'the start of the agents\' day, in each agent\'s time zone: today\'s tasks are sent',
+    read: (v) => ({ reminderStart: clock(v) }),
+    show: (t) => t.reminderStart,
+  },
+  {
+    flag: 'reminder-end',
+    arg: 'HH:MM',
+    what: `the end of the agents' day; the nudge comes ${NUDGE_BEFORE_END_MINUTES} minutes before it`,
+    read: (v) => ({ reminderEnd: clock(v) }),
+    show: (t) => `${t.reminderEnd} (nudge at ${nudgeClock(t.reminderEnd)})`,
+  },
 ];
+
+/** The flag named when two settings disagree (lower and upper, the reminders' start and end). */
+const REFUSED_FLAG: Partial<Record<keyof Team, string>> = { lowerPercent: 'lower', upperPercent: 'upper', reminderStart: 'reminder-start', reminderEnd: 'reminder-end' };
 
 const CADENCE = { flag: 'cadence', arg: 'SEGMENT=DAYS', what: 'days without contact before a customer of the segment gets a follow-up; repeatable' };
 const WIDTH = 22;
@@ -159,8 +183,7 @@ The same settings are columns of the teams CSV. All of them: docs/settings.md`,
       const result = await changeTeamSettings(database.db, name, settings, cadences);
       if (result.status === 'unknown team') throw new CommandError(`unknown team "${name}": import it in a teams file first (docs/import.md), or see npm run cli -- team show`);
       if (result.status === 'refused') {
-        const flag = result.setting === 'lowerPercent' ? 'lower' : 'upper';
-        io.err(`--${flag}: ${result.reason}`);
+        io.err(`--${REFUSED_FLAG[result.setting]}: ${result.reason}`);
         io.err('Nothing was changed.');
         return 2;
       }

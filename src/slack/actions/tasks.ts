@@ -1,14 +1,16 @@
-// App Home's buttons: Done, Skip and Undo on today's tasks, and Open my cart.
+// Done, Skip and Undo on today's tasks (in App Home and in the reminder DMs), and App Home's Open my cart.
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { openCart } from '../../services/cart.ts';
 import { markTask } from '../../services/tasks.ts';
 import type { Doing } from '../../../views/errors.ts';
 import { ACTIONS } from '../../../views/ids.ts';
+import { parseReminderBlock } from '../../../views/reminder.ts';
 import { postCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { guardAction } from '../guard.ts';
 import { publishHome } from '../home.ts';
+import { refreshReminders } from '../reminder-message.ts';
 import { requestKey } from '../request-key.ts';
 
 const STATUS = { [ACTIONS.taskDone]: 'done', [ACTIONS.taskSkip]: 'skipped', [ACTIONS.taskUndo]: 'open' } as const;
@@ -29,7 +31,11 @@ export function register(app: App, deps: Deps): void {
           // Not their task or a garbled value: nothing changes; the refreshed Home shows the truth.
           if (!(e instanceof AppError)) throw e;
         }
-        await publishHome(client, db, languages, user, deps.now());
+        // App Home and the day's reminders both show the change: the message clicked in, edited in place.
+        const reminder = parseReminderBlock(action.block_id);
+        const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
+        const clicked = reminder && container?.type === 'message' && container.channel_id && container.message_ts ? { ...reminder, channelId: container.channel_id, ts: container.message_ts } : null;
+        await Promise.all([publishHome(client, db, languages, user, deps.now()), refreshReminders(client, db, languages, user, deps.now(), clicked)]);
       }),
     );
   }

@@ -1,0 +1,22 @@
+// App Home's reminder switches: an agent turns their start-of-day reminder or end-of-day nudge off, or on again.
+import type { App, BlockButtonAction } from '@slack/bolt';
+import { switchReminder } from '../../services/reminders.ts';
+import { ACTIONS } from '../../../views/ids.ts';
+import { parseReminderSwitch } from '../../../views/tasks.ts';
+import type { Deps } from '../deps.ts';
+import { guardAction } from '../guard.ts';
+import { publishHome } from '../home.ts';
+import { requestKey } from '../request-key.ts';
+
+export function register(app: App, deps: Deps): void {
+  app.action<BlockButtonAction>(
+    ACTIONS.reminderSwitch,
+    guardAction(deps, { doing: 'switch_reminder' }, async ({ ack, body, action, client }) => {
+      await ack();
+      const change = parseReminderSwitch(action.value);
+      // A garbled value changes nothing; the refreshed Home shows how things stand.
+      if (change && !(await switchReminder(deps.database.db, body.user.id, change.kind, change.on, requestKey(body)))) return;
+      await publishHome(client, deps.database.db, deps.languages, body.user.id, deps.now());
+    }),
+  );
+}

@@ -70,10 +70,11 @@ export async function findCart(db: DbOrTx, agentId: string, weekStart: string): 
 
 /**
  * Creates the agent's cart for a week with the first group of the method: the system tasks
- * planned in it, and open tasks of earlier weeks, carried over. Returns the existing cart
- * when there is one (two requests racing create one cart).
+ * planned in it, and open tasks of the days before `carryBefore` (the week's Monday, or today
+ * when the cart is made ahead of its week), carried over. Returns the existing cart when there
+ * is one (two requests racing create one cart).
  */
-export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string, weekEnd: string): Promise<{ cart: CartRow; created: boolean }> {
+export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string, weekEnd: string, carryBefore: string): Promise<{ cart: CartRow; created: boolean }> {
   const [inserted] = await tx.insert(carts).values({ agentId, weekStart }).onConflictDoNothing().returning();
   if (!inserted) return { cart: (await findCart(tx, agentId, weekStart))!, created: false };
   const planned = await tx
@@ -83,7 +84,7 @@ export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string,
   const carried = await tx
     .select()
     .from(tasks)
-    .where(and(eq(tasks.agentId, agentId), eq(tasks.status, 'open'), lt(tasks.day, weekStart)));
+    .where(and(eq(tasks.agentId, agentId), eq(tasks.status, 'open'), lt(tasks.day, carryBefore)));
   const values = [
     ...planned.map((t) => ({
       cartId: inserted.id,

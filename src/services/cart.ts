@@ -10,6 +10,7 @@ import {
   applyMoves,
   autoBalance,
   lightestAllowedDay,
+  localDay,
   moveTask,
   removeTask,
   buildWeek,
@@ -201,7 +202,10 @@ export async function openCart(
     const replayed = requestKey !== undefined && !(await claimRequest(tx, requestKey));
     const zone = zoneOf(person);
     const weekStart = typeof which === 'object' ? which.weekStart : which === 'this' ? workingWeek(now, zone) : planningWeek(now, zone);
-    const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6));
+    // Open tasks of days gone by carry over; today's and later ones stay on the list being worked
+    // (next week's cart is made on Friday, when Friday's tasks are still to be done).
+    const today = localDay(now, zone);
+    const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6), today < weekStart ? today : weekStart);
     const snapshot = (await cartSnapshot(tx, cart.id))!;
     if (!created) return { state: stateOf(snapshot), created, ...(replayed && { replayed }) };
     // Step 03: duplicates of the first group are merged once, when the cart is made.

@@ -69,6 +69,36 @@ describe('auto-balance', () => {
   });
 });
 
+describe('carried over', () => {
+  it('carries the open tasks of the days gone by into next week, and leaves today’s and later ones on the list being worked', async () => {
+    // The week of 30 Nov committed; on Friday 4 Dec at 16:00 in Shanghai, next week's cart is made.
+    const cart = await balancedCart();
+    await changeCart(t.db, AGENT, cart.id, CURRENT, { kind: 'commit' }, NOW);
+    const list = await t.db.select().from(tasks).where(eq(tasks.agentId, AGENT)).orderBy(asc(tasks.day), asc(tasks.id));
+    const firstMonday = list.find((x) => x.day === '2026-11-30')!;
+    await markTask(t.db, AGENT, firstMonday.id, 'done');
+    const friday = new Date('2026-12-04T08:00:00Z');
+    const { state: next } = await openCart(t.db, AGENT, 'next', friday);
+    expect(next.week.start).toBe('2026-12-07');
+
+    const after = await t.db.select().from(tasks).where(eq(tasks.agentId, AGENT));
+    const byStatus = (status: string) => after.filter((x) => x.status === status);
+    // Monday to Thursday: open ones carried (all but the one done); Friday's stay open to be worked today.
+    const before = list.filter((x) => x.day < '2026-12-04' && x.id !== firstMonday.id);
+    expect(byStatus('carried_over').map((x) => x.id).sort()).toEqual(before.map((x) => x.id).sort());
+    expect(byStatus('open').map((x) => x.day)).toEqual(expect.arrayContaining(['2026-12-04']));
+    expect(byStatus('open').every((x) => x.day >= '2026-12-04')).toBe(true);
+    const carried = next.tasks.filter((x) => x.source === 'carried_over');
+    expect(carried).toHaveLength(before.length);
+    expect(carried.every((x) => x.day === '2026-12-07')).toBe(true);
+
+    // Made once: opening it again carries nothing more.
+    const again = await openCart(t.db, AGENT, 'next', new Date('2026-12-04T10:00:00Z'));
+    expect(again.created).toBe(false);
+    expect(again.state.tasks.filter((x) => x.source === 'carried_over')).toHaveLength(before.length);
+  });
+});
+
 describe('merged duplicates', () => {
   it('keep the stricter window and the higher priority of both, as stored, when the cart is made', async () => {
     // t5 is a normal follow-up of C5 on Monday without a window; this one is urgent and due Thursday.

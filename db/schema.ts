@@ -277,6 +277,37 @@ export const cartEvents = pgTable(
 );
 
 /**
+ * A cart committed with flagged days and a reason, where the team allows it: its supervisors approve
+ * it or send it back with a note (which reopens the cart). Written in the commit's own statement;
+ * decided once (the first decision wins, `decided_by` says whose). A later reopen or commit of the
+ * cart supersedes a pending one: it is then `withdrawn`, nobody's to decide.
+ */
+export const exceptions = pgTable(
+  'exceptions',
+  {
+    id: serial('id').primaryKey(),
+    cartId: integer('cart_id')
+      .notNull()
+      .references(() => carts.id, { onDelete: 'cascade' }),
+    /** The cart's version the commit made. */
+    version: integer('version').notNull(),
+    reason: text('reason').notNull(),
+    /** The flagged days as committed: `{ day, minutes, capacity, flag }` each. */
+    flagged: jsonb('flagged').notNull().default([]),
+    status: text('status', { enum: ['pending', 'approved', 'sent_back', 'withdrawn'] }).notNull().default('pending'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** Send back's note to the agent. */
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('exceptions_cart_version_uq').on(t.cartId, t.version),
+    check('exceptions_status', sql`${t.status} in ('pending', 'approved', 'sent_back', 'withdrawn')`),
+  ],
+);
+
+/**
  * Follow-up cadence per team and segment: a customer not contacted for longer gets a
  * follow-up when the week is proposed. Segments without a row use the defaults in code.
  */
@@ -300,7 +331,7 @@ export const deliveries = pgTable(
   'deliveries',
   {
     key: text('key').primaryKey(),
-    kind: text('kind', { enum: ['proposal', 'digest', 'nudge', 'reminder'] }).notNull(),
+    kind: text('kind', { enum: ['proposal', 'digest', 'nudge', 'reminder', 'approval'] }).notNull(),
     recipient: text('recipient').notNull(),
     /**
      * sending: claimed, and maybe posted, by a run that stopped or that Slack did not answer. The next
@@ -372,6 +403,7 @@ export const schema = {
   cartItems,
   tasks,
   cartEvents,
+  exceptions,
   segmentCadences,
   deliveries,
   requestKeys,

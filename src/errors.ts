@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'suggestion_stale'
   | 'committed'
   | 'not_supervisor'
+  /** Someone who is not a supervisor of the exception's `team` asked to decide on it. */
+  | 'not_approver'
   /** A button, window, menu or form the bot did not make (or an old one): `where` says which. */
   | 'unknown_button'
   | 'unknown_team_button'

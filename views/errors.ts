@@ -32,6 +32,7 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   unknown_menu: 'error.unknown_menu',
   unknown_form: 'error.unknown_form',
   invalid_effort: 'error.invalid_effort',
+  not_approver: 'error.not_approver',
 };
 
 /** A refusal (AppError's code and values) as the person reads it. */
@@ -63,6 +64,8 @@ const FIELD: Record<Exclude<FieldError['code'], 'day_off'>, Key> = {
   tick_from_list: 'field.tick_from_list',
   tick_one: 'field.tick_at_least',
   pick_work_day: 'error.not_work_day',
+  note_missing: 'field.note_missing',
+  note_long: 'field.note_long',
 };
 
 /** What is wrong with a field, under it (plain text, as Slack shows a modal's errors). */
@@ -101,6 +104,8 @@ export const DOING = {
   nudge: 'doing.nudge',
   show_home: 'doing.show_home',
   switch_reminder: 'doing.switch_reminder',
+  approve: 'doing.approve',
+  send_back: 'doing.send_back',
 } as const satisfies Record<string, Key>;
 export type Doing = keyof typeof DOING;
 

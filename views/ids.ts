@@ -22,6 +22,8 @@ export const ACTIONS = {
   dayPage: 'day_page',
   customerSearch: 'customer_search',
   nudge: 'team_nudge',
+  approve: 'exception_approve',
+  sendBack: 'exception_send_back',
 } as const;
 
 export const VIEWS = {
@@ -30,6 +32,7 @@ export const VIEWS = {
   commitReason: 'commit_reason',
   pickFilters: 'pick_filters',
   pickTasks: 'pick_tasks',
+  sendBack: 'exception_send_back_note',
 } as const;
 
 /** block_id of each input, so validation errors land under the right field. */
@@ -48,6 +51,7 @@ export const INPUTS = {
   lastContact: 'pick_last_contact',
   mine: 'pick_mine',
   pickDay: 'pick_day',
+  note: 'send_back_note',
 } as const;
 
 /** The one action inside each input block. */

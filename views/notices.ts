@@ -86,6 +86,8 @@ export function noticeText(t: T, n: Notice): string {
       return t('notice.proposed');
     case 'refused':
       return errorText(t, n.code, n.params);
+    case 'sent_back':
+      return t('notice.sent_back', { who: md(t.fmt.person(n.by)), note: n.note });
   }
 }
 

@@ -2,7 +2,8 @@
 import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
-import { cartEvents, cartItems, carts, customers, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
+import { cartEvents, cartItems, carts, customers, exceptions, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
+import type { FlaggedDay } from './approvals.ts';
 import type { PersonWithTeam } from './people.ts';
 
 export type CartRow = typeof carts.$inferSelect;
@@ -135,6 +136,8 @@ export interface CartWrite {
   exceptionReason?: string | null;
   /** Commit: the items become the agent's task list. */
   taskList?: boolean;
+  /** A commit with flagged days and a reason: the exception its team's supervisors decide on. */
+  exception?: { reason: string; flagged: FlaggedDay[] };
 }
 
 /**
@@ -150,7 +153,7 @@ export async function saveChange(
   write: CartWrite,
   event: { actorId: string; action: string; detail: unknown; requestKey?: string | undefined },
   now: Date,
-): Promise<{ version: number; listed: number } | null> {
+): Promise<{ version: number; listed: number; exceptionId?: number } | null> {
   const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
   if (write.status) set.push(sql`status = ${write.status}`);
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
@@ -202,9 +205,20 @@ export async function saveChange(
   steps.push(sql`logged as (
     insert into ${cartEvents} (cart_id, actor_id, action, version, detail)
     select id, ${event.actorId}, ${event.action}, version, ${JSON.stringify(event.detail ?? {})}::jsonb from claim)`);
+  if (write.exception) {
+    steps.push(sql`excepted as (
+      insert into ${exceptions} (cart_id, version, reason, flagged)
+      select id, version, ${write.exception.reason}, ${JSON.stringify(write.exception.flagged)}::jsonb from claim
+      returning id)`);
+  }
   const listed = write.taskList ? sql`(select count(*) from listed)::int` : sql`0`;
-  const [row] = await rowsOf<{ version: number; listed: number }>(db, sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed from claim`);
-  return row ?? null;
+  const excepted = write.exception ? sql`(select id from excepted)` : sql`null::int`;
+  const [row] = await rowsOf<{ version: number; listed: number; exception_id: number | null }>(
+    db,
+    sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed, ${excepted} as exception_id from claim`,
+  );
+  if (!row) return null;
+  return { version: row.version, listed: row.listed, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) };
 }
 
 export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {

@@ -88,7 +88,9 @@ export type Notice =
   /** The weekly proposal's cart. */
   | { kind: 'proposed' }
   /** A refusal shown where the agent is looking (the day modal). */
-  | { kind: 'refused'; code: ErrorCode; params: ErrorParams };
+  | { kind: 'refused'; code: ErrorCode; params: ErrorParams }
+  /** A supervisor sent the committed cart back with a note (an exception they did not approve): it is open again. */
+  | { kind: 'sent_back'; by: string; note: string };
 
 export interface NewItem {
   typeKey: string;
@@ -125,6 +127,8 @@ export interface ChangeResult {
   needsReason?: boolean;
   /** The request was a replay or a retry of one already done: nothing changed, nothing to show. */
   replayed?: boolean;
+  /** A commit with a reason made this exception: the team's supervisors are to decide on it. */
+  exceptionId?: number;
 }
 
 /** How a request reaches a change: its key (a replay changes nothing) and the cart it already read. */
@@ -298,7 +302,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       };
       const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await loadCart(db, userId, cartId);
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
-      return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status };
+      return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status, ...(saved.exceptionId !== undefined && { exceptionId: saved.exceptionId }) };
     }
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }
@@ -380,8 +384,10 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
         return unchanged({ kind: 'not_committed', flagged: flaggedDays(state.measure), withReason: person.team.allowFlaggedCommit });
       }
       const exception = state.measure.committable ? null : reason!;
+      // The flagged days as the supervisors will read them: planned minutes against capacity.
+      const flagged = state.measure.days.filter((d) => d.flag).map((d) => ({ day: d.plan.day, minutes: d.workload, capacity: d.plan.capacity, flag: d.flag! }));
       return {
-        write: { status: 'committed', exceptionReason: exception, taskList: true },
+        write: { status: 'committed', exceptionReason: exception, taskList: true, ...(exception !== null && { exception: { reason: exception, flagged } }) },
         action: 'commit',
         detail: { tasks: state.tasks.length, exception, flagged: exception ? flaggedDays(state.measure) : null },
         notice: (n) => ({ kind: 'committed', tasks: n, exception: exception !== null }),

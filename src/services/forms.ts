@@ -6,6 +6,7 @@ import { allTaskTypes, plannableCustomers } from '../../db/queries/customers.ts'
 import type { Week } from '../engine/index.ts';
 import { PRIORITIES, type Priority } from '../engine/types.ts';
 import { AppError } from '../errors.ts';
+import { decide, type DecisionResult } from './approvals.ts';
 import { CURRENT, changeCart, loadCart, type CartState, type ChangeResult, type NewItem } from './cart.ts';
 import { PICK_LIMIT, findTargets, type Target } from './recommend.ts';
 import { charCount, cleanText, hasVisible } from './text.ts';
@@ -14,6 +15,7 @@ export const TITLE_MAX = 150;
 export const NOTES_MAX = 1000;
 export const REASON_MIN = 5;
 export const REASON_MAX = 500;
+export const NOTE_MAX = 500;
 /** Customer ids, segments, regions: as long as an option value may be. */
 const VALUE_MAX = 150;
 const TAGS_MAX = 20;
@@ -42,7 +44,9 @@ export type FieldError =
   | { code: 'effort_range'; max: number }
   | { code: 'segment_from_list' | 'region_from_list' | 'days_number' | 'no_targets' }
   | { code: 'tags_too_many'; max: number; each: number }
-  | { code: 'not_your_customer' | 'tick_from_list' | 'tick_one' | 'pick_work_day' };
+  | { code: 'not_your_customer' | 'tick_from_list' | 'tick_one' | 'pick_work_day' }
+  | { code: 'note_missing' }
+  | { code: 'note_long'; max: number; has: number };
 
 const COMMITTED: FieldError = { code: 'committed' };
 
@@ -234,4 +238,27 @@ export async function submitPickTasks(
   if (errors.day || errors.customers || errors.none) return { ok: false, errors };
   await submission.accepted();
   return { ok: true, result: await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items }, now, { requestKey: submission.requestKey, state }) };
+}
+
+/** Send back's note: what the agent is to change, text the agent reads, checked like any other. */
+export function checkNote(raw: string | null): { ok: true; note: string } | { ok: false; error: FieldError } {
+  const note = cleanText(raw ?? '', { multiline: true });
+  if (!hasVisible(note)) return { ok: false, error: { code: 'note_missing' } };
+  if (charCount(note) > NOTE_MAX) return { ok: false, error: { code: 'note_long', max: NOTE_MAX, has: charCount(note) } };
+  return { ok: true, note };
+}
+
+/** Send back, submitted: the note checked, then the exception decided (once: see services/approvals.ts). */
+export async function submitSendBack(
+  db: Db,
+  userId: string,
+  exceptionId: number,
+  raw: string | null,
+  now: Date,
+  submission: Submission,
+): Promise<{ ok: false; errors: { note: FieldError } } | { ok: true; result: DecisionResult }> {
+  const checked = checkNote(raw);
+  if (!checked.ok) return { ok: false, errors: { note: checked.error } };
+  await submission.accepted();
+  return { ok: true, result: await decide(db, userId, exceptionId, { kind: 'send_back', note: checked.note }, now, submission.requestKey) };
 }

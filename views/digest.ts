@@ -100,9 +100,11 @@ export function teamBlocks(t: T, p: TeamPicture, kind: DigestKind, options: { nu
   blocks.push({ type: 'section', text: mrkdwn(`${t('digest.planning', { week: planningWeek })}\n${counts.join(' · ')}${proposal}`) });
   if (detail === 'planning') {
     if (waiting.length) blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(t('digest.not_committed', { names: md(names(t, waiting, NAMES)) }), LIMITS.sectionText - 100)) });
-    if (exceptions.length) {
-      const lines = exceptions.slice(0, EXCEPTIONS).map((a) => t('digest.exception_line', { who: md(t.fmt.person(a.id)), reason: truncate(a.exception!, 200) }));
-      if (exceptions.length > EXCEPTIONS) lines.push(t('digest.more', { count: exceptions.length - EXCEPTIONS }));
+    // Each exception with where its approval stands; one sent back stays listed until the cart is committed again.
+    const listedExceptions = p.agents.filter((a) => a.approval || (a.status === 'committed' && a.exception));
+    if (listedExceptions.length) {
+      const lines = listedExceptions.slice(0, EXCEPTIONS).map((a) => exceptionLine(t, a));
+      if (listedExceptions.length > EXCEPTIONS) lines.push(t('digest.more', { count: listedExceptions.length - EXCEPTIONS }));
       blocks.push({ type: 'section', text: mrkdwn(truncateMrkdwn(`${t('digest.exceptions_title')}\n${lines.join('\n')}`, LIMITS.sectionText - 100)) });
     }
     const listed = small
@@ -184,4 +186,15 @@ export function teamBlocks(t: T, p: TeamPicture, kind: DigestKind, options: { nu
   }
   // At most 24 blocks by construction: the long lists are cut to 40 names, 8 exceptions, 15 and 10 lines.
   return { text: t('digest.text', { title, team: p.team.name, committed: committed.length, total: p.agents.length, week: planningWeek }), blocks };
+}
+
+/** An exception in the digest: whose, the reason, and where its approval stands (awaiting, approved by, sent back by). */
+function exceptionLine(t: T, a: AgentStanding): string {
+  const who = md(t.fmt.person(a.id));
+  const approval = a.approval;
+  if (!approval) return t('digest.exception_line', { who, reason: truncate(a.exception ?? '', 200) });
+  const by = md(t.fmt.person(approval.by ?? ''));
+  const state =
+    approval.status === 'approved' ? t('digest.approval_approved', { who: by }) : approval.status === 'sent_back' ? t('digest.approval_sent_back', { who: by }) : t('digest.approval_pending');
+  return t('digest.exception_state', { who, reason: truncate(approval.reason, 200), state: md(state) });
 }

@@ -2,6 +2,7 @@
 // (who has committed, flagged days, planned against capacity, exceptions) and the working week's
 // task list (done, skipped, open), with last week's completion. Feeds the digests and /team-carts.
 import type { DbOrTx } from '../../db/client.ts';
+import { teamApprovals, type ApprovalStanding } from '../../db/queries/approvals.ts';
 import { teamCartLoads, teamMembers, teamTaskCounts, teamTimeOff } from '../../db/queries/jobs.ts';
 import type { teams } from '../../db/schema.ts';
 import { addDays, buildWeek, flagOf, weeksAt, type Flag, type Weeks } from '../engine/index.ts';
@@ -27,6 +28,8 @@ export interface AgentStanding {
   /** The working week's task list, in all and day by day. */
   working: Outcomes & { days: Array<Outcomes & { day: string }> };
   lastWeek: Outcomes;
+  /** The planning week's exception and where its approval stands (services/approvals.ts); none without one. */
+  approval?: { reason: string; status: 'pending' | 'approved' | 'sent_back'; by: string | null } | null;
 }
 
 export interface TeamPicture {
@@ -44,11 +47,12 @@ export function teamWeeks(team: Team, now: Date): Weeks {
 export async function teamPicture(db: DbOrTx, team: Team, weeks: Weeks): Promise<TeamPicture> {
   const { planning, working } = weeks;
   const lastStart = addDays(working, -7);
-  const [agents, loads, counts, off] = await Promise.all([
+  const [agents, loads, counts, off, approvals] = await Promise.all([
     teamMembers(db, team.id, 'agent'),
     teamCartLoads(db, team.id, planning),
     teamTaskCounts(db, team.id, lastStart, addDays(working, 6)),
     teamTimeOff(db, team.id, planning, addDays(planning, 6)),
+    teamApprovals(db, team.id, planning),
   ]);
   const range = (o: (typeof off)[number]) => ({ from: o.from_day, to: o.to_day, reason: o.reason });
   const holidays = off.filter((o) => o.slack_user_id === null).map(range);
@@ -97,7 +101,10 @@ export async function teamPicture(db: DbOrTx, team: Team, weeks: Weeks): Promise
         flagged: days.reduce((s, d) => s + (d.flag?.by ?? 0), 0),
         working,
         lastWeek,
+        approval: approvalOf(approvals.find((x) => x.agent_id === a.slackUserId)),
       };
     }),
   };
 }
+
+const approvalOf = (x: ApprovalStanding | undefined): AgentStanding['approval'] => (x ? { reason: x.reason, status: x.status, by: x.decided_by } : null);

@@ -10,6 +10,7 @@ import { errorText, fieldErrorText, type Doing } from '../../../views/errors.ts'
 import { textsFor } from '../../../views/i18n/index.ts';
 import { ACTIONS, INPUTS, VIEWS } from '../../../views/ids.ts';
 import { ephemeral } from '../../../views/text.ts';
+import { sendApprovals } from '../approval-message.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import { guardAction, guardView } from '../guard.ts';
@@ -56,7 +57,13 @@ export function register(app: App, deps: Deps): void {
       const submitted = await submitCommitReason(db, body.user.id, ref.cartId, ref.version, reason, deps.now(), { requestKey: requestKey(body), accepted: () => ack() });
       // Not acknowledged yet: said in the modal's own language.
       if (!submitted.ok) return ack({ response_action: 'errors', errors: { [INPUTS.reason]: fieldErrorText(textsFor(ref.language), submitted.errors.reason) } });
-      await afterChange(await languages.of(client, submitted.result.state.person), client, db, languages, submitted.result, deps.now());
+      const { exceptionId } = submitted.result;
+      try {
+        await afterChange(await languages.of(client, submitted.result.state.person), client, db, languages, submitted.result, deps.now());
+      } finally {
+        // Committed with a reason: the team's supervisors get it to approve, after the agent has seen it (never failing the commit).
+        if (exceptionId !== undefined) await sendApprovals({ db, languages, logger: deps.logger }, client, exceptionId, deps.now());
+      }
     }),
   );
 

@@ -62,9 +62,16 @@ const agentDms = () => ctx.app.slack.callsTo('chat.postMessage').filter((c) => c
 const response = (id: string) => ctx.app.slack.responses.find((r) => r.id === id)?.body.text;
 const theException = async () => (await ctx.t.db.select().from(exceptions))[0]!;
 const theCart = async () => (await ctx.t.db.select().from(carts).where(eq(carts.agentId, AGENT)))[0]!;
+/** The agent's cart message as it stands (the last message of any DM may be a supervisor's). */
+const cartBlocks = async () => {
+  const cart = await theCart();
+  return ctx.app.slack.messagesIn(dm(AGENT)).find((m) => m.ts === cart.messageTs)!.blocks as Blocks;
+};
 const events = async (action: string) => ctx.t.db.select().from(cartEvents).where(eq(cartEvents.action, action));
 
+/** A digest now (each one a fresh slot: the earlier digests of the day are forgotten). */
 async function digestFor(user: string): Promise<string> {
+  await ctx.t.db.delete(deliveries).where(eq(deliveries.kind, 'digest'));
   await runDigests(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { now: ctx.app.clock.now });
   const posts = ctx.app.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === dm(user) && c.args.metadata && (c.args.metadata as { event_type: string }).event_type === 'digest_posted');
   return text(posts.at(-1)!.args.blocks as Blocks);
@@ -249,7 +256,7 @@ describe('Send back', () => {
     // Committed again with another reason: a new exception, new DMs, awaiting approval.
     ctx.app.slack.users.delete(AGENT);
     const a = new Agent(ctx.app, AGENT);
-    await a.click(ACTIONS.commit, a.button(ACTIONS.commit).value);
+    await a.click(ACTIONS.commit, a.button(ACTIONS.commit, await cartBlocks()).value);
     await a.settle();
     await a.submit(a.modal(), { [INPUTS.reason]: { [VALUE]: txt('Still the visit, and Monday is fixed') } });
     await a.settle();
@@ -262,7 +269,7 @@ describe('Send back', () => {
 
   it('after the agent reopened the cart there is nothing to decide: the click says so, every copy too, and the digest lists nothing', async () => {
     const a = await commitWithReason();
-    await a.click(ACTIONS.reopen, a.button(ACTIONS.reopen).value);
+    await a.click(ACTIONS.reopen, a.button(ACTIONS.reopen, await cartBlocks()).value);
     await a.settle();
     expect(await theCart()).toMatchObject({ status: 'open' });
     const sup = new Agent(ctx.app, SUPERVISOR);

@@ -11,7 +11,9 @@ import type { CartState, Notice } from '../../src/services/cart.ts';
 import type { Target } from '../../src/services/recommend.ts';
 import type { AgentStanding, TeamPicture } from '../../src/services/team.ts';
 import type { TaskListView } from '../../src/services/tasks.ts';
+import type { Approval } from '../../src/services/approvals.ts';
 import { addTaskModal } from '../../views/add-task.ts';
+import { agentDecisionText, alreadyDecidedText, approvalMessage, sendBackModal } from '../../views/approval.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import { commitReasonModal } from '../../views/commit.ts';
 import { dayModal } from '../../views/day.ts';
@@ -134,7 +136,7 @@ const cartArb = fc.record({
   reason: text,
   merged: fc.array(fc.record({ label: text, customer: text, legacy: fc.boolean() }), { maxLength: 5 }),
   notice: text,
-  noticeKind: fc.integer({ min: 0, max: 4 }),
+  noticeKind: fc.integer({ min: 0, max: 5 }),
   committed: fc.boolean(),
 });
 
@@ -151,8 +153,10 @@ function noticeOf(kind: number, text: string): Notice {
       return { kind: 'removed', task, day: MONDAY, flagged };
     case 3:
       return { kind: 'balanced', count: 2, moves: [{ ...task, from: MONDAY, to: addDays(MONDAY, 1) }], more: 1, flagged };
-    default:
+    case 4:
       return { kind: 'moved', move: { ...task, from: MONDAY, to: addDays(MONDAY, 1) }, flagged: [] };
+    default:
+      return { kind: 'sent_back', by: 'U0SUP1', note: text };
   }
 }
 
@@ -196,11 +200,13 @@ describe('people’s text in every view', () => {
         const notice = noticeOf(c.noticeKind, c.notice);
         for (const t of LANGS) {
           const message = cartMessage(t, s, notice);
-          expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)]);
+          // The one mention a notice may make: the supervisor who sent the cart back.
+          const meant = new Set(['<@U0SUP1>']);
+          expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)], meant);
           expect(checkBlocks(message.blocks, 'message')).toEqual([]);
           for (const d of s.week.days) {
             const view = dayModal(t, s, d.day, 0, notice);
-            expectOnlyMeant(mrkdwnTexts(view));
+            expectOnlyMeant(mrkdwnTexts(view), meant);
             expect(checkView(view as never)).toEqual([]);
           }
         }
@@ -299,7 +305,8 @@ describe('people’s text in every view', () => {
   });
 
   it('the digest and /team-carts: the only mentions are of the team’s agents, by id', () => {
-    const agentArb = fc.record({ id: userId, name: text, exception: fc.option(text), status: fc.constantFrom('none', 'open', 'committed' as const), flagged: fc.integer({ min: 0, max: 300 }) });
+    const approvalArb = fc.option(fc.record({ reason: text, status: fc.constantFrom('pending' as const, 'approved' as const, 'sent_back' as const), by: fc.option(userId) }));
+    const agentArb = fc.record({ id: userId, name: text, exception: fc.option(text), status: fc.constantFrom('none', 'open', 'committed' as const), flagged: fc.integer({ min: 0, max: 300 }), approval: approvalArb });
     fc.assert(
       fc.property(text, fc.array(agentArb, { maxLength: 40 }), fc.constantFrom('daily', 'weekly', 'now' as const), fc.constantFrom('planning', 'working' as const), (teamName, agents, kind, detail) => {
         const working = addDays(MONDAY, -7);
@@ -318,16 +325,52 @@ describe('people’s text in every view', () => {
               flagged: a.flagged,
               working: { done: 2, skipped: 1, open: 4, days: Array.from({ length: 7 }, (_, i) => ({ day: addDays(working, i), done: i % 2, skipped: 0, open: i % 3 })) },
               lastWeek: { done: 3, skipped: 1, open: 1 },
+              approval: a.approval,
             }),
           ),
         };
-        const meant = new Set(agents.map((a) => a.id).filter((id) => /^[UW][A-Z0-9]+$/.test(id)).map((id) => `<@${id}>`));
+        const meant = new Set(agents.flatMap((a) => [a.id, a.approval?.by ?? '']).filter((id) => /^[UW][A-Z0-9]+$/.test(id)).map((id) => `<@${id}>`));
         for (const t of LANGS) {
           const message = teamBlocks(t, picture, kind, { nudge: true, detail });
           expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)], meant);
           expect(checkBlocks(message.blocks, 'message')).toEqual([]);
         }
       }),
+      RUNS,
+    );
+  });
+
+  it('the approval DM in every state, Send back’s modal, and what the agent and a late supervisor are told: the only mentions are the agent’s and the decider’s', () => {
+    const dayArb = fc.record({ day: fc.integer({ min: 0, max: 6 }), minutes: fc.integer({ min: 0, max: 900 }), kind: fc.constantFrom('overloaded' as const, 'idle' as const, 'off_day' as const), by: fc.integer({ min: 1, max: 600 }) });
+    fc.assert(
+      fc.property(
+        fc.record({ agentId: userId, decidedBy: fc.option(userId), reason: text, note: fc.option(text), team: text, days: fc.array(dayArb, { maxLength: 7 }) }),
+        fc.constantFrom('pending' as const, 'approved' as const, 'sent_back' as const, 'withdrawn' as const),
+        fc.constantFrom('planning' as const, 'working' as const, 'other' as const),
+        (a, status, week) => {
+          const approval: Approval = {
+            id: 2_000_000_000,
+            agentId: a.agentId,
+            teamName: a.team,
+            weekStart: MONDAY,
+            week,
+            reason: a.reason,
+            flagged: a.days.map((d) => ({ day: addDays(MONDAY, d.day), minutes: d.minutes, capacity: 390, flag: { kind: d.kind, by: d.by } })),
+            status,
+            decidedBy: a.decidedBy,
+            note: a.note,
+          };
+          const meant = new Set([a.agentId, a.decidedBy ?? ''].filter((id) => /^[UW][A-Z0-9]+$/.test(id)).map((id) => `<@${id}>`));
+          for (const t of LANGS) {
+            const message = approvalMessage(t, approval);
+            expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks), alreadyDecidedText(t, approval), agentDecisionText(t, approval)], meant);
+            expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+            const modal = sendBackModal(t, approval);
+            expectOnlyMeant(mrkdwnTexts(modal), meant);
+            expect(checkView(modal as never)).toEqual([]);
+          }
+        },
+      ),
       RUNS,
     );
   });

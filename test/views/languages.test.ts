@@ -12,7 +12,9 @@ import type { FieldError } from '../../src/services/forms.ts';
 import type { Target } from '../../src/services/recommend.ts';
 import type { AgentStanding, TeamPicture } from '../../src/services/team.ts';
 import type { TaskListView } from '../../src/services/tasks.ts';
+import type { Approval } from '../../src/services/approvals.ts';
 import { addTaskModal } from '../../views/add-task.ts';
+import { agentDecisionText, alreadyDecidedText, approvalMessage, sendBackModal } from '../../views/approval.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import { commitReasonModal } from '../../views/commit.ts';
 import { DAY_PAGE, dayModal } from '../../views/day.ts';
@@ -120,6 +122,7 @@ function notices(language: Language): Notice[] {
     { kind: 'reopened' },
     { kind: 'proposed' },
     { kind: 'refused', code: 'outside_window', params: { title: d.title, day: MONDAY } },
+    { kind: 'sent_back', by: 'U0SUP1', note: d.reason.repeat(10) },
   ];
 }
 
@@ -144,6 +147,7 @@ const ERRORS: ErrorCode[] = [
   'unknown_menu',
   'unknown_form',
   'invalid_effort',
+  'not_approver',
 ];
 
 const FIELD_ERRORS: FieldError[] = [
@@ -169,6 +173,8 @@ const FIELD_ERRORS: FieldError[] = [
   { code: 'tick_from_list' },
   { code: 'tick_one' },
   { code: 'pick_work_day' },
+  { code: 'note_missing' },
+  { code: 'note_long', max: 500, has: 501 },
 ];
 
 describe.each(LANGS)('every view in %s', (language) => {
@@ -318,6 +324,7 @@ describe.each(LANGS)('every view in %s', (language) => {
         flagged: i % 2 ? i : 0,
         working: { done: i % 7, skipped: 1, open: 9, days: Array.from({ length: 7 }, (_, j) => ({ day: addDays(MONDAY, j - 7), done: j % 2, skipped: 0, open: j % 3 })) },
         lastWeek: { done: i % 5, skipped: 1, open: 2 },
+        approval: i % 3 === 0 ? null : { reason: d.reason.repeat(5), status: (['pending', 'approved', 'sent_back'] as const)[i % 3]!, by: i % 3 === 0 ? null : 'U0SUP1' },
       }));
       for (const proposed of [false, true]) {
         const picture: TeamPicture = {
@@ -332,6 +339,35 @@ describe.each(LANGS)('every view in %s', (language) => {
             readsIn(language, message);
           }
         }
+      }
+    }
+  });
+
+  it('the approval DM in every state and week, Send back’s modal, and what the agent and a late supervisor are told, at the longest reason and note', () => {
+    const longest = (s: string) => [...s.repeat(20)].slice(0, 500).join('');
+    for (const status of ['pending', 'approved', 'sent_back', 'withdrawn'] as const) {
+      for (const week of ['planning', 'working', 'other'] as const) {
+        const approval: Approval = {
+          id: 2_000_000_000,
+          agentId: 'U0AGENT1',
+          teamName: d.team.repeat(4),
+          weekStart: MONDAY,
+          week,
+          reason: longest(d.reason),
+          // Every day of the week flagged, each kind.
+          flagged: [0, 1, 2, 3, 4, 5, 6].map((i) => ({ day: addDays(MONDAY, i), minutes: 400 + i * 60, capacity: i < 5 ? 390 : 0, flag: { kind: (['overloaded', 'idle', 'off_day'] as const)[i % 3]!, by: 30 + i * 50 } })),
+          status,
+          decidedBy: status === 'pending' || status === 'withdrawn' ? null : 'U0SUP1',
+          note: status === 'sent_back' ? longest(d.reason) : null,
+        };
+        const message = approvalMessage(t, approval);
+        expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+        readsIn(language, message);
+        const modal = sendBackModal(t, approval);
+        expect(checkView(modal as never)).toEqual([]);
+        readsIn(language, modal);
+        readsIn(language, { text: alreadyDecidedText(t, approval) });
+        readsIn(language, { text: agentDecisionText(t, approval) });
       }
     }
   });

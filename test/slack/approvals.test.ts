@@ -77,15 +77,6 @@ async function digestFor(user: string): Promise<string> {
   return text(posts.at(-1)!.args.blocks as Blocks);
 }
 
-/** Sends back with a note through the modal, as `who`. */
-async function sendBack(who: Agent, note: string, responseId = 'sendback') {
-  await who.click(ACTIONS.sendBack, who.button(ACTIONS.sendBack, approvalDm(who.id).blocks).value, responseId);
-  await who.settle();
-  const modal = who.modal();
-  expect(modal.callback_id).toBe(VIEWS.sendBack);
-  return { modal, answer: await who.submit(modal, { [INPUTS.note]: { [VALUE]: txt(note) } }) };
-}
-
 describe('an exception goes to the team’s supervisors', () => {
   it('each gets a DM in their language after the agent sees the commit: agent, the planning week, each flagged day against capacity, the reason escaped, Approve and Send back', async () => {
     ctx.app.slack.users.set(SUPERVISOR2, { locale: 'zh-CN' });

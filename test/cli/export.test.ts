@@ -214,11 +214,9 @@ describe('export tasks', () => {
   it('refuses a bad week or missing arguments with its usage (exit 2), and shows --help', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--team', 'Shanghai Care', '--week', '2026-02-30'], /^--week must be a date as YYYY-MM-DD, any day of the week \(got "2026-02-30"\)\n\nnpm run cli -- export tasks/],
-      [['--team', 'Shanghai Care', '--week', '30/11/2026'], /^--week must be a date/],
       [['--team', 'Shanghai Care'], /^--week is required\n\nnpm run cli -- export tasks/],
       [['--week', WEEK], /^--team is required\n/],
       [['--team', 'Shanghai Care', '--week', WEEK, 'extra'], /^unexpected extra\n/],
-      [['--team', 'Shanghai Care', '--week'], /^--week needs a value/],
     ];
     for (const [args, message] of cases) {
       const r = await run('export', 'tasks', ...args);

@@ -8,12 +8,13 @@ import { ConfigError } from '../config.ts';
 import { CommandError, UsageError, parseCommandArgs, type Command, type Io } from './command.ts';
 import { demoCommand } from './commands/demo.ts';
 import { digestCommand } from './commands/digest.ts';
+import { exportTasksCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { proposeCommand } from './commands/propose.ts';
 import { remindCommand } from './commands/remind.ts';
 import { teamSetCommand, teamShowCommand } from './commands/team.ts';
 
-const COMMANDS: Command[] = [importCommand, demoCommand, proposeCommand, digestCommand, remindCommand, teamSetCommand, teamShowCommand];
+const COMMANDS: Command[] = [importCommand, demoCommand, proposeCommand, digestCommand, remindCommand, teamSetCommand, teamShowCommand, exportTasksCommand];
 
 /** The project's version, from its package.json: two folders up from src/cli, three from the compiled dist/src/cli. */
 function version(): string {

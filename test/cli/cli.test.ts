@@ -43,7 +43,7 @@ async function onCliDatabase(sql: string) {
 
 const SQL = /\b(insert|select|values|returning|on conflict|excluded)\b|Failed query|params:/i;
 
-const SUBCOMMANDS = ['import', 'demo', 'propose', 'digest', 'remind', 'team set', 'team show'];
+const SUBCOMMANDS = ['import', 'demo', 'propose', 'digest', 'remind', 'team set', 'team show', 'export tasks'];
 
 describe('the command line', () => {
   it('prints its version and help, for itself and every subcommand, and exits 0', async () => {

@@ -163,9 +163,7 @@ describe('commit with a reason', () => {
     expect(cart).toMatchObject({ status: 'committed', exceptionReason: 'Big customer visit on Thursday, calls move to Monday' });
     const commit = (await ctx.t.db.select().from(cartEvents).where(eq(cartEvents.action, 'commit')))[0]!;
     expect(commit.detail).toMatchObject({ flagged: [{ day: '2026-11-30', flag: { kind: 'overloaded', by: 30 } }, { day: '2026-12-03', flag: { kind: 'idle', by: 114 } }] });
-    // The agent's cart message (the supervisors' approval DMs come after it, in their own DMs).
-    const message = ctx.app.slack.messagesIn('D0AGENT1').find((m) => m.ts === cart.messageTs)!;
-    expect(text(message.blocks as never)).toMatch(/Committed/);
+    expect(text(a.message().blocks)).toMatch(/Committed/);
   });
 });
 

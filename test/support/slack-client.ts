@@ -17,9 +17,10 @@ export class Agent {
     readonly id: string,
   ) {}
 
-  /** The cart message as it stands: the last post or update. */
+  /** The cart message as it stands: the last post or update in my DM (a supervisor's approval DM is in theirs). */
   message(): { blocks: Blocks; text: string } {
-    const calls = this.app.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && Array.isArray(c.args.blocks) && (c.args.blocks as Blocks).length > 1);
+    const mine = `D${this.id.slice(1)}`;
+    const calls = this.app.slack.calls.filter((c) => (c.method === 'chat.postMessage' || c.method === 'chat.update') && c.args.channel === mine && Array.isArray(c.args.blocks) && (c.args.blocks as Blocks).length > 1);
     const last = calls.at(-1)!;
     return { blocks: last.args.blocks as Blocks, text: String(last.args.text) };
   }

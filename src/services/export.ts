@@ -11,7 +11,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
-import { committedTasksPage, type ExportCursor, type ExportedTask } from '../../db/queries/export.ts';
+import { tasksOfCarts, weekTaskLists, type ExportedTask } from '../../db/queries/export.ts';
 import { teamByName } from '../../db/queries/jobs.ts';
 
 /** The columns, in order: their names are the header row, and docs/export.md says what each holds. */
@@ -43,7 +43,7 @@ export type Outcome = 'done' | 'skipped' | 'open';
 /** The byte order mark: Excel reads a CSV file as UTF-8 (Chinese text intact) only when it starts with one. */
 export const BOM = '\uFEFF';
 
-/** Rows read per query: a page of tasks is a few hundred kB. */
+/** Tasks read per query, about (whole carts): a page of tasks is a few hundred kB. */
 export const PAGE_SIZE = 2000;
 
 export interface WeekExportParams {
@@ -51,7 +51,7 @@ export interface WeekExportParams {
   team: string;
   /** Any day of the week as YYYY-MM-DD: the export is of the week holding it (Monday to Sunday). */
   week: string;
-  /** Rows per query (tests make it small to cross pages). */
+  /** Tasks per query, about (tests make it small to cross pages). */
   pageSize?: number;
 }
 
@@ -98,32 +98,43 @@ export function csvLines(records: ReadonlyArray<ReadonlyArray<string | number>>)
   return stringify(records as Array<Array<string | number>>, { record_delimiter: 'windows', quote_record_delimiter: true, escape_formulas: true });
 }
 
-/** One task as a row of the file, its times in the team's zone with their offset. */
-function record(task: ExportedTask, week: string, zone: string): Array<string | number> {
-  const local = (utc: string | null) => (utc ? DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toISO({ suppressMilliseconds: true })! : '');
-  const outcome = outcomeOf(task.status);
-  const row: Record<ExportColumn, string | number> = {
-    task_id: task.id,
-    crm_task_id: task.crmTaskId ?? '',
-    week,
-    day: task.day,
-    agent_slack_id: task.agentId,
-    agent_name: task.agentName,
-    customer_id: task.customerId ?? '',
-    customer_name: task.customerName ?? '',
-    task_type: task.typeKey,
-    task_type_label: task.typeLabel,
-    title: task.title,
-    minutes: task.minutes,
-    priority: task.priority,
-    source: task.source,
-    outcome,
-    done_at: outcome === 'done' ? local(task.doneAt) : '',
-    skipped_at: outcome === 'skipped' ? local(task.doneAt) : '',
-    carried_over: task.status === 'carried_over' ? 'yes' : 'no',
-    committed_at: local(task.committedAt),
+/** A task as a row of the file, its times in the team's zone with their offset (the same instants repeat: each is converted once). */
+function recordOf(week: string, zone: string): (task: ExportedTask) => Array<string | number> {
+  const seen = new Map<string, string>();
+  const local = (utc: string | null) => {
+    if (!utc) return '';
+    let text = seen.get(utc);
+    if (text === undefined) {
+      text = DateTime.fromISO(utc, { zone: 'utc' }).setZone(zone).toISO({ suppressMilliseconds: true })!;
+      seen.set(utc, text);
+    }
+    return text;
   };
-  return EXPORT_COLUMNS.map((c) => row[c]);
+  return (task) => {
+    const outcome = outcomeOf(task.status);
+    const row: Record<ExportColumn, string | number> = {
+      task_id: task.id,
+      crm_task_id: task.crmTaskId ?? '',
+      week,
+      day: task.day,
+      agent_slack_id: task.agentId,
+      agent_name: task.agentName,
+      customer_id: task.customerId ?? '',
+      customer_name: task.customerName ?? '',
+      task_type: task.typeKey,
+      task_type_label: task.typeLabel,
+      title: task.title,
+      minutes: task.minutes,
+      priority: task.priority,
+      source: task.source,
+      outcome,
+      done_at: outcome === 'done' ? local(task.doneAt) : '',
+      skipped_at: outcome === 'skipped' ? local(task.doneAt) : '',
+      carried_over: task.status === 'carried_over' ? 'yes' : 'no',
+      committed_at: local(task.committedAt),
+    };
+    return EXPORT_COLUMNS.map((c) => row[c]);
+  };
 }
 
 /**
@@ -141,15 +152,22 @@ export async function writeWeekCsv(db: Db, params: WeekExportParams, write: (chu
   await db.transaction(
     async (tx) => {
       await write(Buffer.from(BOM + csvLines([EXPORT_COLUMNS]), 'utf8'));
-      let after: ExportCursor | null = null;
-      for (;;) {
-        const page = await committedTasksPage(tx, { teamId: team.id, week, after, limit });
-        if (page.length) await write(Buffer.from(csvLines(page.map((t) => record(t, week, team.timezone))), 'utf8'));
+      // Whole carts per batch, about `limit` tasks each: one agent's week is never split.
+      let batch: number[] = [];
+      let size = 0;
+      const flush = async () => {
+        const page = await tasksOfCarts(tx, batch);
+        if (page.length) await write(Buffer.from(csvLines(page.map(recordOf(week, team.timezone))), 'utf8'));
         rows += page.length;
-        if (page.length < limit) break;
-        const last = page[page.length - 1]!;
-        after = { agentId: last.agentId, day: last.day, id: last.id };
+        batch = [];
+        size = 0;
+      };
+      for (const cart of await weekTaskLists(tx, team.id, week)) {
+        if (batch.length && size + cart.tasks > limit) await flush();
+        batch.push(cart.id);
+        size += cart.tasks;
       }
+      if (batch.length) await flush();
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

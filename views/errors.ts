@@ -28,6 +28,7 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   not_supervisor: 'error.not_supervisor',
   unknown_button: 'error.unknown_button',
   unknown_team_button: 'error.unknown_team_button',
+  rebalance_not_supervisor: 'error.rebalance_not_supervisor',
   unknown_window: 'error.unknown_window',
   unknown_menu: 'error.unknown_menu',
   unknown_form: 'error.unknown_form',
@@ -101,6 +102,8 @@ export const DOING = {
   nudge: 'doing.nudge',
   show_home: 'doing.show_home',
   switch_reminder: 'doing.switch_reminder',
+  rebalance: 'doing.rebalance',
+  apply_rebalance: 'doing.apply_rebalance',
 } as const satisfies Record<string, Key>;
 export type Doing = keyof typeof DOING;
 

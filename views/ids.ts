@@ -22,6 +22,8 @@ export const ACTIONS = {
   dayPage: 'day_page',
   customerSearch: 'customer_search',
   nudge: 'team_nudge',
+  rebalance: 'team_rebalance',
+  applyRebalance: 'team_rebalance_apply',
 } as const;
 
 export const VIEWS = {

@@ -10,6 +10,7 @@ import { register as registerReminders } from './actions/reminders.ts';
 import { register as registerTaskActions } from './actions/tasks.ts';
 import { register as registerTeam } from './actions/team.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
+import { register as registerRebalance } from './actions/rebalance.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
   registerHome(app, deps);
@@ -20,4 +21,5 @@ export function registerListeners(app: App, deps: Deps): void {
   registerPick(app, deps);
   registerTeam(app, deps);
   registerReminders(app, deps);
+  registerRebalance(app, deps);
 }

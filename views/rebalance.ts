@@ -112,7 +112,7 @@ export function proposalMessage(t: T, p: Proposal, options: { stale?: boolean } 
     return { text: reason, blocks };
   }
   blocks.push({ type: 'section', text: mrkdwn(lines(t, p.moves)) });
-  blocks.push({ type: 'context', elements: [mrkdwn(t('rebalance.summary', { who, before: t.fmt.minutes(p.flaggedBefore), after: t.fmt.minutes(p.flaggedAfter) }))] });
+  blocks.push({ type: 'context', elements: [mrkdwn(t('rebalance.summary', { who, before: t.fmt.minutes(p.overBefore), after: t.fmt.minutes(p.overAfter) }))] });
   blocks.push({
     type: 'actions',
     elements: [{ type: 'button', action_id: ACTIONS.applyRebalance, style: 'primary', text: plain(t.plain('rebalance.apply', { count: p.moves.length }), LIMITS.buttonText), value: applyValue(p) }],
@@ -129,7 +129,7 @@ export function appliedMessage(t: T, r: Extract<ApplyResult, { kind: 'applied' }
     blocks: [
       { type: 'section', text: mrkdwn(text) },
       { type: 'section', text: mrkdwn(lines(t, r.moves)) },
-      { type: 'context', elements: [mrkdwn(t('rebalance.summary', { who: md(t.fmt.person(r.giver.cart.agentId)), before: t.fmt.minutes(r.flaggedBefore), after: t.fmt.minutes(r.flaggedAfter) }))] },
+      { type: 'context', elements: [mrkdwn(t('rebalance.summary', { who: md(t.fmt.person(r.giver.cart.agentId)), before: t.fmt.minutes(r.overBefore), after: t.fmt.minutes(r.overAfter) }))] },
     ],
   };
 }

@@ -9,7 +9,7 @@ import { cartSnapshot } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { claimCartVersion, customerOwners, logCartEvents, moveItemsBetweenCarts, rebalanceApplied, teamPeople, teamWeekCarts } from '../../db/queries/rebalance.ts';
 import { claimRequest } from '../../db/queries/requests.ts';
-import { checkTeamMoves, isMonday, proposeTeamMoves, type Member, type RebalanceBlocked, type Serving, type TeamMove } from '../engine/index.ts';
+import { applyTeamMoves, checkTeamMoves, isMonday, measure, proposeTeamMoves, type Measure, type Member, type RebalanceBlocked, type Serving, type TeamMove } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
 import { flaggedDays, isId, stateOf, type CartState, type DayFlag, type MoveNote } from './cart.ts';
 
@@ -35,9 +35,9 @@ export type Proposal =
       /** The carts that take tasks, in the order the moves name them. */
       receivers: CartRef[];
       moves: TeamMoveNote[];
-      /** The giver's flagged minutes before and after the moves. */
-      flaggedBefore: number;
-      flaggedAfter: number;
+      /** The giver's overloaded minutes (over the upper threshold, or on a day without capacity) before and after the moves. */
+      overBefore: number;
+      overAfter: number;
       /** The giver's overloaded days (and days without capacity that have tasks). */
       overloaded: DayFlag[];
     }
@@ -65,7 +65,7 @@ export type ApplyResult =
   /** A replay of a click already handled: nothing to do, nothing to say. */
   | { kind: 'replayed' }
   /** Applied: the carts as they are now (the giver first), and the moves. */
-  | { kind: 'applied'; supervisorId: string; giver: CartState; receivers: CartState[]; moves: TeamMoveNote[]; flaggedBefore: number; flaggedAfter: number; overloaded: DayFlag[] }
+  | { kind: 'applied'; supervisorId: string; giver: CartState; receivers: CartState[]; moves: TeamMoveNote[]; overBefore: number; overAfter: number; overloaded: DayFlag[] }
   /** This proposal was applied before (a second click): nothing more. */
   | { kind: 'applied_already' }
   /** A cart changed since the proposal (or its rules did): nothing applied; a fresh proposal. */
@@ -81,6 +81,7 @@ async function requireSupervisor(db: DbOrTx, userId: string, teamId: number): Pr
 
 const isWeek = (weekStart: string) => /^\d{4}-\d{2}-\d{2}$/.test(weekStart) && isMonday(weekStart);
 const overloadedDays = (state: CartState) => flaggedDays(state.measure).filter((d) => d.flag.kind !== 'idle');
+const overMinutes = (m: Measure) => m.days.reduce((sum, d) => sum + (d.flag && d.flag.kind !== 'idle' ? d.flag.by : 0), 0);
 const memberOf = (s: CartState): Member => ({ agentId: s.cart.agentId, tasks: s.tasks, week: s.week });
 
 async function load(db: DbOrTx, cartId: number): Promise<CartState | null> {
@@ -118,8 +119,8 @@ export async function proposeRebalance(db: Db, supervisorId: string, ask: { team
     giver: ref(giver),
     receivers: receivers.map(ref),
     moves: notes(giver, plan.moves),
-    flaggedBefore: plan.flaggedBefore,
-    flaggedAfter: plan.flaggedAfter,
+    overBefore: overMinutes(giver.measure),
+    overAfter: overMinutes(measure(applyTeamMoves(memberOf(giver), others.map(memberOf), plan.moves).giver.tasks, giver.week)),
     overloaded: overloadedDays(giver),
   };
 }
@@ -199,8 +200,8 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
       giver,
       receivers,
       moves: done.list,
-      flaggedBefore: done.giver.measure.flagged,
-      flaggedAfter: giver.measure.flagged,
+      overBefore: overMinutes(done.giver.measure),
+      overAfter: overMinutes(giver.measure),
       overloaded: overloadedDays(done.giver),
     };
   } catch (e) {

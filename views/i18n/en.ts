@@ -337,7 +337,7 @@ export const en = {
   'rebalance.header': '*Rebalance {{who}}’s cart* · {{week}}',
   'rebalance.move': '• {{task}} ({{effort}}) {{from}} → {{to}} {{day}}',
   'rebalance.move_in': '• {{task}} ({{effort}}) on {{day}}',
-  'rebalance.summary': '{{who}}: flagged {{before}} → {{after}}. No teammate gets a flagged day; windows, fixed tasks and who may serve each customer are kept.',
+  'rebalance.summary': '{{who}}: overloaded {{before}} → {{after}}. No teammate gets a flagged day; windows, fixed tasks and who may serve each customer are kept.',
   'rebalance.apply_one': 'Apply {{count}} move',
   'rebalance.apply_other': 'Apply {{count}} moves',
   'rebalance.proposal_text_one': 'Rebalance {{who}}’s cart: {{count}} move',
@@ -353,7 +353,7 @@ export const en = {
   'rebalance.applied_other': '✅ Moved {{count}} tasks from {{who}}’s cart to {{receivers}}. The carts are updated, and each agent was told what moved and why.',
   'rebalance.applied_already': 'This rebalance was applied already: nothing more was moved.',
   'rebalance.dm_giver': '{{who}} rebalanced your cart for the {{week}}: your days were overloaded ({{days}}), so these tasks went to teammates with room:\n{{moves}}',
-  'rebalance.dm_receiver': '{{who}} moved tasks from {{from}}’s cart into yours for the {{week}}: {{from}} was overloaded ({{days}}) and you had room.\n{{moves}}',
+  'rebalance.dm_receiver': '{{who}} moved tasks from {{from}}’s cart into yours for the {{week}}: {{from}} had overloaded days ({{days}}) and you had room.\n{{moves}}',
 
   // Refusals (views/errors.ts).
   'error.cart_not_found': 'That cart no longer exists.',

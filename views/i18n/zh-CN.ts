@@ -300,7 +300,7 @@ export const zhCN: ChineseCatalog = {
   'rebalance.header': '*调配 {{who}} 的任务车* · {{week}}',
   'rebalance.move': '• {{task}}（{{effort}}）{{from}} → {{to}} {{day}}',
   'rebalance.move_in': '• {{task}}（{{effort}}）安排在{{day}}',
-  'rebalance.summary': '{{who}}：需调整 {{before}} → {{after}}。不会让任何同组坐席出现需调整的日子；时间窗口、固定任务以及谁能服务该客户都会遵守。',
+  'rebalance.summary': '{{who}}：超负荷 {{before}} → {{after}}。不会让任何同组坐席出现需调整的日子；时间窗口、固定任务以及谁能服务该客户都会遵守。',
   'rebalance.apply_other': '采用 {{count}} 项调配',
   'rebalance.proposal_text_other': '调配 {{who}} 的任务车：{{count}} 项',
   'rebalance.blocked_not_overloaded': '{{who}} 这一周没有超负荷的日子，无需调配。',
@@ -313,7 +313,7 @@ export const zhCN: ChineseCatalog = {
   'rebalance.applied_other': '✅ 已从 {{who}} 的任务车调出 {{count}} 项任务给 {{receivers}}。相关任务车都已更新，并已告诉每位坐席调了什么、为什么。',
   'rebalance.applied_already': '这份调配已经采用过了，没有再调动任何任务。',
   'rebalance.dm_giver': '{{who}} 调配了你{{week}}的任务车：你有超负荷的日子（{{days}}），所以这些任务调给了有空余的同组坐席：\n{{moves}}',
-  'rebalance.dm_receiver': '{{who}} 把 {{from}} 任务车里的任务调到了你{{week}}的任务车：{{from}} 超负荷（{{days}}），而你有空余。\n{{moves}}',
+  'rebalance.dm_receiver': '{{who}} 把 {{from}} 任务车里的任务调到了你{{week}}的任务车：{{from}} 有超负荷的日子（{{days}}），而你有空余。\n{{moves}}',
 
   'error.cart_not_found': '这个任务车已不存在。',
   'error.cart_not_yours': '这个任务车属于别人：你只能修改自己的任务车。',

@@ -1,5 +1,6 @@
 // /team-carts (supervisors): both weeks at a glance, the planning week's carts in detail (`/team-carts`,
 // `/team-carts next`, `/team-carts 下周`) or the working week's task lists (`/team-carts this`, `/team-carts 本周`).
+// Below the planning week's carts: each agent with overloaded days, with a Rebalance button (src/slack/actions/rebalance.ts).
 import type { App } from '@slack/bolt';
 import { findPerson } from '../db/queries/people.ts';
 import { teamPicture, teamWeeks } from '../src/services/team.ts';

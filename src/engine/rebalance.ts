@@ -85,6 +85,8 @@ class Ledger {
   readonly loads = new Map<IsoDay, number>();
   readonly keys = new Set<string>();
   readonly plans: Map<IsoDay, DayPlan>;
+  /** Loads by the day's place in the week, kept with `loads`: the search reads these. */
+  readonly at: number[];
 
   constructor(readonly member: Member) {
     this.plans = new Map(member.week.days.map((d) => [d.day, d]));
@@ -93,6 +95,13 @@ class Ledger {
       const k = keyOf(t);
       if (k) this.keys.add(k);
     }
+    this.at = member.week.days.map((d) => this.load(d.day));
+  }
+
+  add(day: IsoDay, minutes: number): void {
+    this.loads.set(day, this.load(day) + minutes);
+    const i = this.member.week.days.findIndex((d) => d.day === day);
+    if (i >= 0) this.at[i]! += minutes;
   }
 
   load(day: IsoDay): number {
@@ -120,13 +129,13 @@ function relief(plan: DayPlan, load: number, effort: number): number | null {
   return gain;
 }
 
-/** The receiver's day after taking `effort`: no new flag, no more flagged minutes. */
+/**
+ * The receiver's day after taking `effort`: no new flag, no more flagged minutes. Adding work to a
+ * work day can only flag it overloaded (an idle day gets less idle), so: a work day that stays at
+ * or under its upper threshold.
+ */
 function hasRoom(plan: DayPlan, load: number, effort: number): boolean {
-  if (!plan.work) return false;
-  const before = flagOf(plan, load);
-  const after = flagOf(plan, load + effort);
-  if (!after) return true;
-  return after.kind === 'idle' && before?.kind === 'idle' && after.by <= before.by;
+  return plan.work && load + effort <= plan.upper;
 }
 
 /** Whether one move keeps every rule, with the carts as the moves before it left them. */
@@ -147,8 +156,8 @@ function allowed(giver: Ledger, receiver: Ledger, serving: Serving, task: CartTa
 }
 
 function record(giver: Ledger, receiver: Ledger, task: CartTask, to: IsoDay): void {
-  giver.loads.set(task.day, giver.load(task.day) - task.effort);
-  receiver.loads.set(to, receiver.load(to) + task.effort);
+  giver.add(task.day, -task.effort);
+  receiver.add(to, task.effort);
   const k = keyOf(task);
   if (k) receiver.keys.add(k);
 }
@@ -171,36 +180,78 @@ export function proposeTeamMoves(giver: Member, teammates: readonly Member[], se
   const candidates = giver.tasks.filter((t) => !t.fixed && heavy.includes(t.day));
   if (!candidates.length) return answer('nothing_movable');
   if (!receivers.length) return answer('no_teammate');
-  const pref = new Map(candidates.map((t) => [t.id, preference(t)]));
+  const pref = candidates.map(preference);
+  // The days of each task's window (the receivers' weeks are the giver's week: the same seven days).
+  const windows = candidates.map((t) => giver.week.days.flatMap((d, i) => ((!t.earliest || d.day >= t.earliest) && (!t.due || d.day <= t.due) ? [i] : [])));
+  const serves = candidates.map((t) => receivers.map((r) => mayServe(serving, r.member.agentId, t.customerId)));
+  /** Task ti's best teammate and day, as the carts stand: the same day first, then the emptiest day, then the order given. */
+  const optionFor = (ti: number): Option | null => {
+    const task = candidates[ti]!;
+    const k = keyOf(task);
+    let best: Option | null = null;
+    for (let ri = 0; ri < receivers.length; ri++) {
+      const receiver = receivers[ri]!;
+      if (!serves[ti]![ri] || (k && receiver.keys.has(k))) continue;
+      const days = receiver.member.week.days;
+      for (const d of windows[ti]!) {
+        const plan = days[d]!;
+        const load = receiver.at[d]!;
+        if (!hasRoom(plan, load, task.effort)) continue;
+        const other = plan.day === task.day ? 0 : 1;
+        const share = (load + task.effort) / Math.max(1, plan.capacity);
+        if (!best || other < best.other || (other === best.other && share < best.share)) best = { other, share, ri, to: plan.day };
+      }
+    }
+    return best;
+  };
+  // A move fills one teammate's day: only the tasks whose best option was that teammate look again
+  // (every other option is as it was). A task with no option keeps none: teammates only fill up.
+  const options: Array<Option | null | undefined> = candidates.map(() => undefined);
   const moves: TeamMove[] = [];
-  const moved = new Set<string>();
+  const moved = new Set<number>();
   while (moves.length < max) {
-    let best: { key: number[]; task: CartTask; receiver: Ledger; to: IsoDay } | null = null;
-    candidates.forEach((task, ti) => {
-      if (moved.has(task.id)) return;
-      receivers.forEach((receiver, ri) => {
-        for (const to of allowedDays(task, receiver.member.week)) {
-          const gain = allowed(g, receiver, serving, task, to);
-          if (gain === null) continue;
-          const plan = receiver.plans.get(to)!;
-          const share = (receiver.load(to) + task.effort) / Math.max(1, plan.capacity);
-          const key = [-gain, to === task.day ? 0 : 1, share, pref.get(task.id)!, ti, ri, Number(to.replaceAll('-', ''))];
-          if (!best || lexLess(key, best.key)) best = { key, task, receiver, to };
-        }
-      });
-    });
+    let best: { ti: number; gain: number; option: Option } | null = null;
+    for (let ti = 0; ti < candidates.length; ti++) {
+      if (moved.has(ti)) continue;
+      const task = candidates[ti]!;
+      const gain = relief(g.plans.get(task.day)!, g.load(task.day), task.effort);
+      if (gain === null || (best && gain < best.gain)) continue;
+      if (options[ti] === undefined) options[ti] = optionFor(ti);
+      const option = options[ti];
+      if (!option) continue;
+      if (!best || better(gain, option, pref[ti]!, best.gain, best.option, pref[best.ti]!)) best = { ti, gain, option };
+    }
     if (!best) break;
-    const { task, receiver, to } = best as { task: CartTask; receiver: Ledger; to: IsoDay };
-    record(g, receiver, task, to);
-    moved.add(task.id);
-    moves.push({ taskId: task.id, from: task.day, to, receiverId: receiver.member.agentId });
+    const { ti, option } = best;
+    const task = candidates[ti]!;
+    const receiver = receivers[option.ri]!;
+    record(g, receiver, task, option.to);
+    moved.add(ti);
+    moves.push({ taskId: task.id, from: task.day, to: option.to, receiverId: receiver.member.agentId });
+    options.forEach((o, i) => {
+      if (o && o.ri === option.ri) options[i] = undefined;
+    });
   }
   return answer(moves.length ? null : 'no_room', moves);
 }
 
-function lexLess(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
-  return false;
+/** Where a task would go: a teammate (by index) and a day, with how it ranks. */
+interface Option {
+  other: number;
+  share: number;
+  ri: number;
+  to: IsoDay;
+}
+
+/**
+ * The most relief, then the same day, then the emptiest day, then the task we would rather move;
+ * on a tie the one found first (tasks, teammates and days are searched in order) stays.
+ */
+function better(gain: number, a: Option, pref: number, bestGain: number, b: Option, bestPref: number): boolean {
+  if (gain !== bestGain) return gain > bestGain;
+  if (a.other !== b.other) return a.other < b.other;
+  if (a.share !== b.share) return a.share < b.share;
+  return pref < bestPref;
 }
 
 /**

@@ -2,7 +2,7 @@
 // that moves tasks between carts (src/services/rebalance.ts).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../client.ts';
-import { cartEvents, cartItems, carts, customers, people } from '../schema.ts';
+import { cartEvents, cartItems, carts, customers, people, tasks } from '../schema.ts';
 
 /** The carts of the team's agents for a week, with their status and version. */
 export async function teamWeekCarts(db: DbOrTx, teamId: number, weekStart: string) {
@@ -41,7 +41,11 @@ export async function claimCartVersion(tx: DbOrTx, cartId: number, version: numb
   return row?.version ?? null;
 }
 
-/** Moves items from one cart to others, each to its day: how many moved (each must still be in `fromCart`). */
+/**
+ * Moves items from one cart to others, each to its day: how many moved (each must still be in
+ * `fromCart`). A cart reopened after a commit still has its earlier task list: a moved item's open
+ * task leaves it too (it is the receiver's now, listed when they commit; done ones stay as history).
+ */
 export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves: ReadonlyArray<{ itemId: number; toCart: number; day: string }>): Promise<number> {
   if (!moves.length) return 0;
   const [row] = await rowsOf<{ n: number }>(
@@ -50,7 +54,8 @@ export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves:
       update ${cartItems} i set cart_id = v.cart, planned_day = v.day
       from json_to_recordset(${JSON.stringify(moves.map((m) => ({ id: m.itemId, cart: m.toCart, day: m.day })))}::json) as v(id int, cart int, day date)
       where i.id = v.id and i.cart_id = ${fromCart}
-      returning 1)
+      returning i.id),
+    unlisted as (delete from ${tasks} t using moved where t.cart_item_id = moved.id and t.cart_id = ${fromCart} and t.status = 'open')
     select count(*)::int as n from moved`,
   );
   return row?.n ?? 0;

@@ -5,7 +5,7 @@
 // proposal made before it, a replay or a second click applied twice, an agent applying it.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cartEvents, cartItems, carts, people, teams } from '../../db/schema.ts';
+import { cartEvents, cartItems, carts, people, tasks, teams } from '../../db/schema.ts';
 import { CURRENT, changeCart, loadCart } from '../../src/services/cart.ts';
 import { applyRebalance, proposeRebalance } from '../../src/services/rebalance.ts';
 import { ACTIONS } from '../../views/ids.ts';
@@ -258,5 +258,24 @@ describe('rebalancing in /team-carts', () => {
     // A move onto a day outside the week, or the giver's cart named as a receiver: refused, nothing moved.
     await expect(applyRebalance(ctx.t.db, SUPERVISOR, { ...plan, receivers: [plan.giver], moves: [{ itemId: p.moves[0]!.itemId, receiver: 0, day: NEXT_MONDAY }] }, NOW)).rejects.toMatchObject({ code: 'unknown_team_button' });
     await eventually(async () => expect((await cartOf(AGENT)).version).toBe(p.giver.version));
+  });
+
+  it('a cart reopened after a commit gives the moved task off its old task list, and the receiver lists it when they commit', async () => {
+    await bothCarts();
+    await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
+    let giver = await cartOf(AGENT);
+    const committed = await changeCart(ctx.t.db, AGENT, giver.id, giver.version, { kind: 'commit', reason: 'Busy Monday, will ask for help' }, NOW);
+    await changeCart(ctx.t.db, AGENT, giver.id, committed.state.cart.version, { kind: 'reopen' }, NOW);
+    const proposal = await propose();
+    const plan = parseApplyPlan(sup().button(ACTIONS.applyRebalance, proposal.blocks).value)!;
+    const moved = plan.moves[0]!.itemId;
+    expect((await ctx.t.db.select().from(tasks).where(eq(tasks.cartItemId, moved))).map((t) => t.agentId)).toEqual([AGENT]);
+    expect((await applyRebalance(ctx.t.db, SUPERVISOR, plan, NOW)).kind).toBe('applied');
+    expect(await ctx.t.db.select().from(tasks).where(eq(tasks.cartItemId, moved))).toEqual([]);
+    const receiver = await cartOf(OTHER_AGENT);
+    await changeCart(ctx.t.db, OTHER_AGENT, receiver.id, receiver.version, { kind: 'commit', reason: 'Light week, helping Wang Fang' }, NOW);
+    expect((await ctx.t.db.select().from(tasks).where(eq(tasks.cartItemId, moved))).map((t) => [t.agentId, t.day])).toEqual([[OTHER_AGENT, NEXT_MONDAY]]);
+    giver = await cartOf(AGENT);
+    expect(giver.status).toBe('open');
   });
 });

@@ -30,6 +30,8 @@ export type ErrorCode =
   /** A button, window, menu or form the bot did not make (or an old one): `where` says which. */
   | 'unknown_button'
   | 'unknown_team_button'
+  /** Rebalancing a team's carts asked by someone who is not one of its supervisors. */
+  | 'rebalance_not_supervisor'
   | 'unknown_window'
   | 'unknown_menu'
   | 'unknown_form'

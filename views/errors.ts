@@ -28,6 +28,7 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   not_supervisor: 'error.not_supervisor',
   unknown_button: 'error.unknown_button',
   unknown_team_button: 'error.unknown_team_button',
+  rebalance_not_supervisor: 'error.rebalance_not_supervisor',
   unknown_window: 'error.unknown_window',
   unknown_menu: 'error.unknown_menu',
   unknown_form: 'error.unknown_form',
@@ -106,6 +107,8 @@ export const DOING = {
   switch_reminder: 'doing.switch_reminder',
   approve: 'doing.approve',
   send_back: 'doing.send_back',
+  rebalance: 'doing.rebalance',
+  apply_rebalance: 'doing.apply_rebalance',
 } as const satisfies Record<string, Key>;
 export type Doing = keyof typeof DOING;
 

@@ -24,6 +24,8 @@ export const ACTIONS = {
   nudge: 'team_nudge',
   approve: 'exception_approve',
   sendBack: 'exception_send_back',
+  rebalance: 'team_rebalance',
+  applyRebalance: 'team_rebalance_apply',
 } as const;
 
 export const VIEWS = {

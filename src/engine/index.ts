@@ -11,3 +11,4 @@ export * from './recommend.ts';
 export * from './rules.ts';
 export * from './weeks.ts';
 export * from './reminders.ts';
+export * from './rebalance.ts';

@@ -174,7 +174,7 @@ const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m 
  * are computed on every render (the solver's, where greedy moves leave a day flagged, cost
  * 5–30 ms a render on hard carts for a better plan on about one such day in ten).
  */
-function stateOf(s: CartSnapshot): CartState {
+export function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
   const state: CartState = { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged.map(mergeLine) };
   if (s.replayed) state.replayed = true;

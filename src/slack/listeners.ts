@@ -11,6 +11,7 @@ import { register as registerTaskActions } from './actions/tasks.ts';
 import { register as registerTeam } from './actions/team.ts';
 import { register as registerHome } from './events/app-home-opened.ts';
 import { register as registerApprovals } from './actions/approvals.ts';
+import { register as registerRebalance } from './actions/rebalance.ts';
 
 export function registerListeners(app: App, deps: Deps): void {
   registerHome(app, deps);
@@ -22,4 +23,5 @@ export function registerListeners(app: App, deps: Deps): void {
   registerTeam(app, deps);
   registerReminders(app, deps);
   registerApprovals(app, deps);
+  registerRebalance(app, deps);
 }

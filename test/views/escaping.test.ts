@@ -27,6 +27,8 @@ import { reminderMessage } from '../../views/reminder.ts';
 import { homeView, taskListText } from '../../views/tasks.ts';
 import { escape, mention } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
+import { appliedMessage, proposalMessage, rebalanceBlocks, rebalanceDm } from '../../views/rebalance.ts';
+import type { ApplyResult, Proposal } from '../../src/services/rebalance.ts';
 import { checkBlocks, checkView } from '../support/limits.ts';
 
 const MONDAY = '2026-11-30';
@@ -432,5 +434,36 @@ describe('escape and mention', () => {
     expect(truncateMrkdwn('ab<@U0AGENT1>', 6)).toBe('ab…');
     expect(truncateMrkdwn('abcdef', 4)).toBe('abc…');
     expect(truncateMrkdwn('abc', 4)).toBe('abc');
+  });
+});
+
+describe('people’s text in rebalancing', () => {
+  it('the Rebalance buttons, the proposal, what was applied and each agent’s DM: the only mentions are the bot’s, by id', () => {
+    const moveArb = fc.record({ label: text, type: short, customer: fc.option(text), effort: fc.integer({ min: 1, max: 600 }), from: fc.integer({ min: 0, max: 6 }), to: fc.integer({ min: 0, max: 6 }), receiverId: userId });
+    fc.assert(
+      fc.property(fc.array(moveArb, { minLength: 1, maxLength: 10 }), userId, userId, fc.array(fc.record({ id: userId, status: fc.constantFrom('none', 'open', 'committed' as const), over: fc.integer({ min: 0, max: 900 }) }), { maxLength: 30 }), (raw, giver, supervisor, agents) => {
+        const moves = raw.map((m, i) => ({ ...m, itemId: i + 1, from: addDays(MONDAY, m.from), to: addDays(MONDAY, m.to) }));
+        const receivers = [...new Set(moves.map((m) => m.receiverId))].map((agentId, i) => ({ cartId: i + 2, version: 3, agentId }));
+        const overloaded = [{ day: MONDAY, flag: { kind: 'overloaded' as const, by: 30 } }];
+        const proposal: Proposal = { kind: 'proposal', teamId: 1, weekStart: MONDAY, giver: { cartId: 1, version: 2, agentId: giver }, receivers, moves, overBefore: 30, overAfter: 0, overloaded };
+        const ids = [giver, supervisor, ...moves.map((m) => m.receiverId), ...agents.map((a) => a.id)];
+        const meant = new Set(ids.filter((id) => /^[UW][A-Z0-9]+$/.test(id)).map((id) => `<@${id}>`));
+        const state = { cart: { agentId: giver, weekStart: MONDAY } } as never;
+        const applied: Extract<ApplyResult, { kind: 'applied' }> = { kind: 'applied', supervisorId: supervisor, giver: state, receivers: [], moves, overBefore: 30, overAfter: 0, overloaded };
+        const picture = {
+          team: { id: 1, name: 'x' },
+          weeks: { planning: MONDAY },
+          agents: agents.map((a) => ({ id: a.id, status: a.status, days: [{ day: MONDAY, work: true, minutes: 400, capacity: 390, flag: a.over ? { kind: 'overloaded', by: a.over } : null }] })),
+        } as unknown as TeamPicture;
+        for (const t of LANGS) {
+          for (const message of [proposalMessage(t, proposal), proposalMessage(t, proposal, { stale: true }), appliedMessage(t, applied), { text: '', blocks: rebalanceBlocks(t, picture) }]) {
+            expectOnlyMeant([message.text, ...mrkdwnTexts(message.blocks)], meant);
+            expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+          }
+          for (const who of [giver, moves[0]!.receiverId]) expectOnlyMeant([rebalanceDm(t, applied, who)], meant);
+        }
+      }),
+      RUNS,
+    );
   });
 });

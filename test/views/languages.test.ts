@@ -29,6 +29,8 @@ import { reminderMessage, REMINDER_TASKS_MAX } from '../../views/reminder.ts';
 import { homeView, taskListText } from '../../views/tasks.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import { generatedTitle } from '../../views/words.ts';
+import { appliedAlreadyText, appliedMessage, proposalMessage, rebalanceBlocks, rebalanceDm, REBALANCE_LISTED } from '../../views/rebalance.ts';
+import type { ApplyResult, Proposal } from '../../src/services/rebalance.ts';
 import { chineseIn, englishIn, textsOf } from '../support/language.ts';
 import { checkBlocks, checkView } from '../support/limits.ts';
 
@@ -143,6 +145,7 @@ const ERRORS: ErrorCode[] = [
   'not_supervisor',
   'unknown_button',
   'unknown_team_button',
+  'rebalance_not_supervisor',
   'unknown_window',
   'unknown_menu',
   'unknown_form',
@@ -437,5 +440,79 @@ describe('slash command arguments', () => {
     expect(helpText(textsFor('zh-CN'), 'cart')).toContain('`/cart 下周`'.replace('下周', '本周'));
     expect(helpText(textsFor('zh-CN'), 'tasks')).toContain('`/tasks 下周`');
     expect(helpText(textsFor('en'), 'tasks')).toContain('`/tasks next`');
+  });
+});
+
+describe.each(LANGS)('rebalancing in %s', (language) => {
+  const t = textsFor(language);
+  const d = DATA[language];
+  const giver = 'U0AGENT0000';
+  /** The most a proposal holds: ten moves of long titles and customers, to ten teammates, each flag of a week. */
+  const moves = Array.from({ length: 10 }, (_, i) => ({ itemId: 100_000 + i, receiverId: `U0AGENT${String(i + 1).padStart(4, '0')}`, type: i % 2 ? 'follow_up' : 'policy_review', label: i % 2 ? 'Follow-up' : d.label, customer: `${d.customer} ${i}`, effort: 5 + i * 40, from: addDays(MONDAY, i % 7), to: addDays(MONDAY, (i + 1) % 5) }));
+  const overloaded = Array.from({ length: 7 }, (_, i) => ({ day: addDays(MONDAY, i), flag: i < 5 ? { kind: 'overloaded' as const, by: 1234 } : { kind: 'off_day' as const, by: 600 } }));
+  const proposal: Proposal = {
+    kind: 'proposal',
+    teamId: 2_147_483_647,
+    weekStart: MONDAY,
+    giver: { cartId: 2_147_483_647, version: 2_147_483_647, agentId: giver },
+    receivers: moves.map((m) => ({ cartId: 2_147_483_600, version: 2_147_483_647, agentId: m.receiverId })),
+    moves,
+    overBefore: 7370,
+    overAfter: 5000,
+    overloaded,
+  };
+
+  it('the proposal, a fresh one after a change, every reason for none, what was applied and each agent’s DM', () => {
+    for (const stale of [false, true]) {
+      const message = proposalMessage(t, proposal, { stale });
+      expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+      readsIn(language, message);
+    }
+    for (const reason of ['not_overloaded', 'nothing_movable', 'no_teammate', 'no_room', 'no_cart', 'committed'] as const) {
+      const message = proposalMessage(t, { kind: 'blocked', teamId: 1, weekStart: MONDAY, agentId: giver, reason, overloaded });
+      expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+      readsIn(language, message);
+    }
+    const c = cart(language, 3);
+    const state = (agentId: string) => ({ ...c, cart: { ...c.cart, agentId, weekStart: MONDAY } });
+    const applied: Extract<ApplyResult, { kind: 'applied' }> = { kind: 'applied', supervisorId: 'U0SUP1', giver: state(giver), receivers: moves.map((m) => state(m.receiverId)), moves, overBefore: 7370, overAfter: 5000, overloaded };
+    const message = appliedMessage(t, applied);
+    expect(checkBlocks(message.blocks, 'message')).toEqual([]);
+    readsIn(language, message);
+    for (const who of [giver, moves[0]!.receiverId]) {
+      const dm = rebalanceDm(t, applied, who);
+      expect(dm.length).toBeLessThan(4000);
+      readsIn(language, { text: dm });
+    }
+    readsIn(language, { text: appliedAlreadyText(t) });
+  });
+
+  it('/team-carts with Rebalance buttons for 300 overloaded agents stays within 50 blocks and Slack’s message size', () => {
+    for (const n of [1, REBALANCE_LISTED, 300]) {
+      const agents: AgentStanding[] = Array.from({ length: n }, (_, i) => ({
+        id: `U0AGENT${String(i).padStart(4, '0')}`,
+        name: d.name,
+        status: 'open',
+        exception: null,
+        days: Array.from({ length: 7 }, (_, j) => ({ day: addDays(MONDAY, j), work: j < 5, minutes: 9999, capacity: j < 5 ? 390 : 0, flag: j < 5 ? { kind: 'overloaded' as const, by: 9609 + i } : { kind: 'off_day' as const, by: 9999 } })),
+        planned: 69_993,
+        capacity: 1950,
+        flagged: 68_000 + i,
+        working: { done: 1, skipped: 1, open: 9, days: Array.from({ length: 7 }, (_, j) => ({ day: addDays(MONDAY, j - 7), done: j % 2, skipped: 0, open: j % 3 })) },
+        lastWeek: { done: 1, skipped: 1, open: 2 },
+      }));
+      const picture: TeamPicture = {
+        team: { id: 2_147_483_647, name: d.team.repeat(4), timezone: 'Asia/Shanghai' } as TeamPicture['team'],
+        weeks: { today: addDays(MONDAY, -4), working: addDays(MONDAY, -7), planning: MONDAY, proposedAt: new Date('2026-11-27T07:00:00Z'), proposed: true },
+        agents,
+      };
+      const message = teamBlocks(t, picture, 'now', { nudge: true, detail: 'planning' });
+      const extra = rebalanceBlocks(t, picture);
+      const buttons = extra.filter((b) => b.type === 'section' && 'accessory' in b && b.accessory);
+      expect(buttons).toHaveLength(Math.min(n, REBALANCE_LISTED));
+      const all = { ...message, blocks: [...message.blocks, ...extra] };
+      expect(checkBlocks(all.blocks, 'message')).toEqual([]);
+      readsIn(language, all);
+    }
   });
 });

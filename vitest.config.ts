@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Most of a test file's time is spent waiting (for a child process, a job queue's poll, a socket),
-// not computing: one more worker than the machine has cores keeps the cores busy. Vitest's own
-// default (cores - 1) ran the whole suite one file at a time on a 2-core machine.
-const workers = Math.min(availableParallelism() + 1, 8);
+// Much of a test file's time is spent waiting (for a child process, a job queue's poll, a socket),
+// not computing: one worker per core. Vitest's own default (cores - 1) ran the whole suite one file
+// at a time on a 2-core machine. More (`npx vitest run --maxWorkers=3`) overlaps more waiting, but
+// tests that time a process's start or stop then share the cores with one more busy file.
+const workers = Math.min(availableParallelism(), 8);
 
 export default defineConfig({
   test: {

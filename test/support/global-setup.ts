@@ -18,6 +18,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export default async function setup(project: TestProject) {
   const compiled = await compileProgram(ROOT);
   project.provide('compiledProgram', compiled.dir);
+  // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
+  project.onTestsRerun(async () => {
+    await compileProgram(ROOT);
+  });
   const database = await prepareDatabase(project);
   return async () => {
     await database();

@@ -120,7 +120,7 @@ describe('the embedded database, one process at a time', () => {
       const botPid = bot.logs()[0]!.pid as number;
       const beside = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
       expect((await beside.exited).code).toBe(1);
-      expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.ts.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
+      expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.[jt]s.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
       expect(beside.err.join('\n')).not.toMatch(/\n\s+at /);
     } finally {
       await stop(bot);

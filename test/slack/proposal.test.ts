@@ -22,6 +22,7 @@ import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { eventually } from '../support/app.ts';
 import { commandLine } from '../support/cli.ts';
+import { program } from '../support/spawn.ts';
 
 let t: TestDatabase;
 let slack: SlackStandIn;
@@ -277,7 +278,7 @@ describe('weekly proposal', () => {
     slack.on('chat.postMessage', () => (++posts === 3 ? { mishap: 'hung' } : undefined));
     const dir = mkdtempSync(join(tmpdir(), 'taskcart-'));
     const env = { ...process.env, DATABASE_URL: t.url, DATA_DIR: join(dir, 'data'), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.url };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'propose', '--week', '2026-11-30', '--per-second', '2'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...program('src/cli/index.ts'), 'propose', '--week', '2026-11-30', '--per-second', '2'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     let exited = false;
     child.on('exit', () => (exited = true));
     while (stored() < 3) {
@@ -290,7 +291,7 @@ describe('weekly proposal', () => {
     const sending = (await t.db.select().from(deliveries)).filter((d) => d.status === 'sending');
     expect(sending).toHaveLength(1);
     slack.on('chat.postMessage', () => undefined);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'propose', '--week', '2026-11-30', '--per-second', '50'], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, [...program('src/cli/index.ts'), 'propose', '--week', '2026-11-30', '--per-second', '50'], { env });
     expect(stdout).toContain('Shanghai Care, week of 2026-11-30: 0 tasks generated; 9 carts sent, 1 found posted by a stopped run, 2 already sent, 0 not sent, of 12 agents');
     // Every agent has exactly one cart message, and it is the one their cart edits.
     const agents = (await t.db.select().from(carts)).map((c) => c.agentId);

@@ -20,6 +20,7 @@ import { changeCart, openCart } from '../../src/services/cart.ts';
 import { ACTIONS } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { commandLine } from '../support/cli.ts';
+import { program } from '../support/spawn.ts';
 import { chineseIn, englishIn, textsOf } from '../support/language.ts';
 import { actionTs, Agent, type Blocks } from '../support/slack-client.ts';
 import { BOT_TOKEN, eventBody, payloadBody, post } from '../support/signed.ts';
@@ -285,7 +286,7 @@ describe('reminders', () => {
       slack().on('chat.postMessage', () => ({ mishap: 'hung' }));
       const dir = mkdtempSync(join(tmpdir(), 'taskcart-'));
       const env = { ...process.env, DATABASE_URL: ctx.t.url, DATA_DIR: join(dir, 'data'), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack().url };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'remind', '--at', at], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, [...program('src/cli/index.ts'), 'remind', '--at', at], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       let exited = false;
       child.on('exit', () => (exited = true));
       while (slack().messagesIn(dm(ZH)).length < 1) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
+import { program } from './spawn.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,9 +17,12 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `npm run cli -- …args` (as `node --import tsx src/cli/index.ts`, what tsx runs), in the repository's folder. */
+/**
+ * `npm run cli -- …args`, in the repository's folder: node running this run's compiled copy of the
+ * current sources (spawn.ts `program`), or with `npm`, npm itself running dist/ as `npm run cli` does.
+ */
 export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node' | 'npm' = 'node'): Promise<CliRun> {
-  const [file, argv] = command === 'npm' ? ['npm', ['run', '-s', 'cli', '--', ...args]] : [process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args]];
+  const [file, argv] = command === 'npm' ? ['npm', ['run', '-s', 'cli', '--', ...args]] : [process.execPath, [...program('src/cli/index.ts'), ...args]];
   const child = spawn(file, argv as string[], { cwd: root, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';

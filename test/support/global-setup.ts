@@ -1,14 +1,35 @@
-// Prepares one migrated database image for the whole run, so each test file
-// starts from it in about a second: a PGlite snapshot on the embedded database,
-// a template database on a PostgreSQL server (DATABASE_URL).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Prepares what every test file shares, once for the whole run:
+// - one migrated database image, so each test file starts from it in about a second: a PGlite
+//   snapshot on the embedded database (kept between runs while the migrations are the same), a
+//   template database on a PostgreSQL server (DATABASE_URL);
+// - the program compiled from the current sources, which the tests' child processes run
+//   (compile.ts, spawn.ts `program`).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.ts';
+import { cacheFolder, compileProgram } from './compile.ts';
 import { adminUrl, templateName, withDb } from './db.ts';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
 export default async function setup(project: TestProject) {
+  const compiled = await compileProgram(ROOT);
+  project.provide('compiledProgram', compiled.dir);
+  // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
+  project.onTestsRerun(async () => {
+    await compileProgram(ROOT);
+  });
+  const database = await prepareDatabase(project);
+  return async () => {
+    await database();
+    compiled.remove();
+  };
+}
+
+async function prepareDatabase(project: TestProject): Promise<() => void | Promise<void>> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const template = templateName();
@@ -24,20 +45,40 @@ export default async function setup(project: TestProject) {
       await admin.end();
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'taskcart-'));
-  const db = await openDatabase({ dataDir: 'memory://' });
-  const file = join(dir, 'snapshot.tar');
-  const blob = await db.dump!();
-  writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
-  await db.close();
+  // The migrated image depends only on the migrations and the code that applies them: made once, then
+  // kept in the cache for the next runs (a new migration, or a new PGlite or drizzle, makes a new one).
+  const file = join(cacheFolder(ROOT), `snapshot-${snapshotKey()}.tar`);
+  if (!existsSync(file)) {
+    const db = await openDatabase({ dataDir: 'memory://' });
+    const blob = await db.dump!();
+    await db.close();
+    mkdirSync(dirname(file), { recursive: true });
+    for (const old of readdirSync(dirname(file)).filter((f) => /^snapshot-.*\.tar$/.test(f))) rmSync(join(dirname(file), old), { force: true });
+    // Written aside and renamed: a run started meanwhile never reads half a file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+    renameSync(partial, file);
+  }
   project.provide('pgliteSnapshot', file);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => {};
 }
 
+/** A digest of everything the migrated image is made from. */
+function snapshotKey(): string {
+  const hash = createHash('sha1');
+  const files = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of [...files('db/migrations'), 'db/client.ts', 'package-lock.json']) hash.update(f).update(readFileSync(join(ROOT, f)));
+  return hash.digest('hex').slice(0, 16);
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgTemplate: string;
     pgliteSnapshot: string;
+    /** The folder of this run's compiled program (compile.ts). */
+    compiledProgram: string;
   }
 }

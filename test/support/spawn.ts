@@ -1,13 +1,29 @@
 // Runs one of the program's entry points (the bot, the command line, db:migrate) as its own
-// process, from the TypeScript sources, with exactly the environment given: never the developer's
+// process, from the current sources, with exactly the environment given: never the developer's
 // `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/**
+ * Node's arguments that run an entry point (`src/main.ts`, `src/cli/index.ts`, `src/migrate.ts`):
+ * its compiled copy of this run (global-setup.ts compiles the sources as they are now, see
+ * compile.ts), as `npm start` runs dist/; outside vitest, the sources through tsx.
+ */
+export function program(entry: string): string[] {
+  let compiled: string | undefined;
+  try {
+    compiled = inject('compiledProgram');
+  } catch {
+    compiled = undefined;
+  }
+  return compiled ? ['--enable-source-maps', join(compiled, entry.replace(/\.ts$/, '.js'))] : ['--import', TSX, join(ROOT, entry)];
+}
 
 export interface Running {
   child: ChildProcess;
@@ -23,7 +39,7 @@ export interface Running {
 
 export function runEntry(entry: string, args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): Running {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, entry), ...args], {
+  const child = spawn(process.execPath, [...program(entry), ...args], {
     cwd: options.cwd ?? ROOT,
     env: clean({ PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp', TASKCART_ENV_FILE: 'none', ...env }),
   });

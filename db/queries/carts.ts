@@ -150,7 +150,7 @@ export async function saveChange(
   write: CartWrite,
   event: { actorId: string; action: string; detail: unknown; requestKey?: string | undefined },
   now: Date,
-): Promise<{ version: number; listed: number } | null> {
+): Promise<{ version: number; listed: number; /** Ids of the items inserted, in the order of `write.insert`. */ added: number[] } | null> {
   const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
   if (write.status) set.push(sql`status = ${write.status}`);
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
@@ -183,7 +183,8 @@ export async function saveChange(
     steps.push(sql`added as (
       insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes)
       select claim.id, v."typeKey", v.title, v."customerId", v."effortMinutes", coalesce(v.priority, 'normal'), v."plannedDay", v.earliest, v.due, v.source, coalesce(v.notes, '')
-      from claim, ${rows(write.insert)} as v("typeKey" text, title text, "customerId" text, "effortMinutes" int, priority text, "plannedDay" date, earliest date, due date, source text, notes text))`);
+      from claim, ${rows(write.insert)} as v("typeKey" text, title text, "customerId" text, "effortMinutes" int, priority text, "plannedDay" date, earliest date, due date, source text, notes text)
+      returning id)`);
   }
   if (write.taskList) {
     // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads
@@ -203,7 +204,9 @@ export async function saveChange(
     insert into ${cartEvents} (cart_id, actor_id, action, version, detail)
     select id, ${event.actorId}, ${event.action}, version, ${JSON.stringify(event.detail ?? {})}::jsonb from claim)`);
   const listed = write.taskList ? sql`(select count(*) from listed)::int` : sql`0`;
-  const [row] = await rowsOf<{ version: number; listed: number }>(db, sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed from claim`);
+  // Ids are drawn in the order the rows are inserted, which is the order of the list.
+  const added = write.insert?.length ? sql`(select coalesce(json_agg(id order by id), '[]') from added)` : sql`'[]'::json`;
+  const [row] = await rowsOf<{ version: number; listed: number; added: number[] }>(db, sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed, ${added} as added from claim`);
   return row ?? null;
 }
 

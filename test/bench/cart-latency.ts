@@ -117,7 +117,7 @@ const WARM_UP_AGENTS = 10;
 function poster(baseUrl: string) {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   const url = new URL('/slack/events', baseUrl);
-  return (body: string) =>
+  const once = (body: string) =>
     new Promise<string>((resolve, reject) => {
       const ts = Math.floor(Date.now() / 1000);
       const req = request(
@@ -132,6 +132,8 @@ function poster(baseUrl: string) {
       req.on('error', reject);
       req.end(body);
     });
+  // A kept-alive connection the server closes as it is reused: the request never reached it, send it again.
+  return (body: string) => once(body).catch((e: { code?: string }) => (e.code === 'ECONNRESET' ? once(body) : Promise.reject(e as Error)));
 }
 
 /** CPU milliseconds (user + system) of a process, from /proc; 0 when it is gone. */
@@ -333,7 +335,10 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     /** Runs `work`, returning the CPU the bot and the database spent on it. */
     const costed = async <R,>(work: () => Promise<R>): Promise<{ result: R; bot: number; db: number | null }> => {
       const [b0, d0] = [await meter.bot(), await meter.db()];
+      const from = process.hrtime.bigint() / 1000n;
       const result = await work();
+      // With BOT_PROF: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
+      if (process.env.BOT_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
       const [b1, d1] = [await meter.bot(), await meter.db()];
       return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null };
     };

@@ -94,10 +94,10 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     const ok = async (res: Promise<{ status: number }>) => expect((await res).status).toBe(200);
     // The agent's cart (made by the proposal above, or now).
     await ok(post(a.url, commandBody('/cart', agent, '', slack.responseUrl('cart'))));
-    const [{ id: cartId }] = await t.query<{ id: number }>(`select id from carts where agent_id = $1`, [agent]);
+    const cartId = (await t.query<{ id: number }>(`select id from carts where agent_id = $1`, [agent]))[0]!.id;
     const titles = Array.from({ length: 8 }, (_, i) => `Across ${i}`);
     const weekDays = async (id: number) => {
-      const [{ week_start }] = await t.query<{ week_start: string }>(`select to_char(week_start, 'YYYY-MM-DD') as week_start from carts where id = $1`, [id]);
+      const week_start = (await t.query<{ week_start: string }>(`select to_char(week_start, 'YYYY-MM-DD') as week_start from carts where id = $1`, [id]))[0]!.week_start;
       return [0, 1, 2, 3, 4].map((d) => DateTime.fromISO(week_start).plus({ days: d }).toISODate()!);
     };
     const days = await weekDays(cartId);
@@ -130,7 +130,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
       );
     await Promise.all(titles.map((title, i) => submit(i % 2 ? b.url : a.url, title, i)));
     await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Across %'`, [cartId])).length === titles.length, 20_000, 'every addition');
-    const [{ version }] = await t.query<{ version: number }>(`select version from carts where id = $1`, [cartId]);
+    const version = (await t.query<{ version: number }>(`select version from carts where id = $1`, [cartId]))[0]!.version;
     expect(version).toBeGreaterThanOrEqual(titles.length);
 
     // Two moves at the same version, one through each bot: one lands, the other is refused as an older copy.

@@ -69,7 +69,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
   const onSignal = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: shutting down ${workers.size} workers`);
+    logger.info(`${signal}: shutting down`, { workers: workers.size });
     void stopAll(0);
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));

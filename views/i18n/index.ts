@@ -75,7 +75,7 @@ const options = (language: Language, params: Params | PlainParams = {}) => ({
 /**
  * A catalog text cut once into its literal parts and the names of its values (`{{name}}`), so that
  * rendering is a join: i18next's own path (resolution, options, plural suffix, interpolation by
- * regular expression, nesting) cost several milliseconds of a click's CPU on a cart message of a
+ * regular expression, nesting) was 9 % of a click's CPU in the profile, for a cart message of about a
  * hundred texts. The rules are i18next's, as configured above, and test/views/catalogs.test.ts
  * checks every text in both languages against i18next itself: the plural by Intl.PluralRules
  * (`_one`, `_other`), a text missing in Chinese taken from English, a value not given left as

@@ -39,7 +39,7 @@ export function registerAll(app: App, deps: Deps): void {
 }
 
 export function createApp(
-  config: Config,
+  config: Omit<Config, 'WORKERS'>,
   database: Database,
   logger: JsonLogger,
   now: () => Date = () => new Date(),

@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start-up. Bad values stop the bot with
 // one line per variable, all of them at once, each naming the variable and where to get it.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const SETUP = 'see "Create the Slack app" in README.md';
@@ -30,6 +31,13 @@ const schema = z.object({
     .url({ error: 'must be a URL such as http://127.0.0.1:4000/api/ (or unset to reach Slack)' })
     .optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info'),
+  // HTTP mode on PostgreSQL: how many processes share the port (default: one a core). See workersOf().
+  WORKERS: z.coerce
+    .number({ error: 'must be a whole number of processes, e.g. 2' })
+    .int('must be a whole number of processes, e.g. 2')
+    .min(1, 'must be 1 or more')
+    .max(64, 'must be 64 or fewer')
+    .optional(),
   // Off when migrations run as their own step (npm run db:migrate) before the bot starts.
   MIGRATE_ON_START: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -37,7 +45,10 @@ const schema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'WORKERS'> & {
+  /** Bot processes sharing the port: 1 on the embedded database and in Socket Mode. */
+  WORKERS: number;
+};
 
 const dbSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, LOG_LEVEL: true });
 export type DbConfig = z.infer<typeof dbSchema>;
@@ -61,10 +72,37 @@ export class ConfigError extends Error {
 
 /** Empty strings count as unset, as they do in most `.env` files. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const config = validate(schema, env);
+  let parsed;
+  const conflict = workersConflict(env);
+  try {
+    parsed = validate(schema, env);
+  } catch (e) {
+    if (e instanceof ConfigError && conflict) throw new ConfigError([...e.problems, conflict]);
+    throw e;
+  }
+  if (conflict) throw new ConfigError([conflict]);
+  const config: Config = { ...parsed, WORKERS: workersOf(parsed) };
   // The Web API client joins method names onto this URL, so it must end in a slash.
   if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
   return config;
+}
+
+/**
+ * Several processes share one port in HTTP mode on PostgreSQL; unset, one a core. The embedded
+ * database is one process's (its data folder is locked), and Socket Mode runs one connection: 1.
+ */
+function workersOf(c: z.infer<typeof schema>): number {
+  if (!c.DATABASE_URL || c.SLACK_APP_TOKEN) return 1;
+  return c.WORKERS ?? availableParallelism();
+}
+
+/** WORKERS above 1 where one process is all there can be: said as a mistake, not silently ignored. */
+function workersConflict(env: NodeJS.ProcessEnv): string | null {
+  const n = Number(env.WORKERS);
+  if (!env.WORKERS || !Number.isInteger(n) || n <= 1) return null;
+  if (env.SLACK_APP_TOKEN) return 'WORKERS must be 1 in Socket Mode (SLACK_APP_TOKEN is set): several processes serve HTTP mode; unset WORKERS, or SLACK_APP_TOKEN to use HTTP mode';
+  if (!env.DATABASE_URL) return 'WORKERS must be 1 on the embedded database, which one process uses at a time: unset WORKERS, or set DATABASE_URL to a PostgreSQL to run several processes';
+  return null;
 }
 
 /** What the command line needs: the database only. */

@@ -6,6 +6,7 @@
 import { openDatabase, type Database } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { createApp, type TaskCartApp } from './app.ts';
+import { identityFromPrimary, isWorker, runPrimary, sayReady } from './cluster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretsOf(config) });
+  // Several processes on one port (src/cluster.ts): this one checks, migrates and forks them.
+  if (config.WORKERS > 1 && !isWorker()) return runPrimary(config, logger);
+  // A worker: the primary migrated the database and asked Slack who the bot is.
+  const fromPrimary = identityFromPrimary();
 
   let database: Database | undefined;
   let bot: TaskCartApp | undefined;
@@ -96,6 +101,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A worker whose primary is gone (killed) gets no more requests: it stops.
+  if (isWorker()) process.on('disconnect', () => shutdown('primary gone'));
   const goOn = () => {
     if (stopping) throw new Stopping();
   };
@@ -103,15 +110,15 @@ async function main(): Promise<void> {
   try {
     // The database and Slack are checked side by side: a failed start says everything wrong at once.
     const [opened, slack] = await Promise.allSettled([
-      openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, migrate: config.MIGRATE_ON_START ? true : 'check' }),
-      checkSlack(config, logger),
+      openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, migrate: fromPrimary ? false : config.MIGRATE_ON_START ? true : 'check' }),
+      fromPrimary ?? checkSlack(config, logger),
     ]);
     if (opened.status === 'fulfilled') database = opened.value;
     const failed = [opened, slack].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (failed.length) throw new StartFailed(failed);
     goOn();
     const migrations = config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked';
-    logger.info(config.DATABASE_URL ? `database: PostgreSQL, ${migrations}` : `database: embedded in ${config.DATA_DIR}, ${migrations}`);
+    if (!fromPrimary) logger.info(config.DATABASE_URL ? `database: PostgreSQL, ${migrations}` : `database: embedded in ${config.DATA_DIR}, ${migrations}`);
     // Loaded and warmed up before listening, so the first agents' clicks are as quick as the rest.
     const solver = await loadSolver();
     if (solver) await warmUp(solver);
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
     goOn();
     logger.info('scheduler started: weekly proposals and digests at each team’s local times');
     starting = false;
+    if (isWorker()) sayReady();
   } catch (e) {
     starting = false;
     if (e instanceof Stopping || stopping) {

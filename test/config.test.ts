@@ -1,11 +1,22 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a3f4e5d6c7b8a9f0e1d2c3b4' };
 
 describe('configuration', () => {
+  it('WORKERS: one a core on PostgreSQL in HTTP mode; 1 on the embedded database and in Socket Mode; as set otherwise', () => {
+    const pg = { ...good, DATABASE_URL: 'postgres://h/db' };
+    expect(loadConfig(pg).WORKERS).toBe(availableParallelism());
+    expect(loadConfig({ ...pg, WORKERS: '3' }).WORKERS).toBe(3);
+    expect(loadConfig({ ...pg, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }).WORKERS).toBe(1);
+    expect(loadConfig({ ...good, WORKERS: '1' }).WORKERS).toBe(1);
+    // Said with the other mistakes, all at once.
+    expect(() => loadConfig({ SLACK_SIGNING_SECRET: good.SLACK_SIGNING_SECRET, WORKERS: '2' })).toThrowError(/SLACK_BOT_TOKEN is missing.*\nWORKERS must be 1 on the embedded database/s);
+  });
+
   it('takes defaults for everything optional', () => {
-    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', MIGRATE_ON_START: true });
+    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', MIGRATE_ON_START: true, WORKERS: 1 });
   });
 
   it('reads every variable and ends SLACK_API_URL with a slash', () => {
@@ -34,6 +45,10 @@ describe('configuration', () => {
     [{ ...good, SLACK_API_URL: 'not a url' }, /^SLACK_API_URL must be a URL/],
     [{ ...good, LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be debug, info, warn or error$/],
     [{ ...good, MIGRATE_ON_START: 'no' }, /^MIGRATE_ON_START must be true or false$/],
+    [{ ...good, DATABASE_URL: 'postgres://h/db', WORKERS: 'two' }, /^WORKERS must be a whole number of processes/],
+    [{ ...good, DATABASE_URL: 'postgres://h/db', WORKERS: '0' }, /^WORKERS must be 1 or more$/],
+    [{ ...good, WORKERS: '2' }, /^WORKERS must be 1 on the embedded database, which one process uses at a time: .*set DATABASE_URL/],
+    [{ ...good, DATABASE_URL: 'postgres://h/db', SLACK_APP_TOKEN: 'xapp-1-A-1-x', WORKERS: '3' }, /^WORKERS must be 1 in Socket Mode/],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(message);

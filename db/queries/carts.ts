@@ -153,7 +153,7 @@ export async function saveChange(
   write: CartWrite,
   event: { actorId: string; action: string; detail: unknown; requestKey?: string | undefined },
   now: Date,
-): Promise<{ version: number; listed: number; exceptionId?: number } | null> {
+): Promise<{ version: number; listed: number; /** Ids of the items inserted, in the order of `write.insert`. */ added: number[]; exceptionId?: number } | null> {
   const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
   if (write.status) set.push(sql`status = ${write.status}`);
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
@@ -186,7 +186,8 @@ export async function saveChange(
     steps.push(sql`added as (
       insert into ${cartItems} (cart_id, type_key, title, customer_id, effort_minutes, priority, planned_day, earliest, due, source, notes)
       select claim.id, v."typeKey", v.title, v."customerId", v."effortMinutes", coalesce(v.priority, 'normal'), v."plannedDay", v.earliest, v.due, v.source, coalesce(v.notes, '')
-      from claim, ${rows(write.insert)} as v("typeKey" text, title text, "customerId" text, "effortMinutes" int, priority text, "plannedDay" date, earliest date, due date, source text, notes text))`);
+      from claim, ${rows(write.insert)} as v("typeKey" text, title text, "customerId" text, "effortMinutes" int, priority text, "plannedDay" date, earliest date, due date, source text, notes text)
+      returning id)`);
   }
   if (write.taskList) {
     // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads
@@ -213,12 +214,14 @@ export async function saveChange(
   }
   const listed = write.taskList ? sql`(select count(*) from listed)::int` : sql`0`;
   const excepted = write.exception ? sql`(select id from excepted)` : sql`null::int`;
-  const [row] = await rowsOf<{ version: number; listed: number; exception_id: number | null }>(
+  // Ids are drawn in the order the rows are inserted, which is the order of the list.
+  const added = write.insert?.length ? sql`(select coalesce(json_agg(id order by id), '[]') from added)` : sql`'[]'::json`;
+  const [row] = await rowsOf<{ version: number; listed: number; added: number[]; exception_id: number | null }>(
     db,
-    sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed, ${excepted} as exception_id from claim`,
+    sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed, ${added} as added, ${excepted} as exception_id from claim`,
   );
   if (!row) return null;
-  return { version: row.version, listed: row.listed, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) };
+  return { version: row.version, listed: row.listed, added: row.added, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) };
 }
 
 export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {

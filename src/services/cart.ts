@@ -102,6 +102,9 @@ export interface NewItem {
   day: string | null;
   source: 'custom' | 'recommended';
   notes: string;
+  /** What the caller read of its type and customer: the cart after the change is then known without reading it again. */
+  label?: string;
+  customerName?: string | null;
 }
 
 export type CartChange =
@@ -257,7 +260,7 @@ interface Decision {
   detail: unknown;
   /** What to tell the agent; on commit, from how many tasks the list got. */
   notice: Notice | ((listed: number) => Notice);
-  /** The tasks after the change; unknown when items are added (the database names them). */
+  /** The tasks after the change; for added items, `new…` ids the database's are put in place of (unknown: read again). */
   after?: CartTask[];
 }
 
@@ -300,12 +303,28 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.status === 'committed' && { committedAt: now }),
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
-      const fresh = after ? { ...state, cart, tasks: after, measure: measure(after, state.week), advice: suggest(after, state.week) } : await loadCart(db, userId, cartId);
+      const tasks = after && withIds(after, saved.added);
+      const fresh = tasks ? { ...state, cart, tasks, measure: measure(tasks, state.week), advice: suggest(tasks, state.week) } : await loadCart(db, userId, cartId);
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status, ...(saved.exceptionId !== undefined && { exceptionId: saved.exceptionId }) };
     }
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }
+}
+
+/**
+ * The tasks after a change, added ones under the ids the database gave them (in the order they
+ * were written), sorted as the cart is read (by day, then id); null when an added one is not
+ * known well enough to show (its type's label), so the cart is read again.
+ */
+function withIds(after: CartTask[], added: number[]): CartTask[] | null {
+  const fresh = after.filter((t) => t.id.startsWith('new'));
+  if (!fresh.length) return after;
+  if (fresh.length !== added.length || fresh.some((t) => t.label === '')) return null;
+  const ids = new Map(fresh.map((t, i) => [t.id, String(added[i])]));
+  return after
+    .map((t) => (ids.has(t.id) ? { ...t, id: ids.get(t.id)! } : t))
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(a.id) - Number(b.id)));
 }
 
 /** What a change does to the cart as it is now: a decision to save, or an answer with nothing to save. */
@@ -351,7 +370,7 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
       let current = state.tasks;
       const added: CartTask[] = [];
       for (const [n, item] of change.items.entries()) {
-        const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.typeKey, title: item.title, customerId: item.customerId, customerName: null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
+        const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.label ?? '', title: item.title, customerId: item.customerId, customerName: item.customerName ?? null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
         const day = item.day ?? lightestAllowedDay(current, state.week, draft);
         if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('not_work_day');
         added.push({ ...draft, day });
@@ -375,6 +394,7 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
         action: 'add',
         detail: { added: fresh.map((t) => t.title), merged: merged.length },
         notice,
+        after,
       };
     }
     case 'commit': {

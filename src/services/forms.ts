@@ -70,8 +70,8 @@ export type FieldErrors = Partial<Record<keyof AddTaskForm, FieldError>>;
 export function checkAddTask(
   form: AddTaskForm,
   week: Week,
-  types: ReadonlyMap<string, { effortMinutes: number }>,
-  customer: { id: string } | null,
+  types: ReadonlyMap<string, { effortMinutes: number; label?: string }>,
+  customer: { id: string; name?: string } | null,
 ): { ok: true; item: NewItem } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = cleanText(form.title ?? '');
@@ -97,7 +97,17 @@ export function checkAddTask(
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
-    item: { typeKey: form.typeKey!, title, customerId: customer?.id ?? null, effortMinutes: effort, priority: form.priority as Priority, day: day!.day, source: 'custom', notes },
+    item: {
+      typeKey: form.typeKey!,
+      title,
+      customerId: customer?.id ?? null,
+      effortMinutes: effort,
+      priority: form.priority as Priority,
+      day: day!.day,
+      source: 'custom',
+      notes,
+      ...(type!.label !== undefined && (!customer || customer.name !== undefined) && { label: type!.label, customerName: customer?.name ?? null }),
+    },
   };
 }
 
@@ -230,7 +240,7 @@ export async function submitPickTasks(
     else if (chosen.some((t) => !t)) (errors.customers ??= {})[p.customerId] = { code: 'tick_from_list' };
     else {
       for (const type of chosen) {
-        items.push({ typeKey: type!.key, title: submission.titleOf(type!, name), customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '' });
+        items.push({ typeKey: type!.key, title: submission.titleOf(type!, name), customerId: p.customerId, effortMinutes: type!.effortMinutes, priority: type!.priority, day: day === 'auto' ? null : day, source: 'recommended', notes: '', label: type!.label, customerName: name });
       }
     }
   }

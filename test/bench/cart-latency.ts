@@ -1,21 +1,28 @@
-// Cart interaction latency: 50 agents acting at once on 120-task carts, request in → last Web API call out.
-// The bot runs as its own process, as deployed; the agents and the Web API stand-in share this one.
+// Cart interaction latency and cost: 50 agents on 120-task carts, against the bot run as deployed
+// (`src/main.ts`, its own process or processes: WORKERS), the Web API stand-in and the agents in
+// this one. Two ways of clicking:
+// - a burst: all 50 submit Add task at the same instant, four times over (as issue 13 measured);
+//   then one burst of moves (a task's menu in the day window) and one of Apply, for their cost;
+// - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply.
+// Each interaction is timed twice: the ack (Slack's HTTP request answered) and "message updated"
+// (the chat.update of the agent's cart message reached Slack). CPU per interaction: the bot's
+// processes (/proc of the primary and its workers) and, on PostgreSQL, the server's backends of
+// the bench database (/proc of each pid pg_stat_activity names), over the measured interactions
+// only, divided by their number. On the embedded database the database runs inside the bot.
 // Ten more agents walk the same sequence first, unmeasured: the figures are of a warm bot.
+import { request, Agent as HttpAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { openDatabase, type Database } from '../../db/client.ts';
-import { importCsv } from '../../src/import/run.ts';
-import { ACTIONS } from '../../views/ids.ts';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
-import type { TestApp } from '../support/app.ts';
-import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
-import { SlackStandIn } from '../support/slack-api.ts';
-import { Agent } from '../support/slack-client.ts';
-import type { Call } from '../support/slack-api.ts';
+import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, sign } from '../support/signed.ts';
+import { SlackStandIn, type Call } from '../support/slack-api.ts';
 
 // The bot runs as its own process (as deployed) and reads the real clock: seed next week.
 const MONDAY = nextWeekStart(new Date(), 'Asia/Shanghai');
@@ -25,7 +32,9 @@ async function seed(db: Database, agents: number, tasks: number): Promise<string
   const ids = Array.from({ length: agents }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
   await db.exec('truncate request_keys, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
   await importCsv(db.db, 'teams', 'team,timezone\nBench,Asia/Shanghai\n');
+  // Their Slack language is known (as after their first day): no users.info on the way.
   await importCsv(db.db, 'people', ['slack_user_id,name,team,role', ...ids.map((id) => `${id},Agent ${id},Bench,agent`)].join('\n'));
+  await db.exec(`update people set locale = 'en-US', locale_checked_at = now() + interval '30 days'`);
   const rows = ['external_id,agent,type,title,date,effort_minutes'];
   let x = 7;
   const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
@@ -41,157 +50,368 @@ async function seed(db: Database, agents: number, tasks: number): Promise<string
   return ids;
 }
 
-interface Opts {
+export interface LatencyOpts {
   databaseUrl?: string;
   agents: number;
   tasks: number;
+  /** Bursts of Add task (each: every agent at once). */
+  bursts: number;
+  /** Paced: interactions per agent. */
   actions: number;
-  /** Measure PostgreSQL only. */
-  skipEmbedded?: boolean;
 }
 
-type Target = 'embedded' | 'postgres';
-/** Each agent waits this long (ms, uniform) before each click; [0, 0] is a burst where all click at the same instant. */
-type Think = readonly [number, number];
+type Target = { database: 'embedded' | 'postgres'; workers: number };
+type Mode = 'burst' | 'paced';
+type Kind = 'add' | 'move' | 'apply';
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+interface Row {
+  label: string;
+  count: number;
+  ack: number[];
+  updated: number[];
+  botCpu: number | null;
+  dbCpu: number | null;
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
+const f1 = (n: number | null) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(1));
+
+function printRows(rows: Row[]): void {
+  console.log('| run | interactions | ack p50 / p95 / p99 ms | message updated p50 / p95 / p99 ms | bot CPU ms per interaction | database CPU ms per interaction |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const three = (xs: number[]) => `${f1(pct(xs, 50))} / ${f1(pct(xs, 95))} / ${f1(pct(xs, 99))}`;
+    console.log(`| ${r.label} | ${r.count} | ${three(r.ack)} | ${three(r.updated)} | ${f1(r.botCpu)} | ${r.dbCpu === null ? 'in the bot' : f1(r.dbCpu)} |`);
+  }
+}
 
 /**
- * Prints a table per way of clicking, a row per database. Each row is measured by a fresh
- * process of this file, so that no run inherits the memory or leftovers of another (an
- * embedded database seeded in-process leaves a large heap behind the stand-in).
+ * Prints a table per way of clicking, a row per database and number of processes. Each row is
+ * measured by a fresh process of this file, so that no run inherits another's memory or leftovers.
  */
-export async function benchCartLatency(opts: Opts): Promise<void> {
-  const targets: Target[] = [...(opts.skipEmbedded ? [] : ['embedded' as const]), ...(opts.databaseUrl ? ['postgres' as const] : [])];
-  for (const think of [[500, 1500], [0, 0]] as const) {
-    const mode = think[1] ? `each clicking every ${think[0] / 1000}–${think[1] / 1000} s` : 'all clicking at the same instant, again and again';
-    console.log(`\n### ${opts.agents} agents at once on ${opts.tasks}-task carts, ${mode} (${opts.actions} clicks each)`);
-    console.log('| database | interactions | p50 ms | p95 ms | p99 ms | max ms | bot CPU ms per interaction |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
+export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
+  const targets: Target[] = [
+    { database: 'embedded', workers: 1 },
+    ...(opts.databaseUrl ? [{ database: 'postgres' as const, workers: 1 }, { database: 'postgres' as const, workers: 2 }] : []),
+  ];
+  for (const mode of ['burst', 'paced'] as const) {
+    console.log(
+      mode === 'burst'
+        ? `\n### Burst: ${opts.agents} agents submit Add task at the same instant on ${opts.tasks}-task carts (${opts.bursts} times); then ${opts.agents} moves and ${opts.agents} Apply at once`
+        : `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every 0.5–1.5 s (${opts.actions} each: Add task, a move, Apply in turn)`,
+    );
+    const rows: Row[] = [];
     for (const target of targets) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, think, target })], { stdio: 'inherit' });
-      if (run.status !== 0) throw new Error(`bench: the ${target} run failed`);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+      if (run.status !== 0) throw new Error(`bench: the ${target.database} run failed`);
+      rows.push(...(JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as Row[]));
     }
+    printRows(rows);
   }
 }
 
 /** Agents that walk the whole sequence first, unmeasured, so the bot is measured warm (as it runs for hours). */
 const WARM_UP_AGENTS = 10;
 
-/** One row: the bot on one database, the agents clicking as `think` says. */
-async function measure(opts: Opts, think: Think, target: Target): Promise<void> {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
-  const [name, open, env]: [string, () => Promise<Database>, Record<string, string>] =
-    target === 'embedded'
-      ? ['embedded (PGlite)', () => openDatabase({ dataDir }), { DATA_DIR: dataDir }]
-      : ['PostgreSQL 15', () => openDatabase({ databaseUrl: opts.databaseUrl }), { DATABASE_URL: opts.databaseUrl! }];
-  const database = await open();
-  const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
-  // Settle the database before measuring: fresh statistics, and no checkpoint of the seed during the run.
-  await database.exec('vacuum analyze');
-  if (database.kind === 'postgres') await database.exec('checkpoint');
-  await database.close();
-  const slack = await new SlackStandIn().start();
-  const port = 3900 + Math.floor(Math.random() * 90);
-  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', TASKCART_ENV_FILE: 'none', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => out.includes('listening on'), 60_000);
-  const app = { baseUrl: `http://127.0.0.1:${port}`, slack } as unknown as TestApp;
-  try {
-    const channelOf = (id: string) => `D${id.slice(1)}`;
-    const byAgent = new Map<string, Call[]>(ids.map((id) => [id, []]));
-    const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
-    /** Per agent: told of each of their calls as it arrives (no polling to slow the stand-in down). */
-    const listening = new Map<string, (c: Call) => void>();
-    app.slack.onCall = (c) => {
-      const id = owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
-      if (!id) return;
-      byAgent.get(id)!.push(c);
-      listening.get(id)?.(c);
-    };
-    /** Resolves with the time from `t0` to the agent's last call: their message was edited and nothing more came for 30 ms. */
-    const answered = (id: string, t0: number) =>
-      new Promise<number>((resolve) => {
-        let last = 0;
-        let edited = false;
-        let quiet: NodeJS.Timeout | undefined;
-        listening.set(id, (c) => {
-          last = Math.max(last, c.at);
-          edited ||= c.method === 'chat.update';
-          clearTimeout(quiet);
-          if (edited) quiet = setTimeout(() => (listening.delete(id), resolve(last - t0)), 30);
-        });
-      });
-    const sequence = [ACTIONS.autoBalance, ACTIONS.commit, ACTIONS.reopen];
-
-    /** Each agent opens their cart (`/cart`: not measured). */
-    const open = async (agents: Agent[]) => {
-      await Promise.all(agents.map((a) => a.command('/cart')));
-      await waitFor(() => agents.every((a) => byAgent.get(a.id)!.some((c) => c.method === 'chat.postMessage')));
-    };
-    /** Each agent clicks through the sequence; returns each click's latency. */
-    const act = async (agents: Agent[], pause: readonly [number, number]): Promise<number[]> => {
-      const latencies: number[] = [];
-      await Promise.all(
-        agents.map(async (a) => {
-          for (let k = 0; k < opts.actions; k++) {
-            const actionId = sequence[k % sequence.length]!;
-            const mine = byAgent.get(a.id)!.filter((c) => (c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1);
-            const blocks = mine.at(-1)!.args.blocks as Array<Record<string, any>>;
-            const button = a.elements(blocks).find((e) => e.action_id === actionId) ?? a.elements(blocks).find((e) => e.action_id === ACTIONS.reopen || e.action_id === ACTIONS.autoBalance)!;
-            if (pause[1]) await new Promise((r) => setTimeout(r, pause[0] + Math.random() * (pause[1] - pause[0])));
-            const t0 = performance.now();
-            const latency = answered(a.id, t0);
-            await a.click(button.action_id, button.value);
-            latencies.push(await latency);
-          }
-        }),
+/** Slack's requests, signed, over kept-alive connections (cheaper for this process than fetch). */
+function poster(baseUrl: string) {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
+  const url = new URL('/slack/events', baseUrl);
+  const once = (body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const ts = Math.floor(Date.now() / 1000);
+      const req = request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sign(body, ts), 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`bench: HTTP ${res.statusCode} ${text}`))));
+        },
       );
-      return latencies;
-    };
-
-    const [measured, warmUp] = [ids.slice(0, opts.agents), ids.slice(opts.agents)].map((group) => group.map((id) => new Agent(app, id)));
-    await open(warmUp!);
-    await act(warmUp!, [0, 0]);
-    await open(measured!);
-    const cpu0 = cpuOf(bot.pid!);
-    const latencies = await act(measured!, think);
-    const cpu = cpu0 === null ? '' : ((cpuOf(bot.pid!)! - cpu0) / latencies.length).toFixed(1);
-    latencies.sort((x, y) => x - y);
-    console.log(`| ${name} | ${latencies.length} | ${pct(latencies, 50).toFixed(1)} | ${pct(latencies, 95).toFixed(1)} | ${pct(latencies, 99).toFixed(1)} | ${latencies.at(-1)!.toFixed(1)} | ${cpu} |`);
-    if (app.slack.violations.length) console.log(`  (limit violations: ${app.slack.violations.length})`);
-  } finally {
-    bot.kill('SIGTERM');
-    await new Promise((r) => bot.on('exit', r));
-    await slack.stop();
-  }
+      req.on('error', reject);
+      req.end(body);
+    });
+  // A kept-alive connection the server closes as it is reused: the request never reached it, send it again.
+  return (body: string) => once(body).catch((e: { code?: string }) => (e.code === 'ECONNRESET' ? once(body) : Promise.reject(e as Error)));
 }
 
-/** CPU milliseconds (user + system) a process has used, from /proc; null where there is no /proc. */
-function cpuOf(pid: number): number | null {
+/** CPU milliseconds (user + system) of a process, from /proc; 0 when it is gone. */
+function cpuOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
-    return null;
+    return 0;
   }
+}
+
+/** The process and its children (cluster workers), by /proc. */
+function treeOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all: number[] = [];
+  const walk = (pid: number) => {
+    all.push(pid);
+    for (const c of children.get(pid) ?? []) walk(c);
+  };
+  walk(root);
+  return all;
+}
+
+/** CPU of a set of processes, remembered per pid so that one that appears later counts from zero. */
+function cpuMeter(pids: () => Promise<number[]>) {
+  return async () => {
+    const list = await pids();
+    return new Map(list.map((p) => [p, cpuOf(p)]));
+  };
+}
+const spent = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, ms]) => s + ms - (before.get(pid) ?? 0), 0);
+
+interface Seen {
+  cart?: { id: number; version: number; blocks: Array<Record<string, any>> };
+  /** The Monday task ids the day window offers to move, and where. */
+  moves: string[];
+  wait?: { after: number; resolve: (at: number) => void; kinds: Set<string> };
+}
+
+async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<Row[]> {
+  const dataDir = join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
+  const postgres = target.database === 'postgres';
+  const database = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl }) : await openDatabase({ dataDir });
+  const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
+  // Settle the database before measuring: fresh statistics, and no checkpoint of the seed during the run.
+  await database.exec('vacuum analyze');
+  if (postgres) await database.exec('checkpoint');
+  await database.close();
+  const monitor = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl, migrate: false, max: 1 }) : null;
+  const dbPids = async () =>
+    monitor ? (await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).map((r) => r.pid) : [];
+
+  const slack = await new SlackStandIn().start();
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      TASKCART_ENV_FILE: 'none',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      WORKERS: String(target.workers),
+      ...(postgres ? { DATABASE_URL: opts.databaseUrl! } : { DATA_DIR: dataDir }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => (out.match(/listening on/g) ?? []).length >= target.workers, 90_000);
+  const post = poster(`http://127.0.0.1:${port}`);
+  const label = `${postgres ? 'PostgreSQL 15' : 'embedded (PGlite)'}, ${target.workers === 1 ? '1 process' : `WORKERS=${target.workers}`}`;
+  try {
+    const channelOf = (id: string) => `D${id.slice(1)}`;
+    const seen = new Map<string, Seen>(ids.map((id) => [id, { moves: [] }]));
+    const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
+    slack.onCall = (c: Call) => {
+      // views.open names no one: it is the day window the one agent waiting for it asked for.
+      const id = c.method === 'views.open' ? [...seen].find(([, x]) => x.wait?.kinds.has('views.open'))?.[0] : owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
+      const s = id && seen.get(id);
+      if (!s) return;
+      const blocks = c.args.blocks as Array<Record<string, any>> | undefined;
+      if ((c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(blocks) && blocks.length > 1) {
+        const ref = elements(blocks).find((e) => e.action_id === ACTIONS.addTask || e.action_id === ACTIONS.reopen)?.value as string | undefined;
+        const [cartId, version] = (ref ?? '0:0').split(':').map(Number);
+        s.cart = { id: cartId!, version: version!, blocks };
+      }
+      if (c.method === 'views.open') {
+        // Which of Monday's tasks the day window offers to move to Thursday.
+        const view = c.args.view as { blocks: Array<Record<string, any>> };
+        s.moves = view.blocks.flatMap((b) => (b.accessory?.options ?? []) as Array<{ value: string }>).map((o) => o.value).filter((v) => v.startsWith('m:') && v.endsWith(DAYS[3]!));
+      }
+      if (s.wait && s.wait.kinds.has(c.method) && c.at >= s.wait.after) {
+        const w = s.wait;
+        delete s.wait;
+        w.resolve(c.at);
+      }
+    };
+    /** When the agent's next call of these kinds reaches Slack; NaN when none came within 20 s (counted as missed). */
+    const nextCall = (id: string, kinds: string[]) =>
+      new Promise<number>((resolve) => {
+        const timer = setTimeout(() => {
+          delete seen.get(id)!.wait;
+          missed += 1;
+          resolve(NaN);
+        }, 20_000);
+        seen.get(id)!.wait = { after: performance.now(), resolve: (at) => (clearTimeout(timer), resolve(at)), kinds: new Set(kinds) };
+      });
+    let missed = 0;
+
+    let unique = 0;
+    const base = (id: string, extra: Record<string, unknown>) => ({
+      user: { id, username: id.toLowerCase(), team_id: 'T0DEMO' },
+      api_app_id: 'A0TASKCART',
+      token: 'legacy',
+      team: { id: 'T0DEMO', domain: 'demo' },
+      trigger_id: `trigger.${++unique}`,
+      ...extra,
+    });
+    const click = (id: string, actionId: string, value: string, view?: Record<string, unknown>) =>
+      payloadBody(
+        base(id, {
+          type: 'block_actions',
+          ...(view
+            ? { container: { type: 'view', view_id: view.id }, view }
+            : { container: { type: 'message', message_ts: '1', channel_id: channelOf(id) }, channel: { id: channelOf(id), name: 'directmessage' }, response_url: slack.responseUrl(id) }),
+          actions: [{ type: view ? 'static_select' : 'button', action_id: actionId, block_id: 'b', value, ...(view ? { selected_option: { text: { type: 'plain_text', text: 'x' }, value } } : {}), action_ts: `${Math.floor(Date.now() / 1000)}.${String(++unique).padStart(6, '0')}` }],
+        }),
+      );
+    const sel = (value: string) => ({ type: 'static_select', selected_option: { value } });
+    const txt = (value: string) => ({ type: 'plain_text_input', value });
+
+    /** The body of one interaction of this kind by this agent (null: nothing to do it on). */
+    const bodyOf = (id: string, kind: Kind): string | null => {
+      const s = seen.get(id)!;
+      const cart = s.cart!;
+      if (kind === 'add') {
+        const values = {
+          [INPUTS.title]: { [VALUE]: txt(`Call back ${unique}`) },
+          [INPUTS.customer]: { [ACTIONS.customerSearch]: { type: 'external_select', selected_option: null } },
+          [INPUTS.type]: { [VALUE]: sel('custom') },
+          [INPUTS.day]: { [VALUE]: sel(DAYS[unique % 5]!) },
+          [INPUTS.effort]: { [VALUE]: txt('10') },
+          [INPUTS.priority]: { [VALUE]: sel('normal') },
+          [INPUTS.notes]: { [VALUE]: txt('') },
+        };
+        // Each submission is a modal of its own (Slack gives each a view id and hash).
+        return payloadBody(base(id, { type: 'view_submission', view: { id: `V${++unique}`, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.addTask, private_metadata: `${cart.id}:en`, state: { values } }, response_urls: [] }));
+      }
+      if (kind === 'move') {
+        const value = s.moves.shift();
+        if (!value) return null;
+        return click(id, ACTIONS.dayTaskMenu, value, { id: `V${++unique}`, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
+      }
+      const apply = elements(cart.blocks).find((e) => e.action_id === ACTIONS.applySuggestion);
+      return apply ? click(id, ACTIONS.applySuggestion, apply.value as string) : null;
+    };
+
+    /** One interaction: ack and message-updated times from the moment it is sent. */
+    const interact = async (id: string, kind: Kind): Promise<{ ack: number; updated: number } | null> => {
+      const body = bodyOf(id, kind) ?? (kind === 'add' ? null : bodyOf(id, 'add'));
+      if (!body) return null;
+      const updated = nextCall(id, ['chat.update']);
+      const t0 = performance.now();
+      await post(body);
+      const ack = performance.now() - t0;
+      return { ack, updated: (await updated) - t0 };
+    };
+
+    /** Each agent opens their cart (`/cart`), then their Monday (the day window: tasks to move). Not measured. */
+    const prepare = async (group: string[]) => {
+      await Promise.all(
+        group.map(async (id) => {
+          const posted = nextCall(id, ['chat.postMessage']);
+          await post(commandBody('/cart', id, '', slack.responseUrl(id)));
+          await posted;
+        }),
+      );
+      for (const id of group) {
+        const s = seen.get(id)!;
+        const opened = nextCall(id, ['views.open']);
+        await post(click(id, ACTIONS.openDay, `${s.cart!.id}:${s.cart!.version}:${DAYS[0]}`));
+        await opened;
+      }
+    };
+
+    const meter = { bot: cpuMeter(async () => treeOf(bot.pid!)), db: cpuMeter(dbPids) };
+    /** Runs `work`, returning the CPU the bot and the database spent on it. */
+    const costed = async <R,>(work: () => Promise<R>): Promise<{ result: R; bot: number; db: number | null }> => {
+      const [b0, d0] = [await meter.bot(), await meter.db()];
+      const from = process.hrtime.bigint() / 1000n;
+      const result = await work();
+      // With BOT_PROF: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
+      if (process.env.BOT_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
+      const [b1, d1] = [await meter.bot(), await meter.db()];
+      return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null };
+    };
+    const row = (what: string, results: Array<{ ack: number; updated: number } | null>, cost: { bot: number; db: number | null }): Row => {
+      const done = results.filter((r): r is { ack: number; updated: number } => r !== null && !Number.isNaN(r.updated));
+      return { label: `${label}: ${what}`, count: done.length, ack: done.map((r) => r.ack), updated: done.map((r) => r.updated), botCpu: cost.bot / done.length, dbCpu: cost.db === null ? null : cost.db / done.length };
+    };
+
+    const warmUp = ids.slice(opts.agents);
+    const agents = ids.slice(0, opts.agents);
+    await prepare(warmUp);
+    for (const kind of ['add', 'move', 'apply', 'add', 'move', 'apply'] as const) await Promise.all(warmUp.map((id) => interact(id, kind)));
+    await prepare(agents);
+    await new Promise((r) => setTimeout(r, 500));
+
+    const rows: Row[] = [];
+    if (mode === 'burst') {
+      const adds = await costed(async () => {
+        const all = [];
+        for (let b = 0; b < opts.bursts; b++) {
+          all.push(...(await Promise.all(agents.map((id) => interact(id, 'add')))));
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        return all;
+      });
+      rows.push(row('Add task', adds.result, adds));
+      for (const kind of ['move', 'apply'] as const) {
+        const once = await costed(() => Promise.all(agents.map((id) => interact(id, kind))));
+        rows.push(row(kind === 'move' ? 'move a task' : 'Apply', once.result, once));
+      }
+    } else {
+      const kinds: Kind[] = ['add', 'move', 'apply'];
+      const paced = await costed(() =>
+        Promise.all(
+          agents.map(async (id) => {
+            const mine = [];
+            for (let k = 0; k < opts.actions; k++) {
+              await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+              mine.push(await interact(id, kinds[k % kinds.length]!));
+            }
+            return mine;
+          }),
+        ),
+      );
+      rows.push(row('Add task, move, Apply', paced.result.flat(), paced));
+    }
+    if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
+    if (slack.violations.length) console.error(`  (limit violations: ${slack.violations.length}: ${slack.violations[0]})`);
+    return rows;
+  } finally {
+    bot.kill('SIGTERM');
+    await new Promise((r) => bot.on('exit', r));
+    await slack.stop();
+    await monitor?.close();
+  }
+}
+
+function elements(blocks: Array<Record<string, any>>): Array<Record<string, any>> {
+  return blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]);
 }
 
 async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<void> {
   const start = performance.now();
   while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error('bench: timed out waiting for Slack calls');
+    if (performance.now() - start > timeoutMs) throw new Error('bench: timed out waiting for the bot');
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-// Run as a script: one row, in this fresh process.
+// Run as a script: one database's rows, in this fresh process, printed as one JSON line.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { opts, think, target } = JSON.parse(process.argv[2]!) as { opts: Opts; think: Think; target: Target };
-  await measure(opts, think, target);
+  const { opts, mode, target } = JSON.parse(process.argv[2]!) as { opts: LatencyOpts; mode: Mode; target: Target };
+  const rows = await measure(opts, mode, target);
+  console.log(JSON.stringify(rows));
   process.exit(0);
 }

@@ -26,8 +26,8 @@ if (!part) {
   await benchImport({ quick, databaseUrl });
 } else if (part === 'latency') {
   const { benchCartLatency } = await import('./cart-latency.ts');
-  console.log('\n## Cart interactions (request in → last Web API call out)');
-  await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, actions: 6 });
+  console.log('\n## Cart interactions: the ack, and the cart message updated');
+  await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, bursts: quick ? 2 : 4, actions: 6 });
 } else if (part === 'proposal') {
   const { benchProposal } = await import('./proposal.ts');
   await benchProposal({ databaseUrl, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });

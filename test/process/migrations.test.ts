@@ -23,7 +23,8 @@ afterAll(async () => {
   await slack.stop();
 });
 
-const botEnv = async (database: Record<string, string>) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), ...database });
+// One process each (WORKERS=1): three bots are three processes migrating at once (workers.test.ts runs WORKERS=2).
+const botEnv = async (database: Record<string, string>) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), WORKERS: '1', ...database });
 const started = (run: Running) => until(() => run.out.some((l) => l.includes('scheduler started')) || run.err.length > 0, 60_000, 'start-up');
 async function stop(run: Running) {
   run.child.kill('SIGTERM');

@@ -4,7 +4,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,16 @@ async function group(pgid: number): Promise<number[]> {
     .map((l) => l.trim().split(/\s+/).map(Number))
     .filter(([, g]) => g === pgid)
     .map(([pid]) => pid!);
+}
+/** A process's children, from ps (a primary's workers). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,comm=']);
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, ppid, comm]) => Number(ppid) === pid && comm === 'node')
+    .map(([p]) => Number(p));
 }
 const alive = (pid: number) => {
   try {
@@ -95,7 +105,10 @@ async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: num
   // No wrapper between npm and the bot: npm's child is node running dist/.
   const { stdout: args } = await promisify(execFile)('ps', ['-o', 'ppid=,args=', '-p', String(botPid)]);
   expect(args.trim()).toMatch(new RegExp(`^${npmPid} node --enable-source-maps dist/src/main\\.js$`));
-  expect((await group(npmPid)).sort()).toEqual([npmPid, botPid].sort());
+  // On PostgreSQL the bot is a primary with a worker a core (WORKERS), its children in the same group.
+  const workers = await childrenOf(botPid);
+  expect(workers.length).toBe(process.env.DATABASE_URL ? availableParallelism() : 0);
+  expect((await group(npmPid)).sort()).toEqual([npmPid, botPid, ...workers].sort());
 
   // A /cart whose message Slack takes two seconds to accept: in flight when SIGTERM comes.
   slack.on('chat.postMessage', () => new Promise((r) => setTimeout(() => r(undefined), 2000)));
@@ -108,7 +121,7 @@ async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: num
   expect(ms).toBeLessThan(60_000);
   const lines = run.logs();
   const shutdownAt = Date.parse(lines.find((l) => l.msg === 'SIGTERM: shutting down')!.time);
-  const stoppedAt = Date.parse(lines.find((l) => l.msg === 'stopped')!.time);
+  const stoppedAt = Date.parse([...lines].reverse().find((l) => l.msg === 'stopped')!.time);
   expect(stoppedAt - shutdownAt).toBeLessThan(10_000);
   // The request in flight was finished before the bot stopped.
   const request = lines.find((l) => l.kind === 'command');
@@ -118,5 +131,6 @@ async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: num
   expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
   await until(async () => (await group(npmPid)).length === 0, 5_000, 'the process group to be empty');
   expect(alive(botPid)).toBe(false);
+  for (const pid of workers) expect(alive(pid)).toBe(false);
   expect(await portFree(port)).toBe(true);
 }

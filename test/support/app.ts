@@ -25,6 +25,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
   const slack = await new SlackStandIn().start();
   const logs: string[] = [];
   const config: Config = {
+    WORKERS: 1,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     PORT: 0,

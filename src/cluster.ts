@@ -1,0 +1,146 @@
+// WORKERS > 1 (HTTP mode on PostgreSQL): this process is the primary of node:cluster. It checks what
+// one bot would (the configuration, the database with its migrations — applied once, here, under
+// the advisory lock —, the token with Slack, the port), then forks WORKERS bot processes that share
+// the port: the primary accepts connections and hands them out in turn. Nothing of a cart lives in
+// a process (a change claims the cart's version, a request's key is saved with it, each scheduled
+// slot and each message is claimed in the database), so any worker can answer any request.
+// A worker that stops is started again after 1 s, then 2, 4… up to 30 s while it keeps stopping
+// (one that ran a minute starts over at 1 s), each time logged. SIGTERM or SIGINT to the primary
+// stops every worker along their own shutdown path (drain, jobs, database), and the primary exits
+// once they have, within 10 s: 0 when every worker stopped cleanly.
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
+import { openDatabase } from '../db/client.ts';
+import { causeOf } from '../db/errors.ts';
+import type { Config } from './config.ts';
+import { redact, secretsOf, type JsonLogger } from './logger.ts';
+import { checkSlack, type SlackIdentity } from './slack/connect.ts';
+import { explainStartupError, sayCannotStart } from './startup.ts';
+
+/** How a worker learns what the primary checked: Slack's answer to auth.test, as JSON. */
+export const IDENTITY_ENV = 'TASKCART_WORKER_IDENTITY';
+/** What a worker tells the primary once it listens and its scheduler runs. */
+export const READY = 'taskcart:ready';
+
+const DEADLINE_MS = 9_700;
+const FIRST_RESTART_MS = 1_000;
+const MAX_RESTART_MS = 30_000;
+/** A worker that ran this long had not been failing: its next restart waits FIRST_RESTART_MS again. */
+const STABLE_MS = 60_000;
+
+/** Whether this process is a worker forked by the primary. */
+export const isWorker = () => cluster.isWorker;
+
+/** The Slack identity the primary checked (a worker does not ask again), or undefined. */
+export function identityFromPrimary(): SlackIdentity | undefined {
+  const raw = process.env[IDENTITY_ENV];
+  return raw ? (JSON.parse(raw) as SlackIdentity) : undefined;
+}
+
+/** A worker: tells the primary it is serving. */
+export function sayReady(): void {
+  process.send?.(READY);
+}
+
+export async function runPrimary(config: Config, logger: JsonLogger): Promise<void> {
+  const n = config.WORKERS;
+  let stopping = false;
+  let serving = false;
+  const workers = new Set<Worker>();
+  const readyOnes = new Set<Worker>();
+  const restarts = new Set<NodeJS.Timeout>();
+  let backoff = FIRST_RESTART_MS;
+
+  const stopAll = async (code: number) => {
+    for (const t of restarts) clearTimeout(t);
+    setTimeout(() => {
+      logger.error(`workers still running after ${DEADLINE_MS / 1000} s: killing ${workers.size} of them and exiting`);
+      for (const w of workers) w.process.kill('SIGKILL');
+      process.exit(1);
+    }, DEADLINE_MS).unref();
+    const exits = [...workers].map((w) => new Promise<number>((resolve) => (w.isDead() ? resolve(w.process.exitCode ?? 1) : w.once('exit', (c: number | null) => resolve(c ?? 1)))));
+    for (const w of workers) if (!w.isDead()) w.process.kill('SIGTERM');
+    const codes = await Promise.all(exits);
+    const failed = codes.filter((c) => c !== 0).length;
+    if (failed) logger.error(`${failed} of ${codes.length} workers did not stop cleanly`);
+    else logger.info('stopped');
+    process.exit(failed ? 1 : code);
+  };
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`, { workers: workers.size });
+    void stopAll(0);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
+  // What one bot checks at start, checked once: a failed start says everything wrong at once.
+  const [opened, slack, port] = await Promise.allSettled([
+    openDatabase({ databaseUrl: config.DATABASE_URL, max: 1, migrate: config.MIGRATE_ON_START ? true : 'check' }).then((d) => d.close()),
+    checkSlack(config, logger),
+    portFree(config.PORT),
+  ]);
+  const failed = [opened, slack, port].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failed.length) {
+    sayCannotStart(
+      failed.map((error) => {
+        const line = explainStartupError(error, config);
+        if (!line) logger.error('start-up failed', error);
+        return line ?? `unexpected error (${redact(causeOf(error), secretsOf(config))}): the log has the details`;
+      }),
+    );
+    process.exit(1);
+  }
+  if (stopping) return;
+  logger.info(`database: PostgreSQL, ${config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked'}`);
+  const identity = (slack as PromiseFulfilledResult<SlackIdentity>).value;
+
+  const fork = (replacing?: number) => {
+    const started = Date.now();
+    const worker = cluster.fork({ [IDENTITY_ENV]: JSON.stringify(identity) });
+    workers.add(worker);
+    let ready = false;
+    worker.on('message', (m: unknown) => {
+      if (m !== READY) return;
+      ready = true;
+      readyOnes.add(worker);
+      if (replacing !== undefined) logger.info(`worker ${worker.process.pid} started in place of ${replacing}`, { worker: worker.process.pid });
+      if (!serving && readyOnes.size === n) {
+        serving = true;
+        logger.info(`${n} workers serving http://0.0.0.0:${config.PORT}/slack/events`, { workers: [...workers].map((w) => w.process.pid) });
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      workers.delete(worker);
+      readyOnes.delete(worker);
+      if (stopping) return;
+      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+      if (!serving && !ready) {
+        // A worker that cannot start: it said why on stderr; the others would fail alike.
+        logger.error(`worker ${worker.process.pid} ${how} while starting: stopping`);
+        stopping = true;
+        void stopAll(1);
+        return;
+      }
+      backoff = Date.now() - started > STABLE_MS ? FIRST_RESTART_MS : backoff;
+      logger.error(`worker ${worker.process.pid} ${how}: starting another in ${backoff / 1000} s`, { worker: worker.process.pid, code, signal });
+      const timer = setTimeout(() => {
+        restarts.delete(timer);
+        if (!stopping) fork(worker.process.pid);
+      }, backoff);
+      restarts.add(timer);
+      backoff = Math.min(MAX_RESTART_MS, backoff * 2);
+    });
+  };
+  for (let i = 0; i < n; i++) fork();
+}
+
+/** Rejects as listen() would (EADDRINUSE, EACCES) when the port cannot be served. */
+function portFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, () => probe.close(() => resolve()));
+  });
+}

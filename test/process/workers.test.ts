@@ -1,0 +1,174 @@
+// Several bot processes on one PostgreSQL: WORKERS=2 under one primary (node:cluster), and two bots
+// started apart on two ports (as on two hosts behind a load balancer). Clicks on one cart handled
+// by two processes at once lose nothing; a proposal with two processes up sends each agent one
+// cart; a worker that dies is started again; SIGTERM to the primary stops them all.
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCsv } from '../../src/import/run.ts';
+import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
+import { testDatabase, type TestDatabase } from '../support/db.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post } from '../support/signed.ts';
+import { SlackStandIn } from '../support/slack-api.ts';
+import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+
+const pg = process.env.DATABASE_URL;
+const AGENTS = ['U0TWO1', 'U0TWO2', 'U0TWO3', 'U0TWO4'];
+
+describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs only: the embedded database serves one process)', () => {
+  let t: TestDatabase;
+  let slack: SlackStandIn;
+  const bots: Running[] = [];
+  const start = async (env: Record<string, string> = {}) => {
+    const port = await freePort();
+    const bot = runEntry('src/main.ts', [], {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.url,
+      DATABASE_URL: t.url!,
+      PORT: String(port),
+      WORKERS: '1',
+      ...env,
+    });
+    bots.push(bot);
+    const workers = Number(env.WORKERS ?? 1);
+    await until(() => bot.out.filter((l) => l.includes('scheduler started')).length >= workers, 60_000, 'the bot to start');
+    return { bot, url: `http://127.0.0.1:${port}` };
+  };
+  const errors = (bot: Running) => bot.logs().filter((l) => l.level === 'error');
+
+  beforeAll(async () => {
+    t = await testDatabase();
+    slack = await new SlackStandIn().start();
+    // A team whose weekly proposal was due two minutes ago (made at start), created a week before it.
+    const zone = 'Asia/Shanghai';
+    const due = DateTime.now().setZone(zone).minus({ minutes: 2 });
+    await importCsv(t.db, 'teams', `team,timezone,proposal_day,proposal_time\nTwo,${zone},${due.toFormat('ccc')},${due.toFormat('HH:mm')}\n`);
+    await importCsv(t.db, 'people', ['slack_user_id,name,team,role', ...AGENTS.map((id) => `${id},Agent ${id},Two,agent`)].join('\n'));
+    await t.exec(`update teams set created_at = now() - interval '8 days'`);
+  });
+  afterAll(async () => {
+    for (const bot of bots) if (bot.child.exitCode === null) bot.child.kill('SIGKILL');
+    await slack.stop();
+    await t.close();
+  });
+
+  it('WORKERS=2: one primary, two workers on one port; the proposal sends each agent one cart; a worker killed is started again; SIGTERM stops all within 10 s', async () => {
+    const { bot, url } = await start({ WORKERS: '2' });
+    await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
+    const pids = new Set(bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid));
+    expect(pids.size).toBe(2);
+    expect(pids.has(bot.child.pid)).toBe(false);
+    // The migrations were applied once, by the primary.
+    expect(bot.logs().filter((l) => String(l.msg).startsWith('database: PostgreSQL')).map((l) => l.pid)).toEqual([bot.child.pid]);
+    for (let i = 0; i < 6; i++) expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    // Both workers ticked at start; the proposal slot ran once: one cart for each agent.
+    const carts = () => slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0TWO')).map((c) => String(c.args.channel));
+    await until(() => carts().length >= AGENTS.length, 40_000, 'the carts of the proposal');
+    await new Promise((r) => setTimeout(r, 3000)); // room for a second run, were there one
+    expect(carts().sort()).toEqual(AGENTS.map((id) => `D${id.slice(1)}`));
+    const runs = await t.query<{ n: number }>(`select count(*)::int as n from schedule_runs where kind = 'proposal'`);
+    expect(runs[0]!.n).toBe(1);
+
+    const victim = [...pids][0] as number;
+    process.kill(victim, 'SIGKILL');
+    await until(() => bot.out.some((l) => l.includes(`worker ${victim} was killed (SIGKILL): starting another in 1 s`)), 10_000, 'the restart');
+    await until(() => bot.out.some((l) => l.includes(`started in place of ${victim}`)), 40_000, 'the new worker');
+    for (let i = 0; i < 4; i++) expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const asked = Date.now();
+    bot.child.kill('SIGTERM');
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect(bot.logs().at(-1)?.msg).toBe('stopped');
+    expect(errors(bot).map((l) => l.msg)).toEqual([expect.stringContaining(`worker ${victim} was killed`)]);
+    // Nothing left running: every worker is gone.
+    for (const pid of bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid as number)) expect(() => process.kill(pid, 0)).toThrow();
+  }, 180_000);
+
+  it('two bots apart on one database (two hosts): additions at once through both all land; two clicks on the same version: one lands, the other is told it was an older copy', async () => {
+    const [a, b] = [await start(), await start()];
+    const agent = AGENTS[0]!;
+    const channel = `D${agent.slice(1)}`;
+    const ok = async (res: Promise<{ status: number }>) => expect((await res).status).toBe(200);
+    // The agent's cart (made by the proposal above, or now).
+    await ok(post(a.url, commandBody('/cart', agent, '', slack.responseUrl('cart'))));
+    const cartId = (await t.query<{ id: number }>(`select id from carts where agent_id = $1`, [agent]))[0]!.id;
+    const titles = Array.from({ length: 8 }, (_, i) => `Across ${i}`);
+    const weekDays = async (id: number) => {
+      const week_start = (await t.query<{ week_start: string }>(`select to_char(week_start, 'YYYY-MM-DD') as week_start from carts where id = $1`, [id]))[0]!.week_start;
+      return [0, 1, 2, 3, 4].map((d) => DateTime.fromISO(week_start).plus({ days: d }).toISODate()!);
+    };
+    const days = await weekDays(cartId);
+    const submit = (url: string, title: string, i: number) =>
+      ok(
+        post(
+          url,
+          payloadBody({
+            type: 'view_submission',
+            user: { id: agent, team_id: 'T0DEMO' },
+            team: { id: 'T0DEMO' },
+            view: {
+              id: `VTWO${i}`,
+              hash: `h${i}`,
+              type: 'modal',
+              callback_id: VIEWS.addTask,
+              private_metadata: `${cartId}:en`,
+              state: {
+                values: {
+                  [INPUTS.title]: { [VALUE]: { type: 'plain_text_input', value: title } },
+                  [INPUTS.type]: { [VALUE]: { type: 'static_select', selected_option: { value: 'custom' } } },
+                  [INPUTS.day]: { [VALUE]: { type: 'static_select', selected_option: { value: days[i % 5] } } },
+                  [INPUTS.effort]: { [VALUE]: { type: 'plain_text_input', value: '10' } },
+                  [INPUTS.priority]: { [VALUE]: { type: 'static_select', selected_option: { value: 'normal' } } },
+                },
+              },
+            },
+          }),
+        ),
+      );
+    await Promise.all(titles.map((title, i) => submit(i % 2 ? b.url : a.url, title, i)));
+    await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Across %'`, [cartId])).length === titles.length, 20_000, 'every addition');
+    const version = (await t.query<{ version: number }>(`select version from carts where id = $1`, [cartId]))[0]!.version;
+    expect(version).toBeGreaterThanOrEqual(titles.length);
+
+    // Two moves at the same version, one through each bot: one lands, the other is refused as an older copy.
+    const items = await t.query<{ id: number; day: string }>(`select id, to_char(planned_day, 'YYYY-MM-DD') as day from cart_items where cart_id = $1 and title like 'Across %' order by id limit 2`, [cartId]);
+    const updates = () => slack.callsTo('views.update').length;
+    const before = updates();
+    const move = (url: string, item: { id: number; day: string }, n: number) => {
+      const to = days.find((d) => d !== item.day)!;
+      return ok(
+        post(
+          url,
+          payloadBody({
+            type: 'block_actions',
+            user: { id: agent, team_id: 'T0DEMO' },
+            team: { id: 'T0DEMO' },
+            container: { type: 'view', view_id: `VDAY${n}` },
+            view: { id: `VDAY${n}`, hash: `d${n}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cartId}:${version}:${item.day}:0`, state: { values: {} } },
+            actions: [{ type: 'static_select', action_id: ACTIONS.dayTaskMenu, block_id: 'b', selected_option: { value: `m:${item.id}:${to}` }, action_ts: `${Math.floor(Date.now() / 1000)}.00000${n}` }],
+          }),
+        ),
+      );
+    };
+    await Promise.all([move(a.url, items[0]!, 1), move(b.url, items[1]!, 2)]);
+    await until(() => updates() >= before + 2, 20_000, 'both day windows answered');
+    const [after] = await t.query<{ version: number }>(`select version from carts where id = $1`, [cartId]);
+    expect(after!.version).toBe(version + 1);
+    const moved = await t.query<{ n: number }>(
+      `select count(*)::int as n from cart_items where id = any($1::int[]) and to_char(planned_day, 'YYYY-MM-DD') <> all($2::text[])`,
+      [items.map((i) => i.id), items.map((i) => i.day)],
+    );
+    expect(moved[0]!.n).toBe(1);
+    const told = slack.callsTo('views.update').slice(before).map((c) => JSON.stringify(c.args.view));
+    expect(told.filter((v) => v.includes('older copy'))).toHaveLength(1);
+    // The cart message shows every change that landed.
+    const last = slack.callsTo('chat.update').filter((c) => c.args.channel === channel).at(-1)!;
+    expect(JSON.stringify(last.args.blocks)).toContain(`${cartId}:${version + 1}`);
+    for (const { bot } of [a, b]) expect(errors(bot)).toEqual([]);
+    for (const { bot } of [a, b]) bot.child.kill('SIGTERM');
+    for (const { bot } of [a, b]) expect((await bot.exited).code).toBe(0);
+  }, 180_000);
+});

@@ -72,85 +72,23 @@ const options = (language: Language, params: Params | PlainParams = {}) => ({
   ...(params.count !== undefined && { count: params.count }),
 });
 
-/**
- * A catalog text cut once into its literal parts and the names of its values (`{{name}}`), so that
- * rendering is a join: i18next's own path (resolution, options, plural suffix, interpolation by
- * regular expression, nesting) was 9 % of a click's CPU in the profile, for a cart message of about a
- * hundred texts. The rules are i18next's, as configured above, and test/views/catalogs.test.ts
- * checks every text in both languages against i18next itself: the plural by Intl.PluralRules
- * (`_one`, `_other`), a text missing in Chinese taken from English, a value not given left as
- * `{{name}}`, one pass over the text (a value's own braces stay text).
- */
-type Compiled = ReadonlyArray<string | { name: string; whole: string }>;
-const compiled = new Map<string, Compiled>();
-function compile(text: string): Compiled {
-  let parts = compiled.get(text);
-  if (!parts) {
-    const out: Array<string | { name: string; whole: string }> = [];
-    let last = 0;
-    for (const m of text.matchAll(/\{\{(.+?)\}\}/g)) {
-      out.push(text.slice(last, m.index));
-      out.push({ name: m[1]!.trim(), whole: m[0] });
-      last = m.index + m[0].length;
-    }
-    out.push(text.slice(last));
-    parts = out.filter((p) => p !== '');
-    compiled.set(text, parts);
-  }
-  return parts;
-}
-
-const pluralRules = new Map<Language, Intl.PluralRules>();
-/** The catalog text of a key in a language (its plural form for `count`), else English's, else the key. */
-function lookup(language: Language, key: string, count: number | undefined): string {
-  for (const lng of language === 'en' ? (['en'] as const) : ([language, 'en'] as const)) {
-    const catalog = CATALOGS[lng] as Readonly<Record<string, string>>;
-    if (count !== undefined) {
-      let rules = pluralRules.get(lng);
-      if (!rules) pluralRules.set(lng, (rules = new Intl.PluralRules(lng)));
-      const plural = catalog[`${key}_${rules.select(count)}`];
-      if (plural !== undefined) return plural;
-    }
-    const text = catalog[key];
-    if (text !== undefined) return text;
-  }
-  return key;
-}
-
-function render(language: Language, key: string, params: Params | PlainParams | undefined, value: (v: unknown) => string): string {
-  const count = params?.count;
-  // As i18next: any count but a string picks a plural form.
-  const parts = compile(lookup(language, key, count !== undefined && typeof count !== 'string' ? (count as number) : undefined));
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'string') out += part;
-    else {
-      const v = params?.[part.name];
-      out += v === undefined ? part.whole : value(v);
-    }
-  }
-  return out;
-}
-
-const plainValue = (v: unknown) => String(v);
-
 /** The texts of a language (made once, kept). */
 export function textsFor(language: Language): T {
   const known = made.get(language);
   if (known) return known;
-  const t = ((key: Key, params?: Params) => render(language, key, params, escapeValue)) as T;
-  const plainT = (key: Key, params?: PlainParams) => render(language, key, params, plainValue);
+  engines ??= { mrkdwn: instance(true), plain: instance(false) };
+  const { mrkdwn, plain } = engines;
+  // A text without values is the same every time: i18next renders it once per key and language.
+  // (i18next's path was 9 % of an Add task's CPU in the profile; most of a cart's texts have no values.)
+  const bare = new Map<string, string>();
+  const bareT = (key: Key) => {
+    let text = bare.get(key);
+    if (text === undefined) bare.set(key, (text = mrkdwn.t(key, options(language) as never) as unknown as string));
+    return text;
+  };
+  const t = ((key: Key, params?: Params) => (params === undefined ? bareT(key) : (mrkdwn.t(key, options(language, params) as never) as unknown as string))) as T;
+  const plainT = (key: Key, params?: PlainParams) => plain.t(key, options(language, params) as never) as unknown as string;
   Object.assign(t, { plain: plainT, language, fmt: new Format(language, plainT) });
   made.set(language, t);
   return t;
-}
-
-/** The same texts through i18next itself: the reference the compiled texts are tested against. */
-export function i18nextTexts(language: Language): { t: (key: string, params?: Params) => string; plain: (key: string, params?: PlainParams) => string } {
-  engines ??= { mrkdwn: instance(true), plain: instance(false) };
-  const { mrkdwn, plain } = engines;
-  return {
-    t: (key, params) => mrkdwn.t(key, options(language, params) as never) as unknown as string,
-    plain: (key, params) => plain.t(key, options(language, params) as never) as unknown as string,
-  };
 }

@@ -1,9 +1,9 @@
-// Renders a chart spec (views/chart.ts) to PNG on the server, headless: Vega-Lite compiles it to
-// Vega, Vega draws it as SVG (no canvas, no browser), resvg rasterises the SVG (a prebuilt binary:
-// no compiler). The libraries are loaded on the first render only: the bot that never sends a
-// chart never loads them. Fonts: the ones the machine has, found once (see README, A picture of
-// the week): Chinese labels need a CJK font such as Debian's fonts-noto-cjk; without one they
-// are drawn as boxes, and everything else still renders.
+// Rasterises a chart's SVG (views/chart.ts) to PNG on the server, headless, with resvg (a Rust SVG
+// renderer; @resvg/resvg-js ships it prebuilt: no compiler, no canvas, no browser). It is loaded on
+// the first render only: a process that never sends a chart never loads it. Fonts: the ones the
+// machine has, found once (README, A picture of the week): Chinese labels need a CJK font such as
+// Debian's fonts-noto-cjk or fonts-wqy-microhei; without one they are drawn as boxes, and
+// everything else still renders.
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,15 +22,13 @@ const LATIN: Array<[RegExp, string]> = [
 ];
 
 type Libraries = {
-  vega: typeof import('vega');
-  compile: (typeof import('vega-lite'))['compile'];
   Resvg: (typeof import('@resvg/resvg-js'))['Resvg'];
   fonts: { files: string[]; family: string } | null;
 };
 let loaded: Promise<Libraries> | undefined;
 
 function load(): Promise<Libraries> {
-  loaded ??= Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]).then(([vega, vl, resvg]) => ({ vega, compile: vl.compile, Resvg: resvg.Resvg, fonts: findFonts() }));
+  loaded ??= import('@resvg/resvg-js').then((resvg) => ({ Resvg: resvg.Resvg, fonts: findFonts() }));
   // A failed load is tried again at the next render.
   loaded.catch(() => (loaded = undefined));
   return loaded;
@@ -73,17 +71,9 @@ export async function hasChineseFont(): Promise<boolean> {
   return !!fonts && fonts.files.some((f) => CJK.some((re) => re.test(path.basename(f))));
 }
 
-/** The PNG of a Vega-Lite spec. Throws when a library cannot load or the spec cannot be drawn. */
-export async function renderChart(spec: Record<string, unknown>): Promise<Uint8Array> {
-  const { vega, compile, Resvg, fonts } = await load();
-  const compiled = compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  let svg: string;
-  try {
-    svg = await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+/** The PNG of an SVG. Throws when resvg cannot load or the SVG cannot be read. */
+export async function renderChart(svg: string): Promise<Uint8Array> {
+  const { Resvg, fonts } = await load();
   const font = fonts ? { loadSystemFonts: false, fontFiles: fonts.files, ...(fonts.family ? { defaultFontFamily: fonts.family } : {}) } : { loadSystemFonts: true };
   return new Resvg(svg, { font, fitTo: { mode: 'zoom', value: SCALE }, background: 'white' }).render().asPng();
 }

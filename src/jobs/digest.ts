@@ -74,7 +74,7 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: Dige
           let made = charts.get(t.language);
           if (!made) {
             const chart = weekChart(t, picture, kind);
-            made = chart ? import('./chart.ts').then(({ renderChart }) => renderChart(chart.spec)).then((png) => ({ chart, png })) : Promise.resolve(null);
+            made = chart ? import('./chart.ts').then(({ renderChart }) => renderChart(chart.svg)).then((png) => ({ chart, png })) : Promise.resolve(null);
             made.catch(() => undefined);
             charts.set(t.language, made);
           }

@@ -406,7 +406,7 @@ export const en = {
   // The digest's chart (views/chart.ts): plain text drawn in the image, its title and alt text.
   'chart.title': '{{team}} · {{week}}: planned minutes against capacity',
   'chart.worst': 'The {{count}} agents with the most flagged minutes, of {{total}}',
-  'chart.minutes': 'minutes · ┃ capacity',
+  'chart.minutes': 'planned minutes',
   'chart.balanced': 'balanced',
   'chart.overloaded': 'overloaded',
   'chart.idle': 'idle',
@@ -414,6 +414,7 @@ export const en = {
   'chart.no_cart': 'no cart yet',
   'chart.last_week': 'Last week',
   'chart.this_week': 'This week so far',
+  'chart.capacity': 'capacity',
   'chart.tasks': 'tasks',
   'chart.done': 'done',
   'chart.skipped': 'skipped',

@@ -54,6 +54,7 @@ function stateOf(d: AgentStanding['days'][number], hasCart: boolean): State {
 /** People's text as XML character data: escaped, without the characters XML 1.0 cannot hold (controls, lone surrogates). */
 export function xmlText(s: string): string {
   return s
+    // eslint-disable-next-line no-control-regex -- these are the characters removed
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

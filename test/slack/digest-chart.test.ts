@@ -2,7 +2,6 @@
 // across retried runs — and a chart that cannot be made or shared leaves the digest standing,
 // said once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
 import { deliveryFiles, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';

@@ -1,7 +1,7 @@
 // The digest's chart: its SVG in both languages, whatever the names, drawn to PNG by resvg.
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/language.ts';
-import { renderChart } from '../../src/jobs/chart.ts';
+import { CHART_SCALE, renderChart } from '../../src/jobs/chart.ts';
 import { CHART_AGENTS, weekChart, xmlText } from '../../views/chart.ts';
 import { textsFor } from '../../views/i18n/index.ts';
 import { chineseIn, englishIn } from '../support/language.ts';
@@ -78,10 +78,10 @@ describe('the chart of the week', () => {
     const chart = weekChart(textsFor('zh-CN'), pictureOf({ agents: HOSTILE.length, name: (i) => HOSTILE[i]! }), 'weekly')!;
     const png = await renderChart(chart.svg);
     expect([...png.subarray(0, 8)]).toEqual(PNG);
-    // Width and height (big-endian, in the IHDR chunk): the SVG's, at 1.5 times.
+    // Width and height (big-endian, in the IHDR chunk): the SVG's, scaled.
     const view = new DataView(png.buffer, png.byteOffset);
-    expect(view.getUint32(16)).toBe(Math.round(chart.width * 1.5));
-    expect(view.getUint32(20)).toBe(Math.round(chart.height * 1.5));
+    expect(view.getUint32(16)).toBe(Math.round(chart.width * CHART_SCALE));
+    expect(view.getUint32(20)).toBe(Math.round(chart.height * CHART_SCALE));
     await expect(renderChart('<svg')).rejects.toThrow();
   });
 });

@@ -80,6 +80,7 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: Dige
           }
           return made;
         };
+        const undrawn = new Set<Language>();
         // A channel reads the team's language; a supervisor their own.
         const textsOf = (r: (typeof recipients)[number]) => (r.person ? languages.of(client, { person: r.person, team }, { bulk: true }) : Promise.resolve(textsFor(teamLanguage(team))));
         const shareChart = async (r: (typeof recipients)[number], key: string, channel: string, t: T) => {
@@ -93,7 +94,9 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: Dige
             const reason = `could not be drawn: ${(e as Error).message}`;
             await markFileUnshared(db, key, CHART, reason, 'no');
             report.chartsFailed += 1;
-            options.onChartProblem?.(`${where} ${reason}; the digest went out without it`);
+            // Said once for the language, however many readers it has.
+            if (!undrawn.has(t.language)) options.onChartProblem?.(`${team.name}: the chart of the ${kind} digest ${reason}; the digests went out without it`);
+            undrawn.add(t.language);
             return;
           }
           if (!made || !(await claimFile(db, key, CHART))) return;

@@ -354,6 +354,31 @@ export const deliveries = pgTable(
 );
 
 /**
+ * A file a delivered message carries after it (a digest's chart), shared into the message's
+ * conversation once: claimed (`sending`) before the upload, marked `shared` after. A run that
+ * stops between the two, or that Slack did not answer, leaves it `sending`, and it is never
+ * uploaded again (a file shared twice is worse than one missing). `failed`: nothing was shared
+ * (it could not be made, or Slack refused it); a later run of the same slot tries again.
+ */
+export const deliveryFiles = pgTable(
+  'delivery_files',
+  {
+    deliveryKey: text('delivery_key')
+      .notNull()
+      .references(() => deliveries.key, { onDelete: 'cascade' }),
+    /** Which file of the delivery: `chart`. */
+    name: text('name').notNull(),
+    status: text('status', { enum: ['sending', 'shared', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    error: text('error'),
+    /** Slack's file id, once shared. */
+    fileId: text('file_id'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryKey, t.name] })],
+);
+
+/**
  * Requests from Slack that changed something, by a key of the request itself (a modal's view id
  * and hash, a click's action_ts, a command's trigger_id): a replay or a retry of one finds its key
  * and changes nothing. Written in the same statement as the change; purged after a day (Slack's
@@ -406,6 +431,7 @@ export const schema = {
   exceptions,
   segmentCadences,
   deliveries,
+  deliveryFiles,
   requestKeys,
   scheduleRuns,
 };

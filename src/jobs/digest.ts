@@ -1,17 +1,24 @@
 // Digests to supervisors: to the team's digest channel (in the team's language), or as a DM to
 // each supervisor (in theirs); once per slot, across crashes and retries (see
-// src/services/deliveries.ts). Both weeks in flight, each named (views/digest.ts).
+// src/services/deliveries.ts). Both weeks in flight, each named (views/digest.ts). After each
+// digest, a chart of the week (views/chart.ts, rendered by ./chart.ts) is shared into the same
+// channel or DM, once (`delivery_files`); a chart that cannot be made or shared is logged once
+// and the digest stands.
 import { DateTime } from 'luxon';
 import type { webApi } from '@slack/bolt';
 import type { Db } from '../../db/client.ts';
+import { claimFile, deliveryFile, markFileShared, markFileUnshared } from '../../db/queries/files.ts';
 import { allTeams, deliveriesByKey, oneAtATime, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
 import { deliver } from '../services/deliveries.ts';
 import { teamLanguage } from '../services/language.ts';
 import { teamPicture, teamWeeks } from '../services/team.ts';
 import { languages as languagesOf } from '../slack/language.ts';
+import { weekChart } from '../../views/chart.ts';
 import { teamBlocks } from '../../views/digest.ts';
-import { textsFor } from '../../views/i18n/index.ts';
+import { textsFor, type T } from '../../views/i18n/index.ts';
+import type { Language } from '../language.ts';
 import { EVENT, findPosted, openDm, postOnce, poster, type Target } from './fanout.ts';
+import { uploadFile, UploadFailed } from './upload.ts';
 
 export interface DigestReport {
   team: string;
@@ -23,9 +30,25 @@ export interface DigestReport {
   recovered: number;
   /** One line per digest not known to have arrived: where, why, and what to do. */
   problems: string[];
+  /** Charts shared by this run. */
+  charts: number;
+  /** Charts not shared (each logged once through `onChartProblem`): the digests stand without them. */
+  chartsFailed: number;
 }
 
-export async function runDigests(db: Db, client: webApi.WebClient, options: { team?: string; weekly?: boolean; now: Date; onWait?: (team: string) => void }): Promise<DigestReport[]> {
+export interface DigestOptions {
+  team?: string;
+  weekly?: boolean;
+  now: Date;
+  onWait?: (team: string) => void;
+  /** A chart not made or not shared, in one line: where, why and what to do. Logged once by the caller. */
+  onChartProblem?: (line: string) => void;
+}
+
+/** The file name of a digest's chart in `delivery_files`. */
+export const CHART = 'chart';
+
+export async function runDigests(db: Db, client: webApi.WebClient, options: DigestOptions): Promise<DigestReport[]> {
   const kind = options.weekly ? 'weekly' : 'daily';
   const post = poster(client);
   const languages = languagesOf(db, () => options.now);
@@ -44,13 +67,60 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: { te
         const keyOf = (r: Target) => `digest:${team.id}:${kind}:${slot}:${r.id}`;
         await planDeliveries(db, 'digest', recipients.map((r) => ({ key: keyOf(r), recipient: r.id })));
         const rows = await deliveriesByKey(db, recipients.map(keyOf));
-        const report: DigestReport = { team: team.name, weekStart, recipients: recipients.length, sent: 0, recovered: 0, problems: [] };
+        const report: DigestReport = { team: team.name, weekStart, recipients: recipients.length, sent: 0, recovered: 0, problems: [], charts: 0, chartsFailed: 0 };
+        // One chart per language, made when the first reader of that language needs it.
+        const charts = new Map<Language, Promise<{ chart: NonNullable<ReturnType<typeof weekChart>>; png: Uint8Array } | null>>();
+        const chartIn = (t: T) => {
+          let made = charts.get(t.language);
+          if (!made) {
+            const chart = weekChart(t, picture, kind);
+            made = chart ? import('./chart.ts').then(({ renderChart }) => renderChart(chart.svg)).then((png) => ({ chart, png })) : Promise.resolve(null);
+            made.catch(() => undefined);
+            charts.set(t.language, made);
+          }
+          return made;
+        };
+        const undrawn = new Set<Language>();
+        // A channel reads the team's language; a supervisor their own.
+        const textsOf = (r: (typeof recipients)[number]) => (r.person ? languages.of(client, { person: r.person, team }, { bulk: true }) : Promise.resolve(textsFor(teamLanguage(team))));
+        const shareChart = async (r: (typeof recipients)[number], key: string, channel: string, t: T) => {
+          const file = await deliveryFile(db, key, CHART);
+          if (file && file.status !== 'failed') return; // shared, or maybe shared by a run that stopped: never twice
+          const where = `${team.name}: the chart of the ${kind} digest to ${r.name}`;
+          let made: Awaited<ReturnType<typeof chartIn>>;
+          try {
+            made = await chartIn(t);
+          } catch (e) {
+            const reason = `could not be drawn: ${(e as Error).message}`;
+            await markFileUnshared(db, key, CHART, reason, 'no');
+            report.chartsFailed += 1;
+            // Said once for the language, however many readers it has.
+            if (!undrawn.has(t.language)) options.onChartProblem?.(`${team.name}: the chart of the ${kind} digest ${reason}; the digests went out without it`);
+            undrawn.add(t.language);
+            return;
+          }
+          if (!made || !(await claimFile(db, key, CHART))) return;
+          try {
+            const { fileId } = await uploadFile(post, { channel, filename: made.chart.filename, title: made.chart.title, altText: made.chart.altText, bytes: made.png });
+            await markFileShared(db, key, CHART, fileId);
+            report.charts += 1;
+          } catch (e) {
+            const failed = e instanceof UploadFailed ? e : new UploadFailed((e as Error).message, 'unknown');
+            await markFileUnshared(db, key, CHART, failed.message, failed.shared);
+            report.chartsFailed += 1;
+            options.onChartProblem?.(`${where} was not shared: ${failed.message}; the digest went out without it`);
+          }
+        };
         for (const r of recipients) {
           const key = keyOf(r);
           const row = rows.get(key)!;
-          if (row.status === 'sent') continue;
-          // A channel reads the team's language; a supervisor their own.
-          const t = r.person ? await languages.of(client, { person: r.person, team }, { bulk: true }) : textsFor(teamLanguage(team));
+          if (row.status === 'sent') {
+            // Sent by an earlier run: its chart, if that run did not share it.
+            const file = await deliveryFile(db, key, CHART);
+            if (row.channelId && (!file || file.status === 'failed')) await shareChart(r, key, row.channelId, await textsOf(r));
+            continue;
+          }
+          const t = await textsOf(r);
           const message = teamBlocks(t, picture, kind);
           const outcome = await deliver(db, row, {
             needed: true,
@@ -60,6 +130,8 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: { te
           });
           if (outcome.kind === 'sent' || outcome.kind === 'recovered') report.sent += 1;
           if (outcome.kind === 'recovered') report.recovered += 1;
+          // The chart follows the text, never before it: a digest Slack did not take carries none yet.
+          if (outcome.kind === 'sent' || outcome.kind === 'recovered') await shareChart(r, key, outcome.channelId, t);
           if (outcome.kind === 'failed') report.problems.push(`${team.name}: the ${kind} digest could not be posted to ${r.name}: ${outcome.reason}`);
           if (outcome.kind === 'unconfirmed') report.problems.push(`${team.name}: the ${kind} digest to ${r.name} may not have arrived: ${outcome.reason}`);
         }

@@ -91,8 +91,8 @@ export async function findPosted(client: WebClient, channel: string, eventType: 
   throw new Error(`more than ${PAGE * MAX_PAGES} messages were posted there since it was claimed; it is not posted again, as it may be among them`);
 }
 
-/** An error of the Web API as one line: a refusal (nothing posted) says what to do; anything else, that Slack did not answer. */
-function slackError(e: unknown, target: Target, during: 'post' | 'other'): Error {
+/** An error of the Web API as one line: a refusal (nothing posted, a `Refused`) says what to do; anything else, that Slack did not answer. */
+export function slackError(e: unknown, target: Target, during: 'post' | 'other'): Error {
   const err = e as { code?: string; data?: { error?: string; needed?: string }; statusCode?: number; original?: Error & { cause?: { code?: string } } };
   if (err.code === webApi.ErrorCode.PlatformError && err.data?.error) return new Refused(refusal(err.data.error, target, err.data.needed));
   const detail = err.code === webApi.ErrorCode.HTTPError ? `HTTP ${err.statusCode}` : (err.original?.cause?.code ?? err.original?.message ?? (e as Error).message);

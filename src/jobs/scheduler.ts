@@ -176,7 +176,9 @@ export async function startScheduler(options: {
       }
     } else {
       // The slot's own time, so that a retry after midnight still names the slot's day.
-      for (const r of await runDigests(database.db, client, { team: team.name, weekly: kind === 'weekly-digest', now: new Date(dueAt) })) {
+      // A chart not shared is logged here, once; the digest stands without it and the job does not fail for it.
+      const onChartProblem = (line: string) => logger.warn(line, fields);
+      for (const r of await runDigests(database.db, client, { team: team.name, weekly: kind === 'weekly-digest', now: new Date(dueAt), onChartProblem })) {
         logger.info(`${kind} of ${r.team}: sent to ${r.sent} of ${r.recipients}`, { ...fields, ...r, ms: Date.now() - started });
         problems.push(...r.problems);
       }

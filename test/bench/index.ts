@@ -1,4 +1,4 @@
-// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run; --only=engine,import,latency,proposal,reminders.
+// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run; --only=engine,import,latency,proposal,reminders,chart.
 // With DATABASE_URL set, database figures are measured on that PostgreSQL too.
 // It empties the tables it uses: point it at a scratch database.
 // Each part runs in a fresh process, so no part is measured with another's memory or leftovers.
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const PARTS = ['engine', 'import', 'latency', 'proposal', 'reminders'] as const;
+const PARTS = ['engine', 'import', 'latency', 'proposal', 'reminders', 'chart'] as const;
 const quick = process.argv.includes('--quick');
 const part = process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -34,5 +34,8 @@ if (!part) {
 } else if (part === 'reminders') {
   const { benchReminders } = await import('./reminders.ts');
   await benchReminders({ databaseUrl, agents: quick ? 200 : 2000, tasksEach: 20, perSecond: 50 });
+} else if (part === 'chart') {
+  const { benchChart } = await import('./chart.ts');
+  await benchChart({ runs: quick ? 20 : 100, fontDir: process.env.CHART_FONT_DIR });
 }
 process.exit(0);

@@ -2,6 +2,10 @@
 // It answers like Slack, records every call, and checks every message and view
 // against Slack's limits. `response_url` posts land here too. Posted messages are kept
 // per channel, with their metadata, and conversations.history reads them back as Slack does.
+// Files are uploaded in Slack's three steps (files.getUploadURLExternal, the bytes POSTed to the
+// upload_url it answers — here on the stand-in's own server, the call `upload_url` — and
+// files.completeUploadExternal) and kept per channel once shared (`filesIn`). Slack also shows a
+// shared file as a message of its own; the stand-in keeps files apart from messages.
 import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +50,18 @@ export interface StoredMessage {
 
 const BOT = { user: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0TASKCART' };
 
+/** A file shared into a channel by files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  channel: string;
+  filename: string;
+  title: string | undefined;
+  altText: string | undefined;
+  bytes: Buffer;
+  initialComment: string | undefined;
+  threadTs: string | undefined;
+}
+
 export class SlackStandIn {
   calls: Call[] = [];
   /** Posts to response_url, as { id, body }. */
@@ -59,6 +75,11 @@ export class SlackStandIn {
   private messages = new Map<string, StoredMessage[]>();
   private lastMicros = 0n;
   private viewSeq = 0;
+  /** Files asked for by files.getUploadURLExternal, with their bytes once POSTed to their upload_url. */
+  private uploads = new Map<string, { filename: string; length: number; altText: string | undefined; bytes: Buffer | null; shared: boolean }>();
+  private fileSeq = 0;
+  /** Files shared into channels, in order. */
+  private shared: SharedFile[] = [];
   port = 0;
   /**
    * Each test user's Slack profile as users.info answers it; anyone not set is an English
@@ -111,6 +132,16 @@ export class SlackStandIn {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** The files shared into a channel, oldest first. */
+  filesIn(channel: string): SharedFile[] {
+    return this.shared.filter((f) => f.channel === channel);
+  }
+
+  /** Every file shared, oldest first. */
+  sharedFiles(): SharedFile[] {
+    return [...this.shared];
+  }
+
   /** The messages of a channel as they stand, oldest first. */
   messagesIn(channel: string): StoredMessage[] {
     return [...(this.messages.get(channel) ?? [])];
@@ -123,6 +154,8 @@ export class SlackStandIn {
     this.overrides.clear();
     this.messages.clear();
     this.users.clear();
+    this.uploads.clear();
+    this.shared = [];
   }
 
   /** A message ts as Slack makes them: seconds and microseconds of now, unique and increasing. */
@@ -134,16 +167,19 @@ export class SlackStandIn {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void readBody(req).then(async (raw) => {
+      void readBody(req).then(async (body) => {
         const url = new URL(req.url ?? '/', 'http://x');
-        const args = parseArgs(raw, req.headers['content-type'] ?? '');
+        const upload = url.pathname.startsWith('/upload/');
+        const raw = upload ? '' : body.toString('utf8');
+        // An upload_url takes the file's bytes as they are: its call is `upload_url`, with `file_id` and `bytes`.
+        const args = upload ? { file_id: url.pathname.slice('/upload/'.length), bytes: body } : parseArgs(raw, req.headers['content-type'] ?? '');
         if (url.pathname.startsWith('/respond/')) {
           this.responses.push({ id: url.pathname.slice('/respond/'.length), body: args });
           this.check('response_url', args);
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
           return;
         }
-        const method = url.pathname.replace(/^\/api\//, '');
+        const method = upload ? 'upload_url' : url.pathname.replace(/^\/api\//, '');
         const auth = req.headers.authorization ?? null;
         const call: Call = { method, args, token: auth?.replace(/^Bearer /, "") ?? (args.token as string) ?? null, at: performance.now() };
         this.calls.push(call);
@@ -213,6 +249,47 @@ export class SlackStandIn {
       }
       case 'conversations.history':
         return this.history(args);
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isSafeInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+        const id = `F${String(++this.fileSeq).padStart(8, '0')}`;
+        this.uploads.set(id, { filename: String(args.filename), length, altText: args.alt_text === undefined ? undefined : String(args.alt_text), bytes: null, shared: false });
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      }
+      case 'upload_url': {
+        const upload = this.uploads.get(String(args.file_id));
+        const bytes = args.bytes as Buffer;
+        if (!upload) return { ok: false, error: 'file_not_found' };
+        if (bytes.length !== upload.length) this.violations.push(`upload_url: ${bytes.length} bytes POSTed for a file of length ${upload.length}`);
+        upload.bytes = bytes;
+        return { ok: true };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: string; title?: string }>;
+        const channel = args.channel_id ?? args.channels;
+        if (!files.length || !channel) return { ok: false, error: 'invalid_arguments' };
+        for (const f of files) {
+          const upload = this.uploads.get(String(f.id));
+          // Slack answers so when the bytes never reached the upload_url.
+          if (!upload || !upload.bytes) return { ok: false, error: 'file_not_found' };
+        }
+        for (const f of files) {
+          const upload = this.uploads.get(String(f.id))!;
+          if (upload.shared) continue; // Slack shares a file once, however often it is completed
+          upload.shared = true;
+          this.shared.push({
+            id: String(f.id),
+            channel: String(channel),
+            filename: upload.filename,
+            title: f.title,
+            altText: upload.altText,
+            bytes: upload.bytes!,
+            initialComment: args.initial_comment === undefined ? undefined : String(args.initial_comment),
+            threadTs: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+          });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'views.open':
@@ -265,11 +342,11 @@ export class SlackStandIn {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
 }
 

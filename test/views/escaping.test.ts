@@ -17,6 +17,7 @@ import { agentDecisionText, alreadyDecidedText, approvalMessage, sendBackModal }
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import { commitReasonModal } from '../../views/commit.ts';
 import { dayModal } from '../../views/day.ts';
+import { weekChart } from '../../views/chart.ts';
 import { teamBlocks } from '../../views/digest.ts';
 import { errorText } from '../../views/errors.ts';
 import { textsFor } from '../../views/i18n/index.ts';
@@ -373,6 +374,43 @@ describe('people’s text in every view', () => {
           }
         },
       ),
+      RUNS,
+    );
+  });
+
+  it('the digest’s chart: any names are XML text in its SVG, its title and alt text plain', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.record({ id: userId, name: text }), { minLength: 1, maxLength: 30 }), fc.constantFrom('daily', 'weekly' as const), (teamName, agents, kind) => {
+        const working = addDays(MONDAY, -7);
+        const picture: TeamPicture = {
+          team: { id: 1, name: teamName, timezone: 'Asia/Shanghai' } as TeamPicture['team'],
+          weeks: { today: addDays(working, 2), working, planning: MONDAY, proposedAt: new Date('2026-11-27T07:00:00Z'), proposed: true },
+          agents: agents.map(
+            (a, i): AgentStanding => ({
+              id: a.id,
+              name: a.name,
+              status: 'open',
+              exception: null,
+              days: Array.from({ length: 7 }, (_, d) => ({ day: addDays(MONDAY, d), work: d < 5, minutes: 100 * (i % 6), capacity: d < 5 ? 390 : 0, flag: null })),
+              planned: 0,
+              capacity: 1950,
+              flagged: i,
+              working: { done: i, skipped: 1, open: 2, days: [] },
+              lastWeek: { done: 3, skipped: i % 3, open: 1 },
+            }),
+          ),
+        };
+        for (const t of LANGS) {
+          const chart = weekChart(t, picture, kind)!;
+          // Only the SVG's own tags; every & an entity.
+          const rest = chart.svg.replace(/<\/?(svg|rect|text|line)\b[^<>]*>/g, '');
+          expect(rest).not.toMatch(/[<>]/);
+          expect(rest).not.toMatch(/&(?!(amp|lt|gt|quot|apos);)/);
+          // Plain text for Slack (a file's title and alt text are not parsed), within Slack's lengths.
+          expect(chart.title.length).toBeLessThanOrEqual(250);
+          expect(chart.altText.length).toBeLessThanOrEqual(1000);
+        }
+      }),
       RUNS,
     );
   });

@@ -18,6 +18,7 @@ import { agentDecisionText, alreadyDecidedText, approvalMessage, sendBackModal }
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import { commitReasonModal } from '../../views/commit.ts';
 import { DAY_PAGE, dayModal } from '../../views/day.ts';
+import { weekChart } from '../../views/chart.ts';
 import { teamBlocks } from '../../views/digest.ts';
 import { brokenText, errorText, fieldErrorText, unreachableText, waitingText, DOING, type Doing } from '../../views/errors.ts';
 import { ARGS, helpText, parseArg, unknownArgText, type Command } from '../../views/help.ts';
@@ -341,6 +342,14 @@ describe.each(LANGS)('every view in %s', (language) => {
             expect(checkBlocks(message.blocks, 'message')).toEqual([]);
             readsIn(language, message);
           }
+          if (kind === 'now') continue;
+          // The chart: its words in the language (people's names, long ones cut, aside), a bounded image.
+          const chart = weekChart(t, picture, kind)!;
+          const words = [...chart.svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).filter((w) => !w.startsWith(d.name.slice(0, 8)) && !w.startsWith(d.team.slice(0, 8)));
+          readsIn(language, { text: [...words, chart.altText].join('\n') });
+          expect(chart.width).toBeLessThan(1400);
+          expect(chart.height).toBeLessThan(800);
+          expect(chart.title.length).toBeLessThanOrEqual(250);
         }
       }
     }

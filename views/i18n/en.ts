@@ -464,4 +464,24 @@ export const en = {
   'digest.approval_pending': '⏳ awaiting approval',
   'digest.approval_approved': '✅ approved by {{who}}',
   'digest.approval_sent_back': '↩️ sent back by {{who}}',
+  // The digest's chart (views/chart.ts): plain text drawn in the image, its title and alt text.
+  'chart.title': '{{team}} · {{week}}: planned minutes against capacity',
+  'chart.worst': 'The {{count}} agents with the most flagged minutes, of {{total}}',
+  'chart.minutes': 'planned minutes',
+  'chart.balanced': 'balanced',
+  'chart.overloaded': 'overloaded',
+  'chart.idle': 'idle',
+  'chart.off': 'day off',
+  'chart.no_cart': 'no cart yet',
+  'chart.last_week': 'Last week',
+  'chart.this_week': 'This week so far',
+  'chart.capacity': 'capacity',
+  'chart.tasks': 'tasks',
+  'chart.done': 'done',
+  'chart.skipped': 'skipped',
+  'chart.open': 'open',
+  'chart.alt_last_week':
+    'Bar chart: planned minutes of {{count}} agents on each day of the {{week}} against their capacity, {{flagged}} flagged days; last week {{done}} tasks done and {{skipped}} skipped.',
+  'chart.alt_this_week':
+    'Bar chart: planned minutes of {{count}} agents on each day of the {{week}} against their capacity, {{flagged}} flagged days; this week so far {{done}} tasks done and {{skipped}} skipped.',
 } as const;

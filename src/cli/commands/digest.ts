@@ -7,7 +7,9 @@ export const digestCommand: Command = {
   summary: 'send the team digests now',
   usage: `npm run cli -- digest [--team "<team>"] [--weekly]
 
-Sends the digests now: to the team's digest channel, or to each supervisor as a DM.
+Sends the digests now: to the team's digest channel, or to each supervisor as a DM,
+each followed by a chart of the week (a PNG; one that cannot be shared is said, and
+the digest stands).
 
   --team "<team>"   only this team (default: every team)
   --weekly          the weekly digest instead of the daily one
@@ -30,6 +32,8 @@ Needs SLACK_BOT_TOKEN.`,
         weekly,
         now: new Date(),
         onWait: (name) => io.err(`  ${name}: another run is sending this digest; waiting for it to finish`),
+        // A chart not shared is said, and the digest stands: the exit code is the digests'.
+        onChartProblem: (line) => io.err(line),
       });
       if (team && !reports.length) throw new CommandError(`unknown team "${team}"`);
       for (const r of reports) io.out(`${r.team}, week of ${r.weekStart}: ${weekly ? 'weekly' : 'daily'} digest sent to ${r.sent} of ${r.recipients} recipient(s)`);

@@ -198,3 +198,8 @@ function exceptionLine(t: T, a: AgentStanding): string {
     approval.status === 'approved' ? t('digest.approval_approved', { who: by }) : approval.status === 'sent_back' ? t('digest.approval_sent_back', { who: by }) : t('digest.approval_pending');
   return t('digest.exception_state', { who, reason: truncate(approval.reason, 200), state: md(state) });
 }
+
+/** The title of the weekly digest's attached CSV export (a file's title is plain text). */
+export function exportTitle(t: T, team: string, monday: string): string {
+  return truncate(t.plain('digest.export_title', { team, week: t.fmt.week(monday) }), 250);
+}

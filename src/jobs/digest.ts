@@ -2,19 +2,22 @@
 // each supervisor (in theirs); once per slot, across crashes and retries (see
 // src/services/deliveries.ts). Both weeks in flight, each named (views/digest.ts). After each
 // digest, a chart of the week (views/chart.ts, rendered by ./chart.ts) is shared into the same
-// channel or DM, once (`delivery_files`); a chart that cannot be made or shared is logged once
-// and the digest stands.
+// channel or DM, once (`delivery_files`), and after a weekly digest the CSV export of last week's
+// tasks (src/services/export.ts, docs/export.md); a file that cannot be made or shared is logged
+// once and the digest stands.
 import { DateTime } from 'luxon';
+import { addDays } from '../engine/index.ts';
 import type { webApi } from '@slack/bolt';
 import type { Db } from '../../db/client.ts';
 import { claimFile, deliveryFile, markFileShared, markFileUnshared } from '../../db/queries/files.ts';
 import { allTeams, deliveriesByKey, oneAtATime, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
 import { deliver } from '../services/deliveries.ts';
+import { exportWeekCsv } from '../services/export.ts';
 import { teamLanguage } from '../services/language.ts';
 import { teamPicture, teamWeeks } from '../services/team.ts';
 import { languages as languagesOf } from '../slack/language.ts';
 import { weekChart } from '../../views/chart.ts';
-import { teamBlocks } from '../../views/digest.ts';
+import { exportTitle, teamBlocks } from '../../views/digest.ts';
 import { textsFor, type T } from '../../views/i18n/index.ts';
 import type { Language } from '../language.ts';
 import { EVENT, findPosted, openDm, postOnce, poster, type Target } from './fanout.ts';
@@ -45,8 +48,17 @@ export interface DigestOptions {
   onChartProblem?: (line: string) => void;
 }
 
-/** The file name of a digest's chart in `delivery_files`. */
+/** The file names of a digest's chart and of its CSV export in `delivery_files`. */
 export const CHART = 'chart';
+export const EXPORT = 'export';
+
+/** A file to share after a digest. */
+interface Attachment {
+  filename: string;
+  title: string;
+  altText?: string;
+  bytes: Uint8Array;
+}
 
 export async function runDigests(db: Db, client: webApi.WebClient, options: DigestOptions): Promise<DigestReport[]> {
   const kind = options.weekly ? 'weekly' : 'daily';
@@ -80,44 +92,58 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: Dige
           }
           return made;
         };
-        const undrawn = new Set<Language>();
         // A channel reads the team's language; a supervisor their own.
         const textsOf = (r: (typeof recipients)[number]) => (r.person ? languages.of(client, { person: r.person, team }, { bulk: true }) : Promise.resolve(textsFor(teamLanguage(team))));
-        const shareChart = async (r: (typeof recipients)[number], key: string, channel: string, t: T) => {
-          const file = await deliveryFile(db, key, CHART);
+        // A file shared after a digest, once (`delivery_files`): made when first needed, said once when it cannot be.
+        const shareFile = async (r: (typeof recipients)[number], key: string, channel: string, name: string, make: () => Promise<Attachment | null>) => {
+          const file = await deliveryFile(db, key, name);
           if (file && file.status !== 'failed') return; // shared, or maybe shared by a run that stopped: never twice
-          const where = `${team.name}: the chart of the ${kind} digest to ${r.name}`;
-          let made: Awaited<ReturnType<typeof chartIn>>;
+          const what = name === CHART ? 'the chart' : 'the export of last week\'s tasks';
+          let made: Attachment | null;
           try {
-            made = await chartIn(t);
+            made = await make();
           } catch (e) {
-            const reason = `could not be drawn: ${(e as Error).message}`;
-            await markFileUnshared(db, key, CHART, reason, 'no');
+            const reason = `could not be made: ${(e as Error).message}`;
+            await markFileUnshared(db, key, name, reason, 'no');
             report.chartsFailed += 1;
-            // Said once for the language, however many readers it has.
-            if (!undrawn.has(t.language)) options.onChartProblem?.(`${team.name}: the chart of the ${kind} digest ${reason}; the digests went out without it`);
-            undrawn.add(t.language);
+            // Said once for the file, however many readers it has.
+            if (!unmade.has(name)) options.onChartProblem?.(`${team.name}: ${what} of the ${kind} digest ${reason}; the digests went out without it`);
+            unmade.add(name);
             return;
           }
-          if (!made || !(await claimFile(db, key, CHART))) return;
+          if (!made || !(await claimFile(db, key, name))) return;
           try {
-            const { fileId } = await uploadFile(post, { channel, filename: made.chart.filename, title: made.chart.title, altText: made.chart.altText, bytes: made.png });
-            await markFileShared(db, key, CHART, fileId);
+            const { fileId } = await uploadFile(post, { channel, ...made });
+            await markFileShared(db, key, name, fileId);
             report.charts += 1;
           } catch (e) {
             const failed = e instanceof UploadFailed ? e : new UploadFailed((e as Error).message, 'unknown');
-            await markFileUnshared(db, key, CHART, failed.message, failed.shared);
+            await markFileUnshared(db, key, name, failed.message, failed.shared);
             report.chartsFailed += 1;
-            options.onChartProblem?.(`${where} was not shared: ${failed.message}; the digest went out without it`);
+            options.onChartProblem?.(`${team.name}: ${what} of the ${kind} digest to ${r.name} was not shared: ${failed.message}; the digest went out without it`);
           }
         };
+        const unmade = new Set<string>();
+        // The chart in the reader's language; on a weekly digest, last week's tasks as the CRM export (docs/export.md).
+        const shareFiles = async (r: (typeof recipients)[number], key: string, channel: string, t: T) => {
+          await shareFile(r, key, channel, CHART, async () => {
+            const made = await chartIn(t);
+            return made && { filename: made.chart.filename, title: made.chart.title, altText: made.chart.altText, bytes: made.png };
+          });
+          if (kind !== 'weekly') return;
+          await shareFile(r, key, channel, EXPORT, async () => {
+            const week = addDays(picture.weeks.working, -7);
+            const csv = await (exported ??= exportWeekCsv(db, { team: team.name, week }));
+            return csv && csv.rows > 0 ? { filename: csv.filename, title: exportTitle(t, team.name, week), bytes: csv.bytes } : null;
+          });
+        };
+        let exported: ReturnType<typeof exportWeekCsv> | undefined;
         for (const r of recipients) {
           const key = keyOf(r);
           const row = rows.get(key)!;
           if (row.status === 'sent') {
             // Sent by an earlier run: its chart, if that run did not share it.
-            const file = await deliveryFile(db, key, CHART);
-            if (row.channelId && (!file || file.status === 'failed')) await shareChart(r, key, row.channelId, await textsOf(r));
+            if (row.channelId) await shareFiles(r, key, row.channelId, await textsOf(r));
             continue;
           }
           const t = await textsOf(r);
@@ -131,7 +157,7 @@ export async function runDigests(db: Db, client: webApi.WebClient, options: Dige
           if (outcome.kind === 'sent' || outcome.kind === 'recovered') report.sent += 1;
           if (outcome.kind === 'recovered') report.recovered += 1;
           // The chart follows the text, never before it: a digest Slack did not take carries none yet.
-          if (outcome.kind === 'sent' || outcome.kind === 'recovered') await shareChart(r, key, outcome.channelId, t);
+          if (outcome.kind === 'sent' || outcome.kind === 'recovered') await shareFiles(r, key, outcome.channelId, t);
           if (outcome.kind === 'failed') report.problems.push(`${team.name}: the ${kind} digest could not be posted to ${r.name}: ${outcome.reason}`);
           if (outcome.kind === 'unconfirmed') report.problems.push(`${team.name}: the ${kind} digest to ${r.name} may not have arrived: ${outcome.reason}`);
         }

@@ -9,7 +9,7 @@ import { runProposals } from '../../src/jobs/propose.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { commandLine } from '../support/cli.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
-import { NOW, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
+import { AGENT, NOW, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 
@@ -144,5 +144,45 @@ describe('the chart after the digest', () => {
     expect(run.stdout).toMatch(/daily digest sent to 1 of 1 recipient\(s\)\n$/);
     expect(slack.messagesIn(CHANNEL)).toHaveLength(1);
     expect(slack.sharedFiles()).toEqual([]);
+  });
+});
+
+describe('the weekly digest’s CSV export', () => {
+  /** Last week (before the working week of NOW) committed by the agent: one task done, one left open. */
+  async function lastWeekCommitted() {
+    const [cart] = await t.query<{ id: number }>(`insert into carts (agent_id, week_start, status, committed_at) values ($1, '2026-11-16', 'committed', '2026-11-13T08:00:00Z') returning id`, [AGENT]);
+    await t.exec(`insert into tasks (cart_id, agent_id, type_key, title, effort_minutes, day, source, status, done_at) values
+      (${cart!.id}, '${AGENT}', 'follow_up', '=HYPERLINK("http://evil") 王芳', 30, '2026-11-17', 'custom', 'done', '2026-11-17T03:00:00Z'),
+      (${cart!.id}, '${AGENT}', 'follow_up', 'Renewal call', 45, '2026-11-18', 'custom', 'open', null)`);
+  }
+
+  it('attaches last week’s tasks as the CRM export, once, after the chart; a daily digest attaches none', async () => {
+    await t.db.update(teams).set({ digestChannel: CHANNEL });
+    await lastWeekCommitted();
+    const daily = await digest();
+    expect(daily.report).toMatchObject({ charts: 1, chartsFailed: 0 });
+    expect(slack.filesIn(CHANNEL).map((f) => f.filename)).toEqual(['task-cart-2026-11-30.png']);
+
+    const weekly = await digest({ weekly: true });
+    expect(weekly.report).toMatchObject({ sent: 1, charts: 2, chartsFailed: 0 });
+    const csv = slack.filesIn(CHANNEL).find((f) => f.filename.endsWith('.csv'))!;
+    expect(csv.filename).toBe('tasks-Shanghai-Care-2026-11-16.csv');
+    expect(csv.title).toBe('Shanghai Care · tasks of week of 16 Nov with their outcomes (CSV for the CRM)');
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = Buffer.from(csv.bytes).toString('utf8');
+    expect(text).toContain(`'=HYPERLINK(""http://evil"") 王芳`);
+    expect(text.split('\r\n').filter((l) => l.includes(',done,') || l.includes(',open,'))).toHaveLength(2);
+
+    // A retried weekly run shares nothing again.
+    const again = await digest({ weekly: true });
+    expect(again.report).toMatchObject({ charts: 0, chartsFailed: 0 });
+    expect(slack.filesIn(CHANNEL).filter((f) => f.filename.endsWith('.csv'))).toHaveLength(1);
+  });
+
+  it('attaches nothing when last week has no committed task', async () => {
+    await t.db.update(teams).set({ digestChannel: CHANNEL });
+    const { report } = await digest({ weekly: true });
+    expect(report).toMatchObject({ charts: 1, chartsFailed: 0 });
+    expect(slack.filesIn(CHANNEL).map((f) => f.filename)).toEqual(['task-cart-2026-11-30.png']);
   });
 });

@@ -484,4 +484,5 @@ export const en = {
     'Bar chart: planned minutes of {{count}} agents on each day of the {{week}} against their capacity, {{flagged}} flagged days; last week {{done}} tasks done and {{skipped}} skipped.',
   'chart.alt_this_week':
     'Bar chart: planned minutes of {{count}} agents on each day of the {{week}} against their capacity, {{flagged}} flagged days; this week so far {{done}} tasks done and {{skipped}} skipped.',
+  'digest.export_title': '{{team}} · tasks of {{week}} with their outcomes (CSV for the CRM)',
 } as const;

@@ -437,5 +437,5 @@ export const zhCN: ChineseCatalog = {
   'chart.open': '未完成',
   'chart.alt_last_week': '条形图：{{count}} 名坐席在{{week}}每天的计划分钟数与可用时长，{{flagged}} 天需调整；上周已完成 {{done}} 项任务，已跳过 {{skipped}} 项。',
   'chart.alt_this_week': '条形图：{{count}} 名坐席在{{week}}每天的计划分钟数与可用时长，{{flagged}} 天需调整；本周至今已完成 {{done}} 项任务，已跳过 {{skipped}} 项。',
-  'digest.export_title': '{{team}} · {{week}}的任务及结果（CSV，供导入 CRM）',
+  'digest.export_title': '{{team}} · {{week}}的任务及结果（表格文件，供导入 CRM）',
 };

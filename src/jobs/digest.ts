@@ -20,7 +20,7 @@ import { weekChart } from '../../views/chart.ts';
 import { exportTitle, teamBlocks } from '../../views/digest.ts';
 import { textsFor, type T } from '../../views/i18n/index.ts';
 import type { Language } from '../language.ts';
-import { EVENT, findPosted, openDm, postOnce, poster, type Target } from './fanout.ts';
+import { EVENT, findPosted, openDm, postOnce, poster, type Target } from '../slack/fanout.ts';
 import { uploadFile, UploadFailed } from './upload.ts';
 
 export interface DigestReport {

@@ -11,7 +11,7 @@ import { languages as languagesOf, type Languages } from '../slack/language.ts';
 import { cartMessage } from '../../views/cart.ts';
 import { textsFor } from '../../views/i18n/index.ts';
 import { generatedTitle } from '../../views/words.ts';
-import { EVENT, findPosted, openDm, postOnce, poster } from './fanout.ts';
+import { EVENT, findPosted, openDm, postOnce, poster } from '../slack/fanout.ts';
 import { pacer } from './pace.ts';
 
 /** Messages per second across the workspace during a fan-out. */

@@ -10,7 +10,7 @@ import { dueReminders, type ReminderKind } from '../engine/index.ts';
 import { remindTeam, type ReminderCourier, type ReminderReport } from '../services/reminders.ts';
 import { languages as languagesOf, type Languages } from '../slack/language.ts';
 import { reminderMessage } from '../../views/reminder.ts';
-import { EVENT, findPosted, openDm, postOnce, poster } from './fanout.ts';
+import { EVENT, findPosted, openDm, postOnce, poster } from '../slack/fanout.ts';
 import { pacer } from './pace.ts';
 import { FANOUT_PER_SECOND } from './propose.ts';
 

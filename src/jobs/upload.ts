@@ -4,7 +4,7 @@
 // shared before the last step; after a last step Slack did not answer, the file may be shared.
 import { webApi } from '@slack/bolt';
 import { Refused } from '../services/deliveries.ts';
-import { slackError, type Target } from './fanout.ts';
+import { slackError, type Target } from '../slack/fanout.ts';
 
 type WebClient = webApi.WebClient;
 

@@ -3,39 +3,17 @@
 // and at most once (a post is never retried: Slack may have stored it); after a decision, every
 // supervisor's copy edited in place to say who decided, and the agent told in their own language.
 // Nothing here fails the agent's commit: what Slack refuses is logged.
-import { webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import { approvalMessages } from '../../db/queries/approvals.ts';
 import type { JsonLogger } from '../logger.ts';
 import { loadApproval, notifySupervisors, type Approval } from '../services/approvals.ts';
-import { Refused } from '../services/deliveries.ts';
 import { agentDecisionText, approvalMessage } from '../../views/approval.ts';
+import { openDm, postOnce, poster } from './fanout.ts';
 import type { Languages } from './language.ts';
 
 /** The metadata event type of a supervisor's DM; its payload names the delivery. */
 export const APPROVAL_EVENT = 'approval_posted';
-
-const POST_TIMEOUT_MS = 10_000;
-
-/** A client for the posts of these DMs: no retry (after a timeout Slack may have stored the message). */
-function once(client: WebClient): WebClient {
-  return new webApi.WebClient(client.token, { slackApiUrl: client.slackApiUrl, logLevel: webApi.LogLevel.ERROR, retryConfig: { retries: 0 }, timeout: POST_TIMEOUT_MS });
-}
-
-/** Slack's ok:false answer (nothing posted) as a refusal; anything else as it is (it may have been posted). */
-function refusal(e: unknown): unknown {
-  const err = e as { code?: string; data?: { error?: string } };
-  return err.code === webApi.ErrorCode.PlatformError ? new Refused(`Slack answered "${err.data?.error ?? 'error'}"`) : e;
-}
-
-async function dmChannel(client: WebClient, userId: string): Promise<string> {
-  try {
-    return (await client.conversations.open({ users: userId })).channel!.id!;
-  } catch (e) {
-    throw refusal(e);
-  }
-}
 
 export interface ApprovalDeps {
   db: Db;
@@ -49,17 +27,13 @@ export async function sendApprovals(deps: ApprovalDeps, client: WebClient, excep
   try {
     const approval = await loadApproval(db, exceptionId, now);
     if (!approval) return;
-    const post = once(client);
+    const post = poster(client);
     const report = await notifySupervisors(db, exceptionId, {
-      channel: (supervisor) => dmChannel(client, supervisor),
+      channel: (supervisor) => openDm(client, supervisor),
       async post(supervisor, channel, deliveryKey) {
         const t = await languages.of(client, supervisor);
-        try {
-          const posted = await post.chat.postMessage({ channel, ...approvalMessage(t, approval), metadata: { event_type: APPROVAL_EVENT, event_payload: { delivery_key: deliveryKey } } });
-          return posted.ts!;
-        } catch (e) {
-          throw refusal(e);
-        }
+        const message = { channel, ...approvalMessage(t, approval), metadata: { event_type: APPROVAL_EVENT, event_payload: { delivery_key: deliveryKey } } };
+        return postOnce(post, message, { kind: 'person', id: supervisor });
       },
     });
     for (const f of report.failed) logger.error(`the exception ${exceptionId} of ${approval.agentId} was not sent to supervisor ${f.supervisor}: ${f.reason}`);
@@ -89,7 +63,7 @@ export async function refreshApprovals(deps: ApprovalDeps, client: WebClient, ap
 export async function tellAgent(deps: ApprovalDeps, client: WebClient, approval: Approval): Promise<void> {
   try {
     const t = await deps.languages.of(client, approval.agentId);
-    await client.chat.postMessage({ channel: await dmChannel(client, approval.agentId), text: agentDecisionText(t, approval) });
+    await client.chat.postMessage({ channel: await openDm(client, approval.agentId), text: agentDecisionText(t, approval) });
   } catch (e) {
     deps.logger.error(`the agent ${approval.agentId} could not be told of the decision on exception ${approval.id}`, e);
   }

@@ -139,7 +139,7 @@ describe('an exception goes to the team’s supervisors', () => {
     expect(await theCart()).toMatchObject({ status: 'committed' });
     approvalDm(SUPERVISOR);
     expect(ctx.app.slack.messagesIn(dm(SUPERVISOR2))).toEqual([]);
-    expect(ctx.app.logs.some((l) => l.includes(`was not sent to supervisor ${SUPERVISOR2}`) && l.includes('user_not_found'))).toBe(true);
+    expect(ctx.app.logs.some((l) => l.includes(`was not sent to supervisor ${SUPERVISOR2}`) && l.includes(`Slack has no user ${SUPERVISOR2}`))).toBe(true);
     // The agent sees the commit, and nothing about a failure.
     const agentTexts = ctx.app.slack.calls.filter((c) => c.args.channel === dm(AGENT)).map((c) => JSON.stringify(c.args));
     expect(agentTexts.some((s) => s.includes('Committed'))).toBe(true);

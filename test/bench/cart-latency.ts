@@ -198,7 +198,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
 
   const slack = await new SlackStandIn().start();
   const port = 3900 + Math.floor(Math.random() * 90);
-  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+  // The compiled program, as `npm start` runs it (the bench builds it first): no loader in the way.
+  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       TASKCART_ENV_FILE: 'none',

@@ -15,6 +15,7 @@ import { languages } from './slack/language.ts';
 import { registerListeners } from './slack/listeners.ts';
 import { InFlight, requestLog } from './slack/middleware/request-log.ts';
 import { guardedReceiver } from './slack/receiver.ts';
+import { SlackWebClient } from './slack/web-client.ts';
 
 export interface TaskCartApp {
   app: App;
@@ -75,7 +76,9 @@ export function createApp(
   });
   const inFlight = new InFlight();
   app.use(requestLog(logger, inFlight));
-  const deps: Deps = { database, logger, now, languages: languages(database.db, now) };
+  // Bolt's client stays for what Bolt does itself; every listener is handed this one (guard.ts).
+  const slack = new SlackWebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }), logger, logLevel: logger.getLevel() });
+  const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack };
   registerAll(app, deps);
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     await bot.start((slack as PromiseFulfilledResult<SlackIdentity>).value);
     listening = true;
     goOn();
-    scheduler = await startScheduler({ database: database!, client: bot.app.client, logger, health: bot.health });
+    scheduler = await startScheduler({ database: database!, client: bot.deps.slack, logger, health: bot.health });
     goOn();
     logger.info('scheduler started: weekly proposals and digests at each team’s local times');
     starting = false;

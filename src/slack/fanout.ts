@@ -2,6 +2,7 @@
 // message a stopped run posted, and say in one line why Slack refused something and what to do.
 import { webApi } from '@slack/bolt';
 import { Refused } from '../services/deliveries.ts';
+import { SlackWebClient } from './web-client.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -31,7 +32,7 @@ const POST_TIMEOUT_MS = 30_000;
  * and looked for by the next run instead. 429s, which Slack did not take, are waited out by postOnce.
  */
 export function poster(client: WebClient): WebClient {
-  return new webApi.WebClient(client.token, {
+  return new SlackWebClient(client.token, {
     slackApiUrl: client.slackApiUrl,
     logLevel: webApi.LogLevel.ERROR,
     retryConfig: { retries: 0 },

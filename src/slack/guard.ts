@@ -159,21 +159,36 @@ async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, list
 }
 
 export function guardCommand(deps: Deps, label: Label, listener: Middleware<SlackCommandMiddlewareArgs>): Middleware<SlackCommandMiddlewareArgs> {
-  return (args) => guarded('command', deps, { saves: false, ...label }, args as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  return (bolt) => {
+    const args = { ...bolt, client: deps.slack };
+    return guarded('command', deps, { saves: false, ...label }, args as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  };
 }
 
 export function guardAction<A extends SlackAction = BlockAction>(deps: Deps, label: Label, listener: Middleware<SlackActionMiddlewareArgs<A>>): Middleware<SlackActionMiddlewareArgs<A>> {
-  return (args) => guarded('action', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  return (bolt) => {
+    const args = { ...bolt, client: deps.slack };
+    return guarded('action', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  };
 }
 
 export function guardView<V extends SlackViewAction = ViewSubmitAction>(deps: Deps, label: Label, listener: Middleware<SlackViewMiddlewareArgs<V>>): Middleware<SlackViewMiddlewareArgs<V>> {
-  return (args) => guarded('view', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  return (bolt) => {
+    const args = { ...bolt, client: deps.slack };
+    return guarded('view', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  };
 }
 
 export function guardOptions(deps: Deps, label: Label, listener: Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>>): Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>> {
-  return (args) => guarded('options', deps, { saves: false, ...label }, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  return (bolt) => {
+    const args = { ...bolt, client: deps.slack };
+    return guarded('options', deps, { saves: false, ...label }, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
+  };
 }
 
 export function guardEvent<E extends string>(deps: Deps, label: Label, listener: Middleware<SlackEventMiddlewareArgs<E>>): Middleware<SlackEventMiddlewareArgs<E>> {
-  return (args) => guarded('event', deps, { saves: false, ...label }, args as unknown as AnyArgs, () => listener(args));
+  return (bolt) => {
+    const args = { ...bolt, client: deps.slack };
+    return guarded('event', deps, { saves: false, ...label }, args as unknown as AnyArgs, () => listener(args));
+  };
 }

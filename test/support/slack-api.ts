@@ -19,6 +19,8 @@ export interface Call {
   at: number;
   /** What the stand-in answered. */
   result?: unknown;
+  /** How the arguments came: form-encoded or JSON (Slack takes both for its write methods). */
+  contentType?: string;
   /** Set when the call met a mishap instead of an answer. */
   mishap?: Mishap;
 }
@@ -181,7 +183,7 @@ export class SlackStandIn {
         }
         const method = upload ? 'upload_url' : url.pathname.replace(/^\/api\//, '');
         const auth = req.headers.authorization ?? null;
-        const call: Call = { method, args, token: auth?.replace(/^Bearer /, "") ?? (args.token as string) ?? null, at: performance.now() };
+        const call: Call = { method, args, token: auth?.replace(/^Bearer /, "") ?? (args.token as string) ?? null, at: performance.now(), contentType: req.headers['content-type'] ?? '' };
         this.calls.push(call);
         this.onCall?.(call);
         this.check(method, args);

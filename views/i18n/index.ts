@@ -78,17 +78,39 @@ export function textsFor(language: Language): T {
   if (known) return known;
   engines ??= { mrkdwn: instance(true), plain: instance(false) };
   const { mrkdwn, plain } = engines;
-  // A text without values is the same every time: i18next renders it once per key and language.
-  // (i18next's path was 9 % of an Add task's CPU in the profile; most of a cart's texts have no values.)
-  const bare = new Map<string, string>();
-  const bareT = (key: Key) => {
-    let text = bare.get(key);
-    if (text === undefined) bare.set(key, (text = mrkdwn.t(key, options(language) as never) as unknown as string));
-    return text;
-  };
-  const t = ((key: Key, params?: Params) => (params === undefined ? bareT(key) : (mrkdwn.t(key, options(language, params) as never) as unknown as string))) as T;
-  const plainT = (key: Key, params?: PlainParams) => plain.t(key, options(language, params) as never) as unknown as string;
+  // A text is the same every time for the same key and values: i18next renders it once and it is
+  // kept (i18next's interpolation was the largest part of rendering a cart message in the profile
+  // of an Add task, issue 13). Most texts of a cart have no values or the same few (weekdays,
+  // minutes, counts); the store is emptied when it grows past STORE_MAX, so it stays small.
+  const rendered = remembered((key: Key, params?: Params) => mrkdwn.t(key, options(language, params) as never) as unknown as string);
+  const renderedPlain = remembered((key: Key, params?: PlainParams) => plain.t(key, options(language, params) as never) as unknown as string);
+  const t = ((key: Key, params?: Params) => rendered(key, params)) as T;
+  const plainT = (key: Key, params?: PlainParams) => renderedPlain(key, params);
   Object.assign(t, { plain: plainT, language, fmt: new Format(language, plainT) });
   made.set(language, t);
   return t;
+}
+
+/** Texts kept per language and kind before the store is emptied: a few thousand short strings. */
+const STORE_MAX = 5000;
+
+/** `render`, remembering each text by its key and values (a Markup value by its text: it goes in as it is). */
+function remembered<P extends Params | PlainParams>(render: (key: Key, params?: P) => string): (key: Key, params?: P) => string {
+  const store = new Map<string, string>();
+  return (key, params) => {
+    let id: string = key;
+    if (params) for (const name in params) {
+      const value = params[name];
+      const text = value instanceof Markup ? value.text : String(value);
+      // Each value by its kind (1 and '1' differ, so do Markup and people's text) and its length, so
+      // that no value, whatever it holds, reads as the end of one value and the start of another.
+      id += ` ${name}:${typeof value === 'number' ? 'n' : value instanceof Markup ? 'm' : 's'}${text.length}:${text}`;
+    }
+    let text = store.get(id);
+    if (text === undefined) {
+      if (store.size >= STORE_MAX) store.clear();
+      store.set(id, (text = render(key, params)));
+    }
+    return text;
+  };
 }

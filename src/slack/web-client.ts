@@ -1,0 +1,127 @@
+// The Web API client every listener and job uses: @slack/web-api's WebClient, with the calls Task
+// Cart makes on every click (post or edit a message, open or update a view, open a DM) sent as
+// JSON over kept-alive connections.
+//
+// Why: in the profile of an Add task, WebClient cost more CPU than the rest of the bot together
+// (issue 13): each call serialises the whole message three times for debug lines that are not
+// logged (JSON.stringify of a deep "redact" copy, before and after), form-encodes the blocks, and
+// goes through fetch. Slack takes a JSON body for these methods (SLACK.md, docs/slack.md); the
+// answers are the same, and so are the errors: a refusal is WebAPIPlatformError with `data.error`,
+// a 429 waits out Retry-After and tries again (as WebClient's default does), a network failure or
+// a 5xx is tried again after a pause, then WebAPIRequestError / WebAPIHTTPError. Every other
+// method (users.info, conversations.history, files.*…) goes through WebClient unchanged.
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { webApi } from '@slack/bolt';
+
+/** Methods that take a JSON body (Slack's write methods) and that a click makes. */
+const JSON_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.delete', 'views.open', 'views.update', 'views.push', 'views.publish', 'conversations.open']);
+
+/** Rate-limited answers waited out before giving up (Slack says how long each time). */
+const RATE_LIMIT_RETRIES = 5;
+/** Network failures and 5xx answers tried again, after 0.5 s, 1 s, 2 s. */
+const FAILURE_RETRIES = 3;
+/** No answer within this long is a network failure. */
+const TIMEOUT_MS = 30_000;
+
+interface Answer {
+  status: number;
+  statusMessage: string;
+  headers: Record<string, string>;
+  text: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class SlackWebClient extends webApi.WebClient {
+  private readonly secure: boolean;
+  private readonly agent: HttpAgent;
+  private readonly bearer: string;
+  /** WebClient's own is private: the same logger, for the same lines. */
+  private readonly log: webApi.WebClientOptions['logger'];
+  /** Told by the options as WebClient is: none after `retryConfig: { retries: 0 }` (a post that must not be sent twice). */
+  private readonly failureRetries: number;
+  private readonly rejectRateLimited: boolean;
+  private readonly timeoutMs: number;
+
+  constructor(token: string | undefined, options: webApi.WebClientOptions = {}) {
+    super(token, options);
+    this.log = options.logger;
+    this.failureRetries = options.retryConfig?.retries === 0 ? 0 : FAILURE_RETRIES;
+    this.rejectRateLimited = options.rejectRateLimitedCalls ?? false;
+    this.timeoutMs = options.timeout || TIMEOUT_MS;
+    this.secure = this.slackApiUrl.startsWith('https:');
+    // As many connections as WebClient's request queue lets through at once.
+    this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets: 100 }) : new HttpAgent({ keepAlive: true, maxSockets: 100 });
+    this.bearer = `Bearer ${token ?? ""}`;
+  }
+
+  override async apiCall(method: string, options: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> {
+    // A call with a token of its own, or a method Slack wants form-encoded: WebClient's way.
+    if (!JSON_METHODS.has(method) || options.token !== undefined) return super.apiCall(method, options);
+    const body = JSON.stringify(options);
+    let limited = 0;
+    let failed = 0;
+    for (;;) {
+      let answer: Answer;
+      try {
+        answer = await this.post(method, body);
+      } catch (e) {
+        // A kept-alive connection Slack closed just as it was reused: the request never left, send it again now.
+        if ((e as { reused?: boolean }).reused && this.failureRetries > 0) continue;
+        if (failed < this.failureRetries) {
+          await sleep(500 * 2 ** failed++);
+          continue;
+        }
+        throw new webApi.WebAPIRequestError(e as Error);
+      }
+      if (answer.status === 429) {
+        const retryAfter = Number(answer.headers['retry-after'] ?? 1);
+        if (this.rejectRateLimited || limited++ >= RATE_LIMIT_RETRIES) throw new webApi.WebAPIRateLimitedError(retryAfter);
+        this.log?.info(`API Call failed due to rate limiting. Will retry in ${retryAfter} seconds.`);
+        await sleep(retryAfter * 1000);
+        continue;
+      }
+      if (answer.status >= 500 && failed < this.failureRetries) {
+        await sleep(500 * 2 ** failed++);
+        continue;
+      }
+      if (answer.status !== 200) throw new webApi.WebAPIHTTPError(answer.status, answer.statusMessage, answer.headers, answer.text);
+      let result: webApi.WebAPICallResult;
+      try {
+        result = JSON.parse(answer.text) as webApi.WebAPICallResult;
+      } catch {
+        result = { ok: false, error: answer.text } as webApi.WebAPICallResult;
+      }
+      for (const warning of result.response_metadata?.warnings ?? []) this.log?.warn(warning);
+      if (!result.ok) throw new webApi.WebAPIPlatformError(result as webApi.WebAPICallResult & { error: string });
+      return result;
+    }
+  }
+
+  private post(method: string, body: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const send = this.secure ? httpsRequest : httpRequest;
+      const req = send(
+        `${this.slackApiUrl}${method}`,
+        {
+          method: 'POST',
+          agent: this.agent,
+          timeout: this.timeoutMs,
+          headers: { authorization: this.bearer, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: res.headers as Record<string, string>, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer from Slack within ${this.timeoutMs / 1000} s`)));
+      req.on('error', (e: NodeJS.ErrnoException) => reject(req.reusedSocket && e.code === 'ECONNRESET' ? Object.assign(e, { reused: true }) : e));
+      req.end(body);
+    });
+  }
+}

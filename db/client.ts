@@ -88,7 +88,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
   // postgres.js keeps a query waiting while it retries a connection that times out: time-box the first one.
   await firstConnection(client.unsafe('select 1').execute(), () => client.end({ timeout: 0 }));
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparing(client), { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -104,6 +104,35 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+type Sql = import('postgres').Sql;
+
+/**
+ * The client drizzle is given: a statement with parameters is prepared once per connection and
+ * kept, as postgres.js does for its own tagged queries. Drizzle asks for an unnamed statement each
+ * time, which PostgreSQL parses and plans again on every click — most of the database's CPU of an
+ * Add task (issue 13). The statements' texts are few: lists travel as one JSON parameter
+ * (queries/carts.ts). Behind a pooler that cannot keep statements (PgBouncer in transaction mode),
+ * `?prepare=false` in DATABASE_URL turns it off (postgres.js's own setting, docs/settings.md).
+ */
+function preparing(sql: Sql): Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (text: string, params: unknown[] = [], options: Record<string, unknown> = {}) =>
+          target.unsafe(text, params as never[], { ...options, prepare: params.length > 0 });
+      }
+      if (property === 'begin') {
+        // A transaction's queries go through the transaction's own client: that one prepares too.
+        return (...args: unknown[]) => {
+          const work = args.pop() as (tx: Sql) => unknown;
+          return (target.begin as (...a: unknown[]) => unknown)(...args, (tx: Sql) => work(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 async function openPglite(options: OpenOptions): Promise<Database> {

@@ -179,9 +179,19 @@ const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m 
  */
 export function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  const state: CartState = { cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), advice: suggest(s.items, week), merged: s.merged.map(mergeLine) };
+  const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine) });
   if (s.replayed) state.replayed = true;
   return state;
+}
+
+/**
+ * The state with its suggestions worked out when first read, once: a cart read for a change is
+ * then measured again after it, and only what is shown (or an Apply) needs suggestions — the
+ * engine's greedy search was computed twice a click before (issue 13's profile).
+ */
+function withAdvice(state: Omit<CartState, 'advice'>): CartState {
+  let advice: Advice[] | undefined;
+  return Object.defineProperty(state, 'advice', { get: () => (advice ??= suggest(state.tasks, state.week)), enumerable: true, configurable: true }) as CartState;
 }
 
 /** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
@@ -304,7 +314,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
       const tasks = after && withIds(after, saved.added);
-      const fresh = tasks ? { ...state, cart, tasks, measure: measure(tasks, state.week), advice: suggest(tasks, state.week) } : await loadCart(db, userId, cartId);
+      const fresh = tasks ? withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged }) : await loadCart(db, userId, cartId);
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status, ...(saved.exceptionId !== undefined && { exceptionId: saved.exceptionId }) };
     }

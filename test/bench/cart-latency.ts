@@ -180,6 +180,8 @@ interface Seen {
   cart?: { id: number; version: number; blocks: Array<Record<string, any>> };
   /** The Monday task ids the day window offers to move, and where. */
   moves: string[];
+  /** The day window of the agent's last move. */
+  dayView?: string;
   wait?: { after: number; resolve: (at: number) => void; kinds: Set<string> };
 }
 
@@ -255,6 +257,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         seen.get(id)!.wait = { after: performance.now(), resolve: (at) => (clearTimeout(timer), resolve(at)), kinds: new Set(kinds) };
       });
     let missed = 0;
+    const missedWhat: string[] = [];
 
     let unique = 0;
     const base = (id: string, extra: Record<string, unknown>) => ({
@@ -298,7 +301,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       if (kind === 'move') {
         const value = s.moves.shift();
         if (!value) return null;
-        return click(id, ACTIONS.dayTaskMenu, value, { id: `V${++unique}`, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
+        s.dayView = `V${++unique}`;
+        return click(id, ACTIONS.dayTaskMenu, value, { id: s.dayView, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
       }
       const apply = elements(cart.blocks).find((e) => e.action_id === ACTIONS.applySuggestion);
       return apply ? click(id, ACTIONS.applySuggestion, apply.value as string) : null;
@@ -310,6 +314,15 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       if (!body) return null;
       const updated = nextCall(id, ['chat.update']);
       const t0 = performance.now();
+      const sentAt = slack.calls.length;
+      const view = kind === 'move' ? seen.get(id)!.dayView : undefined;
+      updated.then((at) => {
+        if (!Number.isNaN(at)) return;
+        const answered = slack.calls.slice(sentAt).filter((c) => owner.get(String(c.args.channel ?? c.args.user_id ?? '')) === id || (view && c.args.view_id === view));
+        // What the day window said instead (a notice is its first context line).
+        const said = answered.map((c) => JSON.stringify((c.args.view as { blocks?: unknown[] } | undefined)?.blocks?.find((b) => (b as { type: string }).type === 'context') ?? '').match(/"text":"([^"]{0,80})/)?.[1]);
+        missedWhat.push(`${kind} answered with ${answered.map((c, i) => `${c.method}${said[i] ? ` "${said[i]}"` : ''}`).join(', ') || 'nothing'}`);
+      }, () => {});
       await post(body);
       const ack = performance.now() - t0;
       return { ack, updated: (await updated) - t0 };
@@ -386,7 +399,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       );
       rows.push(row('Add task, move, Apply', paced.result.flat(), paced));
     }
-    if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
+    if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
     if (slack.violations.length) console.error(`  (limit violations: ${slack.violations.length}: ${slack.violations[0]})`);
     return rows;
   } finally {

@@ -24,23 +24,46 @@ export interface CartSnapshot {
 }
 
 /**
+ * An item as the snapshot sends it: its values in the order of `itemOf`. Arrays, not objects: a
+ * 120-task cart is 14 kB of JSON instead of 34 kB to build, send and parse on every click.
+ */
+type ItemRow = [string, string, string, string, string | null, string | null, number, CartTask['priority'], string, string | null, string | null, boolean, CartTask['source'], string];
+
+const itemOf = ([id, type, label, title, customerId, customerName, effort, priority, day, earliest, due, fixed, source, notes]: ItemRow): CartTask => ({
+  id,
+  type,
+  label,
+  title,
+  customerId,
+  customerName,
+  effort,
+  priority,
+  day,
+  earliest,
+  due,
+  fixed,
+  source,
+  notes,
+});
+
+/**
  * A cart and all a change needs of it in one round trip: its owner and their team, the time off
  * of its week, its items and its merge notes, each aggregated as JSON by the database (cheaper
  * than building and mapping a wide select on every click).
  */
 export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string): Promise<CartSnapshot | null> {
   type Json = Record<string, unknown>;
-  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: CartTask[]; merged: unknown[] | null; replayed: boolean }>(
+  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: ItemRow[]; merged: unknown[] | null; replayed: boolean }>(
     db,
     sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
       (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
         from ${timeOff} o
         where (o.slack_user_id = c.agent_id or (o.slack_user_id is null and o.team_id = p.team_id))
           and o.from_day <= c.week_start + 6 and o.to_day >= c.week_start) as time_off,
-      (select coalesce(json_agg(json_build_object(
-          'id', i.id::text, 'type', i.type_key, 'label', tt.label, 'title', i.title, 'customerId', i.customer_id, 'customerName', cu.name,
-          'effort', i.effort_minutes, 'priority', i.priority, 'day', i.planned_day, 'earliest', i.earliest, 'due', i.due,
-          'fixed', i.fixed, 'source', i.source, 'notes', i.notes) order by i.planned_day, i.id), '[]')
+      (select coalesce(json_agg(json_build_array(
+          i.id::text, i.type_key, tt.label, i.title, i.customer_id, cu.name,
+          i.effort_minutes, i.priority, i.planned_day, i.earliest, i.due,
+          i.fixed, i.source, i.notes) order by i.planned_day, i.id), '[]')
         from ${cartItems} i
         join ${taskTypes} tt on tt.key = i.type_key
         left join ${customers} cu on cu.id = i.customer_id
@@ -58,7 +81,7 @@ export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: stri
     cart: rowFromJson(carts, row.cart),
     owner: { person: rowFromJson(people, row.person), team: rowFromJson(teams, row.team) },
     timeOff: row.time_off,
-    items: row.items,
+    items: row.items.map(itemOf),
     merged: row.merged ?? [],
     replayed: Boolean(row.replayed),
   };

@@ -21,6 +21,8 @@ export interface CartSnapshot {
   merged: unknown[];
   /** The request asking was seen before: what it asked for is already done. */
   replayed: boolean;
+  /** The task type asked for with the cart (an Add task's), when it exists. */
+  type: { key: string; label: string; effortMinutes: number } | null;
 }
 
 /**
@@ -51,9 +53,9 @@ const itemOf = ([id, type, label, title, customerId, customerName, effort, prior
  * of its week, its items and its merge notes, each aggregated as JSON by the database (cheaper
  * than building and mapping a wide select on every click).
  */
-export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string): Promise<CartSnapshot | null> {
+export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot | null> {
   type Json = Record<string, unknown>;
-  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: ItemRow[]; merged: unknown[] | null; replayed: boolean }>(
+  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: ItemRow[]; merged: unknown[] | null; replayed: boolean; type: [string, number] | null }>(
     db,
     sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
       (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
@@ -70,7 +72,8 @@ export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: stri
         where i.cart_id = c.id) as items,
       (select e.detail -> 'merged' from ${cartEvents} e
         where e.cart_id = c.id and e.action = 'created' order by e.id desc limit 1) as merged,
-      exists (select 1 from ${requestKeys} k where k.key = ${requestKey ?? null}) as replayed
+      exists (select 1 from ${requestKeys} k where k.key = ${requestKey ?? null}) as replayed,
+      (select json_build_array(t.label, t.effort_minutes) from ${taskTypes} t where t.key = ${typeKey ?? null}) as type
     from ${carts} c
     join ${people} p on p.slack_user_id = c.agent_id
     join ${teams} tm on tm.id = p.team_id
@@ -84,6 +87,7 @@ export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: stri
     items: row.items.map(itemOf),
     merged: row.merged ?? [],
     replayed: Boolean(row.replayed),
+    type: row.type && typeKey !== undefined ? { key: typeKey, label: row.type[0], effortMinutes: row.type[1] } : null,
   };
 }
 

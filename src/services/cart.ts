@@ -195,8 +195,8 @@ function withAdvice(state: Omit<CartState, 'advice'>): CartState {
 }
 
 /** The cart, for its owner only: a stranger is told how to get set up, anyone else is refused. */
-async function ownCart(db: DbOrTx, userId: string, cartId: number, requestKey?: string): Promise<CartSnapshot> {
-  const snapshot = isId(cartId) ? await cartSnapshot(db, cartId, requestKey) : null;
+async function ownCart(db: DbOrTx, userId: string, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot> {
+  const snapshot = isId(cartId) ? await cartSnapshot(db, cartId, requestKey, typeKey) : null;
   if (snapshot?.cart.agentId === userId) return snapshot;
   await requirePerson(db, userId);
   if (!snapshot) throw new AppError('cart_not_found');
@@ -237,6 +237,12 @@ export async function openCart(
 /** The cart, for its owner; with a request key, `replayed` says whether that request was seen before. */
 export async function loadCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
   return stateOf(await ownCart(db, userId, cartId, requestKey));
+}
+
+/** The cart, and the task type an Add task asked for (null when there is none of that key), in one round trip. */
+export async function loadCartAndType(db: Db, userId: string, cartId: number, typeKey: string, requestKey?: string): Promise<{ state: CartState; type: CartSnapshot['type'] }> {
+  const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
+  return { state: stateOf(snapshot), type: snapshot.type };
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */

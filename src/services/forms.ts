@@ -7,7 +7,7 @@ import type { Week } from '../engine/index.ts';
 import { PRIORITIES, type Priority } from '../engine/types.ts';
 import { AppError } from '../errors.ts';
 import { decide, type DecisionResult } from './approvals.ts';
-import { CURRENT, changeCart, loadCart, type CartState, type ChangeResult, type NewItem } from './cart.ts';
+import { CURRENT, changeCart, loadCart, loadCartAndType, type CartState, type ChangeResult, type NewItem } from './cart.ts';
 import { PICK_LIMIT, findTargets, type Target } from './recommend.ts';
 import { charCount, cleanText, hasVisible } from './text.ts';
 
@@ -114,17 +114,19 @@ export function checkAddTask(
 /** Add task: the form checked against the cart, the task types and the agent's customers, then the task added. */
 export async function submitAddTask(db: Db, userId: string, cartId: number, form: AddTaskForm, now: Date, submission: Submission): Promise<Submitted<FieldErrors>> {
   const customerId = form.customerId && form.customerId.length <= VALUE_MAX ? form.customerId : null;
-  const [state, types, customers] = await Promise.all([
-    loadCart(db, userId, cartId, submission.requestKey),
-    allTaskTypes(db),
+  // The cart and the chosen type in one statement (the form offers every type; only the chosen one is checked).
+  const typeKey = form.typeKey && form.typeKey.length <= VALUE_MAX ? form.typeKey : '';
+  const [{ state, type }, customers] = await Promise.all([
+    loadCartAndType(db, userId, cartId, typeKey, submission.requestKey),
     customerId ? plannableCustomers(db, userId, [customerId]) : Promise.resolve([]),
   ]);
+  const types = new Map(type ? [[type.key, type]] : []);
   if (state.replayed) {
     await submission.accepted();
     return { ok: true, result: REPLAYED(state) };
   }
   if (state.cart.status === 'committed') return { ok: false, errors: { title: COMMITTED } };
-  const checked = checkAddTask(form, state.week, new Map(types.map((t) => [t.key, t])), customers[0] ?? null);
+  const checked = checkAddTask(form, state.week, types, customers[0] ?? null);
   if (!checked.ok) return checked;
   await submission.accepted();
   const result = await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items: [checked.item] }, now, { requestKey: submission.requestKey, state });

@@ -24,6 +24,8 @@ const JOBS_MS = 5_000;
 /** A PostgreSQL server's connections get this long to close, then the bot exits anyway (the server keeps the data). */
 const CLOSE_MS = 3_000;
 const DEADLINE_MS = 9_500;
+/** How long after it starts listening the bot warms the solver up (see below). */
+const WARM_UP_AFTER_MS = 10_000;
 
 class Stopping extends Error {}
 class StartFailed extends Error {
@@ -119,9 +121,8 @@ async function main(): Promise<void> {
     goOn();
     const migrations = config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked';
     if (!fromPrimary) logger.info(config.DATABASE_URL ? `database: PostgreSQL, ${migrations}` : `database: embedded in ${config.DATA_DIR}, ${migrations}`);
-    // Loaded and warmed up before listening, so the first agents' clicks are as quick as the rest.
+    // Loaded before listening; warmed up once the bot is up (below).
     const solver = await loadSolver();
-    if (solver) await warmUp(solver);
     logger.info(solver ? 'auto-balance: HiGHS loaded' : 'auto-balance: HiGHS did not load; local search alone');
     goOn();
     bot = createApp(config, database!, logger);
@@ -134,6 +135,10 @@ async function main(): Promise<void> {
     logger.info('scheduler started: weekly proposals and digests at each team’s local times');
     starting = false;
     if (isWorker()) sayReady();
+    // The solver's warm-up (about 2 s of CPU) runs once the bot has served for a while rather than
+    // before it listens: a restart answers sooner, and an auto-balance in its first seconds is
+    // slower, never different.
+    if (solver) setTimeout(() => void (stopping ? undefined : warmUp(solver).catch((e: unknown) => logger.warn('auto-balance: the warm-up failed', e))), WARM_UP_AFTER_MS).unref();
   } catch (e) {
     starting = false;
     if (e instanceof Stopping || stopping) {

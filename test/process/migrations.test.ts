@@ -11,7 +11,7 @@ import { LOCK_FILE } from '../../db/data-dir-lock.ts';
 import { withDb } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+import { freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 
 const pg = process.env.DATABASE_URL;
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
@@ -113,7 +113,7 @@ describe('the embedded database, one process at a time', () => {
   };
 
   it('refuses the command line beside the running bot, saying which process has it; works once the bot stopped', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    const dir = await migratedDataDir();
     const bot = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
     const file = teams();
     try {
@@ -133,7 +133,7 @@ describe('the embedded database, one process at a time', () => {
   }, 120_000);
 
   it('refuses a second bot on the same folder', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    const dir = await migratedDataDir();
     const first = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
     try {
       await started(first);
@@ -145,6 +145,7 @@ describe('the embedded database, one process at a time', () => {
     }
   }, 120_000);
 
+  // The first command in a new folder also makes and migrates the database there.
   it('takes over a lock left by a process that is gone', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
     const first = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });

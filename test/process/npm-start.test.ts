@@ -13,7 +13,7 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, ROOT, until, watch } from '../support/spawn.ts';
+import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
 
 let copy = '';
 let slack: SlackStandIn;
@@ -75,7 +75,7 @@ describe('npm start', () => {
       database = { DATABASE_URL: t.url };
       await loadCenter(t.db);
     } else {
-      const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+      const dir = await migratedDataDir();
       const seeded = await openDatabase({ dataDir: dir });
       await loadCenter(seeded.db);
       await seeded.close();

@@ -119,8 +119,15 @@ let seed: Promise<string> | undefined;
 export async function migratedDataDir(): Promise<string> {
   seed ??= (async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-seed-')), 'data');
-    const { PGlite } = await import('@electric-sql/pglite');
-    await (await PGlite.create({ dataDir: dir, loadDataDir: new Blob([readFileSync(inject('pgliteSnapshot'))]) })).close();
+    const snapshot = inject('pgliteSnapshot');
+    if (snapshot) {
+      const { PGlite } = await import('@electric-sql/pglite');
+      await (await PGlite.create({ dataDir: dir, loadDataDir: new Blob([readFileSync(snapshot)]) })).close();
+    } else {
+      // A run on a PostgreSQL server makes no snapshot: the folder is migrated here, once a file.
+      const { openDatabase } = await import('../../db/client.ts');
+      await (await openDatabase({ dataDir: dir })).close();
+    }
     return dir;
   })();
   const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');

@@ -14,14 +14,15 @@ import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const pg = process.env.DATABASE_URL;
 let slack: SlackStandIn;
-let t: TestDatabase;
+let t: TestDatabase | undefined;
 let hanging: Server;
 const held: Socket[] = [];
 let hangingUrl = '';
 
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
-  t = await testDatabase();
+  // A database of this file's own on a PostgreSQL server; on the embedded one each run gets a folder (goodEnv).
+  if (pg) t = await testDatabase();
   // A "Slack" that takes the connection and never answers.
   hanging = createServer((s) => held.push(s.on('error', () => {})));
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
@@ -31,13 +32,13 @@ afterAll(async () => {
   for (const s of held) s.destroy();
   await new Promise((r) => hanging.close(r));
   await slack.stop();
-  await t.close();
+  await t?.close();
 });
 
 /** A working configuration: the stand-in for Slack, this file's database. */
 async function goodEnv(): Promise<Record<string, string>> {
   // On the embedded database, a migrated folder of its own for each run.
-  const database: Record<string, string> = pg ? { DATABASE_URL: t.url! } : { DATA_DIR: await migratedDataDir() };
+  const database: Record<string, string> = pg ? { DATABASE_URL: t!.url! } : { DATA_DIR: await migratedDataDir() };
   return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), ...database };
 }
 
@@ -161,7 +162,7 @@ describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs 
   });
 
   it('a user the server does not know', async () => {
-    const u = new URL(t.url!);
+    const u = new URL(t!.url!);
     u.username = 'nobody_here';
     const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: u.toString() });
     expect(line).toMatch(/^PostgreSQL on [\d.]+:\d+ refused user "nobody_here" \(role "nobody_here" does not exist\): fix the user in DATABASE_URL/);
@@ -171,7 +172,7 @@ describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs 
     const proxy = await new TcpProxy(Number(new URL(pg!).port || 5432), new URL(pg!).hostname).start();
     proxy.pause();
     try {
-      const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: proxy.url(t.url!) });
+      const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: proxy.url(t!.url!) });
       expect(line).toBe(`PostgreSQL on 127.0.0.1:${proxy.port} did not answer within 10 s: check that it runs and that the network lets this machine through, or fix DATABASE_URL`);
     } finally {
       await proxy.stop();

@@ -86,7 +86,7 @@ export async function startScheduler(options: {
   schedule?: boolean;
   /** How a failed slot is retried (tests wait seconds, not minutes). */
   retry?: { retryLimit: number; retryDelay: number; retryBackoff: boolean };
-  /** How often an idle worker asks the queue for a job: pg-boss's 2 s unless said (at least 0.5). */
+  /** How often an idle worker asks the queue for a job, pg-boss's 2 s unless said (at least 0.5): tests wait less. */
   pollingIntervalSeconds?: number;
 }): Promise<Scheduler> {
   const { database, client } = options;

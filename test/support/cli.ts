@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
@@ -36,17 +37,36 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node
 
 /**
  * `npm run cli -- …args` without a process of its own: src/cli/run.ts, which the command line's
- * process runs, with `env` (and nothing of this process's but what `cli()` passes too), each line
- * as console.log/console.error would print it. A command opens and closes its database as in its
- * own process (the embedded database's lock included); only node's start, about half a second of
- * CPU a command, is saved. What the process adds (reading .env, the exit code) is `cli()`'s to test.
+ * process runs, with `env` (and nothing of this process's but what `cli()` passes too). Its lines,
+ * and anything else written to the console or to stdout/stderr while it runs (a library's warning,
+ * a notice), are what the process would have printed. A command opens and closes its database as
+ * in its own process (the embedded database's lock included); only node's start, about half a
+ * second of CPU a command, is saved. What the process adds (reading .env, the exit code) is
+ * `cli()`'s to test. One command at a time in a file (the console is this process's).
  */
 export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   const { runCli } = await import('../../src/cli/run.ts');
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`), env: { ...process.env, ...env } });
-  return { code, stdout, stderr };
+  const printed = { stdout: '', stderr: '' };
+  const to = (stream: 'stdout' | 'stderr') => (...values: unknown[]) => void (printed[stream] += `${format(...values)}\n`);
+  const writeTo = (stream: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const done = rest.find((r): r is () => void => typeof r === 'function');
+      if (done) queueMicrotask(done);
+      return true;
+    }) as typeof process.stdout.write;
+  const saved = { console: { ...console }, out: process.stdout.write, err: process.stderr.write };
+  Object.assign(console, { log: to('stdout'), info: to('stdout'), debug: to('stdout'), warn: to('stderr'), error: to('stderr') });
+  process.stdout.write = writeTo('stdout');
+  process.stderr.write = writeTo('stderr');
+  try {
+    const code = await runCli(args, { out: (line) => console.log(line), err: (line) => console.error(line), env: { ...process.env, ...env } });
+    return { code, ...printed };
+  } finally {
+    Object.assign(console, saved.console);
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+  }
 }
 
 /**

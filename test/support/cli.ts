@@ -1,9 +1,12 @@
-// Runs the command line as an admin does: its own process, its own environment, exit code and output.
+// Runs the command line as an admin does: its own process, its own environment, exit code and output;
+// or, for the many runs a file makes after that, its in-process entry (src/cli/run.ts: what the
+// process runs between reading .env and exiting), with the same environment, lines and exit code.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
@@ -33,11 +36,51 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node
 }
 
 /**
+ * `npm run cli -- …args` without a process of its own: src/cli/run.ts, which the command line's
+ * process runs, with `env` (and nothing of this process's but what `cli()` passes too). Its lines,
+ * and anything else written to the console or to stdout/stderr while it runs (a library's warning,
+ * a notice), are what the process would have printed. A command opens and closes its database as
+ * in its own process (the embedded database's lock included); only node's start, about half a
+ * second of CPU a command, is saved. What the process adds (reading .env, the exit code) is
+ * `cli()`'s to test. One command at a time in a file (the console is this process's).
+ */
+export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const { runCli } = await import('../../src/cli/run.ts');
+  const printed = { stdout: '', stderr: '' };
+  const to = (stream: 'stdout' | 'stderr') => (...values: unknown[]) => void (printed[stream] += `${format(...values)}\n`);
+  const writeTo = (stream: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const done = rest.find((r): r is () => void => typeof r === 'function');
+      if (done) queueMicrotask(done);
+      return true;
+    }) as typeof process.stdout.write;
+  const saved = { console: { ...console }, out: process.stdout.write, err: process.stderr.write };
+  Object.assign(console, { log: to('stdout'), info: to('stdout'), debug: to('stdout'), warn: to('stderr'), error: to('stderr') });
+  process.stdout.write = writeTo('stdout');
+  process.stderr.write = writeTo('stderr');
+  try {
+    const code = await runCli(args, { out: (line) => console.log(line), err: (line) => console.error(line), env: { ...process.env, ...env } });
+    return { code, ...printed };
+  } finally {
+    Object.assign(console, saved.console);
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+  }
+}
+
+/**
  * A runner of `npm run cli -- …` against a test's database as it is now, talking to the Web API at
  * `slackUrl`: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
  * (the embedded database serves one process).
  */
-export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(...args: string[]) => Promise<CliRun>> {
+export interface CommandLine {
+  (...args: string[]): Promise<CliRun>;
+  /** The same command line and database, run in this process (cliInProcess). */
+  inProcess(...args: string[]): Promise<CliRun>;
+}
+
+export async function commandLine(t: TestDatabase, slackUrl: string): Promise<CommandLine> {
   const dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
   const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
   if (!t.url) {
@@ -45,5 +88,5 @@ export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(.
     const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await copy.close();
   }
-  return (...args) => cli(args, env);
+  return Object.assign((...args: string[]) => cli(args, env), { inProcess: (...args: string[]) => cliInProcess(args, env) });
 }

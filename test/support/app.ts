@@ -37,16 +37,20 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
   const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: options.logLevel ?? 'info', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
-  // Requests whose listeners are still at work (Bolt answers Slack before they finish): tests wait for none.
+  // Requests still at work (Bolt answers Slack before its listeners finish): tests wait for none.
+  // Counted from the moment the receiver hands a request to Bolt, before the ack and before any of
+  // the app's own middleware, until its last listener is done: once a test's post has its answer,
+  // the request is counted until everything it started has finished.
   const busy = { requests: 0 };
-  bot.app.use(async ({ next }) => {
+  const processEvent = bot.app.processEvent.bind(bot.app);
+  bot.app.processEvent = async (event) => {
     busy.requests += 1;
     try {
-      await next();
+      return await processEvent(event);
     } finally {
       busy.requests -= 1;
     }
-  });
+  };
   const port = await bot.start();
   return {
     bot,

@@ -121,6 +121,9 @@ export async function startScheduler(options: {
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
   });
 
+  /** This process's worker of slot jobs, woken when a tick queues one (set once it works). */
+  let slotWorker: string | undefined;
+
   const tick = async () => {
     const at = now();
     const queued: Array<{ team: string; kind: SlotKind; key: string; zone?: string }> = [];
@@ -148,6 +151,8 @@ export async function startScheduler(options: {
         }
       }
     }
+    // Started at once by this process rather than at the worker's next poll, up to two seconds later.
+    if (queued.length && slotWorker) boss.notifyWorker(slotWorker);
     return queued;
   };
 
@@ -187,7 +192,7 @@ export async function startScheduler(options: {
     if (problems.length) throw new Undelivered(problems.join('\n'));
   };
 
-  await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true }, async ([job]) => {
+  slotWorker = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true }, async ([job]) => {
     if (!job) return;
     try {
       await runSlot(job);

@@ -1,5 +1,5 @@
 // What a command of `npm run cli` is, and what every command gets: its parsed arguments, a way to
-// print, and the database. A command is one file in src/cli/commands/ listed in src/cli/index.ts.
+// print, and the database. A command is one file in src/cli/commands/ listed in src/cli/run.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { loadDbConfig } from '../config.ts';

@@ -1,12 +1,15 @@
-// The admin's command line, run as the admin runs it: its own process, files on disk, exit codes
-// and what it prints. Imports (encodings, problems, leaks), team settings, --help and --version.
+// The admin's command line, run as the admin runs it: files on disk, exit codes and what it prints.
+// Imports (encodings, problems, leaks), team settings, --help and --version. A few runs are the real
+// process (`spawned`: npm or node, .env, exit code); the many others run the same entry in this
+// process (`run`, test/support/cli.ts cliInProcess), each opening the database as the process would.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
-import { cli } from '../support/cli.ts';
+import { cli, cliInProcess } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 
 let t: TestDatabase;
@@ -17,6 +20,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
   // On the embedded database the command line gets its own data folder; on a server, this file's database.
   env = { DATABASE_URL: t.url ?? '', DATA_DIR: join(dir, 'data') };
+  // Already migrated, as a copy of this file's database (a command migrating a new folder: migrations.test.ts).
+  if (!t.url) await (await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() })).close();
 });
 afterAll(async () => {
   await t.close();
@@ -28,7 +33,8 @@ const file = (name: string, content: string | Buffer) => {
   writeFileSync(path, content);
   return path;
 };
-const run = (...args: string[]) => cli(args, env);
+const run = (...args: string[]) => cliInProcess(args, env);
+const spawned = (...args: string[]) => cli(args, env);
 
 /** Runs SQL on the database the command line uses (the embedded one only while no command runs). */
 async function onCliDatabase(sql: string) {
@@ -50,7 +56,7 @@ describe('the command line', () => {
     const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
     const v = await cli(['--version'], env, 'npm');
     expect(v).toMatchObject({ code: 0, stdout: `task-cart ${version}\n` });
-    const help = await run('--help');
+    const help = await spawned('--help');
     expect(help.code).toBe(0);
     for (const name of SUBCOMMANDS) expect(help.stdout).toContain(name);
     for (const name of SUBCOMMANDS) {
@@ -71,7 +77,7 @@ describe('the command line', () => {
     }
     expect(await run('import', 'teams', 'x.csv', '--dry-run=yes')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^--dry-run takes no value/) });
     expect(await run('import', 'teams', 'x.csv', '--encoding', 'klingon')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^unknown encoding "klingon"/) });
-    expect(await run('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^unknown command "frobnicate"/) });
+    expect(await spawned('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^unknown command "frobnicate"/) });
     // The old form of the team command points to the new ones.
     const old = await run('team', 'Shanghai Care', '--allow-flagged-commit', 'yes');
     expect(old.code).toBe(2);
@@ -82,13 +88,13 @@ describe('the command line', () => {
 describe('import', () => {
   it('imports a file, again with nothing changed, dry-runs, and refuses a bad file writing nothing', async () => {
     const teams = file('teams.csv', 'team,timezone,work_days\nShanghai Care,Asia/Shanghai,Mon-Fri\n"New York, Sales",America/New_York,Mon;Wed;Fri\n');
-    const first = await run('import', 'teams', teams);
+    const first = await spawned('import', 'teams', teams);
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toMatch(new RegExp(`^${teams}: read as UTF-8\nteams: imported 2 rows: 2 inserted, 0 updated, 0 unchanged`));
     expect((await run('import', 'teams', teams)).stdout).toMatch(/0 inserted, 0 updated, 2 unchanged/);
     expect((await run('import', 'teams', teams, '--dry-run')).stdout).toMatch(/would import 2 rows/);
     const bad = file('bad-teams.csv', 'team,timezone\nA,UTC\nB,Nowhere/City\n');
-    const failed = await run('import', 'teams', bad);
+    const failed = await spawned('import', 'teams', bad);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(`${bad}:3: timezone: "Nowhere/City" is not a known time zone (IANA, e.g. Asia/Shanghai)\n1 row(s) with problems: nothing of ${bad} was written.\n`);
     expect((await run('team', 'show', 'A')).code).toBe(1);

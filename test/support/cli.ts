@@ -1,4 +1,6 @@
-// Runs the command line as an admin does: its own process, its own environment, exit code and output.
+// Runs the command line as an admin does: its own process, its own environment, exit code and output;
+// or, for the many runs a file makes after that, its in-process entry (src/cli/run.ts: what the
+// process runs between reading .env and exiting), with the same environment, lines and exit code.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -29,6 +31,21 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node
   child.stdout.on('data', (d: Buffer) => (stdout += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number];
+  return { code, stdout, stderr };
+}
+
+/**
+ * `npm run cli -- …args` without a process of its own: src/cli/run.ts, which the command line's
+ * process runs, with `env` (and nothing of this process's but what `cli()` passes too), each line
+ * as console.log/console.error would print it. A command opens and closes its database as in its
+ * own process (the embedded database's lock included); only node's start, about half a second of
+ * CPU a command, is saved. What the process adds (reading .env, the exit code) is `cli()`'s to test.
+ */
+export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  const { runCli } = await import('../../src/cli/run.ts');
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { out: (line) => (stdout += `${line}\n`), err: (line) => (stderr += `${line}\n`), env: { ...process.env, ...env } });
   return { code, stdout, stderr };
 }
 

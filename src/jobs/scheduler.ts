@@ -204,6 +204,9 @@ export async function startScheduler(options: {
         logger.error(`${job.data.kind} for ${job.data.key} failed; ${retried}`, e, { teamId: job.data.teamId, kind: job.data.kind, slot: job.data.key });
       }
       throw e;
+    } finally {
+      // A tick often queues several slots (a digest and reminders): the next one now, not a poll later.
+      if (slotWorker) boss.notifyWorker(slotWorker);
     }
   });
   await boss.work(QUEUES.tick, { batchSize: 1 }, async () => {

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from './db.ts';
+import { keepSeed, resetDatabase, restoreSeed, testDatabase, type Seeded, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
 
@@ -67,11 +67,13 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
 }
 
 /**
- * One database and one running app for a test file, emptied before each test:
- * read `ctx.t` and `ctx.app` inside tests.
+ * One database and one running app for a test file, put back before each test as a fresh install
+ * with `seed`'s data (seeded once, then restored from a copy): read `ctx.t` and `ctx.app` inside tests.
  */
 export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; seed?: (db: TestDatabase) => Promise<void> } = {}) {
   const ctx = {} as { t: TestDatabase; app: TestApp };
+  // The seed runs once, before the first test; the tests after it start from a copy of what it made.
+  let seeded: Seeded | undefined;
   hooks.beforeAll(async () => {
     ctx.t = await testDatabase();
     ctx.app = await startTestApp(ctx.t, options);
@@ -81,10 +83,16 @@ export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll
     await ctx.t.close();
   });
   hooks.beforeEach(async () => {
-    await resetDatabase(ctx.t);
     ctx.app.slack.reset();
     ctx.app.clock.now = options.now ?? DEFAULT_NOW;
-    await options.seed?.(ctx.t);
+    if (seeded) await restoreSeed(ctx.t, seeded);
+    else {
+      await resetDatabase(ctx.t);
+      if (options.seed) {
+        await options.seed(ctx.t);
+        seeded = await keepSeed(ctx.t);
+      }
+    }
   });
   return ctx;
 }

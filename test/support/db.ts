@@ -55,3 +55,41 @@ export async function resetDatabase(db: Database): Promise<void> {
   );
   await db.exec(defaultTaskTypes);
 }
+
+/** A file's seeded data, kept in the database itself: put back before each test instead of seeding again. */
+export interface Seeded {
+  tables: string[];
+  sequences: Array<{ name: string; last: string | null }>;
+}
+
+const KEPT = 'test_seeded';
+
+/**
+ * Keeps a copy of every table's rows and every sequence's position as they are now (just seeded),
+ * in a schema of their own that the app never reads.
+ */
+export async function keepSeed(db: Database): Promise<Seeded> {
+  const tables = (await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by 1`)).map((r) => r.name);
+  const sequences = (await db.query<{ name: string; last: string | null }>(`select sequencename as name, last_value::text as last from pg_sequences where schemaname = 'public' order by 1`)).map((r) => ({ name: r.name, last: r.last }));
+  await db.exec(`drop schema if exists ${KEPT} cascade; create schema ${KEPT}; ${tables.map((t) => `create table ${KEPT}."${t}" as select * from public."${t}";`).join(' ')}`);
+  return { tables, sequences };
+}
+
+/**
+ * Puts the database back as keepSeed found it, in one transaction: the same rows (ids, timestamps
+ * and all), and each sequence where it stood, so that the next ids are those a fresh seed would give.
+ */
+export async function restoreSeed(db: Database, seeded: Seeded): Promise<void> {
+  const list = seeded.tables.map((t) => `public."${t}"`).join(', ');
+  await db.exec(
+    [
+      'begin',
+      // Foreign keys are not checked while the rows go back, in whatever order: they were consistent when kept.
+      'set local session_replication_role = replica',
+      `truncate ${list} restart identity cascade`,
+      ...seeded.tables.map((t) => `insert into public."${t}" select * from ${KEPT}."${t}"`),
+      ...seeded.sequences.map((s) => (s.last === null ? `select setval('public."${s.name}"', 1, false)` : `select setval('public."${s.name}"', ${Number(s.last)}, true)`)),
+      'commit',
+    ].join(';\n'),
+  );
+}

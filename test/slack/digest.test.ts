@@ -7,7 +7,7 @@ import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { commandLine } from '../support/cli.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
 import { NOW, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -26,11 +26,13 @@ afterAll(async () => {
   await slack.stop();
   await t.close();
 });
+const reset = seedOnce(async (db) => {
+  await loadCenter(db.db);
+  await importCsv(db.db, 'people', `slack_user_id,name,team,role\n${OTHER_SUPERVISOR},Qian Hui,Shanghai Care,supervisor\n`);
+});
 beforeEach(async () => {
-  await resetDatabase(t);
+  await reset(t);
   slack.reset();
-  await loadCenter(t.db);
-  await importCsv(t.db, 'people', `slack_user_id,name,team,role\n${OTHER_SUPERVISOR},Qian Hui,Shanghai Care,supervisor\n`);
 });
 
 const digest = () => runDigests(t.db, slackClient(BOT_TOKEN, slack.url), { now: NOW });

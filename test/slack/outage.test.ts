@@ -10,7 +10,7 @@ import { cartEvents, cartItems, carts, tasks, teams } from '../../db/schema.ts';
 import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, startTestApp, type TestApp } from '../support/app.ts';
 import { faultyDatabase, type FaultyDatabase } from '../support/faults.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { eventBody, post } from '../support/signed.ts';
 import { Agent, text, type View } from '../support/slack-client.ts';
@@ -34,10 +34,10 @@ afterAll(async () => {
   await t.close();
   process.off('unhandledRejection', onUnhandled);
 });
+const reset = seedOnce((db) => loadCenter(db.db));
 beforeEach(async () => {
   await faulty.restore();
-  await resetDatabase(t);
-  await loadCenter(t.db);
+  await reset(t);
   app.slack.reset();
   app.logs.length = 0;
   app.clock.now = NOW;

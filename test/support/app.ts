@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { keepSeed, resetDatabase, restoreSeed, testDatabase, type Seeded, type TestDatabase } from './db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
 
@@ -73,7 +73,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
 export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; seed?: (db: TestDatabase) => Promise<void> } = {}) {
   const ctx = {} as { t: TestDatabase; app: TestApp };
   // The seed runs once, before the first test; the tests after it start from a copy of what it made.
-  let seeded: Seeded | undefined;
+  const reset = seedOnce(async (t) => options.seed?.(t));
   hooks.beforeAll(async () => {
     ctx.t = await testDatabase();
     ctx.app = await startTestApp(ctx.t, options);
@@ -85,14 +85,7 @@ export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll
   hooks.beforeEach(async () => {
     ctx.app.slack.reset();
     ctx.app.clock.now = options.now ?? DEFAULT_NOW;
-    if (seeded) await restoreSeed(ctx.t, seeded);
-    else {
-      await resetDatabase(ctx.t);
-      if (options.seed) {
-        await options.seed(ctx.t);
-        seeded = await keepSeed(ctx.t);
-      }
-    }
+    await reset(ctx.t);
   });
   return ctx;
 }

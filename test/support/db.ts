@@ -93,3 +93,17 @@ export async function restoreSeed(db: Database, seeded: Seeded): Promise<void> {
     ].join(';\n'),
   );
 }
+
+/**
+ * For a file's beforeEach: the first time, empties the database and runs `seed`; every later time,
+ * puts back what that seed made (restoreSeed), which is the same and much cheaper.
+ */
+export function seedOnce(seed: (db: TestDatabase) => Promise<unknown>): (db: TestDatabase) => Promise<void> {
+  let seeded: Seeded | undefined;
+  return async (db) => {
+    if (seeded) return restoreSeed(db, seeded);
+    await resetDatabase(db);
+    await seed(db);
+    seeded = await keepSeed(db);
+  };
+}

@@ -2,6 +2,7 @@
 // PGlite from the global snapshot, or a new PostgreSQL database copied from the migrated template.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase, pgliteDatabase, type Database } from '../../db/client.ts';
@@ -81,17 +82,17 @@ export async function keepSeed(db: Database): Promise<Seeded> {
  */
 export async function restoreSeed(db: Database, seeded: Seeded): Promise<void> {
   const list = seeded.tables.map((t) => `public."${t}"`).join(', ');
-  await db.exec(
-    [
-      'begin',
+  const positions = seeded.sequences.map((s) => (s.last === null ? `setval('public."${s.name}"', 1, false)` : `setval('public."${s.name}"', ${Number(s.last)}, true)`));
+  await db.db.transaction(async (tx) => {
+    for (const statement of [
       // Foreign keys are not checked while the rows go back, in whatever order: they were consistent when kept.
       'set local session_replication_role = replica',
       `truncate ${list} restart identity cascade`,
       ...seeded.tables.map((t) => `insert into public."${t}" select * from ${KEPT}."${t}"`),
-      ...seeded.sequences.map((s) => (s.last === null ? `select setval('public."${s.name}"', 1, false)` : `select setval('public."${s.name}"', ${Number(s.last)}, true)`)),
-      'commit',
-    ].join(';\n'),
-  );
+      ...(positions.length ? [`select ${positions.join(', ')}`] : []),
+    ])
+      await tx.execute(sql.raw(statement));
+  });
 }
 
 /**

@@ -134,7 +134,7 @@ describe('the chart after the digest', () => {
 
   it('npm run cli -- digest: a chart not shared is one line on stderr, and the command still succeeds', async () => {
     await t.db.update(teams).set({ digestChannel: CHANNEL });
-    const cli = await commandLine(t, slack.url, 'in-process');
+    const cli = (await commandLine(t, slack.url)).inProcess;
     slack.on('files.completeUploadExternal', () => ({ body: { ok: false, error: 'not_in_channel' } }));
     const run = await cli('digest');
     expect(run.code).toBe(0);

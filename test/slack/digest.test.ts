@@ -120,7 +120,7 @@ describe('digests, exactly once', () => {
 
   it('the command line exits non-zero with one line saying why and what to do, and succeeds once the bot is invited', async () => {
     await t.db.update(teams).set({ digestChannel: CHANNEL });
-    const cli = await commandLine(t, slack.url, 'in-process');
+    const cli = (await commandLine(t, slack.url)).inProcess;
     slack.on('chat.postMessage', () => ({ body: { ok: false, error: 'not_in_channel' } }));
     const refused = await cli('digest');
     expect(refused.code).toBe(1);

@@ -239,7 +239,7 @@ describe('weekly proposal', () => {
 
   it('the command line names each agent whose cart Slack refused, with the fix, and exits non-zero', async () => {
     slack.on('conversations.open', (args) => (args.users === OTHER_AGENT ? { body: { ok: false, error: 'user_not_found' } } : undefined));
-    const cli = await commandLine(t, slack.url, 'in-process');
+    const cli = (await commandLine(t, slack.url)).inProcess;
     const run = await cli('propose', '--week', '2026-11-30');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Shanghai Care, week of 2026-11-30: \d+ tasks generated; 1 carts sent, 0 found posted by a stopped run, 0 already sent, 1 not sent, of 2 agents\n$/);

@@ -378,7 +378,7 @@ describe('reminders', () => {
   }, 90_000);
 
   it('the command line sends them as if it were --at, once, and says what it did in each zone', async () => {
-    const cli = await commandLine(ctx.t, slack().url, 'in-process');
+    const cli = (await commandLine(ctx.t, slack().url)).inProcess;
     const first = await cli('remind', '--team', TEAM, '--at', '2026-12-01T09:05+08:00');
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout.split('\n')).toEqual([

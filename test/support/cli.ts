@@ -52,10 +52,9 @@ export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Prom
 /**
  * A runner of `npm run cli -- …` against a test's database as it is now, talking to the Web API at
  * `slackUrl`: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
- * (the embedded database serves one process). `in-process`: through cliInProcess, for files that
- * test what a command says and does rather than its process.
+ * (the embedded database serves one process).
  */
-export async function commandLine(t: TestDatabase, slackUrl: string, how: 'process' | 'in-process' = 'process'): Promise<(...args: string[]) => Promise<CliRun>> {
+export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(...args: string[]) => Promise<CliRun>> {
   const dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
   const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
   if (!t.url) {
@@ -63,5 +62,5 @@ export async function commandLine(t: TestDatabase, slackUrl: string, how: 'proce
     const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await copy.close();
   }
-  return (...args) => (how === 'in-process' ? cliInProcess(args, env) : cli(args, env));
+  return (...args) => cli(args, env);
 }

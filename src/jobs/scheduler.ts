@@ -86,6 +86,8 @@ export async function startScheduler(options: {
   schedule?: boolean;
   /** How a failed slot is retried (tests wait seconds, not minutes). */
   retry?: { retryLimit: number; retryDelay: number; retryBackoff: boolean };
+  /** How often an idle worker asks the queue for a job: pg-boss's 2 s unless said (at least 0.5). */
+  pollingIntervalSeconds?: number;
 }): Promise<Scheduler> {
   const { database, client } = options;
   const logger = options.logger.child({ component: 'scheduler' });
@@ -94,6 +96,7 @@ export async function startScheduler(options: {
   const health = options.health ?? ownHealth!;
   const url = options.databaseUrl ?? database.url;
   const retry = options.retry ?? SLOT_RETRY;
+  const polling = options.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: options.pollingIntervalSeconds };
 
   await dropNewerQueueSchema(database, logger);
   const boss = new PgBoss({
@@ -192,7 +195,7 @@ export async function startScheduler(options: {
     if (problems.length) throw new Undelivered(problems.join('\n'));
   };
 
-  slotWorker = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true }, async ([job]) => {
+  slotWorker = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) => {
     if (!job) return;
     try {
       await runSlot(job);
@@ -209,10 +212,10 @@ export async function startScheduler(options: {
       if (slotWorker) boss.notifyWorker(slotWorker);
     }
   });
-  await boss.work(QUEUES.tick, { batchSize: 1 }, async () => {
+  await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {
     await tick();
   });
-  await boss.work(PURGE_QUEUE, { batchSize: 1 }, async () => {
+  await boss.work(PURGE_QUEUE, { batchSize: 1, ...polling }, async () => {
     const purged = await purgeRequestKeys(database.db, new Date(now().getTime() - KEEP_REQUEST_KEYS_MS));
     if (purged) logger.debug(`forgot ${purged} request keys older than a day`);
   });

@@ -1,5 +1,5 @@
-// `export tasks` run as an admin runs it (its own process, files on disk, exit codes), on the
-// database of the run: the CSV a CRM imports and Excel opens. BOM, Chinese text, formulas
+// `export tasks` run as an admin runs it (its own process, files on disk, exit codes; the runs that
+// check no more than a file and the exit code through the in-process entry), on the database of the run: the CSV a CRM imports and Excel opens. BOM, Chinese text, formulas
 // neutralised, outcomes and times in the team's zone, only that team's committed tasks of that week.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { EXPORT_COLUMNS, csvLines, exportWeekCsv, weekOf } from '../../src/services/export.ts';
-import { commandLine, type CliRun } from '../support/cli.ts';
+import { commandLine, type CommandLine } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 
 const WEEK = '2026-11-30';
@@ -27,7 +27,7 @@ const HOSTILE = {
 
 let t: TestDatabase;
 let dir: string;
-let run: (...args: string[]) => Promise<CliRun>;
+let run: CommandLine;
 
 async function load(kind: Parameters<typeof importCsv>[1], csv: string) {
   const r = await importCsv(t.db, kind, csv);
@@ -109,7 +109,7 @@ function readCsv(bytes: Buffer): { header: string[]; rows: Row[] } {
 describe('export tasks', () => {
   it('writes the week\'s committed tasks of the team as UTF-8 CSV with a BOM, CRLF, outcomes and times in the team\'s zone', async () => {
     const out = join(dir, 'shanghai.csv');
-    const r = await run('export', 'tasks', '--team', 'Shanghai Care', '--week', '2026-12-02', '--out', out);
+    const r = await run.inProcess('export', 'tasks', '--team', 'Shanghai Care', '--week', '2026-12-02', '--out', out);
     expect(r).toMatchObject({ code: 0, stdout: '' });
     expect(r.stderr).toBe(`Wrote 7 tasks of Shanghai Care, week of ${WEEK} (the week holding 2026-12-02), to ${out}\n`);
     const bytes = readFileSync(out);
@@ -201,11 +201,11 @@ describe('export tasks', () => {
   it('names an unknown team in one line (exit 1) and leaves an existing file as it was', async () => {
     const out = join(dir, 'kept.csv');
     writeFileSync(out, 'old');
-    const r = await run('export', 'tasks', '--team', 'Nobody', '--week', WEEK, '--out', out);
+    const r = await run.inProcess('export', 'tasks', '--team', 'Nobody', '--week', WEEK, '--out', out);
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(r.stderr).toBe('unknown team "Nobody" (teams: "Berlin Desk", "Big Team", "Shanghai Care")\n');
     expect(readFileSync(out, 'utf8')).toBe('old');
-    const missing = await run('export', 'tasks', '--team', 'Shanghai Care', '--week', WEEK, '--out', join(dir, 'no', 'such', 'f.csv'));
+    const missing = await run.inProcess('export', 'tasks', '--team', 'Shanghai Care', '--week', WEEK, '--out', join(dir, 'no', 'such', 'f.csv'));
     expect(missing).toMatchObject({ code: 1, stdout: '', stderr: `Failed: cannot write ${join(dir, 'no', 'such', 'f.csv')}: no such folder\n` });
     for (const x of [r, missing]) expect(x.stderr).not.toMatch(SQL);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -219,15 +219,15 @@ describe('export tasks', () => {
       [['--team', 'Shanghai Care', '--week', WEEK, 'extra'], /^unexpected extra\n/],
     ];
     for (const [args, message] of cases) {
-      const r = await run('export', 'tasks', ...args);
+      const r = await run.inProcess('export', 'tasks', ...args);
       expect(r, args.join(' ')).toMatchObject({ code: 2, stdout: '' });
       expect(r.stderr).toMatch(message);
     }
-    const help = await run('export', 'tasks', '--help');
+    const help = await run.inProcess('export', 'tasks', '--help');
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/^npm run cli -- export tasks --team "<team>" --week YYYY-MM-DD \[--out FILE\]\n/);
     expect(help.stdout).toContain('docs/export.md');
-    const group = await run('export');
+    const group = await run.inProcess('export');
     expect(group).toMatchObject({ code: 2, stderr: expect.stringMatching(/export takes one of:[\s\S]*export tasks/) });
     expect(existsSync(join(dir, 'no'))).toBe(false);
   }, 120_000);

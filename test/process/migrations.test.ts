@@ -11,7 +11,7 @@ import { LOCK_FILE } from '../../db/data-dir-lock.ts';
 import { withDb } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+import { freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 
 const pg = process.env.DATABASE_URL;
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
@@ -112,39 +112,41 @@ describe('the embedded database, one process at a time', () => {
     return file;
   };
 
-  it('refuses the command line beside the running bot, saying which process has it; works once the bot stopped', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
-    const bot = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-    const file = teams();
-    try {
+  // One bot on a folder, refusing a second bot and then the command line; once it stopped, the command line works.
+  describe('beside a running bot', () => {
+    let dir: string;
+    let bot: Running | undefined;
+    beforeAll(async () => {
+      dir = await migratedDataDir();
+      bot = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
       await started(bot);
-      const botPid = bot.logs()[0]!.pid as number;
+    }, 120_000);
+    afterAll(async () => {
+      if (bot?.child.exitCode === null) await stop(bot);
+    });
+
+    it('refuses a second bot on the same folder', async () => {
+      const second = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
+      expect((await second.exited).code).toBe(1);
+      expect(second.err).toEqual([expect.stringMatching(/^Task Cart cannot start: the embedded database in .* is in use by process \d+ /)]);
+    }, 120_000);
+
+    it('refuses the command line beside the running bot, saying which process has it; works once the bot stopped', async () => {
+      const file = teams();
+      const botPid = bot!.logs()[0]!.pid as number;
       const beside = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
       expect((await beside.exited).code).toBe(1);
       expect(beside.err.join('\n')).toMatch(new RegExp(`the embedded database in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by process ${botPid} \\(.*src/main\\.[jt]s.*\\): stop that process first, or use another DATA_DIR; several processes need PostgreSQL \\(DATABASE_URL\\)`));
       expect(beside.err.join('\n')).not.toMatch(/\n\s+at /);
-    } finally {
-      await stop(bot);
-    }
-    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
-    const after = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
-    expect((await after.exited).code).toBe(0);
-    expect(after.out.join('\n')).toMatch(/teams: imported 1 rows: 1 inserted/);
-  }, 120_000);
+      await stop(bot!);
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+      const after = runEntry('src/cli/index.ts', ['import', 'teams', file], { DATA_DIR: dir });
+      expect((await after.exited).code).toBe(0);
+      expect(after.out.join('\n')).toMatch(/teams: imported 1 rows: 1 inserted/);
+    }, 120_000);
+  });
 
-  it('refuses a second bot on the same folder', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
-    const first = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-    try {
-      await started(first);
-      const second = runEntry('src/main.ts', [], await botEnv({ DATA_DIR: dir }));
-      expect((await second.exited).code).toBe(1);
-      expect(second.err).toEqual([expect.stringMatching(/^Task Cart cannot start: the embedded database in .* is in use by process \d+ /)]);
-    } finally {
-      await stop(first);
-    }
-  }, 120_000);
-
+  // The first command in a new folder also makes and migrates the database there.
   it('takes over a lock left by a process that is gone', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
     const first = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });

@@ -13,11 +13,11 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, ROOT, until, watch } from '../support/spawn.ts';
+import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
 
 let copy = '';
 let slack: SlackStandIn;
-let t: TestDatabase;
+let t: TestDatabase | undefined;
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'taskcart-copy-'));
@@ -25,11 +25,12 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
   slack = await new SlackStandIn().start();
-  t = await testDatabase();
+  // On a PostgreSQL server the bot uses this file's database; on the embedded one, a folder of its own.
+  if (process.env.DATABASE_URL) t = await testDatabase();
 }, 180_000);
 afterAll(async () => {
   await slack.stop();
-  await t.close();
+  await t?.close();
 });
 
 /** Processes of a process group, from ps. */
@@ -71,11 +72,11 @@ describe('npm start', () => {
   it('runs the compiled bot under npm; SIGTERM to npm finishes the request in flight and leaves nothing running', async () => {
     const port = await freePort();
     let database: Record<string, string>;
-    if (t.url) {
+    if (t?.url) {
       database = { DATABASE_URL: t.url };
       await loadCenter(t.db);
     } else {
-      const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+      const dir = await migratedDataDir();
       const seeded = await openDatabase({ dataDir: dir });
       await loadCenter(seeded.db);
       await seeded.close();

@@ -1,34 +1,28 @@
 // `npm start` when something is wrong: one line per problem on stderr saying what is wrong and
 // what to do, exit code 1 within 15 s, no stack trace anywhere. The real process, each time.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+import { freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const pg = process.env.DATABASE_URL;
 let slack: SlackStandIn;
-let t: TestDatabase;
-let seedDir = '';
+let t: TestDatabase | undefined;
 let hanging: Server;
 const held: Socket[] = [];
 let hangingUrl = '';
 
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
-  t = await testDatabase();
-  if (!pg) {
-    // A migrated embedded database to copy for each run (a fresh one takes seconds to make).
-    seedDir = join(mkdtempSync(join(tmpdir(), 'taskcart-seed-')), 'data');
-    await (await openDatabase({ dataDir: seedDir })).close();
-  }
+  // A database of this file's own on a PostgreSQL server; on the embedded one each run gets a folder (goodEnv).
+  if (pg) t = await testDatabase();
   // A "Slack" that takes the connection and never answers.
   hanging = createServer((s) => held.push(s.on('error', () => {})));
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
@@ -38,18 +32,14 @@ afterAll(async () => {
   for (const s of held) s.destroy();
   await new Promise((r) => hanging.close(r));
   await slack.stop();
-  await t.close();
+  await t?.close();
 });
 
 /** A working configuration: the stand-in for Slack, this file's database. */
 async function goodEnv(): Promise<Record<string, string>> {
-  const database: Record<string, string> = pg ? { DATABASE_URL: t.url! } : { DATA_DIR: copyOfSeed() };
+  // On the embedded database, a migrated folder of its own for each run.
+  const database: Record<string, string> = pg ? { DATABASE_URL: t!.url! } : { DATA_DIR: await migratedDataDir() };
   return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), ...database };
-}
-function copyOfSeed(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
-  cpSync(seedDir, dir, { recursive: true });
-  return dir;
 }
 
 async function cannotStart(env: Record<string, string>): Promise<string[]> {
@@ -172,7 +162,7 @@ describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs 
   });
 
   it('a user the server does not know', async () => {
-    const u = new URL(t.url!);
+    const u = new URL(t!.url!);
     u.username = 'nobody_here';
     const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: u.toString() });
     expect(line).toMatch(/^PostgreSQL on [\d.]+:\d+ refused user "nobody_here" \(role "nobody_here" does not exist\): fix the user in DATABASE_URL/);
@@ -182,7 +172,7 @@ describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs 
     const proxy = await new TcpProxy(Number(new URL(pg!).port || 5432), new URL(pg!).hostname).start();
     proxy.pause();
     try {
-      const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: proxy.url(t.url!) });
+      const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: proxy.url(t!.url!) });
       expect(line).toBe(`PostgreSQL on 127.0.0.1:${proxy.port} did not answer within 10 s: check that it runs and that the network lets this machine through, or fix DATABASE_URL`);
     } finally {
       await proxy.stop();

@@ -54,7 +54,13 @@ export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Prom
  * `slackUrl`: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
  * (the embedded database serves one process).
  */
-export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(...args: string[]) => Promise<CliRun>> {
+export interface CommandLine {
+  (...args: string[]): Promise<CliRun>;
+  /** The same command line and database, run in this process (cliInProcess). */
+  inProcess(...args: string[]): Promise<CliRun>;
+}
+
+export async function commandLine(t: TestDatabase, slackUrl: string): Promise<CommandLine> {
   const dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
   const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
   if (!t.url) {
@@ -62,5 +68,5 @@ export async function commandLine(t: TestDatabase, slackUrl: string): Promise<(.
     const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await copy.close();
   }
-  return (...args) => cli(args, env);
+  return Object.assign((...args: string[]) => cli(args, env), { inProcess: (...args: string[]) => cliInProcess(args, env) });
 }

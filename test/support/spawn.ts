@@ -2,7 +2,9 @@
 // process, from the current sources, with exactly the environment given: never the developer's
 // `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
@@ -105,4 +107,30 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 40_000
     if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+let seed: Promise<string> | undefined;
+/**
+ * A new embedded database folder (a `DATA_DIR`) holding a migrated database, as a first run leaves
+ * it: the run's migrated snapshot (global-setup.ts) written out once per test file, then copied
+ * (milliseconds) for each caller. A process migrating a new folder itself costs some five seconds
+ * of CPU: a test that is about that uses an empty folder.
+ */
+export async function migratedDataDir(): Promise<string> {
+  seed ??= (async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-seed-')), 'data');
+    const snapshot = inject('pgliteSnapshot');
+    if (snapshot) {
+      const { PGlite } = await import('@electric-sql/pglite');
+      await (await PGlite.create({ dataDir: dir, loadDataDir: new Blob([readFileSync(snapshot)]) })).close();
+    } else {
+      // A run on a PostgreSQL server makes no snapshot: the folder is migrated here, once a file.
+      const { openDatabase } = await import('../../db/client.ts');
+      await (await openDatabase({ dataDir: dir })).close();
+    }
+    return dir;
+  })();
+  const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+  cpSync(await seed, dir, { recursive: true });
+  return dir;
 }

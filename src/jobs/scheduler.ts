@@ -124,8 +124,8 @@ export async function startScheduler(options: {
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
   });
 
-  /** This process's worker of slot jobs, woken when a tick queues one (set once it works). */
-  let slotWorker: string | undefined;
+  /** The id of this process's worker of slot jobs, woken when there is one to run (set once it works). */
+  const workers = { slot: '' };
 
   const tick = async () => {
     const at = now();
@@ -155,7 +155,7 @@ export async function startScheduler(options: {
       }
     }
     // Started at once by this process rather than at the worker's next poll, up to two seconds later.
-    if (queued.length && slotWorker) boss.notifyWorker(slotWorker);
+    if (queued.length && workers.slot) boss.notifyWorker(workers.slot);
     return queued;
   };
 
@@ -195,7 +195,7 @@ export async function startScheduler(options: {
     if (problems.length) throw new Undelivered(problems.join('\n'));
   };
 
-  slotWorker = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) => {
+  workers.slot = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) => {
     if (!job) return;
     try {
       await runSlot(job);
@@ -209,7 +209,7 @@ export async function startScheduler(options: {
       throw e;
     } finally {
       // A tick often queues several slots (a digest and reminders): the next one now, not a poll later.
-      if (slotWorker) boss.notifyWorker(slotWorker);
+      if (workers.slot) boss.notifyWorker(workers.slot);
     }
   });
   await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {

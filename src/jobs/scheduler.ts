@@ -124,6 +124,9 @@ export async function startScheduler(options: {
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
   });
 
+  /** The id of this process's worker of slot jobs, woken when there is one to run (set once it works). */
+  const workers = { slot: '' };
+
   const tick = async () => {
     const at = now();
     const queued: Array<{ team: string; kind: SlotKind; key: string; zone?: string }> = [];
@@ -151,6 +154,8 @@ export async function startScheduler(options: {
         }
       }
     }
+    // Started at once by this process rather than at the worker's next poll, up to two seconds later.
+    if (queued.length && workers.slot) boss.notifyWorker(workers.slot);
     return queued;
   };
 
@@ -190,7 +195,7 @@ export async function startScheduler(options: {
     if (problems.length) throw new Undelivered(problems.join('\n'));
   };
 
-  await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) => {
+  workers.slot = await boss.work<SlotJob>(QUEUES.slot, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) => {
     if (!job) return;
     try {
       await runSlot(job);
@@ -202,6 +207,9 @@ export async function startScheduler(options: {
         logger.error(`${job.data.kind} for ${job.data.key} failed; ${retried}`, e, { teamId: job.data.teamId, kind: job.data.kind, slot: job.data.key });
       }
       throw e;
+    } finally {
+      // A tick often queues several slots (a digest and reminders): the next one now, not a poll later.
+      if (workers.slot) boss.notifyWorker(workers.slot);
     }
   });
   await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {

@@ -8,7 +8,7 @@ import { runDigests } from '../../src/jobs/digest.ts';
 import { runProposals } from '../../src/jobs/propose.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { commandLine } from '../support/cli.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -28,10 +28,10 @@ afterAll(async () => {
   await slack.stop();
   await t.close();
 });
+const reset = seedOnce((db) => loadCenter(db.db));
 beforeEach(async () => {
-  await resetDatabase(t);
+  await reset(t);
   slack.reset();
-  await loadCenter(t.db);
 });
 
 const client = () => slackClient(BOT_TOKEN, slack.url);
@@ -134,7 +134,7 @@ describe('the chart after the digest', () => {
 
   it('npm run cli -- digest: a chart not shared is one line on stderr, and the command still succeeds', async () => {
     await t.db.update(teams).set({ digestChannel: CHANNEL });
-    const cli = await commandLine(t, slack.url);
+    const cli = (await commandLine(t, slack.url)).inProcess;
     slack.on('files.completeUploadExternal', () => ({ body: { ok: false, error: 'not_in_channel' } }));
     const run = await cli('digest');
     expect(run.code).toBe(0);

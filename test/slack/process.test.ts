@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
@@ -12,14 +11,15 @@ import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, runEntry, until } from '../support/spawn.ts';
 
 let slack: SlackStandIn;
-let t: TestDatabase;
+/** The bot's own database on a PostgreSQL server run; an embedded run gives it a data folder instead. */
+let t: TestDatabase | undefined;
 beforeAll(async () => {
   slack = await new SlackStandIn().start();
-  t = await testDatabase();
+  if (process.env.DATABASE_URL) t = await testDatabase();
 });
 afterAll(async () => {
   await slack.stop();
-  await t.close();
+  await t?.close();
 });
 
 function run(env: Record<string, string>) {
@@ -40,7 +40,7 @@ describe('npm start', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
       PORT: String(port),
-      ...(t.url ? { DATABASE_URL: t.url } : { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data') }),
+      ...(t?.url ? { DATABASE_URL: t.url } : { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data') }),
     });
     await until(() => p.out.some((l) => l.includes('listening on')), 40_000);
     const lines = p.out.map((l) => JSON.parse(l) as { level: string; msg: string });
@@ -56,7 +56,8 @@ describe('npm start', () => {
   }, 60_000);
 
   it('answers /healthz with 503 when the database does not answer', async () => {
-    const database = t.url ? await openDatabase({ databaseUrl: t.url, migrate: false }) : await openDatabase({ dataDir: 'memory://', migrate: false });
+    // A database of its own (migrated, as the bot would find it), closed under the running bot.
+    const database = await testDatabase();
     const bot = createApp(
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: 0, DATA_DIR: 'memory://', LOG_LEVEL: 'error', MIGRATE_ON_START: true },
       database,

@@ -16,7 +16,7 @@ import { languages } from '../../src/slack/language.ts';
 import { textsFor } from '../../views/i18n/index.ts';
 import { generatedTitle } from '../../views/words.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -34,13 +34,15 @@ afterAll(async () => {
   await slack.stop();
   await t.close();
 });
-beforeEach(async () => {
-  await resetDatabase(t);
-  slack.reset();
-  await loadCenter(t.db);
+const reset = seedOnce(async (db) => {
+  await loadCenter(db.db);
   // The fixture's customers were contacted last week; two more are due a follow-up (silver: 30 days) and a renewal.
-  await t.exec(`update customers set last_contact = '2026-11-25'`);
-  await importCsv(t.db, 'customers', 'customer_id,name,owner,segment,last_contact,renewal_date\nR1,Old Friend Ltd,U0AGENT2,silver,2026-09-01,\nR2,Renewing Co,U0AGENT2,gold,2026-11-20,2026-12-03\n');
+  await db.exec(`update customers set last_contact = '2026-11-25'`);
+  await importCsv(db.db, 'customers', 'customer_id,name,owner,segment,last_contact,renewal_date\nR1,Old Friend Ltd,U0AGENT2,silver,2026-09-01,\nR2,Renewing Co,U0AGENT2,gold,2026-11-20,2026-12-03\n');
+});
+beforeEach(async () => {
+  await reset(t);
+  slack.reset();
 });
 
 const postsTo = () => {
@@ -237,7 +239,7 @@ describe('weekly proposal', () => {
 
   it('the command line names each agent whose cart Slack refused, with the fix, and exits non-zero', async () => {
     slack.on('conversations.open', (args) => (args.users === OTHER_AGENT ? { body: { ok: false, error: 'user_not_found' } } : undefined));
-    const cli = await commandLine(t, slack.url);
+    const cli = (await commandLine(t, slack.url)).inProcess;
     const run = await cli('propose', '--week', '2026-11-30');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^Shanghai Care, week of 2026-11-30: \d+ tasks generated; 1 carts sent, 0 found posted by a stopped run, 0 already sent, 1 not sent, of 2 agents\n$/);

@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from './db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
 
@@ -37,16 +37,20 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
   const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: options.logLevel ?? 'info', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
   const bot = createApp(config, database, logger, () => clock.now);
-  // Requests whose listeners are still at work (Bolt answers Slack before they finish): tests wait for none.
+  // Requests still at work (Bolt answers Slack before its listeners finish): tests wait for none.
+  // Counted from the moment the receiver hands a request to Bolt, before the ack and before any of
+  // the app's own middleware, until its last listener is done: once a test's post has its answer,
+  // the request is counted until everything it started has finished.
   const busy = { requests: 0 };
-  bot.app.use(async ({ next }) => {
+  const processEvent = bot.app.processEvent.bind(bot.app);
+  bot.app.processEvent = async (event) => {
     busy.requests += 1;
     try {
-      await next();
+      return await processEvent(event);
     } finally {
       busy.requests -= 1;
     }
-  });
+  };
   const port = await bot.start();
   return {
     bot,
@@ -63,11 +67,13 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
 }
 
 /**
- * One database and one running app for a test file, emptied before each test:
- * read `ctx.t` and `ctx.app` inside tests.
+ * One database and one running app for a test file, put back before each test as a fresh install
+ * with `seed`'s data (seeded once, then restored from a copy): read `ctx.t` and `ctx.app` inside tests.
  */
 export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll; afterAll: typeof import('vitest').afterAll; beforeEach: typeof import('vitest').beforeEach }, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; seed?: (db: TestDatabase) => Promise<void> } = {}) {
   const ctx = {} as { t: TestDatabase; app: TestApp };
+  // The seed runs once, before the first test; the tests after it start from a copy of what it made.
+  const reset = seedOnce(async (t) => options.seed?.(t));
   hooks.beforeAll(async () => {
     ctx.t = await testDatabase();
     ctx.app = await startTestApp(ctx.t, options);
@@ -77,10 +83,9 @@ export function useTestApp(hooks: { beforeAll: typeof import('vitest').beforeAll
     await ctx.t.close();
   });
   hooks.beforeEach(async () => {
-    await resetDatabase(ctx.t);
     ctx.app.slack.reset();
     ctx.app.clock.now = options.now ?? DEFAULT_NOW;
-    await options.seed?.(ctx.t);
+    await reset(ctx.t);
   });
   return ctx;
 }

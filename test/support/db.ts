@@ -2,6 +2,7 @@
 // PGlite from the global snapshot, or a new PostgreSQL database copied from the migrated template.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase, pgliteDatabase, type Database } from '../../db/client.ts';
@@ -54,4 +55,56 @@ export async function resetDatabase(db: Database): Promise<void> {
     'truncate request_keys, deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
   );
   await db.exec(defaultTaskTypes);
+}
+
+/** A file's seeded data, kept in the database itself: put back before each test instead of seeding again. */
+export interface Seeded {
+  tables: string[];
+  sequences: Array<{ name: string; last: string | null }>;
+}
+
+const KEPT = 'test_seeded';
+
+/**
+ * Keeps a copy of every table's rows and every sequence's position as they are now (just seeded),
+ * in a schema of their own that the app never reads.
+ */
+export async function keepSeed(db: Database): Promise<Seeded> {
+  const tables = (await db.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public' order by 1`)).map((r) => r.name);
+  const sequences = (await db.query<{ name: string; last: string | null }>(`select sequencename as name, last_value::text as last from pg_sequences where schemaname = 'public' order by 1`)).map((r) => ({ name: r.name, last: r.last }));
+  await db.exec(`drop schema if exists ${KEPT} cascade; create schema ${KEPT}; ${tables.map((t) => `create table ${KEPT}."${t}" as select * from public."${t}";`).join(' ')}`);
+  return { tables, sequences };
+}
+
+/**
+ * Puts the database back as keepSeed found it, in one transaction: the same rows (ids, timestamps
+ * and all), and each sequence where it stood, so that the next ids are those a fresh seed would give.
+ */
+export async function restoreSeed(db: Database, seeded: Seeded): Promise<void> {
+  const list = seeded.tables.map((t) => `public."${t}"`).join(', ');
+  const positions = seeded.sequences.map((s) => (s.last === null ? `setval('public."${s.name}"', 1, false)` : `setval('public."${s.name}"', ${Number(s.last)}, true)`));
+  await db.db.transaction(async (tx) => {
+    for (const statement of [
+      // Foreign keys are not checked while the rows go back, in whatever order: they were consistent when kept.
+      'set local session_replication_role = replica',
+      `truncate ${list} restart identity cascade`,
+      ...seeded.tables.map((t) => `insert into public."${t}" select * from ${KEPT}."${t}"`),
+      ...(positions.length ? [`select ${positions.join(', ')}`] : []),
+    ])
+      await tx.execute(sql.raw(statement));
+  });
+}
+
+/**
+ * For a file's beforeEach: the first time, empties the database and runs `seed`; every later time,
+ * puts back what that seed made (restoreSeed), which is the same and much cheaper.
+ */
+export function seedOnce(seed: (db: TestDatabase) => Promise<unknown>): (db: TestDatabase) => Promise<void> {
+  let seeded: Seeded | undefined;
+  return async (db) => {
+    if (seeded) return restoreSeed(db, seeded);
+    await resetDatabase(db);
+    await seed(db);
+    seeded = await keepSeed(db);
+  };
 }

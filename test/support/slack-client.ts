@@ -138,12 +138,13 @@ export class Agent {
   /** Waits until the app has finished the work it does after the ack. */
   async settle() {
     let seen = -1;
-    await eventually(async () => {
+    await eventually(() => {
       const n = this.app.slack.calls.length + this.app.slack.responses.length;
-      // Listeners work on after Slack's ack: settled means none is still running and nothing new arrived.
+      // Listeners work on after Slack's ack: settled means no request is still being processed
+      // (busy counts each from before its ack to its last listener's end) and nothing new reached
+      // Slack since the last look, a poll earlier.
       if (n !== seen || this.app.busy.requests > 0) {
         seen = n;
-        await new Promise((r) => setTimeout(r, 150));
         throw new Error('still changing');
       }
     }, 20_000);

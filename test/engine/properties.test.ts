@@ -78,15 +78,44 @@ describe('engine properties', () => {
     );
   });
 
-  it.each(SOLVERS)('auto-balance %s leaves a cart it balanced optimally alone', (_, solver) => {
+  it.each(SOLVERS)('auto-balance %s leaves a cart it balanced optimally alone, and a second press never moves a task without clearing flagged minutes', (_, solver) => {
     fc.assert(
       fc.property(carts, (tasks) => {
         const once = autoBalance(tasks, week, { solver, timeLimitMs: LIMIT });
         const twice = autoBalance(once.tasks, week, { solver, timeLimitMs: LIMIT });
-        if (once.optimal || !solver) expect(twice.moves).toEqual([]);
+        if (once.optimal) expect(twice.moves).toEqual([]);
+        // Local search is not optimal: pressed again, it may find a better plan from its own (a task it
+        // took off a day off can no longer go back there, which lets the exact search in) — but never
+        // shuffles tasks for nothing.
+        else if (twice.moves.length) expect(twice.flaggedAfter).toBeLessThan(once.flaggedAfter);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a second press of auto-balance with local search alone: better or nothing, on the cart where it found a better plan', () => {
+    // Found by the property above (fast-check seed -101675546): a task on a Saturday outside the work
+    // days is moved to Friday by the first press; the second can then search the cart exactly.
+    const t = (id: string, effort: number, day: string, extra: Partial<CartTask> = {}): CartTask => ({ id, type: 'renewal', label: 'renewal', title: id, customerId: null, customerName: null, effort, priority: 'low', day, earliest: null, due: null, fixed: false, source: 'system', ...extra });
+    const tasks = [
+      t('t0', 2, '2026-12-02', { earliest: '2026-11-30', due: '2026-12-02' }),
+      t('t1', 28, '2026-11-30'),
+      t('t2', 15, '2026-12-02', { earliest: '2026-12-02', due: '2026-12-03' }),
+      t('t3', 34, '2026-11-30'),
+      t('t4', 11, '2026-11-30', { fixed: true }),
+      t('t5', 1, '2026-12-02'),
+      t('t6', 45, '2026-11-30'),
+      t('t7', 55, '2026-12-02'),
+      t('t8', 34, '2026-11-30'),
+      t('t9', 45, '2026-12-05', { earliest: '2026-12-04', due: '2026-12-05' }),
+    ];
+    const once = autoBalance(tasks, week);
+    const twice = autoBalance(once.tasks, week);
+    expect(once.flaggedAfter).toBeLessThan(once.flaggedBefore);
+    expect(twice.flaggedAfter).toBeLessThanOrEqual(once.flaggedAfter);
+    if (twice.moves.length) expect(twice.flaggedAfter).toBeLessThan(once.flaggedAfter);
+    const thrice = autoBalance(twice.tasks, week);
+    expect(thrice.moves).toEqual([]);
   });
 
   it('auto-balance reaches the exact optimum on small carts, flagged minutes and then moves, and says it is proven', () => {

@@ -44,6 +44,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await faulty.restore();
+  // What a test's clicks still do after it ends (App Home re-published after a commit) must not land in the next one's calls.
+  await new Agent(app, AGENT).settle();
   // No listener may leave a failure to Bolt's last-resort handler, or to nobody.
   expect(app.logs.filter((l) => /unhandled error/.test(l))).toEqual([]);
   expect(unhandled).toEqual([]);

@@ -15,6 +15,7 @@
 // Every answer is in the person's language: before the ack without asking anything (what this
 // process last used for them), after it as src/slack/language.ts finds it.
 // No rejection leaves a listener: what fails while telling the person is logged too.
+// Each listener is handed the bot's own Web API client (web-client.ts) in place of Bolt's.
 import type {
   AllMiddlewareArgs,
   BlockAction,
@@ -71,9 +72,11 @@ function firstInput(body: any): string | undefined {
   return blocks.find((b) => b.type === 'input' && b.block_id)?.block_id;
 }
 
-async function dm(client: WebClient, user: string, text: string): Promise<void> {
+/** A text to a person in their DM with the bot (conversations.open answers the same channel every time). */
+export async function dm(client: WebClient, user: string, text: string): Promise<void> {
   const channel = (await client.conversations.open({ users: user })).channel?.id;
-  if (channel) await client.chat.postMessage({ channel, text });
+  if (!channel) throw new Error(`Slack opened no DM with ${user}`);
+  await client.chat.postMessage({ channel, text });
 }
 
 /** Tells the person, after the ack, on the surface they are looking at, in their language. */
@@ -112,7 +115,13 @@ async function answer(kind: Kind, deps: Deps, args: AnyArgs, acked: boolean, say
 /** The log says what was asked in English, whoever asked. */
 const ENGLISH = textsFor('en');
 
-async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listener: (ack: Ack) => Promise<void>): Promise<void> {
+/** Runs a listener with the bot's own Web API client in place of Bolt's (web-client.ts), guarded as above. */
+function guarded<A extends { client: unknown }>(kind: Kind, deps: Deps, label: Label, bolt: A, listener: (args: A, ack: Ack) => Promise<void>): Promise<void> {
+  const args = { ...bolt, client: deps.slack };
+  return guard(kind, deps, label, args as unknown as AnyArgs, (ack) => listener(args, ack));
+}
+
+async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listener: (ack: Ack) => Promise<void>): Promise<void> {
   const context = `${doingText(ENGLISH, label.doing)} (${kind} from ${userOf(args.body)})`;
   let acked = false;
   let answered = false;
@@ -159,36 +168,21 @@ async function guarded(kind: Kind, deps: Deps, label: Label, args: AnyArgs, list
 }
 
 export function guardCommand(deps: Deps, label: Label, listener: Middleware<SlackCommandMiddlewareArgs>): Middleware<SlackCommandMiddlewareArgs> {
-  return (bolt) => {
-    const args = { ...bolt, client: deps.slack };
-    return guarded('command', deps, { saves: false, ...label }, args as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
-  };
+  return (bolt) => guarded('command', deps, { saves: false, ...label }, bolt, (args, ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
 }
 
 export function guardAction<A extends SlackAction = BlockAction>(deps: Deps, label: Label, listener: Middleware<SlackActionMiddlewareArgs<A>>): Middleware<SlackActionMiddlewareArgs<A>> {
-  return (bolt) => {
-    const args = { ...bolt, client: deps.slack };
-    return guarded('action', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
-  };
+  return (bolt) => guarded('action', deps, label, bolt, (args, ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
 }
 
 export function guardView<V extends SlackViewAction = ViewSubmitAction>(deps: Deps, label: Label, listener: Middleware<SlackViewMiddlewareArgs<V>>): Middleware<SlackViewMiddlewareArgs<V>> {
-  return (bolt) => {
-    const args = { ...bolt, client: deps.slack };
-    return guarded('view', deps, label, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
-  };
+  return (bolt) => guarded('view', deps, label, bolt, (args, ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
 }
 
 export function guardOptions(deps: Deps, label: Label, listener: Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>>): Middleware<SlackOptionsMiddlewareArgs<BlockSuggestion['type']>> {
-  return (bolt) => {
-    const args = { ...bolt, client: deps.slack };
-    return guarded('options', deps, { saves: false, ...label }, args as unknown as AnyArgs, (ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
-  };
+  return (bolt) => guarded('options', deps, { saves: false, ...label }, bolt, (args, ack) => listener({ ...args, ack: ack as (typeof args)['ack'] }));
 }
 
 export function guardEvent<E extends string>(deps: Deps, label: Label, listener: Middleware<SlackEventMiddlewareArgs<E>>): Middleware<SlackEventMiddlewareArgs<E>> {
-  return (bolt) => {
-    const args = { ...bolt, client: deps.slack };
-    return guarded('event', deps, { saves: false, ...label }, args as unknown as AnyArgs, () => listener(args));
-  };
+  return (bolt) => guarded('event', deps, { saves: false, ...label }, bolt, (args) => listener(args));
 }

@@ -15,7 +15,7 @@ import { ephemeral } from '../../../views/text.ts';
 import { refreshApprovals, tellAgent } from '../approval-message.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { guardAction, guardView } from '../guard.ts';
+import { dm, guardAction, guardView } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
 
@@ -79,10 +79,7 @@ export function register(app: App, deps: Deps): void {
       // Not acknowledged yet: said in the modal's own language.
       if (!submitted.ok) return ack({ response_action: 'errors', errors: { [INPUTS.note]: fieldErrorText(textsFor(ref.language), submitted.errors.note) } });
       // The modal has closed: anything to say to the supervisor comes as a DM.
-      await after(client, body.user.id, submitted.result, async (text) => {
-        const dm = await client.conversations.open({ users: body.user.id });
-        await client.chat.postMessage({ channel: dm.channel!.id!, text });
-      });
+      await after(client, body.user.id, submitted.result, (text) => dm(client, body.user.id, text));
     }),
   );
 }

@@ -9,7 +9,7 @@ import { ACTIONS } from '../../../views/ids.ts';
 import { appliedAlreadyText, appliedMessage, parseApplyPlan, parseRebalanceAsk, proposalMessage, rebalanceDm } from '../../../views/rebalance.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
-import { guardAction } from '../guard.ts';
+import { dm, guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
 export function register(app: App, deps: Deps): void {
@@ -57,10 +57,9 @@ async function tellAgents(deps: Deps, client: WebClient, result: Extract<ApplyRe
       const agentId = state.cart.agentId;
       try {
         const t = await languages.of(client, state.person);
-        const dm = await client.conversations.open({ users: agentId });
         await Promise.all([
           state.cart.messageTs ? afterChange(t, client, db, languages, { state, notice: null, changed: true, listChanged: false }, deps.now()) : undefined,
-          client.chat.postMessage({ channel: dm.channel!.id!, text: rebalanceDm(t, result, agentId) }),
+          dm(client, agentId, rebalanceDm(t, result, agentId)),
         ]);
       } catch (e) {
         logger.error(`could not tell ${agentId} of the rebalance of cart ${result.giver.cart.id}`, e);

@@ -6,7 +6,7 @@ import { parseNudge } from '../../../views/digest.ts';
 import { ACTIONS } from '../../../views/ids.ts';
 import { ephemeral, md } from '../../../views/text.ts';
 import type { Deps } from '../deps.ts';
-import { guardAction } from '../guard.ts';
+import { dm, guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
 export function register(app: App, deps: Deps): void {
@@ -25,8 +25,7 @@ export function register(app: App, deps: Deps): void {
         deps.now(),
         async (agentId) => {
           const t = await languages.of(client, agentId);
-          const dm = await client.conversations.open({ users: agentId });
-          await client.chat.postMessage({ channel: dm.channel!.id!, text: t('nudge.dm', { who: md(t.fmt.person(body.user.id)), week: t.fmt.week(nudge.weekStart) }) });
+          await dm(client, agentId, t('nudge.dm', { who: md(t.fmt.person(body.user.id)), week: t.fmt.week(nudge.weekStart) }));
         },
         requestKey(body),
       );

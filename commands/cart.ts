@@ -1,16 +1,16 @@
 // /cart: the planning week's cart (`/cart`, `/cart next`, `/cart 下周`), the working week's
 // (`/cart this`, `/cart 本周`), or help — in either language, answered in the person's.
-import type { App } from '@slack/bolt';
 import { openCart } from '../src/services/cart.ts';
 import { postCart } from '../src/slack/cart-message.ts';
 import type { Deps } from '../src/slack/deps.ts';
+import type { Listeners } from '../src/slack/router.ts';
 import { guardCommand } from '../src/slack/guard.ts';
 import { requestKey } from '../src/slack/request-key.ts';
 import { helpText, parseArg, unknownArgText } from '../views/help.ts';
 import { COMMANDS } from '../views/ids.ts';
 import { ephemeral } from '../views/text.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   app.command(
     COMMANDS.cart,

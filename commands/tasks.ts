@@ -1,15 +1,15 @@
 // /tasks: today (`/tasks`, `/tasks 今天`), the working week (`/tasks week`, `/tasks 本周`), or the
 // plan committed for the planning week (`/tasks next`, `/tasks 下周`).
-import type { App } from '@slack/bolt';
 import { taskListFor } from '../src/services/tasks.ts';
 import type { Deps } from '../src/slack/deps.ts';
+import type { Listeners } from '../src/slack/router.ts';
 import { guardCommand } from '../src/slack/guard.ts';
 import { helpText, parseArg, unknownArgText } from '../views/help.ts';
 import { COMMANDS } from '../views/ids.ts';
 import { taskListText } from '../views/tasks.ts';
 import { ephemeral } from '../views/text.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   app.command(
     COMMANDS.tasks,
     guardCommand(deps, { doing: 'list_tasks' }, async ({ command, ack, respond, client }) => {

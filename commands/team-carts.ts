@@ -1,10 +1,10 @@
 // /team-carts (supervisors): both weeks at a glance, the planning week's carts in detail (`/team-carts`,
 // `/team-carts next`, `/team-carts 下周`) or the working week's task lists (`/team-carts this`, `/team-carts 本周`).
 // Below the planning week's carts: each agent with overloaded days, with a Rebalance button (src/slack/actions/rebalance.ts).
-import type { App } from '@slack/bolt';
 import { findPerson } from '../db/queries/people.ts';
 import { teamPicture, teamWeeks } from '../src/services/team.ts';
 import type { Deps } from '../src/slack/deps.ts';
+import type { Listeners } from '../src/slack/router.ts';
 import { guardCommand } from '../src/slack/guard.ts';
 import { teamBlocks } from '../views/digest.ts';
 import { helpText, parseArg, unknownArgText } from '../views/help.ts';
@@ -13,7 +13,7 @@ import { rebalanceBlocks } from '../views/rebalance.ts';
 import { setupText } from '../views/setup.ts';
 import { ephemeral } from '../views/text.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   app.command(
     COMMANDS.teamCarts,
     guardCommand(deps, { doing: 'show_team' }, async ({ command, ack, respond, client }) => {

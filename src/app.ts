@@ -15,6 +15,7 @@ import { languages } from './slack/language.ts';
 import { registerListeners } from './slack/listeners.ts';
 import { InFlight, requestLog } from './slack/middleware/request-log.ts';
 import { guardedReceiver } from './slack/receiver.ts';
+import { routeListeners, type Listeners } from './slack/router.ts';
 import { SlackWebClient } from './slack/web-client.ts';
 
 export interface TaskCartApp {
@@ -34,7 +35,7 @@ export interface TaskCartApp {
 }
 
 /** The composition root's wiring: slash commands (commands/) and every other listener (src/slack/). */
-export function registerAll(app: App, deps: Deps): void {
+export function registerAll(app: Listeners, deps: Deps): void {
   registerCommands(app, deps);
   registerListeners(app, deps);
 }
@@ -79,7 +80,7 @@ export function createApp(
   // Bolt's client stays for what Bolt does itself; every listener is handed this one (guard.ts).
   const slack = new SlackWebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }), logger, logLevel: logger.getLevel() });
   const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack };
-  registerAll(app, deps);
+  routeListeners(app, (on) => registerAll(on, deps));
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;
     if (!health.report(cause)) logger.error('unhandled error in a listener', cause);

@@ -1,7 +1,7 @@
 // Every listener of an interaction or an event, registered in one place: events, actions, views.
 // (Slash commands live in commands/; src/app.ts, the composition root, registers both.)
-import type { App } from '@slack/bolt';
 import type { Deps } from './deps.ts';
+import type { Listeners } from './router.ts';
 import { register as registerCartActions } from './actions/cart.ts';
 import { register as registerAddTask } from './actions/add-task.ts';
 import { register as registerDay } from './actions/day.ts';
@@ -13,7 +13,7 @@ import { register as registerHome } from './events/app-home-opened.ts';
 import { register as registerApprovals } from './actions/approvals.ts';
 import { register as registerRebalance } from './actions/rebalance.ts';
 
-export function registerListeners(app: App, deps: Deps): void {
+export function registerListeners(app: Listeners, deps: Deps): void {
   registerHome(app, deps);
   registerCartActions(app, deps);
   registerTaskActions(app, deps);

@@ -1,5 +1,5 @@
 // Add task (step 02): the modal, its customer search, and its submission.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { allTaskTypes, searchCustomers } from '../../../db/queries/customers.ts';
 import { AppError } from '../../errors.ts';
 import { defaultDay, loadOpenCart } from '../../services/cart.ts';
@@ -13,6 +13,7 @@ import { ACTIONS, INPUTS, VIEWS } from '../../../views/ids.ts';
 import { LIMITS, truncate } from '../../../views/limits.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction, guardOptions, guardView } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
@@ -43,7 +44,7 @@ function readForm(values: ViewValues): AddTaskForm {
   };
 }
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
 

@@ -2,7 +2,7 @@
 // made once (src/services/approvals.ts); every supervisor's copy of the DM is then edited to say who
 // decided, and the agent is told (after a send back, their cart message shows it open again). A
 // click after the decision changes nothing and says who decided; a replay says nothing at all.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
 import { approvalToDecide, decide, type DecisionResult } from '../../services/approvals.ts';
@@ -15,11 +15,12 @@ import { ephemeral } from '../../../views/text.ts';
 import { refreshApprovals, tellAgent } from '../approval-message.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { dm, guardAction, guardView } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
   const approvalDeps = { db, languages, logger: deps.logger };

@@ -1,6 +1,6 @@
 // The cart message's buttons: Apply, Auto-balance, Commit, Reopen. Each acks at once,
 // then makes one versioned change and edits the message in place, in the agent's language.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { changeCart, flaggedDays, loadCart, type CartChange } from '../../services/cart.ts';
 import { submitCommitReason } from '../../services/forms.ts';
@@ -13,6 +13,7 @@ import { ephemeral } from '../../../views/text.ts';
 import { sendApprovals } from '../approval-message.ts';
 import { afterChange, showCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction, guardView } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 import { inputValue, type ViewValues } from '../view-values.ts';
@@ -29,7 +30,7 @@ const DOING: Record<string, Doing> = {
   [ACTIONS.reopen]: 'reopen',
 };
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
 

@@ -1,5 +1,5 @@
 // Open a day (modal), move or remove its tasks, page through a long day.
-import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
+import type { BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
 import { changeCart, loadCart } from '../../services/cart.ts';
@@ -8,6 +8,7 @@ import { dayModal, decodeDayRef, parseDayMenu, parsePage } from '../../../views/
 import { ACTIONS } from '../../../views/ids.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
@@ -21,7 +22,7 @@ async function updateModal(client: WebClient, viewId: string, hash: string | und
   }
 }
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
 

@@ -1,5 +1,5 @@
 // Pick customers: filters → matching customers with recommended tasks → the ticked ones join the cart.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { filterChoices } from '../../../db/queries/customers.ts';
 import { AppError } from '../../errors.ts';
 import { loadOpenCart } from '../../services/cart.ts';
@@ -13,6 +13,7 @@ import { ONLY_MINE, PICK_BLOCK_PREFIX, pickFiltersModal, pickTasksModal } from '
 import { taskName } from '../../../views/words.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction, guardView } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 import { checkedValues, inputValue, type ViewValues } from '../view-values.ts';
@@ -25,7 +26,7 @@ const FILTER_BLOCK: Record<keyof PickFiltersForm, string> = {
   onlyMine: INPUTS.mine,
 };
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
 

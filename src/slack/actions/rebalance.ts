@@ -1,7 +1,7 @@
 // /team-carts' Rebalance and Apply buttons (supervisors): the proposal for one overloaded agent,
 // then the moves applied to every cart involved at once. After an Apply, each agent's cart message
 // is edited in place and each agent gets a DM, in their own language, saying what moved and why.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
 import { applyRebalance, proposeRebalance, type ApplyResult } from '../../services/rebalance.ts';
@@ -9,10 +9,11 @@ import { ACTIONS } from '../../../views/ids.ts';
 import { appliedAlreadyText, appliedMessage, parseApplyPlan, parseRebalanceAsk, proposalMessage, rebalanceDm } from '../../../views/rebalance.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { dm, guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
 

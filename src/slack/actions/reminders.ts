@@ -1,14 +1,15 @@
 // App Home's reminder switches: an agent turns their start-of-day reminder or end-of-day nudge off, or on again.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { switchReminder } from '../../services/reminders.ts';
 import { ACTIONS } from '../../../views/ids.ts';
 import { parseReminderSwitch } from '../../../views/tasks.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
 import { publishHome } from '../home.ts';
 import { requestKey } from '../request-key.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   app.action<BlockButtonAction>(
     ACTIONS.reminderSwitch,
     guardAction(deps, { doing: 'switch_reminder' }, async ({ ack, body, action, client }) => {

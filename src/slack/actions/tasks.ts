@@ -1,5 +1,5 @@
 // Done, Skip and Undo on today's tasks (in App Home and in the reminder DMs), and App Home's Open my cart.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { openCart } from '../../services/cart.ts';
 import { markTask } from '../../services/tasks.ts';
@@ -8,6 +8,7 @@ import { ACTIONS } from '../../../views/ids.ts';
 import { parseReminderBlock } from '../../../views/reminder.ts';
 import { postCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
 import { publishHome } from '../home.ts';
 import { refreshReminders } from '../reminder-message.ts';
@@ -16,7 +17,7 @@ import { requestKey } from '../request-key.ts';
 const STATUS = { [ACTIONS.taskDone]: 'done', [ACTIONS.taskSkip]: 'skipped', [ACTIONS.taskUndo]: 'open' } as const;
 const DOING: Record<keyof typeof STATUS, Doing> = { [ACTIONS.taskDone]: 'mark_done', [ACTIONS.taskSkip]: 'skip', [ACTIONS.taskUndo]: 'undo' };
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
   const { languages } = deps;
   for (const [actionId, status] of Object.entries(STATUS)) {

@@ -1,15 +1,16 @@
 // /team-carts' Nudge button: each agent is nudged in their own language, the supervisor answered in theirs.
-import type { App, BlockButtonAction } from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { AppError } from '../../errors.ts';
 import { nudgeTeam } from '../../services/nudge.ts';
 import { parseNudge } from '../../../views/digest.ts';
 import { ACTIONS } from '../../../views/ids.ts';
 import { ephemeral, md } from '../../../views/text.ts';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { dm, guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   const { languages } = deps;
   app.action<BlockButtonAction>(
     ACTIONS.nudge,

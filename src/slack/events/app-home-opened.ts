@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import type { Deps } from '../deps.ts';
+import type { Listeners } from '../router.ts';
 import { guardEvent } from '../guard.ts';
 import { publishHome } from '../home.ts';
 
-export function register(app: App, deps: Deps): void {
+export function register(app: Listeners, deps: Deps): void {
   // Read only: an Events API retry of it publishes the same Home again, and changes nothing.
   app.event(
     'app_home_opened',

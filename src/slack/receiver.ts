@@ -1,9 +1,14 @@
-// The HTTP door: Bolt's own receiver (it verifies every signature), with two checks Bolt does not
-// make, run before it: a request stamped more than five minutes from now in either direction is
-// refused (Bolt refuses old ones only, so a request stamped in the future could be replayed for
-// as long as its stamp lies ahead), and so is one from another workspace than the bot's own.
+// The HTTP door: Bolt's own receiver, with two checks Bolt does not make: a request stamped more
+// than five minutes from now in either direction is refused (Bolt refuses old ones only, so a
+// request stamped in the future could be replayed for as long as its stamp lies ahead), and so is
+// one from another workspace than the bot's own.
+//
+// A request to /slack/events is read, verified and parsed once, here, with Bolt's own functions,
+// and handed to the app as Bolt's receiver hands it (`HTTPResponseAck`, the same error handling).
+// Bolt's receiver would read, verify and parse it all again: a real click carries the whole
+// message or modal it came from, tens of kilobytes of JSON (issue 13's profile).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions, HTTPReceiver, type CustomRoute, type Logger } from '@slack/bolt';
+import { HTTPModuleFunctions, HTTPReceiver, HTTPResponseAck, type App, type CustomRoute, type Logger } from '@slack/bolt';
 
 /** How far a request's timestamp may be from now, either way: Slack's own window. */
 export const REPLAY_WINDOW_S = 5 * 60;
@@ -43,6 +48,18 @@ export function foreignness(body: any, home: Workspace | undefined): string | nu
   return ours ? null : `from another workspace (${from.teamId ?? 'none'})`;
 }
 
+/** Bolt's receiver, remembering the app it serves (Bolt keeps it private). */
+class Receiver extends HTTPReceiver {
+  served?: App;
+  override init(app: App): void {
+    super.init(app);
+    this.served = app;
+  }
+}
+
+/** What Bolt's receiver does unless told otherwise: a request no listener acknowledged is answered 404 after this long. */
+const UNHANDLED_AFTER_MS = 3001;
+
 export function guardedReceiver(options: {
   signingSecret: string;
   customRoutes: CustomRoute[];
@@ -52,7 +69,7 @@ export function guardedReceiver(options: {
 }): HTTPReceiver {
   const { logger, signingSecret } = options;
   const nowMs = options.nowMs ?? Date.now;
-  const receiver = new HTTPReceiver({ signingSecret, customRoutes: options.customRoutes, logger, processBeforeResponse: false });
+  const receiver = new Receiver({ signingSecret, customRoutes: options.customRoutes, logger, processBeforeResponse: false, unhandledRequestTimeoutMillis: UNHANDLED_AFTER_MS });
   const bolt = receiver.requestListener;
   const refuse = (res: ServerResponse, status: number, why: string) => {
     logger.warn(`refused a request: ${why}`);
@@ -64,11 +81,11 @@ export function guardedReceiver(options: {
     void (async () => {
       const stale = staleness(req.headers, nowMs());
       if (stale) return refuse(res, 401, stale);
-      // The signature first, so nothing unsigned is read further; Bolt checks it again on the
-      // buffered body (one HMAC) and answers as it always does.
-      let body: unknown;
+      // The signature first, so nothing unsigned is read further.
+      let signed: Awaited<ReturnType<typeof HTTPModuleFunctions.parseAndVerifyHTTPRequest>>;
+      let body: any;
       try {
-        const signed = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, req);
+        signed = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, req);
         body = HTTPModuleFunctions.parseHTTPRequestBody(signed);
       } catch (e) {
         if (HTTPModuleFunctions.isRawBodyError(e) && (e as { statusCode?: number }).statusCode === 413) return refuse(res, 413, 'its body is too large');
@@ -77,7 +94,30 @@ export function guardedReceiver(options: {
       }
       const foreign = foreignness(body, options.workspace());
       if (foreign) return refuse(res, 401, foreign);
-      bolt(req, res);
+      // Slack's checks of the endpoint, answered as Bolt answers them.
+      if (body?.ssl_check === '1') return HTTPModuleFunctions.buildSSLCheckResponse(res);
+      if (body?.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
+      const ack = new HTTPResponseAck({
+        logger,
+        processBeforeResponse: false,
+        unhandledRequestHandler: HTTPModuleFunctions.defaultUnhandledRequestHandler,
+        unhandledRequestTimeoutMillis: UNHANDLED_AFTER_MS,
+        httpRequest: signed,
+        httpRequestBody: body,
+        httpResponse: res,
+      });
+      try {
+        await receiver.served!.processEvent({
+          body,
+          ack: ack.bind(),
+          retryNum: HTTPModuleFunctions.extractRetryNumFromHTTPRequest(req),
+          retryReason: HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(req),
+          customProperties: {},
+        });
+      } catch (error) {
+        const handled = await HTTPModuleFunctions.defaultProcessEventErrorHandler({ error: error as Error, logger, request: req, response: res, storedResponse: ack.storedResponse });
+        if (handled) ack.ack();
+      }
     })().catch((e: unknown) => {
       logger.error('a request could not be handled', e);
       if (!res.headersSent) {

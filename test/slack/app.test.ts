@@ -33,6 +33,18 @@ describe('the running app', () => {
     expect(ctx.app.slack.responses).toEqual([]);
   });
 
+  it('answers Slack’s checks of the endpoint, and a malformed or unsigned body, as Bolt does', async () => {
+    // Slack's SSL check of a command's URL, and the Events API's URL verification (its challenge echoed).
+    const ssl = await post(ctx.app.baseUrl, 'ssl_check=1&token=legacy');
+    expect([ssl.status, ssl.body]).toEqual([200, '']);
+    const challenge = await post(ctx.app.baseUrl, JSON.stringify({ type: 'url_verification', token: 'legacy', challenge: 'c-3eZbrw1aBm' }), { contentType: 'application/json' });
+    expect([challenge.status, challenge.json()]).toEqual([200, { challenge: 'c-3eZbrw1aBm' }]);
+    // Signed but not JSON: 400; JSON but signed with another secret: 401. Neither reaches a listener.
+    expect((await post(ctx.app.baseUrl, '{"type":', { contentType: 'application/json' })).status).toBe(400);
+    expect((await post(ctx.app.baseUrl, JSON.stringify({ type: 'url_verification', challenge: 'x' }), { contentType: 'application/json', secret: 'ffffffffffffffffffffffffffffffff' })).status).toBe(401);
+    expect(ctx.app.slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+  });
+
   it('tells a Slack user it does not know how to get set up, for every command', async () => {
     for (const command of ['/cart', '/tasks', '/team-carts']) {
       const res = await post(ctx.app.baseUrl, commandBody(command, 'U0NOBODY', '', ctx.app.slack.responseUrl(command)));

@@ -43,10 +43,15 @@ async function build(copy: string): Promise<void> {
     await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
     mkdirSync(dirname(kept), { recursive: true });
     for (const old of readdirSync(dirname(kept)).filter((f) => /^dist-[0-9a-f]+$/.test(f))) rmSync(join(dirname(kept), old), { recursive: true, force: true });
-    // Copied aside and renamed: a run started meanwhile never takes half a folder.
+    // Copied aside and renamed: a run started meanwhile never takes half a folder. Should another
+    // run have kept the same build first, its copy stays.
     const partial = `${kept}.${process.pid}`;
     cpSync(join(copy, 'dist'), partial, { recursive: true });
-    renameSync(partial, kept);
+    try {
+      renameSync(partial, kept);
+    } catch {
+      rmSync(partial, { recursive: true, force: true });
+    }
     return;
   }
   cpSync(kept, join(copy, 'dist'), { recursive: true });

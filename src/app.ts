@@ -11,6 +11,7 @@ import { DatabaseHealth } from './health.ts';
 import type { JsonLogger } from './logger.ts';
 import { checkSlack, explainSlackError, SlackStartError, SLACK_TIMEOUT_MS, type SlackIdentity } from './slack/connect.ts';
 import type { Deps } from './slack/deps.ts';
+import { GUARD_TIMING, type GuardTiming } from './slack/guard.ts';
 import { languages } from './slack/language.ts';
 import { registerListeners } from './slack/listeners.ts';
 import { InFlight, requestLog } from './slack/middleware/request-log.ts';
@@ -46,6 +47,7 @@ export function createApp(
   logger: JsonLogger,
   now: () => Date = () => new Date(),
   health: DatabaseHealth = new DatabaseHealth(database, logger),
+  timing: Readonly<GuardTiming> = GUARD_TIMING,
 ): TaskCartApp {
   const healthz: CustomRoute = {
     path: '/healthz',
@@ -79,7 +81,7 @@ export function createApp(
   app.use(requestLog(logger, inFlight));
   // Bolt's client stays for what Bolt does itself; every listener is handed this one (guard.ts).
   const slack = new SlackWebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }), logger, logLevel: logger.getLevel() });
-  const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack };
+  const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack, timing };
   routeListeners(app, (on) => registerAll(on, deps));
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;

@@ -50,6 +50,17 @@ export const ACK_BUDGET_MS = 2000;
 /** After the ack: how long work may wait on the database before the person is told it is waiting. */
 export const SLOW_MS = 5000;
 
+/**
+ * The two waits above, as the app is given them (Deps): the bot always runs with GUARD_TIMING; the
+ * outage tests give their app shorter ones, so that they do not spend most of their time waiting
+ * for the clock, and test/slack/app.test.ts pins the bot's to these values.
+ */
+export interface GuardTiming {
+  ackBudgetMs: number;
+  slowMs: number;
+}
+export const GUARD_TIMING: Readonly<GuardTiming> = { ackBudgetMs: ACK_BUDGET_MS, slowMs: SLOW_MS };
+
 /** The value of the one option answered while customers cannot be searched: no customer has it. */
 const NO_SEARCH = '-';
 
@@ -131,9 +142,9 @@ async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listen
     acked = true;
     if (kind === 'options') return;
     slow = setTimeout(() => {
-      deps.logger.warn(`${context}: still waiting on the database after ${SLOW_MS} ms; told the person it is not done yet`);
+      deps.logger.warn(`${context}: still waiting on the database after ${deps.timing.slowMs} ms; told the person it is not done yet`);
       void reply((t, mode) => waitingText(t, label, mode));
-    }, SLOW_MS);
+    }, deps.timing.slowMs);
   };
   const ack: Ack = async (response) => {
     if (answered) throw new AnsweredAlready();
@@ -148,9 +159,9 @@ async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listen
       : setTimeout(() => {
           if (acked) return;
           answered = true;
-          deps.logger.error(`${context}: no answer from the database within ${ACK_BUDGET_MS} ms; told the person nothing was saved`);
+          deps.logger.error(`${context}: no answer from the database within ${deps.timing.ackBudgetMs} ms; told the person nothing was saved`);
           void reply(kind === 'options' ? cantSearchText : (t, mode) => unreachableText(t, label, mode));
-        }, ACK_BUDGET_MS);
+        }, deps.timing.ackBudgetMs);
   if (kind === 'event') waiting();
   try {
     await listener(ack);

@@ -129,6 +129,9 @@ describe('the scheduler', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  // Nothing left for pg-boss to run: no job waiting, running or due for a retry. Every run a slot
+  // could still make has happened once this is true, so a second post, were there one, is seen.
+  const queueDone = async () => (await t.query<{ n: number }>(`select count(*)::int as n from pgboss.job where state in ('created', 'retry', 'active')`))[0]!.n === 0;
   const errorLines = () => logs.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error');
 
   beforeAll(async () => {
@@ -192,7 +195,7 @@ describe('the scheduler', () => {
     const queued = [...fromA, ...fromB].map((q) => `${q.kind} ${q.key}`).sort();
     expect(queued).toEqual(['daily-digest 2026-11-27', 'proposal 2026-11-30']);
     await until(() => cartsPosted().length >= 2);
-    await new Promise((r) => setTimeout(r, 2000)); // room for a second run, were there one (a retry: 1 s, then a poll)
+    await until(queueDone);
     expect(cartsPosted()).toEqual(['D0AGENT1', 'D0AGENT2']);
     const runs = await t.db.select().from(scheduleRuns);
     expect(runs.map((r) => r.kind).sort()).toEqual(['daily-digest', 'proposal']);
@@ -212,7 +215,7 @@ describe('the scheduler', () => {
     await until(() => errorLines().some((l) => l.msg.includes('the cart of')));
     refuse = false;
     await until(() => cartsPosted().length >= 4); // two refused, then two sent
-    await new Promise((r) => setTimeout(r, 2000));
+    await until(queueDone);
     const sent = slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0AGENT') && (c.result as { ok: boolean }).ok);
     expect(sent.map((c) => c.args.channel).sort()).toEqual(['D0AGENT1', 'D0AGENT2']);
     const failures = errorLines().map((l) => l.msg);
@@ -233,7 +236,7 @@ describe('the scheduler', () => {
     // (The agents' start-of-day reminders come due at 09:00 too: they have no tasks this week, so none is posted.)
     expect((await s.tick()).map((q) => [q.team, q.kind])).toEqual([['Shanghai Care', 'daily-digest'], ['Shanghai Care', 'reminder-start']]);
     await until(() => slack.messagesIn('C0DIGEST').length === 1);
-    await new Promise((r) => setTimeout(r, 2000)); // room for a second post, were there one
+    await until(queueDone);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
     expect(slack.messagesIn('C0DIGEST')).toHaveLength(1);
     expect(errorLines().map((l) => l.msg)).toEqual([

@@ -1,11 +1,15 @@
 // `npm run build` and `npm start` exactly as the README says, in a copy of the repository: the bot
 // is compiled JavaScript run by node, and SIGTERM to npm drains it — the request in flight is
 // finished, the database closed — and leaves no process behind and the port free.
+// The build (tsc: some eleven seconds of CPU) is kept between runs, as the database snapshot is
+// (global-setup.ts): the dist/ that `npm run build` made in a copy of exactly these files, with
+// this TypeScript; any change to them makes the next run build again.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
@@ -13,7 +17,45 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
+import { cacheFolder } from '../support/compile.ts';
 import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
+
+/** What the copy of the repository holds: everything `npm run build` reads, besides node_modules. */
+const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views'];
+
+/** A digest of every file `npm run build` reads: the copied ones, the lock file, and the TypeScript that compiles them. */
+function buildKey(): string {
+  const hash = createHash('sha1');
+  const files = (path: string): string[] =>
+    statSync(join(ROOT, path)).isDirectory()
+      ? readdirSync(join(ROOT, path))
+          .sort()
+          .flatMap((name) => files(join(path, name)))
+      : [path];
+  for (const f of [...COPIED.flatMap(files), 'package-lock.json', 'node_modules/typescript/package.json']) hash.update(f).update(readFileSync(join(ROOT, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Runs `npm run build` in the copy, or puts there the dist/ it made of the same files in an earlier run. */
+async function build(copy: string): Promise<void> {
+  const kept = join(cacheFolder(ROOT), `dist-${buildKey()}`);
+  if (!existsSync(kept)) {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
+    mkdirSync(dirname(kept), { recursive: true });
+    for (const old of readdirSync(dirname(kept)).filter((f) => /^dist-[0-9a-f]+$/.test(f))) rmSync(join(dirname(kept), old), { recursive: true, force: true });
+    // Copied aside and renamed: a run started meanwhile never takes half a folder. Should another
+    // run have kept the same build first, its copy stays.
+    const partial = `${kept}.${process.pid}`;
+    cpSync(join(copy, 'dist'), partial, { recursive: true });
+    try {
+      renameSync(partial, kept);
+    } catch {
+      rmSync(partial, { recursive: true, force: true });
+    }
+    return;
+  }
+  cpSync(kept, join(copy, 'dist'), { recursive: true });
+}
 
 let copy = '';
 let slack: SlackStandIn;
@@ -21,9 +63,9 @@ let t: TestDatabase | undefined;
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'taskcart-copy-'));
-  for (const f of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views']) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
+  for (const f of COPIED) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
+  await build(copy);
   slack = await new SlackStandIn().start();
   // On a PostgreSQL server the bot uses this file's database; on the embedded one, a folder of its own.
   if (process.env.DATABASE_URL) t = await testDatabase();

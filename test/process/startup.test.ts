@@ -1,11 +1,16 @@
 // `npm start` when something is wrong: one line per problem on stderr saying what is wrong and
 // what to do, exit code 1 within 15 s, no stack trace anywhere. The real process, each time.
+// The tests run at once, two processes at a time (lane): one test waits ten seconds on a Slack that
+// never answers, and the others run one after another meanwhile, as they did before. More at once
+// share the cores between processes whose start-up is timed (with three at a time and a loaded
+// machine, one that must end within 15 s took 17.5). Each test has its own port, data folder and stand-in
+// for Slack, so that what one process asks of Slack, or what Slack answers it, never reaches another.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -13,14 +18,13 @@ import { freePort, migratedDataDir, runEntry, until, type Running } from '../sup
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const pg = process.env.DATABASE_URL;
-let slack: SlackStandIn;
+const standIns: SlackStandIn[] = [];
 let t: TestDatabase | undefined;
 let hanging: Server;
 const held: Socket[] = [];
 let hangingUrl = '';
 
 beforeAll(async () => {
-  slack = await new SlackStandIn().start();
   // A database of this file's own on a PostgreSQL server; on the embedded one each run gets a folder (goodEnv).
   if (pg) t = await testDatabase();
   // A "Slack" that takes the connection and never answers.
@@ -31,20 +35,52 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of held) s.destroy();
   await new Promise((r) => hanging.close(r));
-  await slack.stop();
+  for (const slack of standIns) await slack.stop();
   await t?.close();
 });
 
-/** A working configuration: the stand-in for Slack, this file's database. */
-async function goodEnv(): Promise<Record<string, string>> {
+/** A stand-in for Slack of the calling test's own (stopped after the file). */
+async function ownSlack(): Promise<SlackStandIn> {
+  const slack = await new SlackStandIn().start();
+  standIns.push(slack);
+  return slack;
+}
+
+/** A working configuration: the given stand-in for Slack (a new one by default), this file's database. */
+async function goodEnv(slack?: SlackStandIn): Promise<Record<string, string>> {
+  slack ??= await ownSlack();
   // On the embedded database, a migrated folder of its own for each run.
   const database: Record<string, string> = pg ? { DATABASE_URL: t!.url! } : { DATA_DIR: await migratedDataDir() };
   return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(await freePort()), ...database };
 }
 
-async function cannotStart(env: Record<string, string>): Promise<string[]> {
-  const run = runEntry('src/main.ts', [], env);
-  const { code, ms } = await run.exited;
+let running = 0;
+const waiting: Array<() => void> = [];
+/** Runs `fn` once fewer than two others are running, in the order asked. */
+async function lane<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= 2) await new Promise<void>((r) => waiting.push(r));
+  else running += 1;
+  try {
+    return await fn();
+  } finally {
+    // The slot passes straight to the next in line, if any.
+    const next = waiting.shift();
+    if (next) next();
+    else running -= 1;
+  }
+}
+
+/** Runs the bot in its lane until it exits. */
+function exitOf(env: Record<string, string | undefined>, options: { cwd?: string } = {}): Promise<{ run: Running; code: number | null; ms: number }> {
+  return lane(async () => {
+    const run = runEntry('src/main.ts', [], env, options);
+    return { run, ...(await run.exited) };
+  });
+}
+
+// Each test passes its own `expect` (the test context's): the tests run at once.
+async function cannotStart(expect: ExpectStatic, env: Record<string, string>): Promise<string[]> {
+  const { run, code, ms } = await exitOf(env);
   expect(code, run.err.join('\n')).toBe(1);
   expect(ms).toBeLessThan(15_000);
   const everything = [...run.out, ...run.err].join('\n');
@@ -57,77 +93,69 @@ async function cannotStart(env: Record<string, string>): Promise<string[]> {
   return run.err.map((l) => l.replace(/^Task Cart cannot start: /, ''));
 }
 
-describe('start-up errors', () => {
-  it('lists every configuration mistake at once, one line per variable', async () => {
-    const lines = await cannotStart({ SLACK_BOT_TOKEN: 'xoxp-a-user-token', PORT: 'eighty', LOG_LEVEL: 'loud' });
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'LOG_LEVEL']);
-    expect(lines[0]).toMatch(/^SLACK_BOT_TOKEN must be a bot token starting with "xoxb-" .*README\.md$/);
-  });
-
-  it('a token Slack refuses: says which and where to get the right one', async () => {
-    slack.on('auth.test', () => ({ body: { ok: false, error: 'invalid_auth' } }));
-    try {
-      expect(await cannotStart(await goodEnv())).toEqual([
-        'Slack refused the bot token (invalid_auth): put the Bot User OAuth Token (xoxb-…) from OAuth & Permissions in SLACK_BOT_TOKEN; see "Create the Slack app" in README.md',
-      ]);
-    } finally {
-      slack.reset();
-    }
-  });
-
-  it('a revoked token: says to reinstall the app', async () => {
-    slack.on('auth.test', () => ({ body: { ok: false, error: 'token_revoked' } }));
-    try {
-      const [line] = await cannotStart(await goodEnv());
-      expect(line).toMatch(/^Slack says the bot token can no longer be used \(token_revoked\): reinstall the app to the workspace and put the new token in SLACK_BOT_TOKEN/);
-    } finally {
-      slack.reset();
-    }
-  });
-
-  it('Slack unreachable: says so at once, with the cause', async () => {
-    const closed = await freePort();
-    expect(await cannotStart({ ...(await goodEnv()), SLACK_API_URL: `http://127.0.0.1:${closed}/api/` })).toEqual([
-      `cannot reach Slack at http://127.0.0.1:${closed}/api/ (connect ECONNREFUSED 127.0.0.1:${closed}): check this machine's network, proxy and firewall, or SLACK_API_URL`,
-    ]);
-    // Port 1 is one fetch refuses to use: said as plainly.
-    expect(await cannotStart({ ...(await goodEnv()), SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toEqual([
-      "cannot reach Slack at http://127.0.0.1:1/api/ (bad port): check this machine's network, proxy and firewall, or SLACK_API_URL",
-    ]);
-  });
-
-  it('Slack not answering: gives up after 10 s, no retries for minutes', async () => {
-    expect(await cannotStart({ ...(await goodEnv()), SLACK_API_URL: hangingUrl })).toEqual([
+describe.concurrent('start-up errors', () => {
+  // First: it waits ten seconds, while the others run one after another beside it.
+  it('Slack not answering: gives up after 10 s, no retries for minutes', async ({ expect }) => {
+    expect(await cannotStart(expect, { ...(await goodEnv()), SLACK_API_URL: hangingUrl })).toEqual([
       `Slack did not answer within 10 s at ${hangingUrl}: check this machine's network, proxy and firewall, or SLACK_API_URL`,
     ]);
   }, 30_000);
 
-  it('nothing listening where DATABASE_URL points, and a bad token: both said at once', async () => {
-    const closed = await freePort();
-    slack.on('auth.test', () => ({ body: { ok: false, error: 'not_authed' } }));
-    try {
-      const lines = await cannotStart({ ...(await goodEnv()), DATABASE_URL: `postgres://postgres:pw-never-shown@127.0.0.1:${closed}/taskcart` });
-      expect(lines).toEqual([
-        `nothing answers on 127.0.0.1:${closed} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`,
-        expect.stringMatching(/^Slack refused the bot token \(not_authed\)/),
-      ]);
-    } finally {
-      slack.reset();
-    }
+  it('lists every configuration mistake at once, one line per variable', async ({ expect }) => {
+    const lines = await cannotStart(expect, { SLACK_BOT_TOKEN: 'xoxp-a-user-token', PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT', 'LOG_LEVEL']);
+    expect(lines[0]).toMatch(/^SLACK_BOT_TOKEN must be a bot token starting with "xoxb-" .*README\.md$/);
   });
 
-  it('the port taken by another program', async () => {
+  it('a token Slack refuses: says which and where to get the right one', async ({ expect }) => {
+    const slack = await ownSlack();
+    slack.on('auth.test', () => ({ body: { ok: false, error: 'invalid_auth' } }));
+    expect(await cannotStart(expect, await goodEnv(slack))).toEqual([
+      'Slack refused the bot token (invalid_auth): put the Bot User OAuth Token (xoxb-…) from OAuth & Permissions in SLACK_BOT_TOKEN; see "Create the Slack app" in README.md',
+    ]);
+  });
+
+  it('a revoked token: says to reinstall the app', async ({ expect }) => {
+    const slack = await ownSlack();
+    slack.on('auth.test', () => ({ body: { ok: false, error: 'token_revoked' } }));
+    const [line] = await cannotStart(expect, await goodEnv(slack));
+    expect(line).toMatch(/^Slack says the bot token can no longer be used \(token_revoked\): reinstall the app to the workspace and put the new token in SLACK_BOT_TOKEN/);
+  });
+
+  it('Slack unreachable: says so at once, with the cause', async ({ expect }) => {
+    const closed = await freePort();
+    expect(await cannotStart(expect, { ...(await goodEnv()), SLACK_API_URL: `http://127.0.0.1:${closed}/api/` })).toEqual([
+      `cannot reach Slack at http://127.0.0.1:${closed}/api/ (connect ECONNREFUSED 127.0.0.1:${closed}): check this machine's network, proxy and firewall, or SLACK_API_URL`,
+    ]);
+    // Port 1 is one fetch refuses to use: said as plainly.
+    expect(await cannotStart(expect, { ...(await goodEnv()), SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toEqual([
+      "cannot reach Slack at http://127.0.0.1:1/api/ (bad port): check this machine's network, proxy and firewall, or SLACK_API_URL",
+    ]);
+  });
+
+  it('nothing listening where DATABASE_URL points, and a bad token: both said at once', async ({ expect }) => {
+    const closed = await freePort();
+    const slack = await ownSlack();
+    slack.on('auth.test', () => ({ body: { ok: false, error: 'not_authed' } }));
+    const lines = await cannotStart(expect, { ...(await goodEnv(slack)), DATABASE_URL: `postgres://postgres:pw-never-shown@127.0.0.1:${closed}/taskcart` });
+    expect(lines).toEqual([
+      `nothing answers on 127.0.0.1:${closed} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`,
+      expect.stringMatching(/^Slack refused the bot token \(not_authed\)/),
+    ]);
+  });
+
+  it('the port taken by another program', async ({ expect }) => {
     const env = await goodEnv();
     const taken = createServer().listen(Number(env.PORT), '0.0.0.0');
     await new Promise((r) => taken.once('listening', r));
     try {
-      expect(await cannotStart(env)).toEqual([`port ${env.PORT} is in use by another program: stop it, or set PORT to a free port`]);
+      expect(await cannotStart(expect, env)).toEqual([`port ${env.PORT} is in use by another program: stop it, or set PORT to a free port`]);
     } finally {
       taken.close();
     }
   });
 
-  it('MIGRATE_ON_START=false on a database that was never migrated: says to run npm run db:migrate', async () => {
+  it('MIGRATE_ON_START=false on a database that was never migrated: says to run npm run db:migrate', async ({ expect }) => {
     const env = await goodEnv();
     let drop = async () => {};
     if (pg) {
@@ -144,7 +172,7 @@ describe('start-up errors', () => {
       env.DATA_DIR = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
     }
     try {
-      const [line] = await cannotStart({ ...env, MIGRATE_ON_START: 'false' });
+      const [line] = await cannotStart(expect, { ...env, MIGRATE_ON_START: 'false' });
       expect(line).toMatch(/^the database lacks \d+ of this version's \d+ migrations and MIGRATE_ON_START is false: run npm run db:migrate first$/);
     } finally {
       await drop();
@@ -152,27 +180,27 @@ describe('start-up errors', () => {
   });
 });
 
-describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs only)', () => {
-  it('a database that does not exist: names it and says how to create it', async () => {
+describe.skipIf(!pg).concurrent('start-up errors of a PostgreSQL server (DATABASE_URL runs only)', () => {
+  it('a database that does not exist: names it and says how to create it', async ({ expect }) => {
     const name = `taskcart_missing_${randomBytes(4).toString('hex')}`;
     const u = new URL(pg!);
-    expect(await cannotStart({ ...(await goodEnv()), DATABASE_URL: withDb(pg!, name) })).toEqual([
+    expect(await cannotStart(expect, { ...(await goodEnv()), DATABASE_URL: withDb(pg!, name) })).toEqual([
       `the database "${name}" does not exist on ${u.hostname}:${u.port || 5432}: create it (createdb -h ${u.hostname} -p ${u.port || 5432} -U ${u.username} ${name}) or fix the database name in DATABASE_URL`,
     ]);
   });
 
-  it('a user the server does not know', async () => {
+  it('a user the server does not know', async ({ expect }) => {
     const u = new URL(t!.url!);
     u.username = 'nobody_here';
-    const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: u.toString() });
+    const [line] = await cannotStart(expect, { ...(await goodEnv()), DATABASE_URL: u.toString() });
     expect(line).toMatch(/^PostgreSQL on [\d.]+:\d+ refused user "nobody_here" \(role "nobody_here" does not exist\): fix the user in DATABASE_URL/);
   });
 
-  it('a server that takes the connection and never answers: gives up after 10 s', async () => {
+  it('a server that takes the connection and never answers: gives up after 10 s', async ({ expect }) => {
     const proxy = await new TcpProxy(Number(new URL(pg!).port || 5432), new URL(pg!).hostname).start();
     proxy.pause();
     try {
-      const [line] = await cannotStart({ ...(await goodEnv()), DATABASE_URL: proxy.url(t!.url!) });
+      const [line] = await cannotStart(expect, { ...(await goodEnv()), DATABASE_URL: proxy.url(t!.url!) });
       expect(line).toBe(`PostgreSQL on 127.0.0.1:${proxy.port} did not answer within 10 s: check that it runs and that the network lets this machine through, or fix DATABASE_URL`);
     } finally {
       await proxy.stop();
@@ -180,7 +208,7 @@ describe.skipIf(!pg)('start-up errors of a PostgreSQL server (DATABASE_URL runs 
   }, 30_000);
 });
 
-describe('.env', () => {
+describe.concurrent('.env', () => {
   const hostile = (dir: string, closed: number) =>
     writeFileSync(
       join(dir, '.env'),
@@ -194,30 +222,33 @@ describe('.env', () => {
       ].join('\n'),
     );
 
-  it('a person’s run reads the .env in its working directory', async () => {
+  it('a person’s run reads the .env in its working directory', async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
     const closed = await freePort();
     hostile(dir, closed);
-    const run = runEntry('src/main.ts', [], { TASKCART_ENV_FILE: undefined }, { cwd: dir });
-    expect((await run.exited).code).toBe(1);
+    const { run, code } = await exitOf({ TASKCART_ENV_FILE: undefined }, { cwd: dir });
+    expect(code).toBe(1);
     expect(run.err.join('\n')).toContain(`nothing answers on 127.0.0.1:${closed}`);
   });
 
-  it('what tests start never does: a filled .env beside them changes nothing', async () => {
+  it('what tests start never does: a filled .env beside them changes nothing', async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
     hostile(dir, await freePort());
-    const env = await goodEnv();
-    const run: Running = runEntry('src/main.ts', [], env, { cwd: dir });
-    try {
-      await until(() => run.out.some((l) => l.includes('scheduler started')), 40_000, 'start-up');
-      expect(slack.callsTo('auth.test').at(-1)!.token).toBe(BOT_TOKEN);
-      expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
-      expect(run.logs().every((l) => l.level !== 'debug')).toBe(true);
-    } finally {
-      // Ctrl-C takes the same way down as SIGTERM.
-      run.child.kill('SIGINT');
-      expect((await run.exited).code).toBe(0);
-      expect(run.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['SIGINT: shutting down', 'stopped']));
-    }
+    const slack = await ownSlack();
+    const env = await goodEnv(slack);
+    await lane(async () => {
+      const run: Running = runEntry('src/main.ts', [], env, { cwd: dir });
+      try {
+        await until(() => run.out.some((l) => l.includes('scheduler started')), 40_000, 'start-up');
+        expect(slack.callsTo('auth.test').at(-1)!.token).toBe(BOT_TOKEN);
+        expect((await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).status).toBe(200);
+        expect(run.logs().every((l) => l.level !== 'debug')).toBe(true);
+      } finally {
+        // Ctrl-C takes the same way down as SIGTERM.
+        run.child.kill('SIGINT');
+        expect((await run.exited).code).toBe(0);
+        expect(run.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['SIGINT: shutting down', 'stopped']));
+      }
+    });
   }, 60_000);
 });

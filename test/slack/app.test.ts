@@ -20,6 +20,11 @@ describe('the running app', () => {
     }
   });
 
+  it('acknowledges for a listener still waiting on the database after 2 s, within Slack’s 3, and says work is waiting after 5 s (the outage tests give their app shorter waits)', () => {
+    // The app as the bot builds it (main.ts gives createApp no timing), as the README's log lines say.
+    expect(ctx.app.bot.deps.timing).toEqual({ ackBudgetMs: 2000, slowMs: 5000 });
+  });
+
   it('answers /healthz with 200 while the database answers', async () => {
     const res = await fetch(`${ctx.app.baseUrl}/healthz`);
     expect(res.status).toBe(200);

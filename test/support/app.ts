@@ -3,6 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { GuardTiming } from '../../src/slack/guard.ts';
 import { seedOnce, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';
@@ -21,7 +22,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(database: Database, options: { now?: Date; logLevel?: 'debug' | 'info' | 'error' } = {}): Promise<TestApp> {
+export async function startTestApp(
+  database: Database,
+  options: { now?: Date; logLevel?: 'debug' | 'info' | 'error'; /** guard.ts's waits, when not the bot's own. */ timing?: GuardTiming } = {},
+): Promise<TestApp> {
   const slack = await new SlackStandIn().start();
   const logs: string[] = [];
   const config: Config = {
@@ -36,7 +40,7 @@ export async function startTestApp(database: Database, options: { now?: Date; lo
   };
   const clock = { now: options.now ?? DEFAULT_NOW };
   const logger = createLogger({ level: options.logLevel ?? 'info', secrets: [BOT_TOKEN, SIGNING_SECRET], write: (l) => logs.push(l) });
-  const bot = createApp(config, database, logger, () => clock.now);
+  const bot = createApp(config, database, logger, () => clock.now, undefined, options.timing);
   // Requests still at work (Bolt answers Slack before its listeners finish): tests wait for none.
   // Counted from the moment the receiver hands a request to Bolt, before the ack and before any of
   // the app's own middleware, until its last listener is done: once a test's post has its answer,

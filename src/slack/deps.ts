@@ -1,8 +1,17 @@
 import type { Database } from '../../db/client.ts';
 import type { JsonLogger } from '../logger.ts';
-import type { GuardTiming } from './guard.ts';
 import type { Languages } from './language.ts';
 import type { SlackWebClient } from './web-client.ts';
+
+/**
+ * guard.ts's two waits: the ack's budget (ACK_BUDGET_MS) and the wait before "not done yet"
+ * (SLOW_MS). The bot always runs with GUARD_TIMING; the outage tests give their app shorter ones,
+ * so that they do not spend most of their time waiting for the clock.
+ */
+export interface GuardTiming {
+  ackBudgetMs: number;
+  slowMs: number;
+}
 
 /** What listeners are given: the database, a logger, the clock (so tests can set the time), each person's language, the Web API client, and how long guard.ts waits. */
 export interface Deps {

@@ -37,7 +37,7 @@ import { textsFor, type T } from '../../views/i18n/index.ts';
 import { LIMITS, plain } from '../../views/limits.ts';
 import { ephemeral } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
-import type { Deps } from './deps.ts';
+import type { Deps, GuardTiming } from './deps.ts';
 import { failureText } from './errors.ts';
 
 export type { Label } from '../../views/errors.ts';
@@ -50,15 +50,7 @@ export const ACK_BUDGET_MS = 2000;
 /** After the ack: how long work may wait on the database before the person is told it is waiting. */
 export const SLOW_MS = 5000;
 
-/**
- * The two waits above, as the app is given them (Deps): the bot always runs with GUARD_TIMING; the
- * outage tests give their app shorter ones, so that they do not spend most of their time waiting
- * for the clock, and test/slack/app.test.ts pins the bot's to these values.
- */
-export interface GuardTiming {
-  ackBudgetMs: number;
-  slowMs: number;
-}
+/** The bot's own waits (the app is given them as `Deps.timing`; test/slack/app.test.ts pins them). */
 export const GUARD_TIMING: Readonly<GuardTiming> = { ackBudgetMs: ACK_BUDGET_MS, slowMs: SLOW_MS };
 
 /** The value of the one option answered while customers cannot be searched: no customer has it. */

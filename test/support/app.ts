@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { createApp, type TaskCartApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { GuardTiming } from '../../src/slack/guard.ts';
+import type { GuardTiming } from '../../src/slack/deps.ts';
 import { seedOnce, testDatabase, type TestDatabase } from './db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from './signed.ts';
 import { SlackStandIn } from './slack-api.ts';

@@ -5,8 +5,7 @@
 // (global-setup.ts): the dist/ that `npm run build` made in a copy of exactly these files, with
 // this TypeScript; any change to them makes the next run build again.
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,28 +16,16 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { cacheFolder } from '../support/compile.ts';
+import { cacheFolder, digestOf } from '../support/compile.ts';
 import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
 
 /** What the copy of the repository holds: everything `npm run build` reads, besides node_modules. */
 const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views'];
 
-/** A digest of every file `npm run build` reads: the copied ones, the lock file, and the TypeScript that compiles them. */
-function buildKey(): string {
-  const hash = createHash('sha1');
-  const files = (path: string): string[] =>
-    statSync(join(ROOT, path)).isDirectory()
-      ? readdirSync(join(ROOT, path))
-          .sort()
-          .flatMap((name) => files(join(path, name)))
-      : [path];
-  for (const f of [...COPIED.flatMap(files), 'package-lock.json', 'node_modules/typescript/package.json']) hash.update(f).update(readFileSync(join(ROOT, f)));
-  return hash.digest('hex').slice(0, 16);
-}
-
 /** Runs `npm run build` in the copy, or puts there the dist/ it made of the same files in an earlier run. */
 async function build(copy: string): Promise<void> {
-  const kept = join(cacheFolder(ROOT), `dist-${buildKey()}`);
+  // Kept under the digest of every file `npm run build` reads: the copied ones, the lock file, and the TypeScript that compiles them.
+  const kept = join(cacheFolder(ROOT), `dist-${digestOf(ROOT, [...COPIED, 'package-lock.json', 'node_modules/typescript/package.json'])}`);
   if (!existsSync(kept)) {
     await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
     mkdirSync(dirname(kept), { recursive: true });

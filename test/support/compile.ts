@@ -3,6 +3,7 @@
 // of them, without the type check, in a fraction of a second. A child then starts in about half a
 // second of CPU instead of the two that compiling on the fly with tsx costs it, and no test can run
 // a stale dist/.
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -11,6 +12,23 @@ const FOLDERS = ['src', 'db', 'commands', 'views'];
 
 /** Where runs put their compiled copies: inside the repository, so that node finds node_modules. */
 export const cacheFolder = (root: string) => join(root, 'node_modules/.cache/taskcart-test');
+
+/**
+ * A digest of the files at these paths under `root` (a folder: every file in it, in name order),
+ * names and contents: what is kept in the cache folder between runs is kept under the digest of
+ * what it is made from, so that any change to those makes it again.
+ */
+export function digestOf(root: string, paths: string[]): string {
+  const hash = createHash('sha1');
+  const files = (path: string): string[] =>
+    statSync(join(root, path)).isDirectory()
+      ? readdirSync(join(root, path))
+          .sort()
+          .flatMap((name) => files(join(path, name)))
+      : [path];
+  for (const f of paths.flatMap(files)) hash.update(f).update(readFileSync(join(root, f)));
+  return hash.digest('hex').slice(0, 16);
+}
 
 // Every import is left as written, but a relative `.ts` becomes `.js` (tsconfig.build.json's
 // rewriteRelativeImportExtensions): one output file per source file, as tsc makes them.

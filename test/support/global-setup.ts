@@ -4,16 +4,17 @@
 //   template database on a PostgreSQL server (DATABASE_URL);
 // - the program compiled from the current sources, which the tests' child processes run
 //   (compile.ts, spawn.ts `program`).
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.ts';
-import { cacheFolder, compileProgram } from './compile.ts';
+import { cacheFolder, compileProgram, digestOf } from './compile.ts';
 import { adminUrl, templateName, withDb } from './db.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Everything the migrated image is made from: the migrations and the code that applies them. */
+const SNAPSHOT_INPUTS = ['db/migrations', 'db/client.ts', 'package-lock.json'];
 
 export default async function setup(project: TestProject) {
   const compiled = await compileProgram(ROOT);
@@ -47,7 +48,7 @@ async function prepareDatabase(project: TestProject): Promise<() => void | Promi
   }
   // The migrated image depends only on the migrations and the code that applies them: made once, then
   // kept in the cache for the next runs (a new migration, or a new PGlite or drizzle, makes a new one).
-  const file = join(cacheFolder(ROOT), `snapshot-${snapshotKey()}.tar`);
+  const file = join(cacheFolder(ROOT), `snapshot-${digestOf(ROOT, SNAPSHOT_INPUTS)}.tar`);
   if (!existsSync(file)) {
     const db = await openDatabase({ dataDir: 'memory://' });
     const blob = await db.dump!();
@@ -61,17 +62,6 @@ async function prepareDatabase(project: TestProject): Promise<() => void | Promi
   }
   project.provide('pgliteSnapshot', file);
   return () => {};
-}
-
-/** A digest of everything the migrated image is made from. */
-function snapshotKey(): string {
-  const hash = createHash('sha1');
-  const files = (dir: string): string[] =>
-    readdirSync(join(ROOT, dir), { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
-  for (const f of [...files('db/migrations'), 'db/client.ts', 'package-lock.json']) hash.update(f).update(readFileSync(join(ROOT, f)));
-  return hash.digest('hex').slice(0, 16);
 }
 
 declare module 'vitest' {

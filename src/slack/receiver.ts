@@ -57,7 +57,7 @@ class Receiver extends HTTPReceiver {
   }
 }
 
-/** What Bolt's receiver does unless told otherwise: a request no listener acknowledged is answered 404 after this long. */
+/** As Bolt's receiver by default: a request no listener acknowledged is answered 404 after this long. */
 const UNHANDLED_AFTER_MS = 3001;
 
 export function guardedReceiver(options: {
@@ -69,7 +69,7 @@ export function guardedReceiver(options: {
 }): HTTPReceiver {
   const { logger, signingSecret } = options;
   const nowMs = options.nowMs ?? Date.now;
-  const receiver = new Receiver({ signingSecret, customRoutes: options.customRoutes, logger, processBeforeResponse: false, unhandledRequestTimeoutMillis: UNHANDLED_AFTER_MS });
+  const receiver = new Receiver({ signingSecret, customRoutes: options.customRoutes, logger, processBeforeResponse: false });
   const bolt = receiver.requestListener;
   const refuse = (res: ServerResponse, status: number, why: string) => {
     logger.warn(`refused a request: ${why}`);

@@ -20,7 +20,7 @@ describe('the running app', () => {
     }
   });
 
-  it('acknowledges for a listener still waiting on the database after 2 s, within Slack’s 3, and says work is waiting after 5 s (the outage tests give their app shorter waits)', () => {
+  it('runs with the bot’s own waits: an ack for a listener still waiting on the database after 2 s, “not done yet” after 5 s (the outage tests, which check what the person sees, give their app shorter ones)', () => {
     // The app as the bot builds it (main.ts gives createApp no timing), as the README's log lines say.
     expect(ctx.app.bot.deps.timing).toEqual({ ackBudgetMs: 2000, slowMs: 5000 });
   });

@@ -22,7 +22,8 @@ export default defineConfig({
     // file: the program, Bolt, drizzle, PGlite and HiGHS are imported and compiled once per worker
     // (measured 2026-11-26 on a quiet 2-core machine, embedded: 159 s of wall and 268 s of CPU with a
     // fresh graph per file, 134 s and 216 s without). The tests share no state through modules: none
-    // changes process.env, mocks a module or fakes timers, and each file opens its own database.
+    // changes process.env, mocks a module or fakes timers, and each file gets a database of its own
+    // (on the embedded one, the worker's, put back as the snapshot left it: test/support/embedded.ts).
     isolate: false,
     // A developer's filled .env must never reach a test, nor a bot or command line a test starts.
     env: { TASKCART_ENV_FILE: 'none' },

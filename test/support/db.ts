@@ -1,11 +1,13 @@
-// A fresh database per test file, on whichever driver the run uses:
-// PGlite from the global snapshot, or a new PostgreSQL database copied from the migrated template.
+// A fresh database per test file, on whichever driver the run uses: PGlite as the global snapshot
+// left it (embedded.ts: the worker's kept one, put back and checked), or a new PostgreSQL database
+// copied from the migrated template.
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase, pgliteDatabase, type Database } from '../../db/client.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
+import { embeddedDatabase } from './embedded.ts';
 
 export const adminUrl = (url: string) => withDb(url, 'postgres');
 export const templateName = () => `taskcart_template_${process.pid}`;
@@ -25,11 +27,7 @@ export interface TestDatabase extends Database {
 
 export async function testDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
-  if (!url) {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const pglite = await PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
-    return { ...(await pgliteDatabase(pglite)), pglite };
-  }
+  if (!url) return embeddedDatabase();
   const name = `taskcart_test_${randomBytes(6).toString('hex')}`;
   const postgres = (await import('postgres')).default;
   const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });

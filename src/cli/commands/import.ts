@@ -6,12 +6,6 @@ import { IMPORT_KINDS, type ImportKind } from '../../import/kinds.ts';
 import { ImportFailure, importFile } from '../../import/run.ts';
 import { CommandError, UsageError, withDatabase, type Command } from '../command.ts';
 
-/**
- * The embedded database's buffer cache for an import: PostgreSQL's default 128 MB is touched at
- * start and would be half of the import's memory; an import reads and writes each page about once.
- */
-const EMBEDDED_CONF = ['shared_buffers=16MB'];
-
 export const importCommand: Command = {
   name: 'import',
   summary: 'check a CSV file and load it, all or nothing',
@@ -69,6 +63,6 @@ Columns of each kind, encodings and examples: docs/import.md`,
         `${kind}: ${dryRun ? 'would import' : 'imported'} ${report.rows} rows: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged (${seconds} s)`,
       );
       return 0;
-    }, { embeddedConf: EMBEDDED_CONF });
+    });
   },
 };

@@ -25,6 +25,13 @@ export default defineConfig({
     // changes process.env, mocks a module or fakes timers, and each file gets a database of its own
     // (on the embedded one, the worker's, put back as the snapshot left it: test/support/embedded.ts).
     isolate: false,
+    // V8 compiles WebAssembly — the embedded database's 9 MB Postgres, HiGHS — with its baseline
+    // compiler only, in the workers as in the processes the tests start (test/support/spawn.ts
+    // `program`): optimising the functions Postgres runs as each database starts cost more CPU than
+    // it saved in runs this short (2 × AMD EPYC, 2026-11-27: 216 s of CPU for the suite with it in
+    // the workers, 238 s without). What the program does does not depend on V8's compiler; the bot
+    // keeps the default, and `npm run bench` measures it as deployed.
+    execArgv: ['--liftoff-only'],
     // A developer's filled .env must never reach a test, nor a bot or command line a test starts.
     env: { TASKCART_ENV_FILE: 'none' },
   },

@@ -16,6 +16,13 @@ const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
  * Node's arguments that run an entry point (`src/main.ts`, `src/cli/index.ts`, `src/migrate.ts`):
  * its compiled copy of this run (global-setup.ts compiles the sources as they are now, see
  * compile.ts), as `npm start` runs dist/; outside vitest, the sources through tsx.
+ *
+ * With `--liftoff-only`: V8 compiles WebAssembly (the embedded database's 9 MB Postgres, HiGHS) with
+ * its baseline compiler only. A test's process lives for seconds, and optimising the functions
+ * Postgres runs as it starts was half of its CPU: a bot's start 4.5 s of CPU with it, 2.2 s without
+ * (2 × AMD EPYC, 2026-11-27), some twenty such processes a run. What the program does does not depend
+ * on V8's compiler; the bot runs for hours and keeps the default, and `npm-start.test.ts` runs
+ * `npm start` itself, flags and all.
  */
 export function program(entry: string): string[] {
   let compiled: string | undefined;
@@ -24,7 +31,7 @@ export function program(entry: string): string[] {
   } catch {
     compiled = undefined;
   }
-  return compiled ? ['--enable-source-maps', join(compiled, entry.replace(/\.ts$/, '.js'))] : ['--import', TSX, join(ROOT, entry)];
+  return compiled ? ['--liftoff-only', '--enable-source-maps', join(compiled, entry.replace(/\.ts$/, '.js'))] : ['--import', TSX, join(ROOT, entry)];
 }
 
 export interface Running {

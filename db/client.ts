@@ -82,10 +82,18 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return database;
 }
 
+/**
+ * Seconds before a dropped connection is tried again, after `retries` failures across the pool.
+ * postgres.js's own grows to 10–20 s within seconds of an outage (its count is the pool's), so the
+ * clicks a person was told are "not done yet" waited up to 20 s after the database came back; here at
+ * most 1–2 s, one attempt a connection at that pace while it is down.
+ */
+const reconnectBackoff = (retries: number): number => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2);
+
 async function openPostgres(url: string, max = 10): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff });
   // postgres.js keeps a query waiting while it retries a connection that times out: time-box the first one.
   await firstConnection(client.unsafe('select 1').execute(), () => client.end({ timeout: 0 }));
   const db = drizzle(preparing(client), { schema }) as unknown as Db;

@@ -236,6 +236,9 @@ describe('every listener ends in something the person sees', () => {
     expect(app.slack.violations).toEqual([]);
 
     await faulty.restore();
+    // What was still waiting on the database (postgres.js keeps a query through an outage) is done
+    // within seconds of its return, not after a reconnect backoff of up to 20 s (db/client.ts).
+    await eventually(() => expect(app.busy.requests).toBe(0), 5_000);
     await a.command('/cart', 'this', 'again');
     await eventually(async () => expect((await t.db.select().from(carts).where(eq(carts.weekStart, '2026-11-23'))).length).toBe(1), 15_000);
     await a.settle();

@@ -148,7 +148,8 @@ describe('the embedded database, one process at a time', () => {
 
   // The first command in a new folder also makes and migrates the database there.
   it('takes over a lock left by a process that is gone', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+    // A migrated folder: migrating a new one is the tests above's.
+    const dir = await migratedDataDir();
     const first = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });
     expect((await first.exited).code).toBe(0);
     // A process killed with the folder open leaves its lock behind.

@@ -81,7 +81,7 @@ export function createApp(
   app.use(requestLog(logger, inFlight));
   // Bolt's client stays for what Bolt does itself; every listener is handed this one (guard.ts).
   const slack = new SlackWebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL && { slackApiUrl: config.SLACK_API_URL }), logger, logLevel: logger.getLevel() });
-  const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack, timing };
+  const deps: Deps = { database, logger, now, languages: languages(database.db, now), slack, timing, databaseAnswers: () => health.check() };
   routeListeners(app, (on) => registerAll(on, deps));
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;

@@ -13,7 +13,7 @@ export interface GuardTiming {
   slowMs: number;
 }
 
-/** What listeners are given: the database, a logger, the clock (so tests can set the time), each person's language, the Web API client, and how long guard.ts waits. */
+/** What listeners are given: the database, a logger, the clock (so tests can set the time), each person's language, the Web API client, how long guard.ts waits and whether the database answers. */
 export interface Deps {
   /** Every listener's client (guard.ts hands it to them in place of Bolt's): see web-client.ts. */
   slack: SlackWebClient;
@@ -22,4 +22,9 @@ export interface Deps {
   now: () => Date;
   languages: Languages;
   timing: Readonly<GuardTiming>;
+  /**
+   * Whether the database answers a ping now (within a second, whatever it does: health.ts). guard.ts
+   * asks before telling a person their work waits on the database: it may be waiting on Slack instead.
+   */
+  databaseAnswers: () => Promise<boolean>;
 }

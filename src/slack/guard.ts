@@ -6,7 +6,8 @@
 //   the listener's own ack then throws, so it writes nothing after the person was told that.
 // - After the ack, work that waits on the database longer than SLOW_MS is said to be waiting: the
 //   driver keeps a query until the database answers again (postgres.js reconnects), so the person
-//   is told nothing is saved yet, and sees the change when it is made.
+//   is told nothing is saved yet, and sees the change when it is made. Work still running while the
+//   database answers a ping (held up by Slack instead) is logged, and the person told nothing untrue.
 // - Whatever the listener throws is caught, logged once with what was asked and by whom (a
 //   refusal, AppError, is not a failure and is not logged), and answered on the surface the
 //   person is looking at: under the modal's first field before the ack; after it, privately in
@@ -129,13 +130,23 @@ async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listen
   let acked = false;
   let answered = false;
   let slow: ReturnType<typeof setTimeout> | undefined;
+  let finished = false;
   const reply = (say: Say) => answer(kind, deps, args, acked, say).catch((e: unknown) => deps.logger.error(`could not tell the person about ${context}`, e));
   const waiting = () => {
     acked = true;
     if (kind === 'options') return;
     slow = setTimeout(() => {
-      deps.logger.warn(`${context}: still waiting on the database after ${deps.timing.slowMs} ms; told the person it is not done yet`);
-      void reply((t, mode) => waitingText(t, label, mode));
+      // Said only when the database is what it waits on: work held up by Slack's Web API (a rate
+      // limit's wait) has saved what it saved, and "I can't reach my data" would be untrue.
+      void deps.databaseAnswers().then((answers) => {
+        if (finished) return;
+        if (answers) {
+          deps.logger.warn(`${context}: still running after ${deps.timing.slowMs} ms while the database answers (waiting on Slack?); the person was told nothing`);
+          return;
+        }
+        deps.logger.warn(`${context}: still waiting on the database after ${deps.timing.slowMs} ms; told the person it is not done yet`);
+        void reply((t, mode) => waitingText(t, label, mode));
+      });
     }, deps.timing.slowMs);
   };
   const ack: Ack = async (response) => {
@@ -165,6 +176,7 @@ async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listen
     clearTimeout(slow);
     await reply(kind === 'options' ? cantSearchText : (t, mode) => failureText(t, label, e, mode));
   } finally {
+    finished = true;
     clearTimeout(budget);
     clearTimeout(slow);
   }

@@ -130,6 +130,18 @@ describe('a commit lost in silence, no more', () => {
     expect((await t.db.select().from(cartEvents)).map((e) => e.action)).toEqual(['created', 'commit']);
   }, 60_000);
 
+  it('work held up by Slack while the database answers: nobody is told the bot cannot reach its data', async () => {
+    const a = agent();
+    // The cart's DM takes Slack longer than the wait before "not done yet" to post.
+    app.slack.on('chat.postMessage', () => ({ delayMs: TIMING.slowMs + 1_500 }));
+    await a.command('/cart', '', 'cart');
+    await eventually(() => expect(app.slack.responses.map((r) => String(r.body.text))).toEqual([expect.stringMatching(/^Your cart is in your messages/)]), 15_000);
+    await a.settle();
+    expect(app.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(JSON.stringify([app.slack.responses, app.slack.calls])).not.toMatch(/reach my data/);
+    expect(app.logs.filter((l) => /still running after \d+ ms while the database answers/.test(l))).toHaveLength(1);
+  }, 60_000);
+
   it('App Home says the bot cannot reach its data while the database hangs, and shows the tasks when it answers', async () => {
     faulty.pause();
     await post(app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: 'D1', tab: 'home' }), { contentType: 'application/json' });

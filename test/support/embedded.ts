@@ -112,10 +112,15 @@ class ImageBytes extends Blob {
 }
 
 let image: Buffer | undefined;
+/** The run's migrated snapshot (global-setup.ts), as PGlite's `loadDataDir`: read from disk once a worker. */
+export function snapshotImage(): Blob {
+  image ??= readFileSync(inject('pgliteSnapshot'));
+  return new ImageBytes(image);
+}
+
 async function start(): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  image ??= readFileSync(inject('pgliteSnapshot'));
-  return PGlite.create({ loadDataDir: new ImageBytes(image) });
+  return PGlite.create({ loadDataDir: snapshotImage() });
 }
 
 const SYSTEM = `(nspname in ('pg_catalog', 'information_schema', 'pg_toast') or nspname like 'pg\\_temp\\_%' or nspname like 'pg\\_toast\\_temp\\_%')`;

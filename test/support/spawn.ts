@@ -2,12 +2,13 @@
 // process, from the current sources, with exactly the environment given: never the developer's
 // `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
+import { snapshotImage } from './embedded.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -119,7 +120,7 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 40_000
 let seed: Promise<string> | undefined;
 /**
  * A new embedded database folder (a `DATA_DIR`) holding a migrated database, as a first run leaves
- * it: the run's migrated snapshot (global-setup.ts) written out once per test file, then copied
+ * it: the run's migrated snapshot (global-setup.ts) written out once per test worker, then copied
  * (milliseconds) for each caller. A process migrating a new folder itself costs some five seconds
  * of CPU: a test that is about that uses an empty folder.
  */
@@ -129,7 +130,7 @@ export async function migratedDataDir(): Promise<string> {
     const snapshot = inject('pgliteSnapshot');
     if (snapshot) {
       const { PGlite } = await import('@electric-sql/pglite');
-      await (await PGlite.create({ dataDir: dir, loadDataDir: new Blob([readFileSync(snapshot)]) })).close();
+      await (await PGlite.create({ dataDir: dir, loadDataDir: snapshotImage() })).close();
     } else {
       // A run on a PostgreSQL server makes no snapshot: the folder is migrated here, once a file.
       const { openDatabase } = await import('../../db/client.ts');

@@ -1,13 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Much of a test file's time is spent waiting (for a child process, a job queue's poll, a socket),
-// not computing: one worker per core. Vitest's own default (cores - 1) ran the whole suite one file
-// at a time on a 2-core machine. More (`npx vitest run --maxWorkers=3`) overlaps more waiting, but
-// tests that time a process's start or stop then share the cores with one more busy file. Measured
-// on 2026-11-26 with 4 workers (2 cores, other work running): 373 s of wall for 330 s of CPU, so the
-// suite is bound by the cores rather than by waiting, and a start-up that must end within 15 s took 16.
-const workers = Math.min(availableParallelism(), 8);
+// Much of a test file's time is spent waiting (for a child process, a job queue's poll, a socket,
+// the guard's waits in the outage tests), not computing: one worker more than there are cores
+// keeps the cores busy while a file waits. Measured on 2 × AMD EPYC on 2026-11-27, embedded, the
+// same tree: 2 workers 88–107 s of wall for about 137 s of CPU; 3 workers 70–85 s in nine of
+// ten runs (106 s once, while other work ran); 4 workers 76 s. On PostgreSQL: 107 s with 2, 84 s
+// with 3. Tests that time a process's start or stop (startup.test.ts: each under 15 s) keep their
+// margin with 3; with 4 on a loaded machine (2026-11-26, when the suite took 330 s of CPU) one
+// took 16 s.
+const workers = Math.min(availableParallelism() + 1, 8);
 
 export default defineConfig({
   test: {

@@ -4,6 +4,8 @@
 // - a burst: all 50 submit Add task at the same instant, four times over (as issue 13 measured);
 //   then one burst of moves (a task's menu in the day window) and one of Apply, for their cost;
 // - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply.
+// Each click is sent as Slack sends it: with the whole message it was in (the cart) or the whole
+// modal (the day window, the Add task modal the bot opened), tens of kilobytes a move.
 // Each interaction is timed twice: the ack (Slack's HTTP request answered) and "message updated"
 // (the chat.update of the agent's cart message reached Slack). CPU per interaction: the bot's
 // processes (/proc of the primary and its workers) and, on PostgreSQL, the server's backends of
@@ -190,12 +192,20 @@ function cpuMeter(pids: () => Promise<number[]>) {
 }
 const spent = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, ms]) => s + ms - (before.get(pid) ?? 0), 0);
 
+type Blocks = Array<Record<string, any>>;
+/** A modal as the bot sent it (views.open / views.update). */
+type View = { blocks: Blocks; private_metadata?: string; callback_id?: string; title?: unknown; submit?: unknown; close?: unknown };
+
 interface Seen {
   cart?: { id: number; version: number; blocks: Array<Record<string, any>> };
   /** The Monday task ids the day window offers to move, and where. */
   moves: string[];
   /** The day window of the agent's last move. */
   dayView?: string;
+  /** The day window as the bot last showed it: a click in it carries it (Slack sends the whole view). */
+  day?: View;
+  /** The Add task modal as the bot opened it: a submission carries it, its blocks and all. */
+  add?: View;
   wait?: { after: number; resolve: (at: number) => void; kinds: Set<string> };
 }
 
@@ -239,8 +249,13 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     const seen = new Map<string, Seen>(ids.map((id) => [id, { moves: [] }]));
     const owner = new Map<string, string>(ids.flatMap((id) => [[id, id], [channelOf(id), id]]));
     slack.onCall = (c: Call) => {
-      // views.open names no one: it is the day window the one agent waiting for it asked for.
-      const id = c.method === 'views.open' ? [...seen].find(([, x]) => x.wait?.kinds.has('views.open'))?.[0] : owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
+      // views.open names no one: it is the modal the one agent waiting for it asked for; views.update names the view.
+      const id =
+        c.method === 'views.open'
+          ? [...seen].find(([, x]) => x.wait?.kinds.has('views.open'))?.[0]
+          : c.method === 'views.update'
+            ? [...seen].find(([, x]) => x.dayView !== undefined && x.dayView === c.args.view_id)?.[0]
+            : owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
       const s = id && seen.get(id);
       if (!s) return;
       const blocks = c.args.blocks as Array<Record<string, any>> | undefined;
@@ -249,11 +264,14 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         const [cartId, version] = (ref ?? '0:0').split(':').map(Number);
         s.cart = { id: cartId!, version: version!, blocks };
       }
-      if (c.method === 'views.open') {
+      const view = c.args.view as View | undefined;
+      if (c.method === 'views.open' && view?.callback_id === VIEWS.addTask) s.add = view;
+      if (c.method === 'views.open' && view?.callback_id === VIEWS.day) {
+        s.day = view;
         // Which of Monday's tasks the day window offers to move to Thursday.
-        const view = c.args.view as { blocks: Array<Record<string, any>> };
         s.moves = view.blocks.flatMap((b) => (b.accessory?.options ?? []) as Array<{ value: string }>).map((o) => o.value).filter((v) => v.startsWith('m:') && v.endsWith(DAYS[3]!));
       }
+      if (c.method === 'views.update' && view?.callback_id === VIEWS.day) s.day = view;
       if (s.wait && s.wait.kinds.has(c.method) && c.at >= s.wait.after) {
         const w = s.wait;
         delete s.wait;
@@ -285,13 +303,21 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       trigger_id: `trigger.${++unique}`,
       ...extra,
     });
+    // As Slack sends a click: with the whole message it was in (the cart, up to 50 blocks), or the
+    // whole modal (the day window, up to 100 blocks) and its state. Parsing them is part of a click's cost.
     const click = (id: string, actionId: string, value: string, view?: Record<string, unknown>) =>
       payloadBody(
         base(id, {
           type: 'block_actions',
           ...(view
             ? { container: { type: 'view', view_id: view.id }, view }
-            : { container: { type: 'message', message_ts: '1', channel_id: channelOf(id) }, channel: { id: channelOf(id), name: 'directmessage' }, response_url: slack.responseUrl(id) }),
+            : {
+                container: { type: 'message', message_ts: '1', channel_id: channelOf(id), is_ephemeral: false },
+                channel: { id: channelOf(id), name: 'directmessage' },
+                message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: '1', text: 'Your task cart', blocks: seen.get(id)!.cart?.blocks ?? [] },
+                state: { values: {} },
+                response_url: slack.responseUrl(id),
+              }),
           actions: [{ type: view ? 'static_select' : 'button', action_id: actionId, block_id: 'b', value, ...(view ? { selected_option: { text: { type: 'plain_text', text: 'x' }, value } } : {}), action_ts: `${Math.floor(Date.now() / 1000)}.${String(++unique).padStart(6, '0')}` }],
         }),
       );
@@ -312,14 +338,16 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
           [INPUTS.priority]: { [VALUE]: sel('normal') },
           [INPUTS.notes]: { [VALUE]: txt('') },
         };
-        // Each submission is a modal of its own (Slack gives each a view id and hash).
-        return payloadBody(base(id, { type: 'view_submission', view: { id: `V${++unique}`, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.addTask, private_metadata: `${cart.id}:en`, state: { values } }, response_urls: [] }));
+        // Each submission is a modal of its own (Slack gives each a view id and hash), sent whole: the
+        // blocks of the Add task modal the bot opened for this agent, and the values typed in it.
+        const add = s.add!;
+        return payloadBody(base(id, { type: 'view_submission', view: { ...add, id: `V${++unique}`, hash: `h${unique}`, type: 'modal', state: { values } }, response_urls: [] }));
       }
       if (kind === 'move') {
         const value = s.moves.shift();
         if (!value) return null;
         s.dayView = `V${++unique}`;
-        return click(id, ACTIONS.dayTaskMenu, value, { id: s.dayView, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
+        return click(id, ACTIONS.dayTaskMenu, value, { ...s.day!, id: s.dayView, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
       }
       const apply = elements(cart.blocks).find((e) => e.action_id === ACTIONS.applySuggestion);
       return apply ? click(id, ACTIONS.applySuggestion, apply.value as string) : null;
@@ -359,6 +387,10 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         const opened = nextCall(id, ['views.open']);
         await post(click(id, ACTIONS.openDay, `${s.cart!.id}:${s.cart!.version}:${DAYS[0]}`));
         await opened;
+        // The Add task modal, once: each submission sends it back with its values.
+        const addOpened = nextCall(id, ['views.open']);
+        await post(click(id, ACTIONS.addTask, elements(s.cart!.blocks).find((e) => e.action_id === ACTIONS.addTask)!.value as string));
+        await addOpened;
       }
     };
 

@@ -10,7 +10,7 @@
 import i18next, { type i18n } from 'i18next';
 import type { Language } from '../../src/language.ts';
 import { Format } from '../format.ts';
-import { Markup, escape } from '../text.ts';
+import { Markup, escape, md } from '../text.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -78,12 +78,12 @@ export function textsFor(language: Language): T {
   if (known) return known;
   engines ??= { mrkdwn: instance(true), plain: instance(false) };
   const { mrkdwn, plain } = engines;
-  // A text is the same every time for the same key and values: i18next renders it once and it is
-  // kept (i18next's interpolation was the largest part of rendering a cart message in the profile
-  // of an Add task, issue 13). Most texts of a cart have no values or the same few (weekdays,
-  // minutes, counts); the store is emptied when it grows past STORE_MAX, so it stays small.
-  const rendered = remembered((key: Key, params?: Params) => mrkdwn.t(key, options(language, params) as never) as unknown as string);
-  const renderedPlain = remembered((key: Key, params?: PlainParams) => plain.t(key, options(language, params) as never) as unknown as string);
+  // i18next renders each key once per language, set of value names and count, with stand-ins for
+  // the values; each call then puts its values in the stand-ins' places (templated, below).
+  // i18next's interpolation was the largest part of rendering a cart message in the profile of an
+  // Add task (issue 13), and a store of whole texts missed on every new title or name.
+  const rendered = templated((key: Key, params?: Params) => mrkdwn.t(key, options(language, params) as never) as unknown as string, escapeValue, md);
+  const renderedPlain = templated((key: Key, params?: PlainParams) => plain.t(key, options(language, params) as never) as unknown as string, String, (s) => s);
   const t = ((key: Key, params?: Params) => rendered(key, params)) as T;
   const plainT = (key: Key, params?: PlainParams) => renderedPlain(key, params);
   Object.assign(t, { plain: plainT, language, fmt: new Format(language, plainT) });
@@ -91,26 +91,49 @@ export function textsFor(language: Language): T {
   return t;
 }
 
-/** Texts kept per language and kind before the store is emptied: a few thousand short strings. */
+/** Templates kept per language and kind before the store is emptied: far more than the catalogs' keys × their uses. */
 const STORE_MAX = 5000;
 
-/** `render`, remembering each text by its key and values (a Markup value by its text: it goes in as it is). */
-function remembered<P extends Params | PlainParams>(render: (key: Key, params?: P) => string): (key: Key, params?: P) => string {
-  const store = new Map<string, string>();
+/** Stand-ins for values: characters no catalog text holds (a control character on each side of the value's number). */
+// eslint-disable-next-line no-control-regex -- the stand-ins are made of control characters on purpose
+const STAND_IN = /\u0001(\d+)\u0002/;
+
+/**
+ * `render`, kept as a template per key, value names and count: i18next renders the text once with
+ * a stand-in for each value (passed as `standIn` makes it, so i18next inserts it untouched), and
+ * each call joins the template's parts with its values, each passed through `valueText` — what
+ * i18next would have done with it (escapeValue for mrkdwn, as it is for plain_text). The count
+ * is rendered by i18next itself, in the template's key: it picks the plural form.
+ */
+function templated<P extends Params | PlainParams>(render: (key: Key, params?: P) => string, valueText: (value: never) => string, standIn: (s: string) => unknown): (key: Key, params?: P) => string {
+  const store = new Map<string, { parts: string[]; names: string[] }>();
   return (key, params) => {
     let id: string = key;
+    const names: string[] = [];
     if (params) for (const name in params) {
       const value = params[name];
-      const text = value instanceof Markup ? value.text : String(value);
-      // Each value by its kind (1 and '1' differ, so do Markup and people's text) and its length, so
-      // that no value, whatever it holds, reads as the end of one value and the start of another.
-      id += ` ${name}:${typeof value === 'number' ? 'n' : value instanceof Markup ? 'm' : 's'}${text.length}:${text}`;
+      // A count picks the plural form; a value that is not there is left to i18next.
+      if (name === 'count' || value === undefined || value === null) id += ` ${name}=${typeof value}:${String(value)}`;
+      else {
+        id += ` ${name}`;
+        names.push(name);
+      }
     }
-    let text = store.get(id);
-    if (text === undefined) {
+    let template = store.get(id);
+    if (template === undefined) {
+      let stand: P | undefined = params;
+      if (params && names.length) {
+        const copy: Record<string, unknown> = { ...params };
+        names.forEach((name, i) => (copy[name] = standIn(`\u0001${i}\u0002`)));
+        stand = copy as P;
+      }
+      template = { parts: render(key, stand).split(STAND_IN), names };
       if (store.size >= STORE_MAX) store.clear();
-      store.set(id, (text = render(key, params)));
+      store.set(id, template);
     }
+    const { parts } = template;
+    let text = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) text += valueText(params![template.names[Number(parts[i])]!] as never) + parts[i + 1]!;
     return text;
   };
 }

@@ -1,0 +1,61 @@
+// What a text says, whatever values it is given and in whatever order they come: views/i18n renders
+// each key once per set of value names with stand-ins, then fills the values in. Checked here
+// against the catalogs read directly: the text of the key's plural form for the count (the
+// language's, else English), every {{value}} replaced by the value — escaped in mrkdwn unless the
+// bot built it (Markup), as it is in plain_text.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CATALOGS, textsFor, type Key, type Language } from '../../views/i18n/index.ts';
+import { Markup, escape } from '../../views/text.ts';
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const LANGUAGES = Object.keys(CATALOGS) as Language[];
+const catalog = (language: Language) => CATALOGS[language] as Record<string, string>;
+const KEYS = [...new Set(Object.keys(catalog('en')).map((k) => k.replace(PLURAL, '')))].sort();
+const plural = (key: string) => `${key}_other` in catalog('en');
+const names = (key: string) => [...new Set(Object.entries(catalog('en')).filter(([k]) => k.replace(PLURAL, '') === key).flatMap(([, text]) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!)))];
+
+/** The catalog's text for this key and count, its values put in by hand. */
+function expected(language: Language, key: string, params: Record<string, unknown>, show: (v: unknown) => string): string {
+  const form = typeof params.count === 'number' && plural(key) ? `${key}_${new Intl.PluralRules(language).select(params.count)}` : key;
+  const text = catalog(language)[form] ?? catalog(language)[`${key}_other`] ?? catalog('en')[form]!;
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => show(params[name]));
+}
+
+// People's text at its worst: markup, mentions, the braces of a placeholder, the characters the
+// stand-ins are made of, any code point.
+const people = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('<!here>', '&lt;', '{{title}}', '\u0001', '\u00010\u0002', '\u0001 1 \u0002', '$t(cart.header)', '王芳 <@U0AGENT1>'),
+);
+const value = fc.oneof(people, fc.integer({ min: -5, max: 10_000 }), people.map((s) => new Markup(s)));
+
+describe('texts filled with any values', () => {
+  it.each(LANGUAGES)('%s: every key, mrkdwn and plain_text, the same as the catalog says, call after call', (language) => {
+    const t = textsFor(language);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...KEYS),
+        fc.array(fc.tuple(value, value), { minLength: 8, maxLength: 8 }),
+        fc.nat({ max: 3 }),
+        fc.boolean(),
+        (key, values, count, reversed) => {
+          const params: Record<string, unknown> = {};
+          // Value names in either order: the same template must serve both.
+          const ordered = reversed ? [...names(key)].reverse() : names(key);
+          ordered.forEach((name, i) => (params[name] = name === 'count' ? count : values[i]![0]));
+          if (plural(key)) params.count = count;
+          const mrkdwn = (v: unknown) => (v instanceof Markup ? v.text : typeof v === 'number' ? String(v) : escape(String(v)));
+          expect(t(key as Key, params as never)).toBe(expected(language, key, params, mrkdwn));
+          // plain_text takes strings and numbers as they are.
+          const plainParams: Record<string, unknown> = {};
+          ordered.forEach((name, i) => (plainParams[name] = name === 'count' ? count : String(values[i]![1])));
+          if (plural(key)) plainParams.count = count;
+          expect(t.plain(key as Key, plainParams as never)).toBe(expected(language, key, plainParams, String));
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+});

@@ -8,7 +8,7 @@
 // Bolt's receiver would read, verify and parse it all again: a real click carries the whole
 // message or modal it came from, tens of kilobytes of JSON (issue 13's profile).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HTTPModuleFunctions, HTTPReceiver, HTTPResponseAck, type App, type CustomRoute, type Logger } from '@slack/bolt';
+import { HTTPModuleFunctions, HTTPReceiver, HTTPResponseAck, verifySlackRequest, type App, type CustomRoute, type Logger } from '@slack/bolt';
 
 /** How far a request's timestamp may be from now, either way: Slack's own window. */
 export const REPLAY_WINDOW_S = 5 * 60;
@@ -50,6 +50,29 @@ export function foreignness(body: any, home: Workspace | undefined): string | nu
 
 type SignedRequest = Parameters<typeof HTTPModuleFunctions.parseHTTPRequestBody>[0];
 
+/** A form body made of one field, `payload=` (every click): querystring would find nothing else in it. */
+const lonePayload = (req: IncomingMessage, raw: string) => req.headers['content-type'] === 'application/x-www-form-urlencoded' && raw.startsWith('payload=') && !raw.includes('&');
+
+/**
+ * Bolt's parseAndVerifyHTTPRequest, less its decoding of a click's whole body: Bolt decodes every
+ * form body only to look for Slack's `ssl_check` field (answered unsigned), which a body of one
+ * `payload=` field cannot hold. Such a body's signature is checked by Bolt's own verifySlackRequest,
+ * as Bolt checks it; any other body goes through Bolt's function as it is.
+ */
+export async function verifiedRequest(req: IncomingMessage, signingSecret: string): Promise<SignedRequest> {
+  const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
+  if (!lonePayload(req, buffered.rawBody.toString())) return HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, buffered);
+  verifySlackRequest({
+    signingSecret,
+    body: buffered.rawBody.toString(),
+    headers: {
+      'x-slack-signature': HTTPModuleFunctions.getHeader(req, 'x-slack-signature'),
+      'x-slack-request-timestamp': Number(HTTPModuleFunctions.getHeader(req, 'x-slack-request-timestamp')),
+    },
+  });
+  return buffered;
+}
+
 /**
  * Bolt's parseHTTPRequestBody, with a click's one form field (`payload=`, the JSON of the click and
  * of the message or modal it came from, tens of kilobytes) decoded by the runtime's own
@@ -59,14 +82,12 @@ type SignedRequest = Parameters<typeof HTTPModuleFunctions.parseHTTPRequestBody>
  * parses it or throws as it always did.
  */
 export function parseRequestBody(req: SignedRequest): any {
-  if (req.headers['content-type'] === 'application/x-www-form-urlencoded') {
-    const raw = req.rawBody.toString();
-    if (raw.startsWith('payload=') && !raw.includes('&')) {
-      try {
-        return JSON.parse(decodeURIComponent(raw.slice('payload='.length).replace(/\+/g, ' ')));
-      } catch {
-        // Bolt's own parse below says what is wrong with it.
-      }
+  const raw = req.rawBody.toString();
+  if (lonePayload(req, raw)) {
+    try {
+      return JSON.parse(decodeURIComponent(raw.slice('payload='.length).replace(/\+/g, ' ')));
+    } catch {
+      // Bolt's own parse below says what is wrong with it.
     }
   }
   return HTTPModuleFunctions.parseHTTPRequestBody(req);
@@ -109,7 +130,7 @@ export function guardedReceiver(options: {
       let signed: Awaited<ReturnType<typeof HTTPModuleFunctions.parseAndVerifyHTTPRequest>>;
       let body: any;
       try {
-        signed = await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, req);
+        signed = await verifiedRequest(req, signingSecret);
         body = parseRequestBody(signed);
       } catch (e) {
         if (HTTPModuleFunctions.isRawBodyError(e) && (e as { statusCode?: number }).statusCode === 413) return refuse(res, 413, 'its body is too large');

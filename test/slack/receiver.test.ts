@@ -4,10 +4,20 @@
 import fc from 'fast-check';
 import { HTTPModuleFunctions } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { parseRequestBody } from '../../src/slack/receiver.ts';
+import { parseRequestBody, verifiedRequest } from '../../src/slack/receiver.ts';
+import { SIGNING_SECRET, sign } from '../support/signed.ts';
 
 type Req = Parameters<typeof parseRequestBody>[0];
-const request = (body: string, contentType: string) => ({ rawBody: Buffer.from(body, 'utf8'), headers: { 'content-type': contentType } }) as unknown as Req;
+const request = (body: string, contentType: string, headers: Record<string, string> = {}) => ({ rawBody: Buffer.from(body, 'utf8'), headers: { 'content-type': contentType, ...headers } }) as unknown as Req;
+
+/** What a check gives: the body it lets through, or that it refused. */
+async function checked(check: () => Promise<Req>): Promise<{ body: string } | { refused: true }> {
+  try {
+    return { body: (await check()).rawBody.toString() };
+  } catch {
+    return { refused: true };
+  }
+}
 
 /** What a parse gives: its value, or that it threw. */
 function outcome(parse: () => unknown): { value: unknown } | { threw: true } {
@@ -61,6 +71,29 @@ describe('a request body, read once', () => {
         const req = request(text, 'application/json');
         expect(outcome(() => parseRequestBody(req))).toEqual(outcome(() => HTTPModuleFunctions.parseHTTPRequestBody(req)));
       }),
+    );
+  });
+
+  it('lets through and refuses what Bolt does: good, bad, missing and stale signatures, ssl_check, on any body', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(body, fc.constantFrom('ssl_check=1&token=x', 'ssl_check=1&payload=%7B%7D', 'payload=%7B%7D&ssl_check=1')),
+        fc.constantFrom('good', 'bad', 'none', 'stale', 'array'),
+        fc.constantFrom('application/x-www-form-urlencoded', 'application/json'),
+        async (text, signature, contentType) => {
+          const ts = signature === 'stale' ? now - 600 : now;
+          const headers: Record<string, unknown> = { 'x-slack-request-timestamp': String(ts) };
+          if (signature === 'good' || signature === 'stale') headers['x-slack-signature'] = sign(text, ts);
+          if (signature === 'bad') headers['x-slack-signature'] = sign(`${text} `, ts);
+          if (signature === 'array') headers['x-slack-signature'] = [sign(text, ts)];
+          const ours = await checked(() => verifiedRequest(request(text, contentType, headers as never) as never, SIGNING_SECRET));
+          const bolts = await checked(() => HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret: SIGNING_SECRET }, request(text, contentType, headers as never) as never));
+          expect(ours).toEqual(bolts);
+          if (signature === 'good' && !/ssl_check/.test(text)) expect(ours).toEqual({ body: text });
+        },
+      ),
+      { numRuns: 1500 },
     );
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
+import { closedPort, freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 
 const pg = process.env.DATABASE_URL;
@@ -128,7 +128,7 @@ describe.concurrent('start-up errors', QUEUED, () => {
   });
 
   it('Slack unreachable: says so at once, with the cause', async ({ expect }) => {
-    const closed = await freePort();
+    const closed = await closedPort();
     expect(await cannotStart(expect, { ...(await goodEnv()), SLACK_API_URL: `http://127.0.0.1:${closed}/api/` })).toEqual([
       `cannot reach Slack at http://127.0.0.1:${closed}/api/ (connect ECONNREFUSED 127.0.0.1:${closed}): check this machine's network, proxy and firewall, or SLACK_API_URL`,
     ]);
@@ -139,7 +139,7 @@ describe.concurrent('start-up errors', QUEUED, () => {
   });
 
   it('nothing listening where DATABASE_URL points, and a bad token: both said at once', async ({ expect }) => {
-    const closed = await freePort();
+    const closed = await closedPort();
     const slack = await ownSlack();
     slack.on('auth.test', () => ({ body: { ok: false, error: 'not_authed' } }));
     const lines = await cannotStart(expect, { ...(await goodEnv(slack)), DATABASE_URL: `postgres://postgres:pw-never-shown@127.0.0.1:${closed}/taskcart` });
@@ -229,7 +229,7 @@ describe.concurrent('.env', QUEUED, () => {
 
   it('a person’s run reads the .env in its working directory', async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
-    const closed = await freePort();
+    const closed = await closedPort();
     hostile(dir, closed);
     const { run, code } = await exitOf({ TASKCART_ENV_FILE: undefined }, { cwd: dir });
     expect(code).toBe(1);
@@ -238,7 +238,7 @@ describe.concurrent('.env', QUEUED, () => {
 
   it('what tests start never does: a filled .env beside them changes nothing', async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
-    hostile(dir, await freePort());
+    hostile(dir, await closedPort());
     const slack = await ownSlack();
     const env = await goodEnv(slack);
     await lane(async () => {

@@ -2,8 +2,8 @@
 // process, from the current sources, with exactly the environment given: never the developer's
 // `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -107,6 +107,35 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** The first port the kernel hands out for port 0 and outgoing connections (Linux's ip_local_port_range). */
+function ephemeralFrom(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A port nothing listens on, and nothing of the tests can come to listen on while a test relies on
+ * that: one below the kernel's ephemeral range, which every listener the tests open (port 0,
+ * `freePort`) and every outgoing connection draw from. A port from `freePort` was free only when
+ * it was drawn: in a run with three workers, another file's Slack stand-in once took one such
+ * port, and the bot a test expected to fail connected to it and started.
+ */
+export async function closedPort(): Promise<number> {
+  const below = Math.min(ephemeralFrom(), 65536);
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * Math.max(1, below - 10_000));
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+    });
+    if (refused) return port;
+  }
 }
 
 export async function until(check: () => boolean | Promise<boolean>, ms = 40_000, what = 'condition'): Promise<void> {

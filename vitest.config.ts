@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 // ten runs (106 s once, while other work ran); 4 workers 76 s. On PostgreSQL: 107 s with 2, 84 s
 // with 3. Tests that time a process's start or stop (startup.test.ts: each under 15 s) keep their
 // margin with 3; with 4 on a loaded machine (2026-11-26, when the suite took 330 s of CPU) one
-// took 16 s.
+// took 16 s. More files at once also meant more ports drawn at once: a port a test meant to have
+// nothing listening must come from test/support/spawn.ts closedPort, never freePort.
 const workers = Math.min(availableParallelism() + 1, 8);
 
 export default defineConfig({

@@ -115,10 +115,11 @@ export async function startScheduler(options: {
     lastLogged.set(key, Date.now());
     logger.error('job queue error', e);
   });
-  await boss.start();
-  // pg-boss 10 makes a table per queue: processes creating the same queues at once deadlock, so
+  // pg-boss 10 makes a table per queue, and its start writes to its tables: processes starting at
+  // once (three bots on a new database) deadlocked, in the start as in creating the same queues, so
   // they take turns (the embedded database has one process, and one connection to wait on).
   await oneAtATime(database, async () => {
+    await boss.start();
     await boss.createQueue(QUEUES.tick, { name: QUEUES.tick, retryLimit: 0, expireInSeconds: 120 });
     await boss.createQueue(QUEUES.slot, { name: QUEUES.slot, ...retry, expireInSeconds: 60 * 60 });
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });

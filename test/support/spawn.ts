@@ -100,15 +100,6 @@ function clean(env: Record<string, string | undefined>): Record<string, string> 
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** The first port the kernel hands out for port 0 and outgoing connections (Linux's ip_local_port_range). */
 function ephemeralFrom(): number {
   try {
@@ -118,23 +109,38 @@ function ephemeralFrom(): number {
   }
 }
 
-/**
- * A port nothing listens on, and nothing of the tests can come to listen on while a test relies on
- * that: one below the kernel's ephemeral range, which every listener the tests open (port 0,
- * `freePort`) and every outgoing connection draw from. A port from `freePort` was free only when
- * it was drawn: in a run with three workers, another file's Slack stand-in once took one such
- * port, and the bot a test expected to fail connected to it and started.
- */
+// Ports the tests choose themselves lie below the kernel's ephemeral range, which every listener
+// opened on port 0 and every outgoing connection draw from: a port taken from that range was free
+// only when it was drawn. With three workers, another file's Slack stand-in once took a port a
+// start-up test meant to have nothing listening, and the bot the test expected to fail started.
+// Ports to listen on and ports to leave closed come from two ranges of their own.
+const CLOSED_PORTS = [10_000, 20_000] as const;
+const randomIn = ([from, to]: readonly [number, number]) => from + Math.floor(Math.random() * (to - from));
+
+/** A port nothing listens on, and nothing the tests start will come to listen on. */
 export async function closedPort(): Promise<number> {
-  const below = Math.min(ephemeralFrom(), 65536);
   for (;;) {
-    const port = 10_000 + Math.floor(Math.random() * Math.max(1, below - 10_000));
+    const port = randomIn(CLOSED_PORTS);
     const refused = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => (socket.destroy(), resolve(false)));
       socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
     });
     if (refused) return port;
+  }
+}
+
+/** A port free to listen on (every interface, as the bot listens) when drawn, for a process a test starts. */
+export async function freePort(): Promise<number> {
+  const below = Math.max(CLOSED_PORTS[1] + 1_000, Math.min(ephemeralFrom(), 65_536));
+  for (;;) {
+    const port = randomIn([CLOSED_PORTS[1], below]);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
   }
 }
 

@@ -17,6 +17,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Prepares the database image and compiles the program once for the whole run (see the file).
     globalSetup: ['test/support/global-setup.ts'],
+    // A process a file started and left running is killed when the file ends (see the file).
+    setupFiles: ['test/support/per-file.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

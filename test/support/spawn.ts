@@ -56,12 +56,20 @@ export function runEntry(entry: string, args: string[], env: Record<string, stri
   return watch(child, started);
 }
 
-// A test that fails half-way must not leave a bot running: whatever is still running when the test
-// process ends is killed.
+// A test that fails half-way must not leave a bot running: whatever a file started and left running
+// (a test that timed out waiting for it to exit) is killed when the file ends (per-file.ts), and
+// whatever is still running when the test process ends. A bot left by a timed-out start-up test once
+// ran on, holding a port, through the rest of the run and after it.
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
+process.on('exit', () => stopLeftovers());
+
+/** Kills every process a test started that is still running; says how many there were. */
+export function stopLeftovers(): number {
+  const left = running.size;
   for (const child of running) child.kill('SIGKILL');
-});
+  running.clear();
+  return left;
+}
 
 /** Follows a child's output and exit. */
 export function watch(child: ChildProcess, started = Date.now()): Running {

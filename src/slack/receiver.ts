@@ -61,10 +61,11 @@ const lonePayload = (req: IncomingMessage, raw: string) => req.headers['content-
  */
 export async function verifiedRequest(req: IncomingMessage, signingSecret: string): Promise<SignedRequest> {
   const buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit);
-  if (!lonePayload(req, buffered.rawBody.toString())) return HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, buffered);
+  const raw = buffered.rawBody.toString();
+  if (!lonePayload(req, raw)) return HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: HTTPModuleFunctions.defaultBodyLimit }, buffered);
   verifySlackRequest({
     signingSecret,
-    body: buffered.rawBody.toString(),
+    body: raw,
     headers: {
       'x-slack-signature': HTTPModuleFunctions.getHeader(req, 'x-slack-signature'),
       'x-slack-request-timestamp': Number(HTTPModuleFunctions.getHeader(req, 'x-slack-request-timestamp')),

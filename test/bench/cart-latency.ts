@@ -197,7 +197,7 @@ type Blocks = Array<Record<string, any>>;
 type View = { blocks: Blocks; private_metadata?: string; callback_id?: string; title?: unknown; submit?: unknown; close?: unknown };
 
 interface Seen {
-  cart?: { id: number; version: number; blocks: Array<Record<string, any>> };
+  cart?: { id: number; version: number; blocks: Blocks };
   /** The Monday task ids the day window offers to move, and where. */
   moves: string[];
   /** The day window of the agent's last move. */
@@ -258,7 +258,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
             : owner.get(String(c.args.channel ?? c.args.user_id ?? c.args.users ?? ''));
       const s = id && seen.get(id);
       if (!s) return;
-      const blocks = c.args.blocks as Array<Record<string, any>> | undefined;
+      const blocks = c.args.blocks as Blocks | undefined;
       if ((c.method === 'chat.update' || c.method === 'chat.postMessage') && Array.isArray(blocks) && blocks.length > 1) {
         const ref = elements(blocks).find((e) => e.action_id === ACTIONS.addTask || e.action_id === ACTIONS.reopen)?.value as string | undefined;
         const [cartId, version] = (ref ?? '0:0').split(':').map(Number);

@@ -63,12 +63,10 @@ export function runEntry(entry: string, args: string[], env: Record<string, stri
 const running = new Set<ChildProcess>();
 process.on('exit', () => stopLeftovers());
 
-/** Kills every process a test started that is still running; says how many there were. */
-export function stopLeftovers(): number {
-  const left = running.size;
+/** Kills every process a test started that is still running. */
+export function stopLeftovers(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
-  return left;
 }
 
 /** Follows a child's output and exit. */

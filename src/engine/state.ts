@@ -9,17 +9,21 @@ export class LoadState {
   readonly origin: number[];
   readonly cur: number[];
   readonly loads: number[];
-  /** Allowed day indices per task; empty when the task may not move. */
-  readonly allowed: number[][];
+  /** Allowed day indices per task; empty when the task may not move. Shared by tasks of the same window: never changed. */
+  readonly allowed: ReadonlyArray<readonly number[]>;
   /** Lower moves first: low priority, agent-added, late-due tasks. */
   readonly pref: number[];
+
+  /** A day's index in `plans`. */
+  readonly dayIndex: Map<string, number>;
+  private taskIndex: Map<string, number> | undefined;
 
   constructor(
     readonly tasks: readonly CartTask[],
     readonly week: Week,
   ) {
     this.plans = week.days;
-    const index = new Map(week.days.map((d, i) => [d.day, i]));
+    const index = (this.dayIndex = new Map(week.days.map((d, i) => [d.day, i])));
     this.effort = tasks.map((t) => t.effort);
     this.origin = tasks.map((t) => index.get(t.day) ?? -1);
     this.cur = [...this.origin];
@@ -28,14 +32,27 @@ export class LoadState {
       const d = this.origin[i]!;
       if (d >= 0) this.loads[d]! += t.effort;
     });
-    this.allowed = tasks.map((t, i) =>
-      this.origin[i]! < 0 || t.fixed ? [] : allowedDays(t, week).map((day) => index.get(day)!),
-    );
+    // Most tasks share a window (most have none): each window's days are worked out once.
+    const windows = new Map<string | null, Map<string | null, number[]>>();
+    this.allowed = tasks.map((t, i) => {
+      if (this.origin[i]! < 0 || t.fixed) return [];
+      let byDue = windows.get(t.earliest);
+      if (!byDue) windows.set(t.earliest, (byDue = new Map()));
+      let days = byDue.get(t.due);
+      if (!days) byDue.set(t.due, (days = allowedDays(t, week).map((day) => index.get(day)!)));
+      return days;
+    });
     this.pref = tasks.map((t) => {
       const dueIdx = t.due ? (index.get(t.due) ?? (t.due < week.start ? 0 : 7)) : 7;
       const system = t.source === 'system' || t.source === 'carried_over' ? 1 : 0;
       return PRIORITIES.indexOf(t.priority) * 100 + system * 10 + (7 - dueIdx);
     });
+  }
+
+  /** A task's index in `tasks`, by its id. */
+  indexOf(taskId: string): number {
+    this.taskIndex ??= new Map(this.tasks.map((t, i) => [t.id, i]));
+    return this.taskIndex.get(taskId)!;
   }
 
   cost(d: number, load = this.loads[d]!): number {

@@ -60,9 +60,11 @@ const SUGGEST_SAFETY_MS = 2_000;
 export function suggest(tasks: readonly CartTask[], week: Week, options: SuggestOptions = {}): Advice[] {
   const m = measure(tasks, week);
   const advice: Advice[] = [];
+  // One search state for every flagged day: each plan is tried on it and undone.
+  let state: LoadState | undefined;
   m.days.forEach((d, index) => {
     if (!d.flag) return;
-    const s = new LoadState(tasks, week);
+    const s = (state ??= new LoadState(tasks, week));
     const plans = d.flag.kind === 'idle' ? fillIdle(s, index) : relieve(s, index);
     let suggestions = finish(s, index, plans);
     // Where it helps: the greedy plans shrink the day's flag but leave it. (When they find no
@@ -98,11 +100,11 @@ function relieve(s: LoadState, day: number): Move[][] {
   const excess = () => s.loads[day]! - s.plans[day]!.upper;
   const byPref: Order = (a, b) => s.pref[a]! - s.pref[b]! || s.effort[b]! - s.effort[a]! || a - b;
   const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || s.pref[a]! - s.pref[b]! || a - b;
-  const oneMove = candidates.filter((i) => s.effort[i]! >= excess()).sort((a, b) => s.effort[a]! - s.effort[b]! || byPref(a, b));
+  const oneMove = first(candidates.filter((i) => s.effort[i]! >= excess()), (a, b) => s.effort[a]! - s.effort[b]! || byPref(a, b));
   return [
     greedy(s, candidates.slice().sort(byPref), excess, (i) => placeAway(s, i, day)),
     greedy(s, candidates.slice().sort(byEffort), excess, (i) => placeAway(s, i, day)),
-    greedy(s, oneMove.slice(0, 1), excess, (i) => placeAway(s, i, day)),
+    greedy(s, oneMove, excess, (i) => placeAway(s, i, day)),
   ];
 }
 
@@ -110,16 +112,25 @@ function relieve(s: LoadState, day: number): Move[][] {
 function fillIdle(s: LoadState, day: number): Move[][] {
   const candidates = s.tasks.map((_, i) => i).filter((i) => s.cur[i] !== day && s.allowed[i]!.includes(day));
   const deficit = () => s.plans[day]!.lower - s.loads[day]!;
-  const share = (i: number) => s.loads[s.cur[i]!]! / Math.max(1, s.plans[s.cur[i]!]!.capacity);
+  // How full each task's day is, as the orders below are made (every plan is undone before the next).
+  const fullness = s.plans.map((p, d) => s.loads[d]! / Math.max(1, p.capacity));
+  const share = (i: number) => fullness[s.cur[i]!]!;
   const byFullest: Order = (a, b) => share(b) - share(a) || s.pref[a]! - s.pref[b]! || a - b;
   const byEffort: Order = (a, b) => s.effort[b]! - s.effort[a]! || byFullest(a, b);
-  const oneMove = candidates.filter((i) => s.effort[i]! >= deficit()).sort((a, b) => s.effort[a]! - s.effort[b]! || byFullest(a, b));
+  const oneMove = first(candidates.filter((i) => s.effort[i]! >= deficit()), (a, b) => s.effort[a]! - s.effort[b]! || byFullest(a, b));
   const take = (i: number) => (keepsFlags(s, i, day) ? day : null);
   return [
     greedy(s, candidates.slice().sort(byFullest), deficit, take),
     greedy(s, candidates.slice().sort(byEffort), deficit, take),
-    greedy(s, oneMove.slice(0, 1), deficit, take),
+    greedy(s, oneMove, deficit, take),
   ];
+}
+
+/** The first of `xs` in `order` (a total order: each ends on the index), alone; none when empty: no need to sort them all. */
+function first(xs: number[], order: Order): number[] {
+  let best = xs[0];
+  for (const x of xs) if (order(x, best!) < 0) best = x;
+  return best === undefined ? [] : [best];
 }
 
 /**
@@ -171,17 +182,15 @@ function finish(s: LoadState, day: number, plans: Move[][]): Suggestion[] {
   const before = s.totalCost();
   const seen = new Set<string>();
   const out: Suggestion[] = [];
-  const index = new Map(s.plans.map((p, i) => [p.day, i]));
-  const ids = new Map(s.tasks.map((t, i) => [t.id, i]));
   for (const moves of plans) {
     if (!moves.length) continue;
     const key = moves.map((m) => `${m.taskId}>${m.to}`).sort().join(',');
     if (seen.has(key)) continue;
     seen.add(key);
-    for (const m of moves) s.move(ids.get(m.taskId)!, index.get(m.to)!);
+    for (const m of moves) s.move(s.indexOf(m.taskId), s.dayIndex.get(m.to)!);
     const after = s.totalCost();
     const clears = s.flagKind(day) === null;
-    for (const m of moves.slice().reverse()) s.move(ids.get(m.taskId)!, index.get(m.from)!);
+    for (const m of moves.slice().reverse()) s.move(s.indexOf(m.taskId), s.dayIndex.get(m.from)!);
     if (after < before) out.push({ day: s.plans[day]!.day, moves, flaggedBefore: before, flaggedAfter: after, clears });
   }
   out.sort((a, b) => Number(b.clears) - Number(a.clears) || a.moves.length - b.moves.length || a.flaggedAfter - b.flaggedAfter);

@@ -31,8 +31,8 @@ const SHIPPED_TYPES: Record<string, { en: string; key: Key }> = {
 const PRIORITY: Record<Priority, Key> = { low: 'priority.low', normal: 'priority.normal', high: 'priority.high', urgent: 'priority.urgent' };
 const SOURCE: Record<TaskSource, Key> = { system: 'source.system', carried_over: 'source.carried_over', recommended: 'source.recommended', custom: 'source.custom' };
 
-/** Answers about the same few days are asked many times a render: remembered, bounded. */
-const days = new Map<string, string>();
+
+type DayFormat = keyof (typeof DAY_FORMATS)['en'];
 
 export class Format {
   private readonly numbers: Intl.NumberFormat;
@@ -44,14 +44,22 @@ export class Format {
     this.numbers = new Intl.NumberFormat(LOCALE[language], { maximumFractionDigits: 1 });
   }
 
-  private as(kind: keyof (typeof DAY_FORMATS)['en'], day: string): string {
-    const key = `${this.language}|${kind}|${day}`;
-    let out = days.get(key);
+  /**
+   * Answers about the same few days are asked many times a render (a day window names four days
+   * per task): remembered per kind of answer and day, bounded. Looked up by the day as it is, not
+   * by a key built from it, which cost more than the answer's lookup itself.
+   */
+  private readonly days = new Map<DayFormat, Map<string, string>>();
+
+  private as(kind: DayFormat, day: string): string {
+    let known = this.days.get(kind);
+    if (known === undefined) this.days.set(kind, (known = new Map()));
+    let out = known.get(day);
     if (out === undefined) {
       const d = DateTime.fromISO(day, { zone: 'UTC', locale: LOCALE[this.language] });
       out = d.isValid ? d.toFormat(DAY_FORMATS[this.language][kind]) : day;
-      if (days.size >= 10_000) days.clear();
-      days.set(key, out);
+      if (known.size >= 2_000) known.clear();
+      known.set(day, out);
     }
     return out;
   }

@@ -10,9 +10,15 @@
 // Formatting characters (`*`, `_`, `~`, backticks) are left alone: Slack has no escape for
 // them, and the worst they do is style a title; they cannot ping anyone or plant a link.
 
-/** Slack's documented escaping: `&`, `<` and `>` are the only characters mrkdwn parses as control. */
+const CONTROL = /[&<>]/;
+
+/**
+ * Slack's documented escaping: `&`, `<` and `>` are the only characters mrkdwn parses as control.
+ * Most values hold none (a day, a duration, a name): they are returned as they are, after one test
+ * instead of three replacements (a cart message escapes some sixty values).
+ */
 export function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return CONTROL.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
 
 /**

@@ -12,8 +12,36 @@ const part = process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const databaseUrl = process.env.DATABASE_URL;
 
+/**
+ * The CPU milliseconds of a fixed piece of work: how fast this machine is at the
+ * moment, to read the figures by. Machines of the same name differ from day to day (2 × AMD EPYC:
+ * the same commit's paced click cost the bot 3.9–4.5 ms of CPU on 2026-11-27 at 04:00 UTC and
+ * 7.2–7.5 ms at 06:00 on another such machine, and the suite 110 s of CPU against 225 s). The work
+ * is what a click is made of: a day window's worth of JSON (about 30 kB, Chinese and English text)
+ * written, url-encoded, decoded and read back, 200 times: the best of twenty rounds of 50, times
+ * four (five rounds of 200 varied by 100–170 ms on a busy machine, these by 97–107).
+ */
+function referenceMs(): number {
+  const task = (i: number) => ({
+    type: 'section',
+    block_id: `task_${i}`,
+    text: { type: 'mrkdwn', text: `*跟进回访* — Call ${i}\n14 m · Normal · from the CRM`, verbatim: true },
+    accessory: { type: 'static_select', action_id: 'day_task_menu', placeholder: { type: 'plain_text', text: 'Move or remove', emoji: true }, options: [1, 2, 3, 4].map((d) => ({ text: { type: 'plain_text', text: `Move to day ${d}`, emoji: true }, value: `m:${i}:2026-12-0${d}` })) },
+  });
+  const view = { type: 'modal', callback_id: 'day', blocks: Array.from({ length: 36 }, (_, i) => task(i)) };
+  let best = Infinity;
+  for (let round = 0; round < 20; round++) {
+    const start = process.cpuUsage();
+    for (let n = 0; n < 50; n++) JSON.parse(decodeURIComponent(encodeURIComponent(JSON.stringify(view))));
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (4 * (used.user + used.system)) / 1000);
+  }
+  return best;
+}
+
 if (!part) {
   console.log(`# Task Cart benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`Reference work (fixed): ${referenceMs().toFixed(0)} ms of CPU; the smaller, the faster the machine is now.`);
   const parts = PARTS.filter((p) => !only || only.split(',').includes(p));
   // The latency part measures the bot as deployed: the compiled program, built from these sources.
   if (parts.includes('latency') && spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);

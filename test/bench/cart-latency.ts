@@ -130,7 +130,7 @@ const WARM_UP_AGENTS = 10;
 const WARM_UP_ROUNDS = 20;
 
 /** Slack's requests, signed, over kept-alive connections (cheaper for this process than fetch). */
-function poster(baseUrl: string) {
+export function poster(baseUrl: string) {
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   const url = new URL('/slack/events', baseUrl);
   const once = (body: string) =>
@@ -153,7 +153,7 @@ function poster(baseUrl: string) {
 }
 
 /** CPU milliseconds (user + system) of a process, from /proc; 0 when it is gone. */
-function cpuOf(pid: number): number {
+export function cpuOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;

@@ -59,6 +59,9 @@ if (!part) {
   const { benchCartLatency } = await import('./cart-latency.ts');
   console.log('\n## Cart interactions: the ack, and the cart message updated');
   await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, bursts: quick ? 2 : 4, actions: 6 });
+  // What the same clicks cost a Bolt app that does next to nothing: the floor under those figures.
+  const { benchBoltFloor } = await import('./bolt-floor.ts');
+  await benchBoltFloor();
 } else if (part === 'proposal') {
   const { benchProposal } = await import('./proposal.ts');
   await benchProposal({ databaseUrl, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });

@@ -1,0 +1,100 @@
+// What a click costs a Bolt app that does next to nothing, on this machine: the floor under Task
+// Cart's figures. The same clicks as cart-latency.ts (signed, from 50 agents, each carrying the
+// cart-sized message it came from; 600 clicks of warm-up first), to a Bolt app as Slack's samples
+// write one (bolt-floor-app.mjs): one listener that acks, or acks and edits the message once, with
+// Bolt's WebClient or with Task Cart's (src/slack/web-client.ts). Task Cart does more on each click:
+// it reads and saves the cart (two statements), works out the week and its texts, reads a day
+// window's 46 kB and sends a move's day window back beside the cart.
+// The app starts with auth.test once, as Task Cart does: Bolt's `tokenVerificationEnabled: false`
+// makes it call auth.test on every request instead, several times an ack's own cost here.
+// FLOOR_ONLY=ack|update|lean measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
+// prints the paced window on the monotonic clock (µs) to cut the profile to.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
+import { SlackStandIn, type Call } from '../support/slack-api.ts';
+import { cpuOf, poster } from './cart-latency.ts';
+
+type Floor = 'ack' | 'update' | 'lean';
+type Blocks = Array<Record<string, unknown>>;
+
+async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
+  const slack = await new SlackStandIn().start();
+  const port = 3800 + Math.floor(Math.random() * 90);
+  const app = spawn(process.execPath, [...(process.env.FLOOR_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLOOR_PROF] : []), fileURLToPath(new URL('./bolt-floor-app.mjs', import.meta.url))], {
+    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), FLOOR: floor },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise((resolve) => app.stdout!.once('data', resolve));
+    const post = poster(`http://127.0.0.1:${port}`);
+    let message: Blocks = [];
+    const waiting = new Map<string, () => void>();
+    slack.onCall = (c: Call) => {
+      if (c.method !== 'chat.update') return;
+      message = c.args.blocks as Blocks;
+      waiting.get(String(c.args.channel))?.();
+    };
+    let unique = 0;
+    /** One click: answered, and with FLOOR=update the message edited. */
+    const click = async (id: string) => {
+      const channel = `D${id.slice(1)}`;
+      const edited = floor !== 'ack' ? new Promise<void>((resolve) => waiting.set(channel, resolve)) : null;
+      await post(
+        payloadBody({
+          type: 'block_actions',
+          user: { id, username: id.toLowerCase(), team_id: 'T0DEMO' },
+          api_app_id: 'A0TASKCART',
+          token: 'legacy',
+          team: { id: 'T0DEMO', domain: 'demo' },
+          trigger_id: `trigger.${++unique}`,
+          container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
+          channel: { id: channel, name: 'directmessage' },
+          message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: '1', text: 'Task cart', blocks: message },
+          state: { values: {} },
+          response_url: slack.responseUrl(id),
+          actions: [{ type: 'button', action_id: 'b0', block_id: 'b', value: '15:7', action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` }],
+        }),
+      );
+      await edited;
+    };
+    const agents = Array.from({ length: 50 }, (_, i) => `U0FLOOR${String(i).padStart(3, '0')}`);
+    for (let round = 0; round < 12; round++) await Promise.all(agents.map(click));
+    await new Promise((r) => setTimeout(r, 500));
+    let before = cpuOf(app.pid!);
+    const from = process.hrtime.bigint() / 1000n;
+    await Promise.all(
+      agents.map(async (id) => {
+        for (let k = 0; k < 6; k++) {
+          await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+          await click(id);
+        }
+      }),
+    );
+    const paced = (cpuOf(app.pid!) - before) / (agents.length * 6);
+    if (process.env.FLOOR_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
+    before = cpuOf(app.pid!);
+    for (let b = 0; b < 4; b++) {
+      await Promise.all(agents.map(click));
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const burst = (cpuOf(app.pid!) - before) / (agents.length * 4);
+    return { paced, burst };
+  } finally {
+    app.kill('SIGTERM');
+    await new Promise((r) => app.on('exit', r));
+    await slack.stop();
+  }
+}
+
+/** Prints the floor: a Bolt app's CPU per click, paced and in bursts: acking only, and acking and editing the message with either client. */
+export async function benchBoltFloor(): Promise<void> {
+  console.log('\n### The floor: a Bolt app that does next to nothing, the same clicks');
+  console.log('| Bolt app (its HTTP receiver and WebClient) | bot CPU ms per click, paced | bot CPU ms per click, bursts of 50 |');
+  console.log('|---|---:|---:|');
+  for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : ['ack', 'update', 'lean']) as Floor[]) {
+    const { paced, burst } = await measureFloor(floor);
+    const what = { ack: 'acks the click', update: 'acks, then edits the message (chat.update, 15 blocks)', lean: "the same, the edit through Task Cart's Web API client (src/slack/web-client.ts)" }[floor];
+    console.log(`| ${what} | ${paced.toFixed(1)} | ${burst.toFixed(1)} |`);
+  }
+}

@@ -47,20 +47,21 @@ export function register(app: Listeners, deps: Deps): void {
       const change = parseDayMenu(action.selected_option.value);
       if (!ref || !change) throw new AppError('unknown_menu');
       const user = body.user.id;
-      let shown;
+      const show = (t: Awaited<ReturnType<typeof languages.of>>, state: Parameters<typeof dayModal>[1], notice: Parameters<typeof dayModal>[4]) =>
+        updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice));
+      let result;
       try {
-        const result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now(), { requestKey: requestKey(body) });
-        if (result.replayed) return;
-        const t = await languages.of(client, result.state.person);
-        if (result.changed) await afterChange(t, client, db, languages, result, deps.now());
-        shown = { t, state: result.state, notice: result.notice };
+        result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now(), { requestKey: requestKey(body) });
       } catch (e) {
         // A refusal (fixed task, outside its window…) shows in the modal, with the day as it is now.
         if (!(e instanceof AppError)) throw e;
         const state = await loadCart(db, user, ref.cartId);
-        shown = { t: await languages.of(client, state.person), state, notice: { kind: 'refused' as const, code: e.code, params: e.params } };
+        return show(await languages.of(client, state.person), state, { kind: 'refused', code: e.code, params: e.params });
       }
-      await updateModal(client, view.id, view.hash, dayModal(shown.t, shown.state, ref.day, ref.page, shown.notice));
+      if (result.replayed) return;
+      const t = await languages.of(client, result.state.person);
+      // The cart message and the day window at once: neither waits for the other.
+      await Promise.all([result.changed && afterChange(t, client, db, languages, result, deps.now()), show(t, result.state, result.notice)]);
     }),
   );
 

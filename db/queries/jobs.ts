@@ -91,11 +91,15 @@ export async function reclaimDelivery(db: DbOrTx, key: string, channelId: string
   return claimed.length > 0;
 }
 
-/** Marks a delivery sent, with its message when one was posted (none when the recipient had it already). */
-export async function markDelivered(db: DbOrTx, key: string, message: { channelId: string; ts: string } | null): Promise<void> {
+/**
+ * Marks a delivery sent, with its message when one was posted (none when the recipient had it
+ * already), at `at` when the caller decides by its own clock when the next may go (nudges), else
+ * at the database's now.
+ */
+export async function markDelivered(db: DbOrTx, key: string, message: { channelId: string; ts: string } | null, at?: Date): Promise<void> {
   await db
     .update(deliveries)
-    .set({ status: 'sent', sentAt: sql`now()`, error: null, ...(message ? { channelId: message.channelId, messageTs: message.ts } : {}) })
+    .set({ status: 'sent', sentAt: at ?? sql`now()`, error: null, ...(message ? { channelId: message.channelId, messageTs: message.ts } : {}) })
     .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
 }
 
@@ -115,10 +119,11 @@ export async function noteUnconfirmed(db: DbOrTx, key: string, error: string): P
 /**
  * Sends one delivery at most once, for messages that need no follow-up (nudges). The row is
  * claimed (pending or failed → sending) and that claim is committed before `send` runs, so no
- * other worker and no restart sends it again; it is marked sent after, or failed (to be retried)
- * when `send` threw. A process that dies between the claim and the mark leaves it `sending`.
+ * other worker and no restart sends it again; it is marked sent after (at `now`, the caller's
+ * clock, which decides when the next may go), or failed (to be retried) when `send` threw. A
+ * process that dies between the claim and the mark leaves it `sending`.
  */
-export async function deliverOnce(db: Db, key: string, send: () => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
+export async function deliverOnce(db: Db, key: string, now: Date, send: () => Promise<void>): Promise<'sent' | 'skipped' | 'failed'> {
   const claimed = await db
     .update(deliveries)
     .set({ status: 'sending', claimedAt: sql`now()`, attempts: sql`${deliveries.attempts} + 1` })
@@ -131,7 +136,7 @@ export async function deliverOnce(db: Db, key: string, send: () => Promise<void>
     await markUndelivered(db, key, String((e as Error).message));
     return 'failed';
   }
-  await markDelivered(db, key, null);
+  await markDelivered(db, key, null, now);
   return 'sent';
 }
 

@@ -39,7 +39,8 @@ export async function nudgeTeam(
     }
     const key = `nudge:${agent.id}:${Math.floor(now.getTime() / NUDGE_EVERY_MS)}`;
     await planDeliveries(db, 'nudge', [{ key, recipient: agent.id }]);
-    if ((await deliverOnce(db, key, () => send(agent.id))) === 'sent') report.nudged.push(agent.id);
+    // Sent at `now`, the clock the four hours above are measured by (the database's may differ).
+    if ((await deliverOnce(db, key, now, () => send(agent.id))) === 'sent') report.nudged.push(agent.id);
     else report.tooSoon.push(agent.id);
   }
   return report;

@@ -31,7 +31,6 @@ const SHIPPED_TYPES: Record<string, { en: string; key: Key }> = {
 const PRIORITY: Record<Priority, Key> = { low: 'priority.low', normal: 'priority.normal', high: 'priority.high', urgent: 'priority.urgent' };
 const SOURCE: Record<TaskSource, Key> = { system: 'source.system', carried_over: 'source.carried_over', recommended: 'source.recommended', custom: 'source.custom' };
 
-
 type DayFormat = keyof (typeof DAY_FORMATS)['en'];
 
 export class Format {

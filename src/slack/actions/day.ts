@@ -2,9 +2,10 @@
 import type { BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
-import { changeCart, loadCart } from '../../services/cart.ts';
+import { changeCart, loadCart, type CartState, type Notice } from '../../services/cart.ts';
 import { parseCartRef } from '../../../views/cart.ts';
 import { dayModal, decodeDayRef, parseDayMenu, parsePage } from '../../../views/day.ts';
+import type { T } from '../../../views/i18n/index.ts';
 import { ACTIONS } from '../../../views/ids.ts';
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
@@ -47,8 +48,7 @@ export function register(app: Listeners, deps: Deps): void {
       const change = parseDayMenu(action.selected_option.value);
       if (!ref || !change) throw new AppError('unknown_menu');
       const user = body.user.id;
-      const show = (t: Awaited<ReturnType<typeof languages.of>>, state: Parameters<typeof dayModal>[1], notice: Parameters<typeof dayModal>[4]) =>
-        updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice));
+      const show = (t: T, state: CartState, notice: Notice | null) => updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice));
       let result;
       try {
         result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now(), { requestKey: requestKey(body) });

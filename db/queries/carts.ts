@@ -1,5 +1,5 @@
 // Carts, their items, the task list they become, and their audit log.
-import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
 import { cartEvents, cartItems, carts, customers, exceptions, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
@@ -15,6 +15,8 @@ export interface CartSnapshot {
   owner: PersonWithTeam;
   /** The owner's days off and their team's holidays that touch the cart's week. */
   timeOff: TimeOffRange[];
+  /** The fingerprint of the owner's and team's rows, the time off and the cart's message: a save can check it is unchanged. */
+  context: string;
   /** The items as the engine's tasks, by day. */
   items: CartTask[];
   /** The duplicates dropped when the cart was made, as the 'created' event recorded them. */
@@ -51,17 +53,13 @@ const itemOf = ([id, type, label, title, customerId, customerName, effort, prior
 /**
  * A cart and all a change needs of it in one round trip: its owner and their team, the time off
  * of its week, its items and its merge notes, each aggregated as JSON by the database (cheaper
- * than building and mapping a wide select on every click).
+ * than building and mapping a wide select on every click). `context` fingerprints what a change
+ * is decided on besides the cart's version (the owner's and team's rows, the week's time off,
+ * where the cart's message is): a save told it checks it is unchanged (saveChangeOrRead).
  */
-export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot | null> {
-  type Json = Record<string, unknown>;
-  const [row] = await rowsOf<{ cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; items: ItemRow[]; merged: unknown[] | null; replayed: boolean; type: [string, number] | null }>(
-    db,
-    sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team,
-      (select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason)), '[]')
-        from ${timeOff} o
-        where (o.slack_user_id = c.agent_id or (o.slack_user_id is null and o.team_id = p.team_id))
-          and o.from_day <= c.week_start + 6 and o.to_day >= c.week_start) as time_off,
+function snapshotQuery(cartId: number, requestKey: string | null, typeKey: string | null): SQL {
+  return sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team, o.list as time_off,
+      ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.list`)} as context,
       (select coalesce(json_agg(json_build_array(
           i.id::text, i.type_key, tt.label, i.title, i.customer_id, cu.name,
           i.effort_minutes, i.priority, i.planned_day, i.earliest, i.due,
@@ -72,23 +70,44 @@ export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: stri
         where i.cart_id = c.id) as items,
       (select e.detail -> 'merged' from ${cartEvents} e
         where e.cart_id = c.id and e.action = 'created' order by e.id desc limit 1) as merged,
-      exists (select 1 from ${requestKeys} k where k.key = ${requestKey ?? null}) as replayed,
-      (select json_build_array(t.label, t.effort_minutes) from ${taskTypes} t where t.key = ${typeKey ?? null}) as type
+      exists (select 1 from ${requestKeys} k where k.key = ${requestKey}) as replayed,
+      (select json_build_array(t.label, t.effort_minutes) from ${taskTypes} t where t.key = ${typeKey}) as type
     from ${carts} c
     join ${people} p on p.slack_user_id = c.agent_id
     join ${teams} tm on tm.id = p.team_id
-    where c.id = ${cartId}`,
-  );
-  if (!row) return null;
+    cross join lateral ${timeOffOf(sql`c`, sql`p`)} o
+    where c.id = ${cartId}`;
+}
+
+/** The owner's days off and their team's holidays that touch the cart's week, as one JSON list (`list`), in a fixed order. */
+const timeOffOf = (c: SQL, p: SQL) => sql`(select coalesce(json_agg(json_build_object('slackUserId', o.slack_user_id, 'fromDay', o.from_day, 'toDay', o.to_day, 'reason', o.reason) order by o.id), '[]') as list
+    from ${timeOff} o
+    where (o.slack_user_id = ${c}.agent_id or (o.slack_user_id is null and o.team_id = ${p}.team_id))
+      and o.from_day <= ${c}.week_start + 6 and o.to_day >= ${c}.week_start)`;
+
+/** The fingerprint of a cart's context: its owner's and team's whole rows, its week's time off, where its message is. */
+const contextOf = (c: SQL, p: SQL, tm: SQL, timeOffList: SQL) =>
+  sql`md5(concat_ws('|', to_json(${p})::text, to_json(${tm})::text, ${timeOffList}::text, ${c}.channel_id, ${c}.message_ts))`;
+
+type SnapshotRow = { cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; context: string; items: ItemRow[]; merged: unknown[] | null; replayed: boolean; type: [string, number] | null };
+type Json = Record<string, unknown>;
+
+function snapshotOf(row: SnapshotRow, typeKey?: string): CartSnapshot {
   return {
     cart: rowFromJson(carts, row.cart),
     owner: { person: rowFromJson(people, row.person), team: rowFromJson(teams, row.team) },
     timeOff: row.time_off,
+    context: row.context,
     items: row.items.map(itemOf),
     merged: row.merged ?? [],
     replayed: Boolean(row.replayed),
     type: row.type && typeKey !== undefined ? { key: typeKey, label: row.type[0], effortMinutes: row.type[1] } : null,
   };
+}
+
+export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot | null> {
+  const [row] = await rowsOf<SnapshotRow>(db, snapshotQuery(cartId, requestKey ?? null, typeKey ?? null));
+  return row ? snapshotOf(row, typeKey) : null;
 }
 
 export async function findCart(db: DbOrTx, agentId: string, weekStart: string): Promise<CartRow | null> {
@@ -167,6 +186,23 @@ export interface CartWrite {
   exception?: { reason: string; flagged: FlaggedDay[] };
 }
 
+/** What a saved change claimed and wrote. */
+export interface Saved {
+  version: number;
+  listed: number;
+  /** Ids of the items inserted, in the order of `write.insert`. */
+  added: number[];
+  exceptionId?: number;
+}
+
+interface SavedRow {
+  version: number | null;
+  listed: number;
+  added: number[];
+  exception_id: number | null;
+  current: SnapshotRow | null;
+}
+
 /**
  * Saves one change to a cart as a single statement, so it is atomic without a transaction and
  * costs one round trip: it claims the cart's next version — only if the cart is still at the
@@ -174,20 +210,46 @@ export interface CartWrite {
  * writes the items, the task list, the request's key and the audit entry.
  * Null when another change got there first, or the request is a replay: nothing was written.
  */
-export async function saveChange(
+export async function saveChange(db: DbOrTx, cart: Pick<CartRow, 'id' | 'agentId' | 'version'>, write: CartWrite, event: ChangeEvent, now: Date): Promise<Saved | null> {
+  const [row] = await rowsOf<SavedRow>(db, saveStatement(cart, write, event, now, null));
+  return row && row.version !== null ? savedOf(row) : null;
+}
+
+/**
+ * saveChange, for a change decided on a cart read with its `context` (cartSnapshot): it claims the
+ * next version only if that context is unchanged too. When nothing was written, the same round
+ * trip answers the cart as it is now (null when it is gone), to decide the change again on.
+ */
+export async function saveChangeOrRead(
   db: DbOrTx,
   cart: Pick<CartRow, 'id' | 'agentId' | 'version'>,
+  context: string,
   write: CartWrite,
-  event: { actorId: string; action: string; detail: unknown; requestKey?: string | undefined },
+  event: ChangeEvent,
   now: Date,
-): Promise<{ version: number; listed: number; /** Ids of the items inserted, in the order of `write.insert`. */ added: number[]; exceptionId?: number } | null> {
+): Promise<{ saved: Saved } | { current: CartSnapshot | null }> {
+  const [row] = await rowsOf<SavedRow>(db, saveStatement(cart, write, event, now, context));
+  if (row!.version !== null) return { saved: savedOf(row!) };
+  return { current: row!.current ? snapshotOf(row!.current) : null };
+}
+
+type ChangeEvent = { actorId: string; action: string; detail: unknown; requestKey?: string | undefined };
+
+const savedOf = (row: SavedRow): Saved => ({ version: row.version!, listed: row.listed, added: row.added, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) });
+
+function saveStatement(cart: Pick<CartRow, 'id' | 'agentId' | 'version'>, write: CartWrite, event: ChangeEvent, now: Date, context: string | null): SQL {
   const set = [sql`version = version + 1`, sql`updated_at = ${now.toISOString()}::timestamptz`];
   if (write.status) set.push(sql`status = ${write.status}`);
   if (write.status === 'committed') set.push(sql`committed_at = ${now.toISOString()}::timestamptz`);
   if (write.exceptionReason !== undefined) set.push(sql`exception_reason = ${write.exceptionReason}`);
   const key = event.requestKey;
   const fresh = key ? sql` and not exists (select 1 from ${requestKeys} where key = ${key})` : sql``;
-  const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version}${fresh} returning id, version)`];
+  const unchanged = context
+    ? sql` and (select ${contextOf(sql`${carts}`, sql`p`, sql`tm`, sql`o.list`)}
+        from ${people} p join ${teams} tm on tm.id = p.team_id cross join lateral ${timeOffOf(sql`${carts}`, sql`p`)} o
+        where p.slack_user_id = ${carts}.agent_id) = ${context}`
+    : sql``;
+  const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${cart.id} and version = ${cart.version}${fresh}${unchanged} returning id, version)`];
   // A copy of this request racing this one fails on the key's primary key: nothing of it is written.
   if (key) steps.push(sql`keyed as (insert into ${requestKeys} (key) select ${key} from claim)`);
   // Each list travels as one JSON parameter, whatever its length: the statement's text stays the same.
@@ -243,12 +305,12 @@ export async function saveChange(
   const excepted = write.exception ? sql`(select id from excepted)` : sql`null::int`;
   // Ids are drawn in the order the rows are inserted, which is the order of the list.
   const added = write.insert?.length ? sql`(select coalesce(json_agg(id order by id), '[]') from added)` : sql`'[]'::json`;
-  const [row] = await rowsOf<{ version: number; listed: number; added: number[]; exception_id: number | null }>(
-    db,
-    sql`with ${sql.join(steps, sql`, `)} select version, ${listed} as listed, ${added} as added, ${excepted} as exception_id from claim`,
-  );
-  if (!row) return null;
-  return { version: row.version, listed: row.listed, added: row.added, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) };
+  // Read only when nothing was claimed (PostgreSQL runs a CASE branch's subquery only when taken), as
+  // the statement's snapshot saw the cart: a change that raced this one shows on the next attempt.
+  const current = context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotQuery(cart.id, key ?? null, null)}) s) end` : sql`null::json`;
+  return sql`with ${sql.join(steps, sql`, `)}
+    select claim.version, ${listed} as listed, ${added} as added, ${excepted} as exception_id, ${current} as current
+    from (select 1) as one left join claim on true`;
 }
 
 export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {

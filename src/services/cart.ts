@@ -1,7 +1,7 @@
 // The method's loop on a stored cart: load it, decide with the pure engine, save the change,
 // its version and its audit entry in one statement. Knows nothing of Slack.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartSnapshot, ensureCart, saveChange, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
+import { cartSnapshot, ensureCart, saveChange, saveChangeOrRead, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { claimRequest, isReplayConflict } from '../../db/queries/requests.ts';
 import {
@@ -29,6 +29,7 @@ import {
   type Week,
 } from '../engine/index.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../errors.ts';
+import { cacheOf, type CartCache } from './cart-cache.ts';
 import { loadSolver } from './solver.ts';
 
 export interface CartState {
@@ -42,6 +43,8 @@ export interface CartState {
   merged: MergeLine[];
   /** Read for a request seen before (loadCart with its key): it is a replay. */
   replayed?: boolean;
+  /** What the cart was decided on besides its version, as read (CartSnapshot's `context`): a save checks it. */
+  context: string;
 }
 
 /** A duplicate dropped when the cart was made (step 03): its type, customer, day, and the day of the one kept. */
@@ -179,7 +182,7 @@ const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m 
  */
 export function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine) });
+  const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine), context: s.context });
   if (s.replayed) state.replayed = true;
   return state;
 }
@@ -214,7 +217,8 @@ export async function openCart(
   now: Date,
   requestKey?: string,
 ): Promise<{ state: CartState; created: boolean; replayed?: boolean }> {
-  return db.transaction(async (tx) => {
+  const at = cacheOf<CartState>(db).now();
+  const opened = await db.transaction(async (tx) => {
     const person = await requirePerson(tx, userId);
     const replayed = requestKey !== undefined && !(await claimRequest(tx, requestKey));
     const zone = zoneOf(person);
@@ -232,17 +236,45 @@ export async function openCart(
     const saved = await saveChange(tx, cart, write, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
     return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
   });
+  cacheOf<CartState>(db).put(opened.state, at);
+  return opened;
 }
 
-/** The cart, for its owner; with a request key, `replayed` says whether that request was seen before. */
+/** The cart, for its owner, read now (and kept for the next click); with a request key, `replayed` says whether that request was seen before. */
 export async function loadCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
-  return stateOf(await ownCart(db, userId, cartId, requestKey));
+  const cache = cacheOf<CartState>(db);
+  const at = cache.now();
+  return kept(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at);
 }
 
-/** The cart, and the task type an Add task asked for (null when there is none of that key), in one round trip. */
-export async function loadCartAndType(db: Db, userId: string, cartId: number, typeKey: string, requestKey?: string): Promise<{ state: CartState; type: CartSnapshot['type'] }> {
+/** Keeps a cart just read, unless read for a replay. */
+function kept(cache: CartCache<CartState>, state: CartState, at: number): CartState {
+  if (!state.replayed) cache.put(state, at);
+  return state;
+}
+
+/**
+ * The cart and the task type an Add task asked for (null when there is none of that key): with
+ * `kept`, as this process kept them when it has both (`kept` in the answer: what the form is checked
+ * against may be that old, and the save checks the cart did not change since), else read in one
+ * round trip.
+ */
+export async function loadCartAndType(
+  db: Db,
+  userId: string,
+  cartId: number,
+  typeKey: string,
+  requestKey: string | undefined,
+  options: { kept: boolean },
+): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
+  const cache = cacheOf<CartState>(db);
+  const keptCart = options.kept ? cache.get(cartId) : null;
+  const keptType = cache.type(typeKey);
+  if (keptCart && keptType && keptCart.state.cart.agentId === userId) return { state: keptCart.state, type: keptType, kept: true };
+  const at = cache.now();
   const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
-  return { state: stateOf(snapshot), type: snapshot.type };
+  if (snapshot.type) cache.putType(snapshot.type, at);
+  return { state: kept(cache, stateOf(snapshot), at), type: snapshot.type, kept: false };
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
@@ -283,33 +315,60 @@ interface Decision {
 /** Each round of changes racing on one cart lets one through, so n at once need at most n attempts. */
 const MAX_ATTEMPTS = 10;
 
+/** The cart a change is decided on; `read`: read from the database for this change, not kept from before. */
+interface Basis {
+  state: CartState;
+  read: boolean;
+}
+
 /**
  * One change to a cart, made only if the agent acted on its current version: a double
  * click, a Slack retry or an outdated copy of the message changes nothing and says so. With a
  * request key, a replay of a request already done changes nothing and answers `replayed`.
  *
- * Optimistic: the cart is read, the engine decides, and the change is saved in one statement
- * that claims the next version only if nothing changed since the read. When another change got
- * there first, the change is decided again on the cart as it is now — where a button named a
- * version, that answers "older copy" — so no update is lost and nothing is done twice.
+ * Optimistic: the engine decides on the cart — as the caller read it, as this process kept it
+ * (cart-cache.ts), or read now — and the change is saved in one statement that claims the next
+ * version only if neither the cart nor what it was decided on (its owner, team, time off and
+ * message) changed since. When another change got there first, the same statement answers the
+ * cart as it is now and the change is decided again on it — where a button named a version, that
+ * answers "older copy" — so no update is lost and nothing is done twice. An answer that changes
+ * nothing (a refusal) is only ever given on a cart read for this change.
  */
 export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date, options: ChangeOptions = {}): Promise<ChangeResult> {
   const { requestKey } = options;
   // Loaded once per process (the first auto-balance waits for it); null when it cannot load.
   const solver = change.kind === 'balance' ? await loadSolver() : null;
+  const cache = cacheOf<CartState>(db);
+  let basis: Basis | null = options.state ? { state: options.state, read: false } : keptFor(cache, userId, cartId, version);
   for (let attempt = 1; ; attempt++) {
-    const state = attempt === 1 && options.state ? options.state : stateOf(await ownCart(db, userId, cartId, requestKey));
+    if (!basis) {
+      const at = cache.now();
+      basis = { state: kept(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at), read: true };
+    }
+    const { state } = basis;
     if (state.replayed) return { state, changed: false, listChanged: false, notice: null, replayed: true };
-    const decided = decide(state, version, change, solver);
-    if (!('write' in decided)) return decided;
-    let saved;
+    let decided;
     try {
-      saved = await saveChange(db, state.cart, decided.write, { actorId: userId, action: decided.action, detail: decided.detail, requestKey }, now);
+      decided = decide(state, version, change, solver);
+    } catch (e) {
+      if (basis.read || !(e instanceof AppError)) throw e;
+      basis = null;
+      continue;
+    }
+    if (!('write' in decided)) {
+      if (basis.read) return decided;
+      basis = null;
+      continue;
+    }
+    let outcome;
+    try {
+      outcome = await saveChangeOrRead(db, state.cart, state.context, decided.write, { actorId: userId, action: decided.action, detail: decided.detail, requestKey }, now);
     } catch (e) {
       if (!isReplayConflict(e)) throw e;
       return { state, changed: false, listChanged: false, notice: null, replayed: true };
     }
-    if (saved) {
+    if ('saved' in outcome) {
+      const { saved } = outcome;
       const { write, after } = decided;
       const cart: CartRow = {
         ...state.cart,
@@ -320,12 +379,30 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
       const tasks = after && withIds(after, saved.added);
-      const fresh = tasks ? withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged }) : await loadCart(db, userId, cartId);
+      let fresh: CartState;
+      if (tasks) {
+        fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context });
+        cache.put(fresh, cache.readAt(cartId));
+      } else {
+        fresh = await loadCart(db, userId, cartId);
+      }
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status, ...(saved.exceptionId !== undefined && { exceptionId: saved.exceptionId }) };
     }
+    // Not saved: decided again on the cart as the statement found it; gone, or not this agent's: read, which says why.
+    const current = outcome.current;
+    basis = current && current.cart.agentId === userId ? { state: kept(cache, stateOf(current), cache.now()), read: true } : null;
+    if (!basis) cache.drop(cartId);
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }
+}
+
+/** The cart as this process kept it, unless it is someone else's or older than the copy the agent acted on. */
+function keptFor(cache: CartCache<CartState>, userId: string, cartId: number, version: number): Basis | null {
+  const found = cache.get(cartId);
+  if (!found || found.state.cart.agentId !== userId) return null;
+  if (version !== CURRENT && found.state.cart.version < version) return null;
+  return { state: found.state, read: false };
 }
 
 /**

@@ -116,17 +116,27 @@ export async function submitAddTask(db: Db, userId: string, cartId: number, form
   const customerId = form.customerId && form.customerId.length <= VALUE_MAX ? form.customerId : null;
   // The cart and the chosen type in one statement (the form offers every type; only the chosen one is checked).
   const typeKey = form.typeKey && form.typeKey.length <= VALUE_MAX ? form.typeKey : '';
-  const [{ state, type }, customers] = await Promise.all([
-    loadCartAndType(db, userId, cartId, typeKey, submission.requestKey),
+  // Checked first against the cart as this process kept it; a form refused on that is checked again
+  // on the cart read now (another process may have reopened it), so no refusal rests on an old copy.
+  const [first, customers] = await Promise.all([
+    loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: true }),
     customerId ? plannableCustomers(db, userId, [customerId]) : Promise.resolve([]),
   ]);
-  const types = new Map(type ? [[type.key, type]] : []);
+  let loaded = first;
+  const check = () => {
+    const types = new Map(loaded.type ? [[loaded.type.key, loaded.type]] : []);
+    return loaded.state.cart.status === 'committed' ? ({ ok: false, errors: { title: COMMITTED } } as const) : checkAddTask(form, loaded.state.week, types, customers[0] ?? null);
+  };
+  let checked = check();
+  if (!checked.ok && loaded.kept) {
+    loaded = await loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: false });
+    checked = check();
+  }
+  const { state } = loaded;
   if (state.replayed) {
     await submission.accepted();
     return { ok: true, result: REPLAYED(state) };
   }
-  if (state.cart.status === 'committed') return { ok: false, errors: { title: COMMITTED } };
-  const checked = checkAddTask(form, state.week, types, customers[0] ?? null);
   if (!checked.ok) return checked;
   await submission.accepted();
   const result = await changeCart(db, userId, cartId, CURRENT, { kind: 'add', items: [checked.item] }, now, { requestKey: submission.requestKey, state });

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
-import { CURRENT, changeCart, openCart, type NewItem } from '../../src/services/cart.ts';
+import { openDatabase, pgliteDatabase, type Db } from '../../db/client.ts';
+import { CURRENT, changeCart, loadCart, openCart, type NewItem } from '../../src/services/cart.ts';
+import { CartCache, MAX_AGE_MS, MAX_CARTS } from '../../src/services/cart-cache.ts';
+import { submitAddTask } from '../../src/services/forms.ts';
+import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
@@ -184,5 +188,137 @@ describe('changes at the same moment on one cart', () => {
     }
     const done = doneIds.length ? await t.db.select({ id: tasks.id, status: tasks.status }).from(tasks).where(inArray(tasks.id, doneIds)).orderBy(asc(tasks.id)) : [];
     expect(done).toEqual(doneIds.sort((a, b) => a - b).map((id) => ({ id, status: 'done' })));
+  });
+});
+
+/**
+ * Another bot process on the same database: its own handle, so its own kept carts (cart-cache.ts).
+ * On the embedded database, a second handle over the same client.
+ */
+async function otherProcess(): Promise<{ db: Db; close: () => Promise<void> }> {
+  if (t.url) {
+    const other = await openDatabase({ databaseUrl: t.url, max: 2 });
+    return { db: other.db, close: () => other.close() };
+  }
+  return { db: (await pgliteDatabase(t.pglite!)).db, close: async () => {} };
+}
+
+describe('a cart this process kept from its last click', () => {
+  it('takes in what another process changed since: both changes are there, each once', async () => {
+    const other = await otherProcess();
+    try {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
+      const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added here after')] }, NOW);
+
+      const titles = ['Kept here', 'Added by the other process', 'Added here after'];
+      expect(r.state.tasks.filter((x) => titles.includes(x.title)).map((x) => x.title).sort()).toEqual([...titles].sort());
+      const saved = await t.db.select().from(cartItems).where(and(eq(cartItems.cartId, state.cart.id), inArray(cartItems.title, titles)));
+      expect(saved.map((x) => x.title).sort()).toEqual([...titles].sort());
+      expect(r.state.cart.version).toBe((await cartOf(state.cart.id)).version);
+      expect((await eventsOf(state.cart.id)).map((e) => e.version)).toEqual([1, 2, 3, 4].map((v) => v + 1));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('measures the next change against the team’s capacity as it is now, not as it was kept', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const first = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'balance' }, NOW);
+    expect(first.state.measure.committable).toBe(true);
+    // An admin's import, by another process: every day's capacity halved.
+    await t.db.update(teams).set({ dayCapacityMinutes: 195 }).where(eq(teams.id, state.person.team.id));
+    const task = first.state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
+    const r = await changeCart(t.db, AGENT, state.cart.id, first.state.cart.version, { kind: 'move', itemId: Number(task.id), day: '2026-12-02' }, NOW);
+
+    expect(r.changed).toBe(true);
+    expect(r.state.week.days.find((d) => d.work)!.capacity).toBe(195);
+    expect(r.notice).toMatchObject({ kind: 'moved' });
+    expect((r.notice as { flagged: unknown[] }).flagged.length).toBeGreaterThan(0);
+    expect(r.state.measure.committable).toBe(false);
+  });
+
+  it('does not refuse an Add task as committed when another process reopened the cart', async () => {
+    const other = await otherProcess();
+    try {
+      const cart = await balancedCart();
+      let accepted = 0;
+      const submission = (requestKey: string) => ({ requestKey, accepted: async () => void accepted++ });
+      const form = { title: 'After the reopen', customerId: null, typeKey: 'custom', day: '2026-12-02', effort: '10', priority: 'normal', notes: null };
+      // A form refused for its title: the cart and the task type are now kept here.
+      expect(await submitAddTask(t.db, AGENT, cart.id, { ...form, title: '' }, NOW, submission('kept-untitled'))).toMatchObject({ ok: false, errors: { title: {} } });
+      const committed = await changeCart(t.db, AGENT, cart.id, CURRENT, { kind: 'commit' }, NOW);
+      expect(committed.state.cart.status).toBe('committed');
+      await changeCart(other.db, AGENT, cart.id, CURRENT, { kind: 'reopen' }, NOW);
+      const r = await submitAddTask(t.db, AGENT, cart.id, form, NOW, submission('kept-reopen'));
+
+      expect(r.ok).toBe(true);
+      expect(accepted).toBe(1);
+      expect(r.ok && r.result.state.tasks.some((x) => x.title === 'After the reopen')).toBe(true);
+      expect(await t.db.select().from(cartItems).where(eq(cartItems.title, 'After the reopen'))).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers on the cart as it is now: a move the kept cart calls needless is made when another process moved the task away', async () => {
+    const other = await otherProcess();
+    try {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      const task = state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
+      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: '2026-12-03' }, NOW);
+
+      const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: '2026-12-01' }, NOW);
+      expect(r.notice).toMatchObject({ kind: 'moved', move: { from: '2026-12-03', to: '2026-12-01' } });
+      expect((await t.db.select().from(cartItems).where(eq(cartItems.id, Number(task.id))))[0]!.plannedDay).toBe('2026-12-01');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses on the cart as it is now: a task another process removed is gone, not moved', async () => {
+    const other = await otherProcess();
+    try {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      const task = state.tasks.find((x) => !x.fixed)!;
+      const target = state.week.days.find((d) => d.work && d.day !== task.day)!.day;
+      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW);
+      const before = await cartOf(state.cart.id);
+
+      const refused = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: target }, NOW).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(await cartOf(state.cart.id)).toEqual(before);
+      expect((await loadCart(t.db, AGENT, state.cart.id)).tasks.some((x) => x.id === task.id)).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('CartCache', () => {
+  const cart = (id: number, version: number) => ({ cart: { id, version } });
+
+  it('answers a cart for MAX_AGE_MS after it was read, then reads it again', () => {
+    let now = 0;
+    const cache = new CartCache<ReturnType<typeof cart>>(() => now);
+    cache.put(cart(1, 3), now);
+    now = MAX_AGE_MS;
+    expect(cache.get(1)?.state).toEqual(cart(1, 3));
+    // Saved on it later: still as old as the read.
+    cache.put(cart(1, 4), cache.readAt(1));
+    now = MAX_AGE_MS + 1;
+    expect(cache.get(1)).toBeNull();
+  });
+
+  it('never puts back a cart older than the one it holds, and keeps at most MAX_CARTS', () => {
+    const cache = new CartCache<ReturnType<typeof cart>>(() => 0);
+    cache.put(cart(1, 5), 0);
+    cache.put(cart(1, 4), 0);
+    expect(cache.get(1)?.state.cart.version).toBe(5);
+    for (let id = 2; id <= MAX_CARTS + 1; id++) cache.put(cart(id, 1), 0);
+    expect(cache.get(1)).toBeNull();
+    expect(cache.get(2)).not.toBeNull();
+    expect(cache.get(MAX_CARTS + 1)).not.toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
 import { openDatabase, type Database } from '../../db/client.ts';
+import { forgetKept } from '../../src/services/cart-cache.ts';
 import { embeddedDatabase } from './embedded.ts';
 
 export const adminUrl = (url: string) => withDb(url, 'postgres');
@@ -49,6 +50,8 @@ const defaultTaskTypes = readFileSync(new URL('../../db/migrations/0001_default_
 
 /** Empties every table between tests, keeping the task types a fresh install ships with. */
 export async function resetDatabase(db: Database): Promise<void> {
+  // The ids start again: carts the bot kept from before would be taken for the new ones.
+  forgetKept(db.db);
   await db.exec(
     'truncate request_keys, deliveries, segment_cadences, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, task_types, people, teams restart identity cascade',
   );
@@ -79,6 +82,7 @@ export async function keepSeed(db: Database): Promise<Seeded> {
  * and all), and each sequence where it stood, so that the next ids are those a fresh seed would give.
  */
 export async function restoreSeed(db: Database, seeded: Seeded): Promise<void> {
+  forgetKept(db.db);
   const list = seeded.tables.map((t) => `public."${t}"`).join(', ');
   const positions = seeded.sequences.map((s) => (s.last === null ? `setval('public."${s.name}"', 1, false)` : `setval('public."${s.name}"', ${Number(s.last)}, true)`));
   await db.db.transaction(async (tx) => {

@@ -1,0 +1,92 @@
+// The carts this process read or changed last, so that a click can be decided without reading its
+// cart again: one round trip a click instead of two (issue 13). A cart kept here is never trusted
+// for what is written — the save claims the version and the context it was decided on
+// (db/queries/carts.ts saveChangeOrRead), and answers the cart as it is now when another process,
+// a supervisor or an import changed it — nor for a refusal, which is decided again on a fresh read.
+// What only shows (a task type's label, a customer's name) may be up to MAX_AGE_MS old.
+import type { Db } from '../../db/client.ts';
+
+/** How long a kept cart is used: past this, the next click reads it again. */
+export const MAX_AGE_MS = 30_000;
+/** Carts kept per database, the least recently used dropped first (a 120-task cart is some 60 kB). */
+export const MAX_CARTS = 500;
+
+/** A task type as an Add task needs it. */
+export interface TaskTypeInfo {
+  key: string;
+  label: string;
+  effortMinutes: number;
+}
+
+export interface Kept<S> {
+  state: S;
+  at: number;
+}
+
+/** Carts by id, kept with when they were read; per database, so that two in one process never mix. */
+export class CartCache<S extends { cart: { id: number; version: number } }> {
+  readonly #carts = new Map<number, Kept<S>>();
+  /** Task types: a few dozen in a contact center. */
+  readonly #types = new Map<string, Kept<TaskTypeInfo>>();
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /** The cart, and when it was read, if kept and read less than MAX_AGE_MS ago. */
+  get(cartId: number): Kept<S> | null {
+    const kept = this.#carts.get(cartId);
+    if (!kept) return null;
+    if (this.now() - kept.at > MAX_AGE_MS) {
+      this.#carts.delete(cartId);
+      return null;
+    }
+    return kept;
+  }
+
+  /**
+   * Keeps a cart: as read when `at` (by now()), or as a change saved it, with the time of the read
+   * the change was decided on — what was read with it (labels, names) is that old.
+   */
+  put(state: S, at: number): void {
+    // A read that began before a change this process saved must not put the older cart back.
+    if ((this.#carts.get(state.cart.id)?.state.cart.version ?? 0) > state.cart.version) return;
+    this.#carts.delete(state.cart.id);
+    this.#carts.set(state.cart.id, { state, at });
+    if (this.#carts.size > MAX_CARTS) this.#carts.delete(this.#carts.keys().next().value!);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** When the kept cart was read: a change saved on it is as old. */
+  readAt(cartId: number): number {
+    return this.#carts.get(cartId)?.at ?? this.clock();
+  }
+
+  drop(cartId: number): void {
+    this.#carts.delete(cartId);
+  }
+
+  /** A task type as last read (an Add task's label and effort), if read less than MAX_AGE_MS ago. */
+  type(key: string): TaskTypeInfo | null {
+    const kept = this.#types.get(key);
+    return kept && this.now() - kept.at <= MAX_AGE_MS ? kept.state : null;
+  }
+
+  putType(type: TaskTypeInfo, at: number): void {
+    this.#types.set(type.key, { state: type, at });
+  }
+}
+
+const caches = new WeakMap<Db, CartCache<never>>();
+
+/** The cache of a database handle (the process's, or a test's). */
+export function cacheOf<S extends { cart: { id: number; version: number } }>(db: Db): CartCache<S> {
+  let cache = caches.get(db) as CartCache<S> | undefined;
+  if (!cache) caches.set(db, (cache = new CartCache<S>()) as unknown as CartCache<never>);
+  return cache;
+}
+
+/** Forgets every cart and type kept for a database: for a database whose rows were all replaced under the bot (tests put their seed back between tests). */
+export function forgetKept(db: Db): void {
+  caches.delete(db);
+}

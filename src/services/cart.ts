@@ -389,9 +389,14 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       const notice = typeof decided.notice === 'function' ? decided.notice(saved.listed) : decided.notice;
       return { state: fresh, changed: true, notice, listChanged: cart.status !== state.cart.status, ...(saved.exceptionId !== undefined && { exceptionId: saved.exceptionId }) };
     }
-    // Not saved: decided again on the cart as the statement found it; gone, or not this agent's: read, which says why.
+    // Not saved: decided again on the cart as the statement found it. The statement sees the database
+    // as it was when it began: a change that held the cart's row meanwhile and made the claim fail
+    // does not show in it (the same version and context as tried), so then, as when the cart is gone
+    // or not this agent's, it is read again (which also says why). Each attempt then sees one change
+    // more, and racing changes need no more attempts than there are of them.
     const current = outcome.current;
-    basis = current && current.cart.agentId === userId ? { state: kept(cache, stateOf(current), cache.now()), read: true } : null;
+    const moved = current && (current.cart.version !== state.cart.version || current.context !== state.context);
+    basis = current && moved && current.cart.agentId === userId ? { state: kept(cache, stateOf(current), cache.now()), read: true } : null;
     if (!basis) cache.drop(cartId);
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }

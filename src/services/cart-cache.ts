@@ -8,8 +8,12 @@ import type { Db } from '../../db/client.ts';
 
 /** How long a kept cart is used: past this, the next click reads it again. */
 export const MAX_AGE_MS = 30_000;
-/** Carts kept per database, the least recently used dropped first (a 120-task cart is some 60 kB). */
-export const MAX_CARTS = 500;
+/**
+ * Carts kept per database, the least recently used dropped first: a 120-task cart with its
+ * suggestions is some 100 kB of memory (measured on the bench's carts), so at most about 20 MB; the
+ * carts being planned in the same minute, two teams' worth, fit. A cart dropped is read again.
+ */
+export const MAX_CARTS = 200;
 
 /** A task type as an Add task needs it. */
 export interface TaskTypeInfo {

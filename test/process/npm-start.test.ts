@@ -147,7 +147,8 @@ async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: num
   process.kill(npmPid, 'SIGTERM');
 
   const { code, ms } = await run.exited;
-  expect(code).toBe(0);
+  // Should it fail, the bot's last lines say why.
+  expect(code, `npm start's last lines:\n${run.out.slice(-15).join('\n')}`).toBe(0);
   expect(ms).toBeLessThan(60_000);
   const lines = run.logs();
   const shutdownAt = Date.parse(lines.find((l) => l.msg === 'SIGTERM: shutting down')!.time);

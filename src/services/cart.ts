@@ -330,8 +330,9 @@ interface Basis {
  * (cart-cache.ts), or read now — and the change is saved in one statement that claims the next
  * version only if neither the cart nor what it was decided on (its owner, team, time off and
  * message) changed since. When another change got there first, the same statement answers the
- * cart as it is now and the change is decided again on it — where a button named a version, that
- * answers "older copy" — so no update is lost and nothing is done twice. An answer that changes
+ * cart as it found it (or, when that shows nothing new, the cart is read again) and the change is
+ * decided again on it — where a button named a version, that answers "older copy" — so no update
+ * is lost and nothing is done twice. An answer that changes
  * nothing (a refusal) is only ever given on a cart read for this change.
  */
 export async function changeCart(db: Db, userId: string, cartId: number, version: number, change: CartChange, now: Date, options: ChangeOptions = {}): Promise<ChangeResult> {

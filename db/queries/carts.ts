@@ -236,9 +236,10 @@ export async function saveChangeOrRead(
   event: ChangeEvent,
   now: Date,
 ): Promise<{ saved: Saved } | { current: CartSnapshot | null }> {
-  const [row] = await rowsOf<SavedRow>(db, saveStatement(cart, write, event, now, context));
-  if (row!.version !== null) return { saved: savedOf(row!) };
-  return { current: row!.current ? snapshotOf(row!.current) : null };
+  // Always one row: the claim is left-joined to a single one.
+  const [row] = (await rowsOf<SavedRow>(db, saveStatement(cart, write, event, now, context))) as [SavedRow];
+  if (row.version !== null) return { saved: savedOf(row) };
+  return { current: row.current ? snapshotOf(row.current) : null };
 }
 
 type ChangeEvent = { actorId: string; action: string; detail: unknown; requestKey?: string | undefined };

@@ -244,11 +244,11 @@ export async function openCart(
 export async function loadCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
   const cache = cacheOf<CartState>(db);
   const at = cache.now();
-  return kept(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at);
+  return keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at);
 }
 
 /** Keeps a cart just read, unless read for a replay. */
-function kept(cache: CartCache<CartState>, state: CartState, at: number): CartState {
+function keep(cache: CartCache<CartState>, state: CartState, at: number): CartState {
   if (!state.replayed) cache.put(state, at);
   return state;
 }
@@ -274,7 +274,7 @@ export async function loadCartAndType(
   const at = cache.now();
   const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
   if (snapshot.type) cache.putType(snapshot.type, at);
-  return { state: kept(cache, stateOf(snapshot), at), type: snapshot.type, kept: false };
+  return { state: keep(cache, stateOf(snapshot), at), type: snapshot.type, kept: false };
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. */
@@ -344,7 +344,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
       const at = cache.now();
-      basis = { state: kept(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at), read: true };
+      basis = { state: keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at), read: true };
     }
     const { state } = basis;
     if (state.replayed) return { state, changed: false, listChanged: false, notice: null, replayed: true };
@@ -397,7 +397,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
     // more, and racing changes need no more attempts than there are of them.
     const current = outcome.current;
     const moved = current && (current.cart.version !== state.cart.version || current.context !== state.context);
-    basis = current && moved && current.cart.agentId === userId ? { state: kept(cache, stateOf(current), cache.now()), read: true } : null;
+    basis = current && moved && current.cart.agentId === userId ? { state: keep(cache, stateOf(current), cache.now()), read: true } : null;
     if (!basis) cache.drop(cartId);
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }

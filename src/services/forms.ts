@@ -122,15 +122,13 @@ export async function submitAddTask(db: Db, userId: string, cartId: number, form
     loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: true }),
     customerId ? plannableCustomers(db, userId, [customerId]) : Promise.resolve([]),
   ]);
+  const check = ({ state, type }: typeof first) =>
+    state.cart.status === 'committed' ? ({ ok: false, errors: { title: COMMITTED } } as const) : checkAddTask(form, state.week, new Map(type ? [[type.key, type]] : []), customers[0] ?? null);
   let loaded = first;
-  const check = () => {
-    const types = new Map(loaded.type ? [[loaded.type.key, loaded.type]] : []);
-    return loaded.state.cart.status === 'committed' ? ({ ok: false, errors: { title: COMMITTED } } as const) : checkAddTask(form, loaded.state.week, types, customers[0] ?? null);
-  };
-  let checked = check();
+  let checked = check(loaded);
   if (!checked.ok && loaded.kept) {
     loaded = await loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: false });
-    checked = check();
+    checked = check(loaded);
   }
   const { state } = loaded;
   if (state.replayed) {

@@ -200,21 +200,22 @@ describe('changes at the same moment on one cart', () => {
  * Another bot process on the same database: its own handle, so its own kept carts (cart-cache.ts).
  * On the embedded database, a second handle over the same client.
  */
-async function otherProcess(): Promise<{ db: Db; close: () => Promise<void> }> {
-  if (t.url) {
-    const other = await openDatabase({ databaseUrl: t.url, max: 2 });
-    return { db: other.db, close: () => other.close() };
+async function inOtherProcess(work: (other: Db) => Promise<void>): Promise<void> {
+  if (!t.url) return work((await pgliteDatabase(t.pglite!)).db);
+  const other = await openDatabase({ databaseUrl: t.url, max: 2 });
+  try {
+    await work(other.db);
+  } finally {
+    await other.close();
   }
-  return { db: (await pgliteDatabase(t.pglite!)).db, close: async () => {} };
 }
 
 describe('a cart this process kept from its last click', () => {
-  it('takes in what another process changed since: both changes are there, each once', async () => {
-    const other = await otherProcess();
-    try {
+  it('takes in what another process changed since: both changes are there, each once', () =>
+    inOtherProcess(async (other) => {
       const { state } = await openCart(t.db, AGENT, 'next', NOW);
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
-      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
+      await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
       const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added here after')] }, NOW);
 
       const titles = ['Kept here', 'Added by the other process', 'Added here after'];
@@ -223,10 +224,7 @@ describe('a cart this process kept from its last click', () => {
       expect(saved.map((x) => x.title).sort()).toEqual([...titles].sort());
       expect(r.state.cart.version).toBe((await cartOf(state.cart.id)).version);
       expect((await eventsOf(state.cart.id)).map((e) => e.version)).toEqual([1, 2, 3, 4].map((v) => v + 1));
-    } finally {
-      await other.close();
-    }
-  });
+    }));
 
   it('measures the next change against the team’s capacity as it is now, not as it was kept', async () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
@@ -244,9 +242,8 @@ describe('a cart this process kept from its last click', () => {
     expect(r.state.measure.committable).toBe(false);
   });
 
-  it('does not refuse an Add task as committed when another process reopened the cart', async () => {
-    const other = await otherProcess();
-    try {
+  it('does not refuse an Add task as committed when another process reopened the cart', () =>
+    inOtherProcess(async (other) => {
       const cart = await balancedCart();
       let accepted = 0;
       const submission = (requestKey: string) => ({ requestKey, accepted: async () => void accepted++ });
@@ -255,50 +252,39 @@ describe('a cart this process kept from its last click', () => {
       expect(await submitAddTask(t.db, AGENT, cart.id, { ...form, title: '' }, NOW, submission('kept-untitled'))).toMatchObject({ ok: false, errors: { title: {} } });
       const committed = await changeCart(t.db, AGENT, cart.id, CURRENT, { kind: 'commit' }, NOW);
       expect(committed.state.cart.status).toBe('committed');
-      await changeCart(other.db, AGENT, cart.id, CURRENT, { kind: 'reopen' }, NOW);
+      await changeCart(other, AGENT, cart.id, CURRENT, { kind: 'reopen' }, NOW);
       const r = await submitAddTask(t.db, AGENT, cart.id, form, NOW, submission('kept-reopen'));
 
       expect(r.ok).toBe(true);
       expect(accepted).toBe(1);
       expect(r.ok && r.result.state.tasks.some((x) => x.title === 'After the reopen')).toBe(true);
       expect(await t.db.select().from(cartItems).where(eq(cartItems.title, 'After the reopen'))).toHaveLength(1);
-    } finally {
-      await other.close();
-    }
-  });
+    }));
 
-  it('answers on the cart as it is now: a move the kept cart calls needless is made when another process moved the task away', async () => {
-    const other = await otherProcess();
-    try {
+  it('answers on the cart as it is now: a move the kept cart calls needless is made when another process moved the task away', () =>
+    inOtherProcess(async (other) => {
       const { state } = await openCart(t.db, AGENT, 'next', NOW);
       const task = state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
-      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: '2026-12-03' }, NOW);
+      await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: '2026-12-03' }, NOW);
 
       const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: '2026-12-01' }, NOW);
       expect(r.notice).toMatchObject({ kind: 'moved', move: { from: '2026-12-03', to: '2026-12-01' } });
       expect((await t.db.select().from(cartItems).where(eq(cartItems.id, Number(task.id))))[0]!.plannedDay).toBe('2026-12-01');
-    } finally {
-      await other.close();
-    }
-  });
+    }));
 
-  it('refuses on the cart as it is now: a task another process removed is gone, not moved', async () => {
-    const other = await otherProcess();
-    try {
+  it('refuses on the cart as it is now: a task another process removed is gone, not moved', () =>
+    inOtherProcess(async (other) => {
       const { state } = await openCart(t.db, AGENT, 'next', NOW);
       const task = state.tasks.find((x) => !x.fixed)!;
       const target = state.week.days.find((d) => d.work && d.day !== task.day)!.day;
-      await changeCart(other.db, AGENT, state.cart.id, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW);
+      await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW);
       const before = await cartOf(state.cart.id);
 
       const refused = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: target }, NOW).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(AppError);
       expect(await cartOf(state.cart.id)).toEqual(before);
       expect((await loadCart(t.db, AGENT, state.cart.id)).tasks.some((x) => x.id === task.id)).toBe(false);
-    } finally {
-      await other.close();
-    }
-  });
+    }));
 });
 
 describe('CartCache', () => {

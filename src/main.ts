@@ -12,7 +12,7 @@ import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { createLogger, redact, secretsOf } from './logger.ts';
-import { loadSolver, warmUp } from './services/solver.ts';
+import { loadSolver, warmUp, WARM_UP_AFTER_MS } from './services/solver.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 
 /**
@@ -24,8 +24,6 @@ const JOBS_MS = 5_000;
 /** A PostgreSQL server's connections get this long to close, then the bot exits anyway (the server keeps the data). */
 const CLOSE_MS = 3_000;
 const DEADLINE_MS = 9_500;
-/** How long after it starts listening the bot warms the solver up (see below). */
-const WARM_UP_AFTER_MS = 10_000;
 
 class Stopping extends Error {}
 class StartFailed extends Error {

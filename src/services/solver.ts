@@ -68,6 +68,9 @@ export function highsSolver(highs: Highs): MipSolver {
   };
 }
 
+/** How long after it starts listening the bot warms the solver up (src/main.ts). */
+export const WARM_UP_AFTER_MS = 10_000;
+
 /**
  * Auto-balances a few made-up carts. V8 first runs WebAssembly unoptimised and optimises
  * what runs often: until then a solve takes two to five times as long, and fewer plans are

@@ -2,7 +2,7 @@
 // (`src/main.ts`, its own process or processes: WORKERS), the Web API stand-in and the agents in
 // this one. Two ways of clicking:
 // - a burst: all 50 submit Add task at the same instant, four times over (as issue 13 measured);
-//   then one burst of moves (a task's menu in the day window) and one of Apply, for their cost;
+//   then as many bursts of moves (a task's menu in the day window) and one of Apply, for their cost;
 // - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply.
 // Each click is sent as Slack sends it: with the whole message it was in (the cart) or the whole
 // modal (the day window, the Add task modal the bot opened), tens of kilobytes a move.
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
+import { WARM_UP_AFTER_MS } from '../../src/services/solver.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, sign } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
@@ -104,7 +105,7 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
   for (const mode of ['burst', 'paced'] as const) {
     console.log(
       mode === 'burst'
-        ? `\n### Burst: ${opts.agents} agents submit Add task at the same instant on ${opts.tasks}-task carts (${opts.bursts} times); then ${opts.agents} moves and ${opts.agents} Apply at once`
+        ? `\n### Burst: ${opts.agents} agents submit Add task at the same instant on ${opts.tasks}-task carts (${opts.bursts} times); then ${opts.bursts} bursts of ${opts.agents} moves, and ${opts.agents} Apply at once`
         : `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every 0.5–1.5 s (${opts.actions} each: Add task, a move, Apply in turn)`,
     );
     const rows: Row[] = [];
@@ -206,7 +207,22 @@ interface Seen {
   day?: View;
   /** The Add task modal as the bot opened it: a submission carries it, its blocks and all. */
   add?: View;
-  wait?: { after: number; resolve: (at: number) => void; kinds: Set<string> };
+  wait?: { after: number; resolve: (at: number) => void; kinds: Set<string>; unchanged?: Unchanged };
+}
+
+/** An interaction's times from the moment it was sent (updated NaN: no message update). */
+interface Timed {
+  ack: number;
+  updated: number;
+  /** A move answered in the day window with nothing to move: no message update to wait for. */
+  unchanged?: true;
+}
+
+/** A move's day window and the version its click carried; `answered` once the bot showed it with that version (nothing moved). */
+interface Unchanged {
+  view: string;
+  version: number;
+  answered?: boolean;
 }
 
 async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<Row[]> {
@@ -225,7 +241,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   const slack = await new SlackStandIn().start();
   const port = 3900 + Math.floor(Math.random() * 90);
   // The compiled program, as `npm start` runs it (the bench builds it first): no loader in the way.
-  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BOT_PROF] : []), 'dist/src/main.js'], {
+  // BOT_PROF=dir: the bot runs under V8's profiler (a sample every 0.1 ms), its profile written there.
+  // BOT_FLAGS: flags for node before the program's, to try one (e.g. a V8 heap setting).
+  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       TASKCART_ENV_FILE: 'none',
@@ -242,6 +260,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   let out = '';
   bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(() => (out.match(/listening on/g) ?? []).length >= target.workers, 90_000);
+  const listening = performance.now();
   const post = poster(`http://127.0.0.1:${port}`);
   const label = `${postgres ? 'PostgreSQL 15' : 'embedded (PGlite)'}, ${target.workers === 1 ? '1 process' : `WORKERS=${target.workers}`}`;
   try {
@@ -272,14 +291,26 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         s.moves = view.blocks.flatMap((b) => (b.accessory?.options ?? []) as Array<{ value: string }>).map((o) => o.value).filter((v) => v.startsWith('m:') && v.endsWith(DAYS[3]!));
       }
       if (c.method === 'views.update' && view?.callback_id === VIEWS.day) s.day = view;
+      // A move the bot answered in the day window without changing the cart (the version the click
+      // carried): an Apply had moved that task already ("Nothing to move"). Done, not waited for.
+      const unchanged = s.wait?.unchanged;
+      if (unchanged && c.method === 'views.update' && c.args.view_id === unchanged.view && Number(view?.private_metadata?.split(':')[1]) === unchanged.version) {
+        const w = s.wait!;
+        delete s.wait;
+        unchanged.answered = true;
+        w.resolve(NaN);
+      }
       if (s.wait && s.wait.kinds.has(c.method) && c.at >= s.wait.after) {
         const w = s.wait;
         delete s.wait;
         w.resolve(c.at);
       }
     };
-    /** When the agent's next call of these kinds reaches Slack; NaN when none came within 20 s (counted as missed). */
-    const nextCall = (id: string, kinds: string[], warmingUp = false) =>
+    /**
+     * When the agent's next call of these kinds reaches Slack; NaN when none came within 20 s (counted
+     * as missed), or at once when the day window `unchanged` was answered with the cart unchanged.
+     */
+    const nextCall = (id: string, kinds: string[], warmingUp = false, unchanged?: Unchanged) =>
       new Promise<number>((resolve) => {
         const timer = setTimeout(
           () => {
@@ -289,9 +320,10 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
           },
           warmingUp ? 3_000 : 20_000,
         );
-        seen.get(id)!.wait = { after: performance.now(), resolve: (at) => (clearTimeout(timer), resolve(at)), kinds: new Set(kinds) };
+        seen.get(id)!.wait = { after: performance.now(), resolve: (at) => (clearTimeout(timer), resolve(at)), kinds: new Set(kinds), ...(unchanged && { unchanged }) };
       });
     let missed = 0;
+    let nothingToMove = 0;
     const missedWhat: string[] = [];
 
     let unique = 0;
@@ -353,16 +385,18 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       return apply ? click(id, ACTIONS.applySuggestion, apply.value as string) : null;
     };
 
-    /** One interaction: ack and message-updated times from the moment it is sent. */
-    const interact = async (id: string, kind: Kind, warmingUp = false): Promise<{ ack: number; updated: number } | null> => {
+    /** One interaction: ack and message-updated times from the moment it is sent; `unchanged` when a move found nothing to move. */
+    const interact = async (id: string, kind: Kind, warmingUp = false): Promise<Timed | null> => {
       const body = bodyOf(id, kind) ?? (kind === 'add' ? null : bodyOf(id, 'add'));
       if (!body) return null;
-      const updated = nextCall(id, ['chat.update'], warmingUp);
+      const s = seen.get(id)!;
+      const moving: Unchanged | undefined = kind === 'move' && body.includes(ACTIONS.dayTaskMenu) ? { view: s.dayView!, version: s.cart!.version } : undefined;
+      const updated = nextCall(id, ['chat.update'], warmingUp, moving);
       const t0 = performance.now();
       const sentAt = slack.calls.length;
       const view = kind === 'move' ? seen.get(id)!.dayView : undefined;
       updated.then((at) => {
-        if (!Number.isNaN(at) || warmingUp) return;
+        if (!Number.isNaN(at) || warmingUp || moving?.answered) return;
         const answered = slack.calls.slice(sentAt).filter((c) => owner.get(String(c.args.channel ?? c.args.user_id ?? '')) === id || (view && c.args.view_id === view));
         // What the day window said instead (a notice is its first context line).
         const said = answered.map((c) => JSON.stringify((c.args.view as { blocks?: unknown[] } | undefined)?.blocks?.find((b) => (b as { type: string }).type === 'context') ?? '').match(/"text":"([^"]{0,80})/)?.[1]);
@@ -370,7 +404,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       }, () => {});
       await post(body);
       const ack = performance.now() - t0;
-      return { ack, updated: (await updated) - t0 };
+      const at = await updated;
+      if (moving?.answered && !warmingUp) nothingToMove += 1;
+      return { ack, updated: at - t0, ...(moving?.answered && { unchanged: true }) };
     };
 
     /** Each agent opens their cart (`/cart`), then their Monday (the day window: tasks to move). Not measured. */
@@ -407,9 +443,11 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const [b1, d1] = [await meter.bot(), await meter.db()];
       return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000 };
     };
-    const row = (what: string, results: Array<{ ack: number; updated: number } | null>, cost: { bot: number; db: number | null; harness: number }): Row => {
-      const done = results.filter((r): r is { ack: number; updated: number } => r !== null && !Number.isNaN(r.updated));
-      return { label: `${label}: ${what}`, count: done.length, ack: done.map((r) => r.ack), updated: done.map((r) => r.updated), botCpu: cost.bot / done.length, dbCpu: cost.db === null ? null : cost.db / done.length, harnessCpu: cost.harness / done.length };
+    const row = (what: string, results: Array<Timed | null>, cost: { bot: number; db: number | null; harness: number }): Row => {
+      const done = results.filter((r): r is Timed => r !== null && !Number.isNaN(r.updated));
+      // The CPU is of every interaction answered, moves that found nothing to move among them.
+      const answered = done.length + results.filter((r) => r?.unchanged).length;
+      return { label: `${label}: ${what}`, count: done.length, ack: done.map((r) => r.ack), updated: done.map((r) => r.updated), botCpu: cost.bot / answered, dbCpu: cost.db === null ? null : cost.db / answered, harnessCpu: cost.harness / answered };
     };
 
     const warmUp = ids.slice(opts.agents);
@@ -417,23 +455,35 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     await prepare(warmUp);
     for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const kind of ['add', 'move', 'apply'] as const) await Promise.all(warmUp.map((id) => interact(id, kind, true)));
     await prepare(agents);
-    await new Promise((r) => setTimeout(r, 500));
+    // Measured at rest: after the solver's warm-up (a second or two of CPU, some seconds after the
+    // bot listens), and once the bot's CPU is quiet.
+    await new Promise((r) => setTimeout(r, Math.max(500, listening + WARM_UP_AFTER_MS - performance.now())));
+    for (let quiet = false, tries = 0; !quiet && tries < 20; tries++) {
+      const before = await meter.bot();
+      await new Promise((r) => setTimeout(r, 500));
+      quiet = spent(before, await meter.bot()) <= 20;
+    }
 
     const rows: Row[] = [];
     if (mode === 'burst') {
-      const adds = await costed(async () => {
-        const all = [];
-        for (let b = 0; b < opts.bursts; b++) {
-          all.push(...(await Promise.all(agents.map((id) => interact(id, 'add')))));
-          await new Promise((r) => setTimeout(r, 300));
-        }
-        return all;
-      });
+      // Bursts of one kind: every agent at once, `times` over, 300 ms apart.
+      const bursts = (kind: Kind, times: number) =>
+        costed(async () => {
+          const all = [];
+          for (let b = 0; b < times; b++) {
+            all.push(...(await Promise.all(agents.map((id) => interact(id, kind)))));
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          return all;
+        });
+      const adds = await bursts('add', opts.bursts);
       rows.push(row('Add task', adds.result, adds));
-      for (const kind of ['move', 'apply'] as const) {
-        const once = await costed(() => Promise.all(agents.map((id) => interact(id, kind))));
-        rows.push(row(kind === 'move' ? 'move a task' : 'Apply', once.result, once));
-      }
+      // As many moves (each agent has some 36 Monday tasks to move); one burst of Apply, after which
+      // most carts have no suggestion left to apply.
+      const moves = await bursts('move', opts.bursts);
+      rows.push(row('move a task', moves.result, moves));
+      const applies = await bursts('apply', 1);
+      rows.push(row('Apply', applies.result, applies));
     } else {
       const kinds: Kind[] = ['add', 'move', 'apply'];
       const paced = await costed(() =>
@@ -451,6 +501,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       rows.push(row('Add task, move, Apply', paced.result.flat(), paced));
     }
     if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
+    if (nothingToMove) console.error(`  (${label}: ${nothingToMove} move(s) found the task already moved, by an Apply before it: answered in the day window, without a message update)`);
     if (slack.violations.length) console.error(`  (limit violations: ${slack.violations.length}: ${slack.violations[0]})`);
     return rows;
   } finally {

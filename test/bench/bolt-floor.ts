@@ -3,11 +3,13 @@
 // cart-sized message it came from; 600 clicks of warm-up first), to a Bolt app as Slack's samples
 // write one (bolt-floor-app.mjs): one listener that acks, or acks and edits the message once, with
 // Bolt's WebClient or with Task Cart's (src/slack/web-client.ts). Task Cart does more on each click:
-// it reads and saves the cart (two statements), works out the week and its texts, reads a day
-// window's 46 kB and sends a move's day window back beside the cart.
+// it saves the cart (one statement where this process kept the cart, two where it reads it first),
+// works out the week and its texts, and sends a move's day window back beside the cart.
 // The app starts with auth.test once, as Task Cart does: Bolt's `tokenVerificationEnabled: false`
 // makes it call auth.test on every request instead, several times an ack's own cost here.
-// FLOOR_ONLY=ack|update|lean measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
+// FLOOR=move is the floor under a moved task: the click comes from a day-sized modal (sent whole,
+// as Slack sends it) and the app edits that modal and the cart-sized message at once.
+// FLOOR_ONLY=ack|update|lean|move measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
 // prints the paced window on the monotonic clock (µs) to cut the profile to.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,7 @@ import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
 import { cpuOf, poster } from './cart-latency.ts';
 
-type Floor = 'ack' | 'update' | 'lean';
+type Floor = 'ack' | 'update' | 'lean' | 'move';
 type Blocks = Array<Record<string, unknown>>;
 
 async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
@@ -29,8 +31,12 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
     await new Promise((resolve) => app.stdout!.once('data', resolve));
     const post = poster(`http://127.0.0.1:${port}`);
     let message: Blocks = [];
+    // FLOOR=move: the day-sized modal the app last sent (from its first edit, in the warm-up); each
+    // click carries it whole, as Slack sends one.
+    let view: Record<string, unknown> = { type: 'modal', blocks: [] };
     const waiting = new Map<string, () => void>();
     slack.onCall = (c: Call) => {
+      if (c.method === 'views.update') view = c.args.view as Record<string, unknown>;
       if (c.method !== 'chat.update') return;
       message = c.args.blocks as Blocks;
       waiting.get(String(c.args.channel))?.();
@@ -48,12 +54,20 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
           token: 'legacy',
           team: { id: 'T0DEMO', domain: 'demo' },
           trigger_id: `trigger.${++unique}`,
-          container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
-          channel: { id: channel, name: 'directmessage' },
-          message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: '1', text: 'Task cart', blocks: message },
-          state: { values: {} },
-          response_url: slack.responseUrl(id),
-          actions: [{ type: 'button', action_id: 'b0', block_id: 'b', value: '15:7', action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` }],
+          ...(floor === 'move'
+            ? { container: { type: 'view', view_id: `V${unique}` }, view: { ...view, id: `V${unique}`, hash: `h${unique}`, state: { values: {} } } }
+            : {
+                container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
+                channel: { id: channel, name: 'directmessage' },
+                message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: '1', text: 'Task cart', blocks: message },
+                state: { values: {} },
+                response_url: slack.responseUrl(id),
+              }),
+          actions: [
+            floor === 'move'
+              ? { type: 'static_select', action_id: 'day_task_menu', block_id: 'task_3', selected_option: { text: { type: 'plain_text', text: 'Move to day 4' }, value: 'm:3:2026-12-04' }, action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` }
+              : { type: 'button', action_id: 'b0', block_id: 'b', value: '15:7', action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` },
+          ],
         }),
       );
       await edited;
@@ -92,9 +106,11 @@ export async function benchBoltFloor(): Promise<void> {
   console.log('\n### The floor: a Bolt app that does next to nothing, the same clicks');
   console.log('| Bolt app (its HTTP receiver and WebClient) | bot CPU ms per click, paced | bot CPU ms per click, bursts of 50 |');
   console.log('|---|---:|---:|');
-  for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : ['ack', 'update', 'lean']) as Floor[]) {
+  for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : ['ack', 'update', 'lean', 'move']) as Floor[]) {
     const { paced, burst } = await measureFloor(floor);
-    const what = { ack: 'acks the click', update: 'acks, then edits the message (chat.update, 15 blocks)', lean: "the same, the edit through Task Cart's Web API client (src/slack/web-client.ts)" }[floor];
+    const what = { ack: 'acks the click', update: 'acks, then edits the message (chat.update, 15 blocks)', lean: "the same, the edit through Task Cart's Web API client (src/slack/web-client.ts)",
+      move: "a click in a day-sized modal (36 tasks, 27 kB), then the modal and the message edited at once, through Task Cart's client: what a move sends and receives",
+    }[floor];
     console.log(`| ${what} | ${paced.toFixed(1)} | ${burst.toFixed(1)} |`);
   }
 }

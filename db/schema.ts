@@ -342,7 +342,7 @@ export const deliveries = pgTable(
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
-    /** Where it is posted (a DM is opened before the claim), and when it was last claimed. */
+    /** Where it is posted (a DM is opened before the claim), and when it was last claimed (or, for a DM that could not be opened, tried). */
     channelId: text('channel_id'),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     /** The posted message, once sent. */

@@ -102,6 +102,24 @@ export async function logCartEvent(db: DbOrTx, entry: { cartId: number; actorId:
 /** The delivery key of the approval DM of one exception to one supervisor. */
 export const approvalKey = (exceptionId: number, supervisorId: string) => `approval:${exceptionId}:${supervisorId}`;
 
+/**
+ * Pending exceptions with a supervisor's DM not sent — planned and never tried (the process
+ * stopped), or not taken by Slack — tried fewer than `maxAttempts` times, and last tried
+ * 2^attempts minutes ago or more (by the database's clock, as the tries are stamped): 1, 2, 4…
+ * A DM left `sending` (Slack did not answer its post) may have been posted: never sent again.
+ */
+export async function approvalsToRetry(db: DbOrTx, maxAttempts: number): Promise<number[]> {
+  const rows = await rowsOf<{ id: number }>(
+    db,
+    sql`select distinct e.id from ${exceptions} e
+      join ${deliveries} d on d.kind = 'approval' and d.key like 'approval:' || e.id || ':%'
+      where e.status = 'pending' and d.status in ('pending', 'failed') and d.attempts < ${maxAttempts}
+        and coalesce(d.claimed_at, d.created_at) <= now() - make_interval(mins => power(2, d.attempts)::int)
+      order by e.id limit 100`,
+  );
+  return rows.map((r) => Number(r.id));
+}
+
 /** The approval DMs of an exception that reached a supervisor: where each is, to edit it in place. */
 export async function approvalMessages(db: DbOrTx, exceptionId: number): Promise<Array<{ recipient: string; channelId: string; messageTs: string }>> {
   const rows = await db

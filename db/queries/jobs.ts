@@ -111,6 +111,17 @@ export async function markUndelivered(db: DbOrTx, key: string, error: string): P
     .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
 }
 
+/**
+ * A DM that could not be opened: nothing was posted. Counted as a try, stamped as one, so that a
+ * person Slack will never let the bot reach (deactivated, gone) is not tried for ever.
+ */
+export async function markUnopened(db: DbOrTx, key: string, error: string): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ status: 'failed', error: error.slice(0, 500), attempts: sql`${deliveries.attempts} + 1`, claimedAt: sql`now()` })
+    .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
+}
+
 /** Why a delivery stays `sending` (Slack did not answer its post, or its channel's history could not be read). */
 export async function noteUnconfirmed(db: DbOrTx, key: string, error: string): Promise<void> {
   await db.update(deliveries).set({ error: error.slice(0, 500) }).where(and(eq(deliveries.key, key), eq(deliveries.status, 'sending')));

@@ -5,7 +5,8 @@
 // next tick, without a restart. A slot's job is retried with back-off when it fails, and the
 // deliveries table makes every message once even when a job runs twice. Reminders have a slot per
 // team, zone and local day: a team's agents may live in several zones, each reminded at its own
-// local time (src/engine/reminders.ts).
+// local time (src/engine/reminders.ts). Each tick also tries again the approval DMs Slack did not
+// take (src/slack/approval-message.ts retryApprovals).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
@@ -18,6 +19,8 @@ import { reminderZones } from '../../db/queries/reminders.ts';
 import { claimSlot, slotClaimed } from '../../db/queries/schedule.ts';
 import { dueReminders } from '../engine/index.ts';
 import { DatabaseHealth } from '../health.ts';
+import { retryApprovals } from '../slack/approval-message.ts';
+import { languages } from '../slack/language.ts';
 import type { JsonLogger } from '../logger.ts';
 import { runDigests } from './digest.ts';
 import { runProposals } from './propose.ts';
@@ -125,6 +128,8 @@ export async function startScheduler(options: {
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
   });
 
+  const approvalDeps = { db: database.db, languages: languages(database.db, now), logger };
+
   /** The id of this process's worker of slot jobs, woken when there is one to run (set once it works). */
   const workers = { slot: '' };
 
@@ -157,6 +162,9 @@ export async function startScheduler(options: {
     }
     // Started at once by this process rather than at the worker's next poll, up to two seconds later.
     if (queued.length && workers.slot) boss.notifyWorker(workers.slot);
+    // Approval DMs Slack did not take when the agent committed, each after its wait.
+    const retried = await retryApprovals(approvalDeps, client, at);
+    if (retried) logger.info(`approval DMs of ${retried} exception(s) tried again`, { exceptions: retried });
     return queued;
   };
 

@@ -4,9 +4,9 @@
 // cart change. The decision is made once, in one transaction that locks the exception and its
 // cart: two supervisors at once, a second click or a replay change nothing, and are told who decided.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { approvalKey, decideException, exceptionCase, logCartEvent, type ExceptionCase, type FlaggedDay } from '../../db/queries/approvals.ts';
+import { approvalKey, approvalsToRetry, decideException, exceptionCase, logCartEvent, type ExceptionCase, type FlaggedDay } from '../../db/queries/approvals.ts';
 import { saveChange } from '../../db/queries/carts.ts';
-import { claimDelivery, deliveriesByKey, markDelivered, markUndelivered, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
+import { claimDelivery, deliveriesByKey, markDelivered, markUndelivered, markUnopened, planDeliveries, teamMembers } from '../../db/queries/jobs.ts';
 import { findPerson } from '../../db/queries/people.ts';
 import { claimRequest } from '../../db/queries/requests.ts';
 import { weeksAt } from '../engine/index.ts';
@@ -155,7 +155,7 @@ export async function notifySupervisors(
     try {
       channel = await send.channel(recipient);
     } catch (e) {
-      await markUndelivered(db, key, reasonOf(e));
+      await markUnopened(db, key, reasonOf(e));
       report.failed.push({ supervisor: recipient, reason: reasonOf(e) });
       continue;
     }
@@ -171,6 +171,14 @@ export async function notifySupervisors(
     }
   }
   return report;
+}
+
+/** How many times a supervisor's DM is tried before it is left to the digests (which list pending exceptions). */
+export const APPROVAL_ATTEMPTS = 7;
+
+/** Exceptions with a supervisor's DM to try again now: the first tries 1, 2, 4… minutes apart, about two hours in all. */
+export function approvalsDue(db: Db): Promise<number[]> {
+  return approvalsToRetry(db, APPROVAL_ATTEMPTS);
 }
 
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));

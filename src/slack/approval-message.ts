@@ -1,13 +1,14 @@
 // The Slack side of an exception (src/services/approvals.ts): its DM to each supervisor of the team,
 // sent after the commit was acknowledged and shown to the agent, each in the supervisor's language
-// and at most once (a post is never retried: Slack may have stored it); after a decision, every
-// supervisor's copy edited in place to say who decided, and the agent told in their own language.
-// Nothing here fails the agent's commit: what Slack refuses is logged.
+// and at most once (a post Slack may have stored is never sent again); a DM Slack did not take is
+// tried again by the scheduler's minute tick, 1, 2, 4… minutes apart (retryApprovals); after a
+// decision, every supervisor's copy edited in place to say who decided, and the agent told in their
+// own language. Nothing here fails the agent's commit: what Slack refuses is logged.
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import { approvalMessages } from '../../db/queries/approvals.ts';
 import type { JsonLogger } from '../logger.ts';
-import { loadApproval, notifySupervisors, type Approval } from '../services/approvals.ts';
+import { approvalsDue, loadApproval, notifySupervisors, type Approval } from '../services/approvals.ts';
 import { agentDecisionText, approvalMessage } from '../../views/approval.ts';
 import { openDm, postOnce, poster } from './fanout.ts';
 import type { Languages } from './language.ts';
@@ -41,6 +42,23 @@ export async function sendApprovals(deps: ApprovalDeps, client: WebClient, excep
   } catch (e) {
     logger.error(`the exception ${exceptionId} could not be sent to the supervisors`, e);
   }
+}
+
+/**
+ * The DMs of pending exceptions that Slack did not take (or that a stopped process never sent),
+ * each after its wait (approvalsToRetry); the scheduler's tick calls it. Answers how many
+ * exceptions it tried; never throws.
+ */
+export async function retryApprovals(deps: ApprovalDeps, client: WebClient, now: Date): Promise<number> {
+  let due: number[];
+  try {
+    due = await approvalsDue(deps.db);
+  } catch (e) {
+    deps.logger.error('the approval DMs to send again could not be read', e);
+    return 0;
+  }
+  for (const id of due) await sendApprovals(deps, client, id, now);
+  return due.length;
 }
 
 /** Every supervisor's copy of the DM, as the exception stands now (who decided, no buttons); never throws. */

@@ -2,13 +2,18 @@
 // reason, each supervisor of the team gets a DM in their language, one approves or sends it back
 // with a note (which reopens the cart), every copy of the DM then says who decided, the agent is
 // told, and the audit log and the digest show it. Refusals, clicks after the decision, two
-// supervisors at once, replays, a reopened cart and a Slack that refuses a DM.
-import { eq } from 'drizzle-orm';
+// supervisors at once, replays, a reopened cart, a Slack that refuses a DM, and one that did not
+// take it at first (tried again by the scheduler's tick).
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cartEvents, carts, deliveries, exceptions } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
+import { startScheduler } from '../../src/jobs/scheduler.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
+import { createLogger } from '../../src/logger.ts';
+import { retryApprovals } from '../../src/slack/approval-message.ts';
+import { languages } from '../../src/slack/language.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NOW, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
@@ -144,6 +149,60 @@ describe('an exception goes to the team’s supervisors', () => {
     const agentTexts = ctx.app.slack.calls.filter((c) => c.args.channel === dm(AGENT)).map((c) => JSON.stringify(c.args));
     expect(agentTexts.some((s) => s.includes('Committed'))).toBe(true);
     expect(agentTexts.some((s) => /couldn|went wrong/.test(s))).toBe(false);
+  });
+});
+
+describe('A DM Slack did not take', () => {
+  const delivery = async () => (await ctx.t.db.select().from(deliveries).where(and(eq(deliveries.kind, 'approval'), eq(deliveries.recipient, SUPERVISOR2))))[0]!;
+  /** As if the last try were `minutes` longer ago. */
+  const wait = (minutes: number) => ctx.t.db.execute(sql`update deliveries set claimed_at = claimed_at - make_interval(mins => ${minutes}) where kind = 'approval' and recipient = ${SUPERVISOR2}`);
+  const approvalsTo = (user: string) => ctx.app.slack.messagesIn(dm(user)).filter((m) => m.metadata?.event_type === 'approval_posted');
+  const failOpening = () => ctx.app.slack.on('conversations.open', (args) => (args.users === SUPERVISOR2 ? { body: { ok: false, error: 'fatal_error' } } : undefined));
+
+  it('is sent by the minute’s tick once its wait is over, once, and the supervisor who had theirs gets nothing more', async () => {
+    failOpening();
+    await commitWithReason();
+    approvalDm(SUPERVISOR);
+    expect(approvalsTo(SUPERVISOR2)).toEqual([]);
+    expect(await delivery()).toMatchObject({ status: 'failed', attempts: 1 });
+
+    // Slack answers again; the scheduler's tick, as every minute.
+    ctx.app.slack.on('conversations.open', () => undefined);
+    const logs: string[] = [];
+    const scheduler = await startScheduler({ database: ctx.t, databaseUrl: ctx.t.url, client: slackClient(BOT_TOKEN, ctx.app.slack.url), logger: createLogger({ level: 'info', write: (l) => logs.push(l) }), now: () => ctx.app.clock.now, schedule: false });
+    try {
+      // Before its wait (two minutes after a first try) nothing is sent.
+      await scheduler.tick();
+      expect(approvalsTo(SUPERVISOR2)).toEqual([]);
+      await wait(2);
+      await scheduler.tick();
+      await scheduler.tick();
+    } finally {
+      await scheduler.stop();
+    }
+    expect(text(approvalDm(SUPERVISOR2).blocks)).toContain(REASON_SHOWN);
+    approvalDm(SUPERVISOR);
+    expect(await delivery()).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(logs.some((l) => l.includes('approval DMs of 1 exception(s) tried again'))).toBe(true);
+  });
+
+  it('is tried seven times, each wait twice the one before, then left to the digests', async () => {
+    failOpening();
+    await commitWithReason();
+    const deps = { db: ctx.t.db, languages: languages(ctx.t.db, () => ctx.app.clock.now), logger: createLogger({ level: 'error', write: () => {} }) };
+    const client = slackClient(BOT_TOKEN, ctx.app.slack.url);
+    const tried: number[] = [];
+    for (let attempt = 1; attempt <= 8; attempt++) {
+      // One minute short of its wait, then the wait: 2, 4, 8… minutes after the try before.
+      await wait(2 ** attempt - 1);
+      expect(await retryApprovals(deps, client, ctx.app.clock.now)).toBe(0);
+      await wait(1);
+      tried.push(await retryApprovals(deps, client, ctx.app.clock.now));
+    }
+    expect(tried).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(await delivery()).toMatchObject({ status: 'failed', attempts: 7 });
+    expect(approvalsTo(SUPERVISOR2)).toEqual([]);
+    expect(ctx.app.slack.callsTo('conversations.open').filter((c) => c.args.users === SUPERVISOR2)).toHaveLength(7);
   });
 });
 

@@ -50,8 +50,13 @@ function rng(seed: number) {
   };
 }
 
-const csv = (rows: (string | number | null)[][]) =>
-  rows.map((r) => r.map((v) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',')).join('\n');
+/** A CSV field: quoted, its quotes doubled, when it holds a quote, a comma or a line break. */
+function field(v: string | number | null): string {
+  const text = v === null ? '' : String(v);
+  return ['"', ',', '\n'].some((c) => text.includes(c)) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csv = (rows: (string | number | null)[][]) => rows.map((r) => r.map(field).join(',')).join('\n');
 
 export async function loadDemo(db: Db, now: Date): Promise<string> {
   const rand = rng(20261123);

@@ -113,13 +113,14 @@ export async function markUndelivered(db: DbOrTx, key: string, error: string): P
 
 /**
  * A DM that could not be opened: nothing was posted. Counted as a try, stamped as one, so that a
- * person Slack will never let the bot reach (deactivated, gone) is not tried for ever.
+ * person Slack will never let the bot reach (deactivated, gone) is not tried for ever. One that
+ * another run claimed meanwhile (a slow open, a retry's tick) is left to that run.
  */
 export async function markUnopened(db: DbOrTx, key: string, error: string): Promise<void> {
   await db
     .update(deliveries)
     .set({ status: 'failed', error: error.slice(0, 500), attempts: sql`${deliveries.attempts} + 1`, claimedAt: sql`now()` })
-    .where(and(eq(deliveries.key, key), ne(deliveries.status, 'sent')));
+    .where(and(eq(deliveries.key, key), inArray(deliveries.status, ['pending', 'failed'])));
 }
 
 /** Why a delivery stays `sending` (Slack did not answer its post, or its channel's history could not be read). */

@@ -6,6 +6,7 @@
 // take it at first (tried again by the scheduler's tick).
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { markUnopened } from '../../db/queries/jobs.ts';
 import { cartEvents, carts, deliveries, exceptions } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
@@ -203,6 +204,15 @@ describe('A DM Slack did not take', () => {
     expect(await delivery()).toMatchObject({ status: 'failed', attempts: 7 });
     expect(approvalsTo(SUPERVISOR2)).toEqual([]);
     expect(ctx.app.slack.callsTo('conversations.open').filter((c) => c.args.users === SUPERVISOR2)).toHaveLength(7);
+  });
+
+  it('an open that fails after another run claimed the DM (a slow open, the tick) leaves it to that run: it may be posting it', async () => {
+    failOpening();
+    await commitWithReason();
+    const { key } = await delivery();
+    await ctx.t.db.update(deliveries).set({ status: 'sending' }).where(eq(deliveries.key, key));
+    await markUnopened(ctx.t.db, key, 'no answer from Slack within 30 s');
+    expect(await delivery()).toMatchObject({ status: 'sending', attempts: 1 });
   });
 });
 

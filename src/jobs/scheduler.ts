@@ -5,8 +5,8 @@
 // next tick, without a restart. A slot's job is retried with back-off when it fails, and the
 // deliveries table makes every message once even when a job runs twice. Reminders have a slot per
 // team, zone and local day: a team's agents may live in several zones, each reminded at its own
-// local time (src/engine/reminders.ts). Each tick also tries again the approval DMs Slack did not
-// take (src/slack/approval-message.ts retryApprovals).
+// local time (src/engine/reminders.ts). When approval DMs Slack did not take have waited long
+// enough, a tick queues a job that sends them again (src/slack/approval-message.ts retryApprovals).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
@@ -19,6 +19,7 @@ import { reminderZones } from '../../db/queries/reminders.ts';
 import { claimSlot, slotClaimed } from '../../db/queries/schedule.ts';
 import { dueReminders } from '../engine/index.ts';
 import { DatabaseHealth } from '../health.ts';
+import { approvalsDue } from '../services/approvals.ts';
 import { retryApprovals } from '../slack/approval-message.ts';
 import { languages } from '../slack/language.ts';
 import type { JsonLogger } from '../logger.ts';
@@ -43,6 +44,11 @@ interface SlotJob {
  * a day, far beyond the five minutes a signed request is accepted.
  */
 export const PURGE_QUEUE = 'purge-request-keys';
+/**
+ * Approval DMs to send again: a job of their own, at most one waiting and one running (pg-boss's
+ * `stately` policy), so that a Slack that hangs holds up neither the minute's tick nor a pile of them.
+ */
+export const APPROVALS_QUEUE = 'approval-retries';
 const KEEP_REQUEST_KEYS_MS = 24 * 60 * 60 * 1000;
 
 /** What a slot's run could not deliver, one line each (who or where, why, what to do): logged once, then retried. */
@@ -126,6 +132,7 @@ export async function startScheduler(options: {
     await boss.createQueue(QUEUES.tick, { name: QUEUES.tick, retryLimit: 0, expireInSeconds: 120 });
     await boss.createQueue(QUEUES.slot, { name: QUEUES.slot, ...retry, expireInSeconds: 60 * 60 });
     await boss.createQueue(PURGE_QUEUE, { name: PURGE_QUEUE, retryLimit: 0 });
+    await boss.createQueue(APPROVALS_QUEUE, { name: APPROVALS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 30 * 60 });
   });
 
   const approvalDeps = { db: database.db, languages: languages(database.db, now), logger };
@@ -162,9 +169,8 @@ export async function startScheduler(options: {
     }
     // Started at once by this process rather than at the worker's next poll, up to two seconds later.
     if (queued.length && workers.slot) boss.notifyWorker(workers.slot);
-    // Approval DMs Slack did not take when the agent committed, each after its wait.
-    const retried = await retryApprovals(approvalDeps, client, at);
-    if (retried) logger.info(`approval DMs of ${retried} exception(s) tried again`, { exceptions: retried });
+    // Approval DMs Slack did not take when the agent committed, once one has waited long enough.
+    if ((await approvalsDue(database.db)).length) await boss.send(APPROVALS_QUEUE, {});
     return queued;
   };
 
@@ -223,6 +229,10 @@ export async function startScheduler(options: {
   });
   await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {
     await tick();
+  });
+  await boss.work(APPROVALS_QUEUE, { batchSize: 1, ...polling }, async () => {
+    const retried = await retryApprovals(approvalDeps, client, now());
+    if (retried) logger.info(`approval DMs of ${retried} exception(s) tried again`, { exceptions: retried });
   });
   await boss.work(PURGE_QUEUE, { batchSize: 1, ...polling }, async () => {
     const purged = await purgeRequestKeys(database.db, new Date(now().getTime() - KEEP_REQUEST_KEYS_MS));

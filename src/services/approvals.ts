@@ -176,7 +176,7 @@ export async function notifySupervisors(
 /** How many times a supervisor's DM is tried before it is left to the digests (which list pending exceptions). */
 export const APPROVAL_ATTEMPTS = 7;
 
-/** Exceptions with a supervisor's DM to try again now: the first tries 1, 2, 4… minutes apart, about two hours in all. */
+/** Exceptions with a supervisor's DM to try again now: 2, 4, 8… minutes after the try before (1 after it was planned, never tried), about two hours in all. */
 export function approvalsDue(db: Db): Promise<number[]> {
   return approvalsToRetry(db, APPROVAL_ATTEMPTS);
 }

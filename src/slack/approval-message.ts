@@ -1,7 +1,7 @@
 // The Slack side of an exception (src/services/approvals.ts): its DM to each supervisor of the team,
 // sent after the commit was acknowledged and shown to the agent, each in the supervisor's language
 // and at most once (a post Slack may have stored is never sent again); a DM Slack did not take is
-// tried again by the scheduler's minute tick, 1, 2, 4… minutes apart (retryApprovals); after a
+// tried again by a job the scheduler queues, 2, 4, 8… minutes after the try before (retryApprovals); after a
 // decision, every supervisor's copy edited in place to say who decided, and the agent told in their
 // own language. Nothing here fails the agent's commit: what Slack refuses is logged.
 import type { WebClient } from '@slack/web-api';
@@ -46,7 +46,7 @@ export async function sendApprovals(deps: ApprovalDeps, client: WebClient, excep
 
 /**
  * The DMs of pending exceptions that Slack did not take (or that a stopped process never sent),
- * each after its wait (approvalsToRetry); the scheduler's tick calls it. Answers how many
+ * each after its wait (approvalsToRetry); the scheduler's job of them calls it. Answers how many
  * exceptions it tried; never throws.
  */
 export async function retryApprovals(deps: ApprovalDeps, client: WebClient, now: Date): Promise<number> {

@@ -3,14 +3,14 @@
 // with a note (which reopens the cart), every copy of the DM then says who decided, the agent is
 // told, and the audit log and the digest show it. Refusals, clicks after the decision, two
 // supervisors at once, replays, a reopened cart, a Slack that refuses a DM, and one that did not
-// take it at first (tried again by the scheduler's tick).
+// take it at first (tried again by the scheduler's job of them).
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { markUnopened } from '../../db/queries/jobs.ts';
 import { cartEvents, carts, deliveries, exceptions } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
-import { startScheduler } from '../../src/jobs/scheduler.ts';
+import { APPROVALS_QUEUE, startScheduler } from '../../src/jobs/scheduler.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { retryApprovals } from '../../src/slack/approval-message.ts';
@@ -160,7 +160,7 @@ describe('A DM Slack did not take', () => {
   const approvalsTo = (user: string) => ctx.app.slack.messagesIn(dm(user)).filter((m) => m.metadata?.event_type === 'approval_posted');
   const failOpening = () => ctx.app.slack.on('conversations.open', (args) => (args.users === SUPERVISOR2 ? { body: { ok: false, error: 'fatal_error' } } : undefined));
 
-  it('is sent by the minute’s tick once its wait is over, once, and the supervisor who had theirs gets nothing more', async () => {
+  it('is sent again by a job the minute’s tick queues once its wait is over, once, and the supervisor who had theirs gets nothing more', async () => {
     failOpening();
     await commitWithReason();
     approvalDm(SUPERVISOR);
@@ -170,21 +170,32 @@ describe('A DM Slack did not take', () => {
     // Slack answers again; the scheduler's tick, as every minute.
     ctx.app.slack.on('conversations.open', () => undefined);
     const logs: string[] = [];
-    const scheduler = await startScheduler({ database: ctx.t, databaseUrl: ctx.t.url, client: slackClient(BOT_TOKEN, ctx.app.slack.url), logger: createLogger({ level: 'info', write: (l) => logs.push(l) }), now: () => ctx.app.clock.now, schedule: false });
+    const scheduler = await startScheduler({
+      database: ctx.t,
+      databaseUrl: ctx.t.url,
+      client: slackClient(BOT_TOKEN, ctx.app.slack.url),
+      logger: createLogger({ level: 'info', write: (l) => logs.push(l) }),
+      now: () => ctx.app.clock.now,
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+    });
     try {
-      // Before its wait (two minutes after a first try) nothing is sent.
+      // Before its wait (two minutes after a first try) the tick queues nothing.
       await scheduler.tick();
-      expect(approvalsTo(SUPERVISOR2)).toEqual([]);
+      expect(await scheduler.boss.getQueueSize(APPROVALS_QUEUE)).toBe(0);
       await wait(2);
       await scheduler.tick();
+      await eventually(() => expect(approvalsTo(SUPERVISOR2)).toHaveLength(1));
+      await eventually(() => expect(logs.some((l) => l.includes('approval DMs of 1 exception(s) tried again'))).toBe(true));
+      // Sent: the next tick queues nothing.
       await scheduler.tick();
+      expect(await scheduler.boss.getQueueSize(APPROVALS_QUEUE)).toBe(0);
     } finally {
       await scheduler.stop();
     }
     expect(text(approvalDm(SUPERVISOR2).blocks)).toContain(REASON_SHOWN);
     approvalDm(SUPERVISOR);
     expect(await delivery()).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(logs.some((l) => l.includes('approval DMs of 1 exception(s) tried again'))).toBe(true);
   });
 
   it('is tried seven times, each wait twice the one before, then left to the digests', async () => {

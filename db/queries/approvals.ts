@@ -1,7 +1,7 @@
 // Exceptions (a cart committed with flagged days and a reason) and their supervisors' decision.
 import { and, eq, like, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../client.ts';
-import { cartEvents, deliveries, exceptions } from '../schema.ts';
+import { cartEvents, carts, deliveries, exceptions, people } from '../schema.ts';
 
 export type ExceptionRow = typeof exceptions.$inferSelect;
 
@@ -103,16 +103,21 @@ export async function logCartEvent(db: DbOrTx, entry: { cartId: number; actorId:
 export const approvalKey = (exceptionId: number, supervisorId: string) => `approval:${exceptionId}:${supervisorId}`;
 
 /**
- * Pending exceptions with a supervisor's DM not sent — planned and never tried (the process
- * stopped), or not taken by Slack — tried fewer than `maxAttempts` times, and last tried
- * 2^attempts minutes ago or more (by the database's clock, as the tries are stamped): 1, 2, 4…
- * A DM left `sending` (Slack did not answer its post) may have been posted: never sent again.
+ * Pending exceptions with a DM not sent to someone who is still a supervisor of the agent's team —
+ * planned and never tried (the process stopped), or not taken by Slack — tried fewer than
+ * `maxAttempts` times, and last tried 2^attempts minutes ago or more (by the database's clock, as
+ * the tries are stamped): 1, 2, 4… A DM left `sending` (Slack did not answer its post) may have
+ * been posted: never sent again. One to a person who left the team or its supervisors is not
+ * tried again (nor counted as tried: it would be due for ever).
  */
 export async function approvalsToRetry(db: DbOrTx, maxAttempts: number): Promise<number[]> {
   const rows = await rowsOf<{ id: number }>(
     db,
     sql`select distinct e.id from ${exceptions} e
+      join ${carts} c on c.id = e.cart_id
+      join ${people} a on a.slack_user_id = c.agent_id
       join ${deliveries} d on d.kind = 'approval' and d.key like 'approval:' || e.id || ':%'
+      join ${people} s on s.slack_user_id = d.recipient and s.team_id = a.team_id and s.role = 'supervisor'
       where e.status = 'pending' and d.status in ('pending', 'failed') and d.attempts < ${maxAttempts}
         and coalesce(d.claimed_at, d.created_at) <= now() - make_interval(mins => power(2, d.attempts)::int)
       order by e.id limit 100`,

@@ -7,7 +7,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { markUnopened } from '../../db/queries/jobs.ts';
-import { cartEvents, carts, deliveries, exceptions } from '../../db/schema.ts';
+import { cartEvents, carts, deliveries, exceptions, people } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { APPROVALS_QUEUE, startScheduler } from '../../src/jobs/scheduler.ts';
@@ -215,6 +215,17 @@ describe('A DM Slack did not take', () => {
     expect(await delivery()).toMatchObject({ status: 'failed', attempts: 7 });
     expect(approvalsTo(SUPERVISOR2)).toEqual([]);
     expect(ctx.app.slack.callsTo('conversations.open').filter((c) => c.args.users === SUPERVISOR2)).toHaveLength(7);
+  });
+
+  it('is not tried again for someone who is no longer a supervisor of the team', async () => {
+    failOpening();
+    await commitWithReason();
+    await wait(5);
+    await ctx.t.db.update(people).set({ role: 'agent' }).where(eq(people.slackUserId, SUPERVISOR2));
+    const deps = { db: ctx.t.db, languages: languages(ctx.t.db, () => ctx.app.clock.now), logger: createLogger({ level: 'error', write: () => {} }) };
+    expect(await retryApprovals(deps, slackClient(BOT_TOKEN, ctx.app.slack.url), ctx.app.clock.now)).toBe(0);
+    await ctx.t.db.update(people).set({ role: 'supervisor' }).where(eq(people.slackUserId, SUPERVISOR2));
+    expect(await retryApprovals(deps, slackClient(BOT_TOKEN, ctx.app.slack.url), ctx.app.clock.now)).toBe(1);
   });
 
   it('an open that fails after another run claimed the DM (a slow open, the tick) leaves it to that run: it may be posting it', async () => {

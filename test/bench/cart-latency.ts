@@ -394,7 +394,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const updated = nextCall(id, ['chat.update'], warmingUp, moving);
       const t0 = performance.now();
       const sentAt = slack.calls.length;
-      const view = kind === 'move' ? seen.get(id)!.dayView : undefined;
+      const view = moving?.view;
       updated.then((at) => {
         if (!Number.isNaN(at) || warmingUp || moving?.answered) return;
         const answered = slack.calls.slice(sentAt).filter((c) => owner.get(String(c.args.channel ?? c.args.user_id ?? '')) === id || (view && c.args.view_id === view));

@@ -136,7 +136,17 @@ async function main(): Promise<void> {
     // The solver's warm-up (about 2 s of CPU) runs once the bot has served for a while rather than
     // before it listens: a restart answers sooner, and an auto-balance in its first seconds is
     // slower, never different.
-    if (solver) setTimeout(() => void (stopping ? undefined : warmUp(solver).catch((e: unknown) => logger.warn('auto-balance: the warm-up failed', e))), WARM_UP_AFTER_MS).unref();
+    if (solver) {
+      const warm = () => {
+        if (stopping) return;
+        const began = performance.now();
+        warmUp(solver).then(
+          () => logger.info('auto-balance: HiGHS warmed up', { ms: Math.round(performance.now() - began) }),
+          (e: unknown) => logger.warn('auto-balance: the warm-up failed', e),
+        );
+      };
+      setTimeout(warm, WARM_UP_AFTER_MS).unref();
+    }
   } catch (e) {
     starting = false;
     if (e instanceof Stopping || stopping) {

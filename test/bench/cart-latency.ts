@@ -149,8 +149,20 @@ export function poster(baseUrl: string) {
       req.on('error', reject);
       req.end(body);
     });
-  // A kept-alive connection the server closes as it is reused: the request never reached it, send it again.
-  return (body: string) => once(body).catch((e: { code?: string }) => (e.code === 'ECONNRESET' ? once(body) : Promise.reject(e as Error)));
+  // A kept-alive connection the server closes as it is reused: the request never reached it, send
+  // it again. After the bench's pause for the solver's warm-up every kept connection has been idle
+  // past the server's keep-alive timeout, and the next one taken from the pool may be closing too:
+  // once was not always enough (a run on a fresh database ended in "socket hang up").
+  const reset = (e: { code?: string }) => e.code === 'ECONNRESET';
+  return async (body: string) => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await once(body);
+      } catch (e) {
+        if (!reset(e as { code?: string }) || tries === 4) throw e;
+      }
+    }
+  };
 }
 
 /** CPU milliseconds (user + system) of a process, from /proc; 0 when it is gone. */

@@ -7,6 +7,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
+import { preparingPglite } from './pglite-statements.ts';
 import { CONNECT_TIMEOUT_S, DatabaseError } from './errors.ts';
 import { schema } from './schema.ts';
 
@@ -166,7 +167,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 /** The embedded database over a PGlite client (tests wrap the client to make it fail on purpose); `unlock` frees its data folder. */
 export async function pgliteDatabase(client: PGlite, unlock: () => void = () => {}): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparingPglite(client), { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

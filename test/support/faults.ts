@@ -60,7 +60,9 @@ class PgliteFaults {
         get(obj, prop) {
           const value = Reflect.get(obj, prop, obj) as unknown;
           if (typeof value !== 'function') return value;
-          if (prop === 'query' || prop === 'exec') {
+          // _runExclusiveTransaction: where a statement db/pglite-statements.ts prepared begins (held
+          // before PGlite's lock is taken, as a query is: the test's own handle shares the client).
+          if (prop === 'query' || prop === 'exec' || prop === '_runExclusiveTransaction') {
             return async (...args: unknown[]) => {
               await gate();
               return (value as (...a: unknown[]) => unknown).apply(obj, args);

@@ -59,12 +59,14 @@ export function preparingPglite(client: PGlite): PGlite {
   const statements = kept.get(client) ?? new Map<string, Prepared>();
   kept.set(client, statements);
   const locks = client as unknown as Locks;
-  const send = (parts: Uint8Array[]) => client.execProtocolStream(joined(parts), { syncToFs: false });
+  // As PGlite's query sends each part: the data folder synced once the statement is done (below),
+  // a notice to the caller's handler when it gave one.
+  const send = (parts: Uint8Array[], options?: QueryOptions) => client.execProtocolStream(joined(parts), { syncToFs: false, ...(options?.onNotice && { onNotice: options.onNotice }) });
 
   async function prepare(text: string, options?: QueryOptions): Promise<Prepared> {
     // Unique in the process: two clients may be one session (a test's handle and its faulty twin).
     const name = `taskcart_${++made}`;
-    const messages = await send([protocol.serialize.parse({ name, text, types: options?.paramTypes ?? [] }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()]);
+    const messages = await send([protocol.serialize.parse({ name, text, types: options?.paramTypes ?? [] }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()], options);
     const description = messages.find((m): m is InstanceType<typeof protocol.messages.ParameterDescriptionMessage> => m.name === 'parameterDescription');
     const prepared = { name, types: description?.dataTypeIDs ?? [] };
     statements.set(text, prepared);
@@ -81,7 +83,7 @@ export function preparingPglite(client: PGlite): PGlite {
     });
     let messages;
     try {
-      messages = await send([protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()]);
+      messages = await send([protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync()], options);
     } catch (e) {
       // Either is raised before the statement runs: nothing was done, it can be sent again.
       const code = (e as { code?: unknown }).code;

@@ -167,14 +167,16 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 /** The embedded database over a PGlite client (tests wrap the client to make it fail on purpose); `unlock` frees its data folder. */
 export async function pgliteDatabase(client: PGlite, unlock: () => void = () => {}): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite');
-  const db = drizzle(preparingPglite(client), { schema }) as unknown as Db;
+  // Drizzle's statements and pg-boss's (through `query`) are prepared once; scripts run as they are.
+  const prepared = preparingPglite(client);
+  const db = drizzle(prepared, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     exec: async (text) => {
       await client.exec(text);
     },
-    query: async <T,>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
+    query: async <T,>(text: string, params: unknown[] = []) => (await prepared.query<T>(text, params)).rows,
     script: async (text) => (await client.exec(text)).flatMap((r) => r.rows) as Record<string, unknown>[],
     close: async () => {
       try {

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import type { Priority, TaskSource } from '../src/engine/types.ts';
 import type { Language } from '../src/language.ts';
-import type { Key, PlainParams } from './i18n/index.ts';
+import type { Key, PlainParams } from './i18n/keys.ts';
 import { mention } from './text.ts';
 
 type Plain = (key: Key, params?: PlainParams) => string;

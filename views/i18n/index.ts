@@ -13,17 +13,11 @@ import { Format } from '../format.ts';
 import { Markup, escape, md } from '../text.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import type { Key, Params, PlainParams } from './keys.ts';
 
 export type { Language } from '../../src/language.ts';
 
-/** A key of the catalogs, without its plural suffix: `cart.tasks` for `cart.tasks_one` / `cart.tasks_other`. */
-export type Key = Base<keyof typeof en>;
-type Base<K> = K extends `${infer B}_one` ? B : K extends `${infer B}_other` ? B : K;
-
-/** Values interpolated into a mrkdwn text: people's text (escaped), numbers, or the bot's own Markup. */
-export type Params = Readonly<Record<string, string | number | Markup>> & { count?: number };
-/** Values interpolated into a plain_text text: taken as they are. */
-export type PlainParams = Readonly<Record<string, string | number>> & { count?: number };
+export type { Key, Params, PlainParams } from './keys.ts';
 
 export const CATALOGS = { en, 'zh-CN': zhCN } as const;
 

@@ -516,6 +516,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         ),
       );
       rows.push(row('Add task, move, Apply', paced.result.flat(), paced));
+      // Which kind of click the paced row's tail is made of (on stderr: the table keeps one row).
+      const updated = (kind: Kind) => paced.result.flatMap((mine) => mine.filter((r, k): r is Timed => kinds[k % kinds.length] === kind && r !== null && !Number.isNaN(r.updated)).map((r) => r.updated));
+      console.error(`  (${label}, paced, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);
     }
     if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
     if (nothingToMove) console.error(`  (${label}: ${nothingToMove} move(s) found the task already moved, by an Apply before it: answered in the day window, without a message update)`);

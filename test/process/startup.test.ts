@@ -82,7 +82,10 @@ function exitOf(env: Record<string, string | undefined>, options: { cwd?: string
 async function cannotStart(expect: ExpectStatic, env: Record<string, string>): Promise<string[]> {
   const { run, code, ms } = await exitOf(env);
   expect(code, run.err.join('\n')).toBe(1);
-  expect(ms).toBeLessThan(15_000);
+  // It exits rather than hangs. The slowest case, a server that never answers, waits its 10 s first
+  // (the line says so); starting the process takes several seconds more on a loaded two-core machine
+  // (16.3 and 16.9 s in full runs on an AMD EPYC, 2026-11-27, against the 15 s allowed before).
+  expect(ms).toBeLessThan(30_000);
   const everything = [...run.out, ...run.err].join('\n');
   expect(everything).not.toMatch(/\n\s+at /); // no stack trace
   expect(everything).not.toContain(BOT_TOKEN);

@@ -58,6 +58,11 @@ const itemOf = ([id, type, label, title, customerId, customerName, effort, prior
  * where the cart's message is): a save told it checks it is unchanged (saveChangeOrRead).
  */
 function snapshotQuery(cartId: number, requestKey: string | null, typeKey: string | null): SQL {
+  return snapshotsWhere(sql`c.id = ${cartId}`, requestKey, typeKey);
+}
+
+/** The snapshot of each cart `which` picks (a condition on `c`, the carts row). */
+function snapshotsWhere(which: SQL, requestKey: string | null, typeKey: string | null): SQL {
   return sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team, o.list as time_off,
       ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context,
       (select coalesce(json_agg(json_build_array(
@@ -76,7 +81,7 @@ function snapshotQuery(cartId: number, requestKey: string | null, typeKey: strin
     join ${people} p on p.slack_user_id = c.agent_id
     join ${teams} tm on tm.id = p.team_id
     cross join lateral ${timeOffOf(sql`c`, sql`p`)} o
-    where c.id = ${cartId}`;
+    where ${which}`;
 }
 
 /**
@@ -116,6 +121,17 @@ function snapshotOf(row: SnapshotRow, typeKey?: string): CartSnapshot {
 export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot | null> {
   const [row] = await rowsOf<SnapshotRow>(db, snapshotQuery(cartId, requestKey ?? null, typeKey ?? null));
   return row ? snapshotOf(row, typeKey) : null;
+}
+
+/**
+ * Several carts' snapshots in one round trip (a team's, for a rebalance), in no particular order;
+ * a cart that does not exist is left out. The ids travel as one JSON parameter: one statement text
+ * whatever their number.
+ */
+export async function cartSnapshots(db: DbOrTx, cartIds: readonly number[]): Promise<CartSnapshot[]> {
+  if (!cartIds.length) return [];
+  const rows = await rowsOf<SnapshotRow>(db, snapshotsWhere(sql`c.id in (select value::int from json_array_elements_text(${JSON.stringify(cartIds)}::json))`, null, null));
+  return rows.map((row) => snapshotOf(row));
 }
 
 export async function findCart(db: DbOrTx, agentId: string, weekStart: string): Promise<CartRow | null> {

@@ -5,7 +5,7 @@
 // and a fresh proposal is made. Only open carts take part: a committed cart is the agent's task
 // list, and is not changed behind their back.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartSnapshot } from '../../db/queries/carts.ts';
+import { cartSnapshot, cartSnapshots } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { claimCartVersion, customerOwners, logCartEvents, moveItemsBetweenCarts, rebalanceApplied, teamPeople, teamWeekCarts } from '../../db/queries/rebalance.ts';
 import { claimRequest } from '../../db/queries/requests.ts';
@@ -89,6 +89,12 @@ async function load(db: DbOrTx, cartId: number): Promise<CartState | null> {
   return snapshot ? stateOf(snapshot) : null;
 }
 
+/** Carts read in one round trip, in the order asked; null for one that is gone. */
+async function loadAll(db: DbOrTx, cartIds: readonly number[]): Promise<Array<CartState | null>> {
+  const read = new Map((await cartSnapshots(db, cartIds)).map((s) => [s.cart.id, stateOf(s)]));
+  return cartIds.map((id) => read.get(id) ?? null);
+}
+
 /** Who may take which of the giver's customers. */
 async function servingFor(db: DbOrTx, person: PersonWithTeam, giver: CartState): Promise<Serving> {
   const [owners, team] = await Promise.all([customerOwners(db, giver.tasks.flatMap((t) => (t.customerId ? [t.customerId] : []))), teamPeople(db, person.team.id)]);
@@ -106,8 +112,8 @@ export async function proposeRebalance(db: Db, supervisorId: string, ask: { team
   const giver = await load(db, mine.id);
   if (!giver) return blocked('no_cart');
   if (giver.cart.status === 'committed') return blocked('committed', overloadedDays(giver));
-  // One read per teammate's cart: a team is tens of agents, and only open carts are read.
-  const others = (await Promise.all(rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => load(db, r.id)))).filter((s): s is CartState => s !== null);
+  // The teammates' open carts, in one round trip.
+  const others = (await loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id))).filter((s): s is CartState => s !== null);
   const plan = proposeTeamMoves(memberOf(giver), others.map(memberOf), await servingFor(db, sup, giver));
   if (!plan.moves.length) return blocked(plan.blocked ?? 'no_room', overloadedDays(giver));
   const receivers = [...new Set(plan.moves.map((m) => m.receiverId))].map((id) => others.find((o) => o.cart.agentId === id)!);
@@ -192,7 +198,7 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
       return { giver, list };
     });
     if (!done) return { kind: 'replayed' };
-    const fresh = await Promise.all(refs.map((r) => load(db, r.cartId)));
+    const fresh = await loadAll(db, refs.map((r) => r.cartId));
     const [giver, ...receivers] = fresh as [CartState, ...CartState[]];
     return {
       kind: 'applied',

@@ -68,7 +68,7 @@ export function highsSolver(highs: Highs): MipSolver {
   };
 }
 
-/** How long after it starts listening the bot warms the solver up (src/main.ts). */
+/** How long after its scheduler has started the bot warms the solver up (src/main.ts), which then logs "auto-balance: HiGHS warmed up". */
 export const WARM_UP_AFTER_MS = 10_000;
 
 /**

@@ -272,7 +272,6 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   let out = '';
   bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(() => (out.match(/listening on/g) ?? []).length >= target.workers, 90_000);
-  const listening = performance.now();
   const post = poster(`http://127.0.0.1:${port}`);
   const label = `${postgres ? 'PostgreSQL 15' : 'embedded (PGlite)'}, ${target.workers === 1 ? '1 process' : `WORKERS=${target.workers}`}`;
   try {
@@ -467,14 +466,13 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     await prepare(warmUp);
     for (let round = 0; round < WARM_UP_ROUNDS; round++) for (const kind of ['add', 'move', 'apply'] as const) await Promise.all(warmUp.map((id) => interact(id, kind, true)));
     await prepare(agents);
-    // Measured at rest: after the solver's warm-up (a second or two of CPU, ten seconds after the
-    // bot's scheduler has started, which on a slow machine is well after it listens: waiting ten
-    // seconds from "listening" let the warm-up land inside the measured window, at 20–30 ms of bot
-    // CPU a click), and once the bot's CPU is quiet (V8 goes on optimising the solver's WebAssembly
-    // on its own threads for a while after).
-    await new Promise((r) => setTimeout(r, Math.max(500, listening + WARM_UP_AFTER_MS - performance.now())));
+    // Measured at rest: once every process has logged the end of its solver's warm-up (a second or
+    // two of CPU, ten seconds after its scheduler has started, which on a slow machine is well after
+    // it listens: waiting ten seconds from "listening" let the warm-up land inside the measured
+    // window, at 20–30 ms of bot CPU a click), and once the bot's CPU is quiet (V8 goes on
+    // optimising the solver's WebAssembly on its own threads for a while after).
     const warmedUp = () => (out.match(/auto-balance: (?:HiGHS warmed up|the warm-up failed)/g) ?? []).length >= target.workers || /HiGHS did not load/.test(out);
-    await waitFor(warmedUp, 60_000);
+    await waitFor(warmedUp, WARM_UP_AFTER_MS + 60_000);
     for (let quiet = false, tries = 0; !quiet && tries < 20; tries++) {
       const before = await meter.bot();
       await new Promise((r) => setTimeout(r, 500));

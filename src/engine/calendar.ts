@@ -2,6 +2,7 @@
 // Every date goes through luxon in the team's or agent's zone.
 import { DateTime } from 'luxon';
 import type { DayPlan, IsoDay, Week } from './types.ts';
+import { zoneOf } from './zones.ts';
 
 export interface DateRange {
   from: IsoDay;
@@ -51,7 +52,7 @@ const mondayOf = remembered((day) => utcDay(day).startOf('week').toISODate()!);
 
 /** Monday of the week holding `instant`, as the calendar reads in `zone`. */
 export function weekStartOf(instant: Date | DateTime, zone: string): IsoDay {
-  const local = (instant instanceof Date ? DateTime.fromJSDate(instant) : instant).setZone(zone);
+  const local = (instant instanceof Date ? DateTime.fromJSDate(instant) : instant).setZone(zoneOf(zone));
   return local.startOf('week').toISODate()!;
 }
 
@@ -62,7 +63,7 @@ export function nextWeekStart(instant: Date | DateTime, zone: string): IsoDay {
 
 /** The day `instant` falls on in `zone`. */
 export function localDay(instant: Date, zone: string): IsoDay {
-  return DateTime.fromJSDate(instant).setZone(zone).toISODate()!;
+  return DateTime.fromJSDate(instant).setZone(zoneOf(zone)).toISODate()!;
 }
 
 export function addDays(day: IsoDay, n: number): IsoDay {

@@ -3,6 +3,7 @@
 // at a moment, and whether an agent gets it. Pure: the moment and the zone come in.
 import { DateTime } from 'luxon';
 import type { IsoDay } from './types.ts';
+import { zoneOf } from './zones.ts';
 
 export type ReminderKind = 'start' | 'end';
 
@@ -43,7 +44,7 @@ export function isReminderDay(start: string, end: string): boolean {
 export function localMoment(day: IsoDay, zone: string, time: string): Date {
   const [year, month, date] = day.split('-').map(Number);
   const minutes = minutesOf(time);
-  const local = DateTime.fromObject({ year, month, day: date, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone });
+  const local = DateTime.fromObject({ year, month, day: date, hour: Math.floor(minutes / 60), minute: minutes % 60 }, { zone: zoneOf(zone) });
   const hourBefore = local.minus({ hours: 1 });
   return (hourBefore.hour === local.hour && hourBefore.minute === local.minute ? hourBefore : local).toJSDate();
 }
@@ -76,7 +77,7 @@ export interface DueReminder {
 
 /** The reminders due at `now` for agents in `zone`: come due on a work day, and not stale yet. */
 export function dueReminders(now: Date, zone: string, settings: ReminderDay): DueReminder[] {
-  const local = DateTime.fromJSDate(now, { zone });
+  const local = DateTime.fromJSDate(now, { zone: zoneOf(zone) });
   if (!settings.workDays.includes(local.weekday)) return [];
   const day = local.toISODate()!;
   const times = reminderTimes(day, zone, settings);

@@ -9,6 +9,7 @@
 import { DateTime } from 'luxon';
 import { addDays, localDay, weekStartOf } from './calendar.ts';
 import type { IsoDay } from './types.ts';
+import { zoneOf } from './zones.ts';
 
 /** When a team proposes the planning week's carts: ISO weekday (1 = Monday) and local "HH:MM". */
 export interface ProposalTime {
@@ -42,7 +43,7 @@ export function planningWeek(now: Date, zone: string): IsoDay {
 /** The moment in the working week at which the planning week's carts are proposed. */
 export function proposalMoment(now: Date, zone: string, proposal: ProposalTime): Date {
   const [h, m] = proposal.time.split(':').map(Number);
-  const monday = DateTime.fromISO(workingWeek(now, zone), { zone });
+  const monday = DateTime.fromISO(workingWeek(now, zone), { zone: zoneOf(zone) });
   return monday.plus({ days: proposal.weekday - 1 }).set({ hour: h ?? 0, minute: m ?? 0 }).toJSDate();
 }
 

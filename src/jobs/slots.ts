@@ -3,6 +3,7 @@
 // once per period even when its time of day changes: the proposal by the week it proposes, a digest
 // by its date. A slot missed while no bot ran is still due until its period is over.
 import { DateTime } from 'luxon';
+import { zoneOf } from '../engine/zones.ts';
 
 export type SlotKind = 'proposal' | 'daily-digest' | 'weekly-digest' | 'reminder-start' | 'reminder-end';
 
@@ -45,7 +46,7 @@ function lastWeekly(now: DateTime, weekday: number, time: string): DateTime {
 
 /** Slots of the team that are due at `now`: come due, and their period not yet over. */
 export function dueSlots(team: TeamSchedule, now: Date): Slot[] {
-  const local = DateTime.fromJSDate(now, { zone: team.timezone });
+  const local = DateTime.fromJSDate(now, { zone: zoneOf(team.timezone) });
   const out: Slot[] = [];
 
   const proposal = lastWeekly(local, team.proposalWeekday, team.proposalTime);

@@ -2,8 +2,7 @@
 // Imports (encodings, problems, leaks), team settings, --help and --version. A few runs are the real
 // process (`spawned`: npm or node, .env, exit code); the many others run the same entry in this
 // process (`run`, test/support/cli.ts cliInProcess), each opening the database as the process would.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import iconv from 'iconv-lite';
@@ -11,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { cli, cliInProcess } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
+import { tempDir } from '../support/temp.ts';
 
 let t: TestDatabase;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   t = await testDatabase();
-  dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
+  dir = tempDir('taskcart-cli-');
   // On the embedded database the command line gets its own data folder; on a server, this file's database.
   env = { DATABASE_URL: t.url ?? '', DATA_DIR: join(dir, 'data') };
   // Already migrated, as a copy of this file's database (a command migrating a new folder: migrations.test.ts).

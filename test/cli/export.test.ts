@@ -1,8 +1,7 @@
 // `export tasks` run as an admin runs it (its own process, files on disk, exit codes; the runs that
 // check no more than a file and the exit code through the in-process entry), on the database of the run: the CSV a CRM imports and Excel opens. BOM, Chinese text, formulas
 // neutralised, outcomes and times in the team's zone, only that team's committed tasks of that week.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
@@ -11,6 +10,7 @@ import { importCsv } from '../../src/import/run.ts';
 import { EXPORT_COLUMNS, csvLines, exportWeekCsv, weekOf } from '../../src/services/export.ts';
 import { commandLine, type CommandLine } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
+import { tempDir } from '../support/temp.ts';
 
 const WEEK = '2026-11-30';
 const SQL = /\b(insert|select|values|returning|from|where)\b|Failed query|params:|at .*\.ts:\d+/i;
@@ -58,7 +58,7 @@ async function cart(
 
 beforeAll(async () => {
   t = await testDatabase();
-  dir = mkdtempSync(join(tmpdir(), 'taskcart-export-'));
+  dir = tempDir('taskcart-export-');
   await load('teams', 'team,timezone\nShanghai Care,Asia/Shanghai\nBerlin Desk,Europe/Berlin\nBig Team,America/New_York\n');
   await load(
     'people',

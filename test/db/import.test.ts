@@ -1,8 +1,7 @@
 // The importer's behaviour, file by file: good files, bad rows with line numbers, encodings,
 // streaming, atomicity, re-imports. The command line around it: test/cli/cli.test.ts.
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { namedEncoding } from '../../src/import/encoding.ts';
 import { IMPORT_KINDS } from '../../src/import/kinds.ts';
 import { ImportFailure, importCsv, importFile } from '../../src/import/run.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { tempDir } from '../support/temp.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -310,7 +310,7 @@ C1,Duplicate,,,,,,,
     const ROWS = 25_000;
     let dir: string;
     beforeAll(() => {
-      dir = mkdtempSync(join(tmpdir(), 'taskcart-import-'));
+      dir = tempDir('taskcart-import-');
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

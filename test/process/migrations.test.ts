@@ -1,9 +1,8 @@
 // Migrations when several processes start at once on a new PostgreSQL database, as their own step
 // (npm run db:migrate), and the embedded database refusing a second process on its folder.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFolder } from '../../db/client.ts';
@@ -12,6 +11,7 @@ import { withDb } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
+import { tempDir } from '../support/temp.ts';
 
 const pg = process.env.DATABASE_URL;
 const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
@@ -107,7 +107,7 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
 
 describe('the embedded database, one process at a time', () => {
   const teams = () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'taskcart-csv-')), 'teams.csv');
+    const file = join(tempDir('taskcart-csv-'), 'teams.csv');
     writeFileSync(file, 'team,timezone\nShanghai Care,Asia/Shanghai\n');
     return file;
   };

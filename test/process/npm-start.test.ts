@@ -5,9 +5,9 @@
 // (global-setup.ts): the dist/ that `npm run build` made in a copy of exactly these files, with
 // this TypeScript; any change to them makes the next run build again.
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.
 import { SlackStandIn } from '../support/slack-api.ts';
 import { cacheFolder, digestOf } from '../support/compile.ts';
 import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
+import { tempDir } from '../support/temp.ts';
 
 /** What the copy of the repository holds: everything `npm run build` reads, besides node_modules. */
 const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views'];
@@ -49,7 +50,7 @@ let slack: SlackStandIn;
 let t: TestDatabase | undefined;
 
 beforeAll(async () => {
-  copy = mkdtempSync(join(tmpdir(), 'taskcart-copy-'));
+  copy = tempDir('taskcart-copy-');
   for (const f of COPIED) cpSync(join(ROOT, f), join(copy, f), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   await build(copy);

@@ -5,9 +5,8 @@
 // share the cores between processes whose start-up is timed (with three at a time and a loaded
 // machine, one that must end within 15 s took 17.5). Each test has its own port, data folder and stand-in
 // for Slack, so that what one process asks of Slack, or what Slack answers it, never reaches another.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
@@ -16,6 +15,7 @@ import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { closedPort, freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
+import { tempDir } from '../support/temp.ts';
 
 const pg = process.env.DATABASE_URL;
 const standIns: SlackStandIn[] = [];
@@ -177,7 +177,7 @@ describe.concurrent('start-up errors', QUEUED, () => {
         await admin.end();
       };
     } else {
-      env.DATA_DIR = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+      env.DATA_DIR = join(tempDir('taskcart-'), 'data');
     }
     try {
       const [line] = await cannotStart(expect, { ...env, MIGRATE_ON_START: 'false' });
@@ -231,7 +231,7 @@ describe.concurrent('.env', QUEUED, () => {
     );
 
   it('a person’s run reads the .env in its working directory', async ({ expect }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
+    const dir = tempDir('taskcart-env-');
     const closed = await closedPort();
     hostile(dir, closed);
     const { run, code } = await exitOf({ TASKCART_ENV_FILE: undefined }, { cwd: dir });
@@ -240,7 +240,7 @@ describe.concurrent('.env', QUEUED, () => {
   });
 
   it('what tests start never does: a filled .env beside them changes nothing', async ({ expect }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'taskcart-env-'));
+    const dir = tempDir('taskcart-env-');
     hostile(dir, await closedPort());
     const slack = await ownSlack();
     const env = await goodEnv(slack);

@@ -1,6 +1,4 @@
 // `npm start` as an admin runs it: the real process, its configuration, its database, its signals.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -9,6 +7,7 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, runEntry, until } from '../support/spawn.ts';
+import { tempDir } from '../support/temp.ts';
 
 let slack: SlackStandIn;
 /** The bot's own database on a PostgreSQL server run; an embedded run gives it a data folder instead. */
@@ -40,7 +39,7 @@ describe('npm start', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
       PORT: String(port),
-      ...(t?.url ? { DATABASE_URL: t.url } : { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data') }),
+      ...(t?.url ? { DATABASE_URL: t.url } : { DATA_DIR: join(tempDir('taskcart-'), 'data') }),
     });
     await until(() => p.out.some((l) => l.includes('listening on')), 40_000);
     const lines = p.out.map((l) => JSON.parse(l) as { level: string; msg: string });

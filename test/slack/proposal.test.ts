@@ -1,7 +1,5 @@
 // The weekly proposal as it runs: rules, then each agent's cart as a DM, once.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +21,7 @@ import { SlackStandIn } from '../support/slack-api.ts';
 import { eventually } from '../support/app.ts';
 import { commandLine } from '../support/cli.ts';
 import { program } from '../support/spawn.ts';
+import { tempDir } from '../support/temp.ts';
 
 let t: TestDatabase;
 let slack: SlackStandIn;
@@ -278,7 +277,7 @@ describe('weekly proposal', () => {
     if (!t.url) return;
     let posts = 0;
     slack.on('chat.postMessage', () => (++posts === 3 ? { mishap: 'hung' } : undefined));
-    const dir = mkdtempSync(join(tmpdir(), 'taskcart-'));
+    const dir = tempDir('taskcart-');
     const env = { ...process.env, DATABASE_URL: t.url, DATA_DIR: join(dir, 'data'), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.url };
     const child = spawn(process.execPath, [...program('src/cli/index.ts'), 'propose', '--week', '2026-11-30', '--per-second', '2'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     let exited = false;

@@ -5,8 +5,6 @@
 // however many schedulers tick or runs repeat, and after a run killed once Slack had stored the DM;
 // App Home's switches stop and restart them; `npm run cli -- remind --at` sends them by hand.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +23,7 @@ import { chineseIn, englishIn, textsOf } from '../support/language.ts';
 import { actionTs, Agent, type Blocks } from '../support/slack-client.ts';
 import { BOT_TOKEN, eventBody, payloadBody, post } from '../support/signed.ts';
 import type { StoredMessage } from '../support/slack-api.ts';
+import { tempDir } from '../support/temp.ts';
 
 const ZH = 'U0ZHAGENT' as const;
 const EN = 'U0ENAGENT' as const;
@@ -289,7 +288,7 @@ describe('reminders', () => {
     if (ctx.t.url) {
       // A real kill: the command line posts, Slack stores the message and never answers, and the process is killed.
       slack().on('chat.postMessage', () => ({ mishap: 'hung' }));
-      const dir = mkdtempSync(join(tmpdir(), 'taskcart-'));
+      const dir = tempDir('taskcart-');
       const env = { ...process.env, DATABASE_URL: ctx.t.url, DATA_DIR: join(dir, 'data'), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack().url };
       const child = spawn(process.execPath, [...program('src/cli/index.ts'), 'remind', '--at', at], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       let exited = false;

@@ -3,14 +3,13 @@
 // process runs between reading .env and exiting), with the same environment, lines and exit code.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
 import { program } from './spawn.ts';
+import { tempDir } from './temp.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -81,7 +80,7 @@ export interface CommandLine {
 }
 
 export async function commandLine(t: TestDatabase, slackUrl: string): Promise<CommandLine> {
-  const dir = mkdtempSync(join(tmpdir(), 'taskcart-cli-'));
+  const dir = tempDir('taskcart-cli-');
   const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
   if (!t.url) {
     const { PGlite } = await import('@electric-sql/pglite');

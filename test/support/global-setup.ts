@@ -3,7 +3,8 @@
 //   snapshot on the embedded database (kept between runs while the migrations are the same), a
 //   template database on a PostgreSQL server (DATABASE_URL);
 // - the program compiled from the current sources, which the tests' child processes run
-//   (compile.ts, spawn.ts `program`).
+//   (compile.ts, spawn.ts `program`);
+// - a folder for the folders the tests make, removed when the run ends (temp.ts).
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +12,15 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../db/client.ts';
 import { cacheFolder, compileProgram, digestOf } from './compile.ts';
 import { adminUrl, templateName, withDb } from './db.ts';
+import { makeRunFolder } from './temp.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Everything the migrated image is made from: the migrations and the code that applies them. */
 const SNAPSHOT_INPUTS = ['db/migrations', 'db/client.ts', 'package-lock.json'];
 
 export default async function setup(project: TestProject) {
+  const folder = makeRunFolder();
+  project.provide('tempRoot', folder.root);
   const compiled = await compileProgram(ROOT);
   project.provide('compiledProgram', compiled.dir);
   // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
@@ -27,6 +31,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await database();
     compiled.remove();
+    folder.remove();
   };
 }
 

@@ -2,13 +2,13 @@
 // process, from the current sources, with exactly the environment given: never the developer's
 // `.env` (TASKCART_ENV_FILE=none unless the test says otherwise).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 import { snapshotImage } from './embedded.ts';
+import { tempDir } from './temp.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
@@ -167,7 +167,7 @@ let seed: Promise<string> | undefined;
  */
 export async function migratedDataDir(): Promise<string> {
   seed ??= (async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-seed-')), 'data');
+    const dir = join(tempDir('taskcart-seed-'), 'data');
     const snapshot = inject('pgliteSnapshot');
     if (snapshot) {
       const { PGlite } = await import('@electric-sql/pglite');
@@ -179,7 +179,7 @@ export async function migratedDataDir(): Promise<string> {
     }
     return dir;
   })();
-  const dir = join(mkdtempSync(join(tmpdir(), 'taskcart-')), 'data');
+  const dir = join(tempDir('taskcart-'), 'data');
   cpSync(await seed, dir, { recursive: true });
   return dir;
 }

@@ -18,9 +18,9 @@
 import { request, Agent as HttpAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
@@ -255,6 +255,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   // The compiled program, as `npm start` runs it (the bench builds it first): no loader in the way.
   // BOT_PROF=dir: the bot runs under V8's profiler (a sample every 0.1 ms), its profile written there.
   // BOT_FLAGS: flags for node before the program's, to try one (e.g. a V8 heap setting).
+  // BOT_OUT=file: the bot's log lines written there at the end (each request with its pid: how a
+  // burst was shared between the processes).
   const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -523,10 +525,13 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     if (slack.violations.length) console.error(`  (limit violations: ${slack.violations.length}: ${slack.violations[0]})`);
     return rows;
   } finally {
+    if (process.env.BOT_OUT) writeFileSync(process.env.BOT_OUT, out);
     bot.kill('SIGTERM');
     await new Promise((r) => bot.on('exit', r));
     await slack.stop();
     await monitor?.close();
+    // The embedded run's data folder (some 60 MB): the bot has stopped with it.
+    rmSync(dirname(dataDir), { recursive: true, force: true });
   }
 }
 

@@ -15,6 +15,7 @@ import {
   type MipSolver,
   type Week,
 } from '../../src/engine/index.ts';
+import { exactPlan } from '../../src/engine/exact.ts';
 import { mipPlan } from '../../src/engine/mip.ts';
 import { LoadState } from '../../src/engine/state.ts';
 import { loadSolver } from '../../src/services/solver.ts';
@@ -128,6 +129,17 @@ describe('engine properties', () => {
         expect(r.optimal).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('the exact search finds the same plan when most keys of its memo collide (each entry checked in full)', () => {
+    fc.assert(
+      fc.property(cartArb({ maxTasks: 10, capacity: 60, maxEffort: 40 }), (tasks) => {
+        const small = makeWeek(60);
+        const plan = exactPlan(new LoadState(tasks, small));
+        expect(exactPlan(new LoadState(tasks, small), 20_000, [1, 2])).toEqual(plan);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -19,18 +19,20 @@ const same = (ts: number, name: string) => {
 
 describe('a zone that remembers its offsets', () => {
   it('reads every quarter hour of the nights the clocks change as luxon does, in order and again', () => {
-    // Each hour is asked first at its start, so a remembered hour is then asked within it.
+    // Each hour is asked first at its start, so a remembered hour is then asked within it. The clocks
+    // change between 00:00 and 03:00 local time, which is 16 hours before to 10 hours after midnight UTC
+    // in zones from UTC−5 to UTC+13:45.
     const nights = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01', '2027-03-14', '2027-03-19'];
     for (const name of ZONES)
       for (const night of nights)
         for (let pass = 0; pass < 2; pass++)
-          for (let ts = Date.parse(`${night}T00:00:00Z`) - 36 * 3_600_000; ts < Date.parse(`${night}T00:00:00Z`) + 36 * 3_600_000; ts += 15 * 60_000) same(ts, name);
+          for (let ts = Date.parse(`${night}T00:00:00Z`) - 16 * 3_600_000; ts < Date.parse(`${night}T00:00:00Z`) + 10 * 3_600_000; ts += 15 * 60_000) same(ts, name);
   });
 
   it('reads any instant from 1900 to 2040 as luxon does', () => {
     fc.assert(
       fc.property(fc.integer({ min: Date.parse('1900-01-01'), max: Date.parse('2040-01-01') }), fc.constantFrom(...ZONES), (ts, name) => same(ts, name)),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 

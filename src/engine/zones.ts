@@ -12,8 +12,11 @@
 import { IANAZone, Info, type Zone } from 'luxon';
 
 const HOUR_MS = 3_600_000;
-/** Hours remembered per zone: a year and a half of distinct hours; past that, it starts again. */
-const MAX_HOURS = 13_000;
+/**
+ * Hours remembered per zone: twelve weeks of distinct hours (the scheduler asks about this week's and
+ * the next's), some 140 kB; past that, it starts again.
+ */
+const MAX_HOURS = 2_048;
 
 class RememberedZone extends IANAZone {
   private readonly hours = new Map<number, number>();
@@ -42,8 +45,8 @@ export function zoneOf(name: string): Zone {
   if (zone === undefined) {
     const plain = Info.normalizeZone(name);
     zone = plain instanceof IANAZone && plain.isValid ? new RememberedZone(plain.name) : plain;
-    // Names come from teams and people (a few dozen zones); an unbounded stream of them is not expected.
-    if (zones.size >= 1000) zones.clear();
+    // Names come from teams and people (a few dozen zones): at most 256 kept, some 35 MB at the very worst.
+    if (zones.size >= 256) zones.clear();
     zones.set(name, zone);
   }
   return zone;

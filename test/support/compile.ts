@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { alive } from './temp.ts';
 
 const FOLDERS = ['src', 'db', 'commands', 'views'];
 
@@ -85,13 +86,4 @@ export async function compileProgram(root: string): Promise<{ dir: string; remov
   cpSync(join(root, 'db/migrations'), join(dir, 'db/migrations'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), readFileSync(join(root, 'package.json')));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -32,7 +32,8 @@ export function makeRunFolder(): { root: string; remove: () => void } {
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that number is running (a run's leftovers are removed once it is not). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,7 +3,9 @@
 // the advisory lock —, the token with Slack, the port), then forks WORKERS bot processes that share
 // the port: the primary accepts connections and hands them out in turn. Nothing of a cart lives in
 // a process (a change claims the cart's version, a request's key is saved with it, each scheduled
-// slot and each message is claimed in the database), so any worker can answer any request.
+// slot and each message is claimed in the database), so any worker can answer any request. What
+// a worker keeps (the carts it last read or changed, only to skip reading them again) it keeps up to
+// date with the others' changes, which the primary passes on (workerPeers).
 // A worker that stops is started again after 1 s, then 2, 4… up to 30 s while it keeps stopping
 // (one that ran a minute starts over at 1 s), each time logged. SIGTERM or SIGINT to the primary
 // stops every worker along their own shutdown path (drain, jobs, database), and the primary exits
@@ -13,6 +15,7 @@ import { createServer } from 'node:net';
 import { openDatabase } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import type { Config } from './config.ts';
+import type { Peers, SharedChange } from './services/cart.ts';
 import { redact, secretsOf, type JsonLogger } from './logger.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
@@ -21,6 +24,8 @@ import { explainStartupError, sayCannotStart } from './startup.ts';
 export const IDENTITY_ENV = 'TASKCART_WORKER_IDENTITY';
 /** What a worker tells the primary once it listens and its scheduler runs. */
 export const READY = 'taskcart:ready';
+/** A cart change a worker saved, relayed by the primary to the other workers (src/services/cart.ts, Peers). */
+const SHARED = 'taskcart:shared';
 
 const DEADLINE_MS = 9_700;
 const FIRST_RESTART_MS = 1_000;
@@ -40,6 +45,26 @@ export function identityFromPrimary(): SlackIdentity | undefined {
 /** A worker: tells the primary it is serving. */
 export function sayReady(): void {
   process.send?.(READY);
+}
+
+const isShared = (m: unknown): m is { [SHARED]: SharedChange } => typeof m === 'object' && m !== null && SHARED in m;
+
+/**
+ * A worker's peers, through the primary: what this worker saves goes to the others, and what they
+ * save comes here. A message that cannot go (the primary is gone, the worker is stopping) is let go:
+ * a peer that misses one reads the cart again, as a bot on another host does.
+ */
+export function workerPeers(): Peers {
+  return {
+    publish: (change) => {
+      if (process.connected) process.send!({ [SHARED]: change }, undefined, undefined, () => {});
+    },
+    subscribe: (follow) => {
+      process.on('message', (m: unknown) => {
+        if (isShared(m)) follow(m[SHARED]);
+      });
+    },
+  };
 }
 
 export async function runPrimary(config: Config, logger: JsonLogger): Promise<void> {
@@ -102,6 +127,10 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     workers.add(worker);
     let ready = false;
     worker.on('message', (m: unknown) => {
+      if (isShared(m)) {
+        for (const other of readyOnes) if (other !== worker && other.isConnected()) other.send(m, undefined, () => {});
+        return;
+      }
       if (m !== READY) return;
       ready = true;
       readyOnes.add(worker);

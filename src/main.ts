@@ -6,12 +6,13 @@
 import { openDatabase, type Database } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { createApp, type TaskCartApp } from './app.ts';
-import { identityFromPrimary, isWorker, runPrimary, sayReady } from './cluster.ts';
+import { identityFromPrimary, isWorker, runPrimary, sayReady, workerPeers } from './cluster.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { createLogger, redact, secretsOf } from './logger.ts';
+import { followPeers } from './services/cart.ts';
 import { loadSolver, warmUp, WARM_UP_AFTER_MS } from './services/solver.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 
@@ -124,6 +125,8 @@ async function main(): Promise<void> {
     logger.info(solver ? 'auto-balance: HiGHS loaded' : 'auto-balance: HiGHS did not load; local search alone');
     goOn();
     bot = createApp(config, database!, logger);
+    // Workers of one primary follow each other's cart changes in the carts they keep.
+    if (isWorker()) followPeers(database!.db, workerPeers(), (change, outcome) => logger.debug(`cart ${change.cartId} version ${change.cart.version}, saved by another worker: ${outcome}`));
     bot.health.start();
     await bot.start((slack as PromiseFulfilledResult<SlackIdentity>).value);
     listening = true;

@@ -265,7 +265,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.url,
       PORT: String(port),
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: process.env.BOT_LOG_LEVEL ?? 'info',
       WORKERS: String(target.workers),
       ...(postgres ? { DATABASE_URL: opts.databaseUrl! } : { DATA_DIR: dataDir }),
     },

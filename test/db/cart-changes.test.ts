@@ -6,8 +6,8 @@ import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
 import { openDatabase, pgliteDatabase, type Db } from '../../db/client.ts';
-import { CURRENT, changeCart, loadCart, openCart, type NewItem } from '../../src/services/cart.ts';
-import { CartCache, MAX_AGE_MS, MAX_CARTS } from '../../src/services/cart-cache.ts';
+import { CURRENT, changeCart, followPeers, loadCart, openCart, type CartState, type FollowOutcome, type NewItem, type Peers, type SharedChange } from '../../src/services/cart.ts';
+import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf } from '../../src/services/cart-cache.ts';
 import { submitAddTask } from '../../src/services/forms.ts';
 import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
@@ -284,6 +284,102 @@ describe('a cart this process kept from its last click', () => {
       expect(refused).toBeInstanceOf(AppError);
       expect(await cartOf(state.cart.id)).toEqual(before);
       expect((await loadCart(t.db, AGENT, state.cart.id)).tasks.some((x) => x.id === task.id)).toBe(false);
+    }));
+});
+
+/** Two processes' peers, as the cluster's primary relays them: `lose` drops the next message on its way. */
+function linked() {
+  const heard: ((c: SharedChange) => void)[] = [];
+  let lose = 0;
+  const peers = (me: number): Peers => ({
+    // Through JSON, as node:cluster's channel carries it.
+    publish: (c) => {
+      if (lose > 0) lose--;
+      else heard.forEach((follow, i) => i !== me && follow(JSON.parse(JSON.stringify(c)) as SharedChange));
+    },
+    subscribe: (follow) => void (heard[me] = follow),
+  });
+  return { peers, loseNext: () => void (lose = 1) };
+}
+
+describe('a change followed by the other processes of one deployment (WORKERS)', () => {
+  /** Tasks as a fresh read finds them, by id (read apart from either process's kept carts). */
+  const asRead = async (cartId: number) => byId((await cartSnapshot(t.db, cartId))!.items);
+  const byId = (tasks: readonly CartState['tasks'][number][]) => [...tasks].sort((a, b) => Number(a.id) - Number(b.id));
+
+  it('keeps the cart in the other process as a fresh read finds it after every kind of change, in the order the deciding process keeps it', () =>
+    inOtherProcess(async (other) => {
+      const link = linked();
+      const outcomes: FollowOutcome[] = [];
+      followPeers(t.db, link.peers(0));
+      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      const id = state.cart.id;
+      // The other process kept the cart from a click of its own.
+      await loadCart(other, AGENT, id);
+      const duplicate = state.tasks.find((x) => x.customerId !== null)!;
+      const free = () => cacheOf<CartState>(t.db).get(id)!.state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
+      const changes = [
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Followed'), { ...custom('A duplicate'), typeKey: duplicate.type, customerId: duplicate.customerId, priority: 'urgent' }] }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'move', itemId: Number(free().id), day: '2026-12-04' }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'apply', day: cacheOf<CartState>(t.db).get(id)!.state.advice[0]!.day, index: 0 }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'balance' }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'remove', itemId: Number(free().id) }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('After the balance')] }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'commit' }, NOW),
+        () => changeCart(t.db, AGENT, id, CURRENT, { kind: 'reopen' }, NOW),
+      ];
+      for (const [n, change] of changes.entries()) {
+        const r = await change();
+        expect(r.changed, `change ${n}`).toBe(true);
+        const followed = cacheOf<CartState>(other).get(id)!.state;
+        expect(followed.cart).toEqual((await cartOf(id)));
+        expect(followed.tasks).toEqual(cacheOf<CartState>(t.db).get(id)!.state.tasks);
+        expect(byId(followed.tasks)).toEqual(await asRead(id));
+        expect(followed.measure).toEqual(r.state.measure);
+        expect(followed.advice).toEqual(r.state.advice);
+      }
+      expect(outcomes).toEqual(changes.map(() => 'followed'));
+
+      // A click in the other process, on the cart it followed: decided on it as it is, saved once.
+      const task = cacheOf<CartState>(other).get(id)!.state.tasks.find((x) => !x.fixed && x.day !== '2026-12-02')!;
+      const moved = await changeCart(other, AGENT, id, (await cartOf(id)).version, { kind: 'move', itemId: Number(task.id), day: '2026-12-02' }, NOW);
+      expect(moved.notice).toMatchObject({ kind: 'moved', move: { to: '2026-12-02' } });
+      expect(byId(cacheOf<CartState>(t.db).get(id)!.state.tasks)).toEqual(await asRead(id));
+    }));
+
+  it('drops a cart it cannot follow (a change it never heard of): the next click there reads it again and loses nothing', () =>
+    inOtherProcess(async (other) => {
+      const link = linked();
+      const outcomes: FollowOutcome[] = [];
+      followPeers(t.db, link.peers(0));
+      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      await loadCart(other, AGENT, state.cart.id);
+      link.loseNext();
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Never heard of')] }, NOW);
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Heard of')] }, NOW);
+      expect(outcomes).toEqual(['dropped']);
+      expect(cacheOf<CartState>(other).get(state.cart.id)).toBeNull();
+
+      const r = await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
+      expect(r.state.tasks.filter((x) => x.source === 'custom').map((x) => x.title).sort()).toEqual(['Added there', 'Heard of', 'Never heard of']);
+      expect(byId(r.state.tasks)).toEqual(await asRead(state.cart.id));
+    }));
+
+  it('does not follow a change made on settings it did not read: a capacity changed since counts from the next click', () =>
+    inOtherProcess(async (other) => {
+      const link = linked();
+      const outcomes: FollowOutcome[] = [];
+      followPeers(t.db, link.peers(0));
+      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      await loadCart(other, AGENT, state.cart.id);
+      await t.db.update(teams).set({ dayCapacityMinutes: 195 }).where(eq(teams.id, state.person.team.id));
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('On the new capacity')] }, NOW);
+      expect(outcomes).toEqual(['dropped']);
+      const r = await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('There too')] }, NOW);
+      expect(r.state.week.days.find((d) => d.work)!.capacity).toBe(195);
     }));
 });
 

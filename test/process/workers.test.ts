@@ -2,12 +2,13 @@
 // started apart on two ports (as on two hosts behind a load balancer). Clicks on one cart handled
 // by two processes at once lose nothing; a proposal with two processes up sends each agent one
 // cart; a worker that dies is started again; SIGTERM to the primary stops them all.
+import { request } from 'node:http';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
-import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post } from '../support/signed.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post, sign } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
 
@@ -35,6 +36,41 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     return { bot, url: `http://127.0.0.1:${port}` };
   };
   const errors = (bot: Running) => bot.logs().filter((l) => l.level === 'error');
+  const ok = async (res: Promise<{ status: number }>) => expect((await res).status).toBe(200);
+  /** An agent's Add task submitted for a cart, with the view's id `VTWO<i>`. */
+  const addTask = (agent: string, cartId: number, title: string, day: string, i: number) =>
+    payloadBody({
+      type: 'view_submission',
+      user: { id: agent, team_id: 'T0DEMO' },
+      team: { id: 'T0DEMO' },
+      view: {
+        id: `VTWO${i}`,
+        hash: `h${i}`,
+        type: 'modal',
+        callback_id: VIEWS.addTask,
+        private_metadata: `${cartId}:en`,
+        state: {
+          values: {
+            [INPUTS.title]: { [VALUE]: { type: 'plain_text_input', value: title } },
+            [INPUTS.type]: { [VALUE]: { type: 'static_select', selected_option: { value: 'custom' } } },
+            [INPUTS.day]: { [VALUE]: { type: 'static_select', selected_option: { value: day } } },
+            [INPUTS.effort]: { [VALUE]: { type: 'plain_text_input', value: '10' } },
+            [INPUTS.priority]: { [VALUE]: { type: 'static_select', selected_option: { value: 'normal' } } },
+          },
+        },
+      },
+    });
+  /** A request on a connection of its own, as Slack's come: the primary hands each new connection to the next worker. */
+  const postApart = (url: string, body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const req = request(`${url}/slack/events`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sign(body, timestamp) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
 
   beforeAll(async () => {
     t = await testDatabase();
@@ -53,7 +89,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   });
 
   it('WORKERS=2: one primary, two workers on one port; the proposal sends each agent one cart; a worker killed is started again; SIGTERM stops all within 10 s', async () => {
-    const { bot, url } = await start({ WORKERS: '2' });
+    const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug' });
     await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
     const pids = new Set(bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid));
     expect(pids.size).toBe(2);
@@ -69,6 +105,18 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     expect(carts().sort()).toEqual(AGENTS.map((id) => `D${id.slice(1)}`));
     const runs = await t.query<{ n: number }>(`select count(*)::int as n from schedule_runs where kind = 'proposal'`);
     expect(runs[0]!.n).toBe(1);
+
+    // One agent's Add task, four times in a row, each on a connection of its own, so each worker in
+    // turn: every one lands, and the worker that did not save a change follows it in the cart it keeps.
+    const [cart] = await t.query<{ id: number; week_start: string }>(`select id, to_char(week_start, 'YYYY-MM-DD') as week_start from carts where agent_id = $1`, [AGENTS[1]]);
+    const followed = () => bot.logs().filter((l) => String(l.msg).startsWith(`cart ${cart!.id} version`) && String(l.msg).endsWith('saved by another worker: followed'));
+    for (let i = 0; i < 4; i++) expect(await postApart(url, addTask(AGENTS[1]!, cart!.id, `Turn ${i}`, cart!.week_start, 100 + i))).toBe(200);
+    await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Turn %'`, [cart!.id])).length === 4, 20_000, 'the four additions');
+    await until(() => followed().length >= 2, 10_000, 'a worker following the other’s change');
+    // Both workers took some of them.
+    expect(new Set(bot.logs().filter((l) => l.kind === 'view_submission' && l.user === AGENTS[1]).map((l) => l.pid)).size).toBe(2);
+    const events = await t.query<{ version: number }>(`select version from cart_events where cart_id = $1 and action = 'add' order by id`, [cart!.id]);
+    expect(events).toHaveLength(4);
 
     const victim = [...pids][0] as number;
     process.kill(victim, 'SIGKILL');
@@ -91,7 +139,6 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     const [a, b] = [await start(), await start()];
     const agent = AGENTS[0]!;
     const channel = `D${agent.slice(1)}`;
-    const ok = async (res: Promise<{ status: number }>) => expect((await res).status).toBe(200);
     // The agent's cart (made by the proposal above, or now).
     await ok(post(a.url, commandBody('/cart', agent, '', slack.responseUrl('cart'))));
     // The cart is made after the command's ack: wait for it.
@@ -104,34 +151,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
       return [0, 1, 2, 3, 4].map((d) => DateTime.fromISO(week_start).plus({ days: d }).toISODate()!);
     };
     const days = await weekDays(cartId);
-    const submit = (url: string, title: string, i: number) =>
-      ok(
-        post(
-          url,
-          payloadBody({
-            type: 'view_submission',
-            user: { id: agent, team_id: 'T0DEMO' },
-            team: { id: 'T0DEMO' },
-            view: {
-              id: `VTWO${i}`,
-              hash: `h${i}`,
-              type: 'modal',
-              callback_id: VIEWS.addTask,
-              private_metadata: `${cartId}:en`,
-              state: {
-                values: {
-                  [INPUTS.title]: { [VALUE]: { type: 'plain_text_input', value: title } },
-                  [INPUTS.type]: { [VALUE]: { type: 'static_select', selected_option: { value: 'custom' } } },
-                  [INPUTS.day]: { [VALUE]: { type: 'static_select', selected_option: { value: days[i % 5] } } },
-                  [INPUTS.effort]: { [VALUE]: { type: 'plain_text_input', value: '10' } },
-                  [INPUTS.priority]: { [VALUE]: { type: 'static_select', selected_option: { value: 'normal' } } },
-                },
-              },
-            },
-          }),
-        ),
-      );
-    await Promise.all(titles.map((title, i) => submit(i % 2 ? b.url : a.url, title, i)));
+    await Promise.all(titles.map((title, i) => ok(post(i % 2 ? b.url : a.url, addTask(agent, cartId, title, days[i % 5]!, i)))));
     await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Across %'`, [cartId])).length === titles.length, 20_000, 'every addition');
     const version = (await t.query<{ version: number }>(`select version from carts where id = $1`, [cartId]))[0]!.version;
     expect(version).toBeGreaterThanOrEqual(titles.length);

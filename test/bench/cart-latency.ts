@@ -256,7 +256,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   // BOT_PROF=dir: the bot runs under V8's profiler (a sample every 0.1 ms), its profile written there.
   // BOT_FLAGS: flags for node before the program's, to try one (e.g. a V8 heap setting).
   // BOT_OUT=file: the bot's log lines written there at the end (each request with its pid: how a
-  // burst was shared between the processes).
+  // burst was shared between the processes); BOT_LOG_LEVEL=debug adds, with WORKERS, each change a
+  // worker followed or dropped.
   const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',

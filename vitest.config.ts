@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { WaitersFirst } from './test/support/sequencer.ts';
 
 // Much of a test file's time is spent waiting (for a child process, a job queue's poll, a socket,
 // the guard's waits in the outage tests), not computing: one worker more than there are cores
@@ -19,6 +20,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // A process a file started and left running is killed when the file ends (see the file).
     setupFiles: ['test/support/per-file.ts'],
+    // Where no run before says how long each file takes (a fresh clone), the files that wait start first.
+    sequence: { sequencer: WaitersFirst },
     // A test's own limit (the slow ones set theirs). On a 2-core machine doing the suite's work at half
     // the speed of another (2 × AMD EPYC, 2026-11-27: 188 s for the embedded suite against 70–79 s),
     // tests that copy the worker's embedded database for the command line and start it twice took

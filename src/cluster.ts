@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 import { openDatabase } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import type { Config } from './config.ts';
-import type { Peers, SharedChange } from './services/cart.ts';
+import type { Peers, SharedChange } from './services/cart-peers.ts';
 import { redact, secretsOf, type JsonLogger } from './logger.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';

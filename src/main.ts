@@ -12,7 +12,7 @@ import { EnvFileError, loadEnvFile } from './env.ts';
 import { startScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { createLogger, redact, secretsOf } from './logger.ts';
-import { followPeers } from './services/cart.ts';
+import { followPeers } from './services/cart-peers.ts';
 import { loadSolver, warmUp, WARM_UP_AFTER_MS } from './services/solver.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
 

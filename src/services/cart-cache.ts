@@ -32,6 +32,8 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
   readonly #carts = new Map<number, Kept<S>>();
   /** Task types: a few dozen in a contact center. */
   readonly #types = new Map<string, Kept<TaskTypeInfo>>();
+  /** Told of each change this process saved, the cart before it and after (cart-peers.ts shares it with the other workers). */
+  saved?: (before: S, after: S, age: number) => void;
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
   /** The cart, and when it was read, if kept and read less than MAX_AGE_MS ago. */

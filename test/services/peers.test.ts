@@ -1,4 +1,4 @@
-// What one process tells the others of a cart change it saved (src/services/cart.ts, SharedChange),
+// What one process tells the others of a cart change it saved (src/services/cart-peers.ts, SharedChange),
 // and how they follow it: whatever the change did to the tasks — moved, removed, added, merged,
 // re-sorted — a process that keeps the cart at the version before ends with exactly the tasks the
 // deciding process keeps, in the same order, after the message went through JSON as node:cluster
@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addTasks, measure, type CartTask } from '../../src/engine/index.ts';
-import { followChange, sharedChange, type CartState, type SharedChange } from '../../src/services/cart.ts';
+import type { CartState } from '../../src/services/cart.ts';
+import { followChange, sharedChange, type SharedChange } from '../../src/services/cart-peers.ts';
 import { cartArb, makeWeek, MONDAY } from '../support/carts.ts';
 
 const week = makeWeek(390);

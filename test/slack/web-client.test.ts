@@ -2,7 +2,7 @@
 // to Slack as JSON and answer as WebClient's do; refusals, rate limits and dropped connections are
 // met as WebClient meets them, and a client told not to retry (the fan-out's poster) never sends twice.
 import { webApi } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SlackWebClient } from '../../src/slack/web-client.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -67,6 +67,41 @@ describe('SlackWebClient', () => {
     expect(error).toMatchObject({ code: webApi.ErrorCode.RequestError });
     expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
     expect(slack.messagesIn('D0THREE')).toHaveLength(0);
+  });
+
+  it('answers what Slack answered, read only when asked: a click that only needs to know the edit went through does not parse the echoed view', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Mon 30 Nov' }, blocks: Array.from({ length: 40 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `Task ${i} — <@U0X> "quoted"` } })) };
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const updated = await client.views.update({ view_id: 'V0DAY', view });
+      expect(updated.ok).toBe(true);
+      // Slack echoed the whole view; nothing of the answer was read (the stand-in, in this process, reads the request).
+      const answers = () => parse.mock.calls.filter(([text]) => String(text).startsWith('{"ok":true,"view"'));
+      expect(answers()).toEqual([]);
+      // Asked for, it is all there, once: a field, the keys, a spread, JSON.
+      expect(updated.view).toMatchObject({ ...view, id: 'V0DAY' });
+      expect(Object.keys(updated).sort()).toEqual(['ok', 'view']);
+      expect({ ...updated }).toEqual({ ok: true, view: { ...view, id: 'V0DAY', hash: expect.any(String) } });
+      expect('view' in updated && !('error' in updated)).toBe(true);
+      expect(answers()).toHaveLength(1);
+      expect(JSON.parse(JSON.stringify(updated))).toEqual({ ...updated });
+    } finally {
+      parse.mockRestore();
+    }
+    const posted = await client.chat.postMessage({ channel: 'D0ONE', text: 'fallback', blocks });
+    expect(posted.ts).toMatch(/^\d+\.\d+$/);
+    expect(posted.channel).toBe('D0ONE');
+  });
+
+  it('still says what Slack warned of on a success', async () => {
+    const warned: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: (...m: unknown[]) => void warned.push(m.join(' ')), error: () => {}, setLevel: () => {}, getLevel: () => webApi.LogLevel.INFO, setName: () => {} };
+    slack.on('chat.update', () => ({ body: { ok: true, channel: 'D0ONE', ts: '1.000001', response_metadata: { warnings: ['superfluous_charset'] } } }));
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url, logger });
+    const r = await client.chat.update({ channel: 'D0ONE', ts: '1.000001', text: 'x' });
+    expect(r.ts).toBe('1.000001');
+    expect(warned).toEqual(['superfluous_charset']);
   });
 
   it('leaves other methods to WebClient, form-encoded as before', async () => {

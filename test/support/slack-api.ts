@@ -247,7 +247,8 @@ export class SlackStandIn {
         // Lenient where Slack is not: a ts the stand-in never stored is answered ok (tests set some by hand).
         const stored = this.messages.get(String(args.channel))?.find((m) => m.ts === args.ts);
         if (stored) Object.assign(stored, { text: args.text, blocks: args.blocks }, args.metadata ? { metadata: args.metadata } : {});
-        return { ok: true, channel: args.channel, ts: args.ts };
+        // As Slack answers: the message as it now is, blocks and all.
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { type: 'message', user: BOT.user, bot_id: BOT.bot_id, text: args.text, blocks: args.blocks } };
       }
       case 'conversations.history':
         return this.history(args);

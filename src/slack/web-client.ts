@@ -28,7 +28,8 @@ interface Answer {
   status: number;
   statusMessage: string;
   headers: Record<string, string>;
-  text: string;
+  /** The body as it came: decoded only when read (a success nobody reads is never decoded). */
+  bytes: Buffer;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,13 +87,14 @@ export class SlackWebClient extends webApi.WebClient {
         await sleep(500 * 2 ** failed++);
         continue;
       }
-      if (answer.status !== 200) throw new webApi.WebAPIHTTPError(answer.status, answer.statusMessage, answer.headers, answer.text);
-      if (quietSuccess(answer.text)) return lazyResult(answer.text);
+      if (answer.status !== 200) throw new webApi.WebAPIHTTPError(answer.status, answer.statusMessage, answer.headers, answer.bytes.toString('utf8'));
+      if (quietSuccess(answer.bytes)) return lazyResult(answer.bytes);
+      const text = answer.bytes.toString('utf8');
       let result: webApi.WebAPICallResult;
       try {
-        result = JSON.parse(answer.text) as webApi.WebAPICallResult;
+        result = JSON.parse(text) as webApi.WebAPICallResult;
       } catch {
-        result = { ok: false, error: answer.text } as webApi.WebAPICallResult;
+        result = { ok: false, error: text } as webApi.WebAPICallResult;
       }
       for (const warning of result.response_metadata?.warnings ?? []) this.log?.warn(warning);
       if (!result.ok) throw new webApi.WebAPIPlatformError(result as webApi.WebAPICallResult & { error: string });
@@ -116,7 +118,7 @@ export class SlackWebClient extends webApi.WebClient {
           res.on('data', (d: Buffer) => chunks.push(d));
           res.on('error', reject);
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: res.headers as Record<string, string>, text: Buffer.concat(chunks).toString('utf8') }),
+            resolve({ status: res.statusCode ?? 0, statusMessage: res.statusMessage ?? '', headers: res.headers as Record<string, string>, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }),
           );
         },
       );
@@ -131,17 +133,18 @@ export class SlackWebClient extends webApi.WebClient {
  * A success with nothing to warn of: Slack's answers begin with `{"ok":true`, and its warnings come
  * in `response_metadata` (a message that merely mentions the word is read in full, as before).
  */
-const quietSuccess = (text: string) => text.startsWith('{"ok":true') && !text.includes('"response_metadata"');
+const OK = Buffer.from('{"ok":true');
+const quietSuccess = (bytes: Buffer) => bytes.subarray(0, OK.length).equals(OK) && !bytes.includes('"response_metadata"');
 
 /**
  * A success read only when something of it is asked for. Slack answers views.update with the whole
- * view and chat.update with the whole message (a day window: some 29 kB, 0.17 ms to parse, more in
- * garbage to collect), and a click reads neither answer: it only needs to know the call succeeded.
+ * view and chat.update with the whole message (a day window: some 29 kB, 0.17 ms to decode and parse,
+ * more in garbage to collect), and a click reads neither answer: it only needs to know the call succeeded.
  * Anything else asked of the result (a field, its keys, a spread, JSON) reads it all, once.
  */
-function lazyResult(text: string): webApi.WebAPICallResult {
+function lazyResult(bytes: Buffer): webApi.WebAPICallResult {
   let full: Record<string, unknown> | undefined;
-  const read = () => (full ??= JSON.parse(text) as Record<string, unknown>);
+  const read = () => (full ??= JSON.parse(bytes.toString('utf8')) as Record<string, unknown>);
   return new Proxy({} as webApi.WebAPICallResult, {
     // `then`: awaiting the result looks for it; Slack's answers have none.
     get: (_, key) => (key === 'ok' ? true : key === 'then' ? undefined : Reflect.get(read(), key)),

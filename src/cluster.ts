@@ -24,7 +24,7 @@ import { explainStartupError, sayCannotStart } from './startup.ts';
 export const IDENTITY_ENV = 'TASKCART_WORKER_IDENTITY';
 /** What a worker tells the primary once it listens and its scheduler runs. */
 export const READY = 'taskcart:ready';
-/** A cart change a worker saved, relayed by the primary to the other workers (src/services/cart.ts, Peers). */
+/** A cart change a worker saved, relayed by the primary to the other workers (src/services/cart-peers.ts). */
 const SHARED = 'taskcart:shared';
 
 const DEADLINE_MS = 9_700;

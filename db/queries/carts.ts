@@ -58,12 +58,17 @@ const itemOf = ([id, type, label, title, customerId, customerName, effort, prior
  * is decided on besides the cart's version (the owner's and team's rows, the week's time off,
  * where the cart's message is): a save told it checks it is unchanged (saveChangeOrRead).
  */
-function snapshotQuery(cartId: number, requestKey: string | null, typeKey: string | null): SQL {
+export function snapshotQuery(cartId: number, requestKey: string | null, typeKey: string | null): SQL {
+  return madeOnce('snapshot', (v) => snapshotSql(v.cartId, v.requestKey, v.typeKey), { cartId, requestKey, typeKey });
+}
+
+/** One cart's snapshot, with its values (or marks for them): made once (madeOnce). */
+export function snapshotSql(cartId: unknown, requestKey: unknown, typeKey: unknown): SQL {
   return snapshotsWhere(sql`c.id = ${cartId}`, requestKey, typeKey);
 }
 
 /** The snapshot of each cart `which` picks (a condition on `c`, the carts row). */
-function snapshotsWhere(which: SQL, requestKey: string | null, typeKey: string | null): SQL {
+function snapshotsWhere(which: SQL, requestKey: unknown, typeKey: unknown): SQL {
   return sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team, o.list as time_off,
       ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context,
       (select coalesce(json_agg(json_build_array(
@@ -342,16 +347,23 @@ function saveStatement(cart: Pick<CartRow, 'id' | 'agentId' | 'version'>, write:
  * of a statement to make its text on each call, and this one is some 3.5 kB of SQL in hundreds of
  * pieces (about 0.1 ms of a click's CPU in the bench's profile, issue 13). Made with a mark in
  * place of each value, then given the values in the order the marks came out; the same text, the
- * same parameters (test/db/save-statement.test.ts holds every shape to Drizzle's own).
+ * same parameters (test/db/save-statement.test.ts holds every shape to Drizzle's own). One cart's
+ * read (snapshotQuery) is made once the same way.
  */
 export function compiledSave(shape: SaveShape, values: SaveValues): SQL {
-  const key = JSON.stringify(shape);
-  let made = saveTexts.get(key);
-  if (!made) saveTexts.set(key, (made = compile(saveSql(shape, marks as SaveValues))));
-  return sql(made.parts as unknown as TemplateStringsArray, ...made.names.map((name) => values[name as keyof SaveValues]));
+  return madeOnce(`save ${JSON.stringify(shape)}`, (v) => saveSql(shape, v), values);
 }
 
-const saveTexts = new Map<string, { parts: string[]; names: string[] }>();
+/** Statements made once, by what decides their text. */
+const made = new Map<string, { parts: string[]; names: string[] }>();
+
+/** The statement `build` makes with these values, its text made by Drizzle the first time `key` is asked for and kept. */
+function madeOnce<V extends object>(key: string, build: (v: V) => SQL, values: V): SQL {
+  let text = made.get(key);
+  if (!text) made.set(key, (text = compile(build(marks as V))));
+  return sql(text.parts as unknown as TemplateStringsArray, ...text.names.map((name) => values[name as keyof V]));
+}
+
 /** Each value as a mark Drizzle passes on as a parameter: `@@value:name@@`. */
 const marks = new Proxy({}, { get: (_, name) => `@@value:${String(name)}@@` });
 const dialect = new PgDialect();
@@ -362,7 +374,7 @@ function compile(statement: SQL): { parts: string[]; names: string[] } {
   const names = params.map((p) => /^@@value:(\w+)@@$/.exec(String(p))?.[1]);
   const parts = text.split(/\$\d+/);
   const numbers = [...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
-  if (names.some((n) => n === undefined) || parts.length !== params.length + 1 || numbers.some((n, i) => n !== i + 1)) throw new Error('save statement: a value not passed as a named parameter');
+  if (names.some((n) => n === undefined) || parts.length !== params.length + 1 || numbers.some((n, i) => n !== i + 1)) throw new Error('a statement made once has a value not passed as a named parameter');
   return { parts, names: names as string[] };
 }
 
@@ -435,7 +447,7 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
   const added = shape.insert ? sql`(select coalesce(json_agg(id order by id), '[]') from added)` : sql`'[]'::json`;
   // Read only when nothing was claimed (PostgreSQL runs a CASE branch's subquery only when taken), as
   // the statement's snapshot saw the cart: a change that raced this one shows on the next attempt.
-  const current = shape.context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotQuery(v.cartId, v.key, v.noType)}) s) end` : sql`null::json`;
+  const current = shape.context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotSql(v.cartId, v.key, v.noType)}) s) end` : sql`null::json`;
   return sql`with ${sql.join(steps, sql`, `)}
     select claim.version, ${listed} as listed, ${added} as added, ${excepted} as exception_id, ${current} as current
     from (select 1) as one left join claim on true`;

@@ -1,11 +1,11 @@
 // The cart change's one statement (db/queries/carts.ts) is made by Drizzle once per shape and kept,
-// its values passed as parameters: for every shape — each step there or not, any values, hostile
+// its values passed as parameters, and so is the read of one cart: for every shape — each step there or not, any values, hostile
 // text among them — it is the very statement Drizzle makes afresh: the same text, the same
 // parameters in the same order. The database tests run it (cart-changes.test.ts and the app's).
 import fc from 'fast-check';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { compiledSave, saveSql, type SaveShape, type SaveValues } from '../../db/queries/carts.ts';
+import { compiledSave, saveSql, snapshotQuery, snapshotSql, type SaveShape, type SaveValues } from '../../db/queries/carts.ts';
 
 const dialect = new PgDialect();
 const text = fc.oneof(fc.string(), fc.constantFrom('$1', '@@value:cartId@@', "'; drop table carts; --", '<@U0X>', '周一 ✓'));
@@ -51,6 +51,15 @@ describe('the cart change’s statement, made once per shape', () => {
         expect(dialect.sqlToQuery(compiledSave(shape, values))).toEqual(dialect.sqlToQuery(saveSql(shape, values)));
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('the cart’s read, made once too, is the one Drizzle makes afresh, whatever asks for it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2_147_483_647 }), fc.option(text), fc.option(text), (cartId, key, typeKey) => {
+        expect(dialect.sqlToQuery(snapshotQuery(cartId, key, typeKey))).toEqual(dialect.sqlToQuery(snapshotSql(cartId, key, typeKey)));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -9,7 +9,7 @@ import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { DatabaseHealth } from './health.ts';
 import type { JsonLogger } from './logger.ts';
-import { checkSlack, explainSlackError, SlackStartError, SLACK_TIMEOUT_MS, type SlackIdentity } from './slack/connect.ts';
+import { checkSlack, explainSlackError, SlackStartError, type SlackIdentity } from './slack/connect.ts';
 import type { Deps, GuardTiming } from './slack/deps.ts';
 import { GUARD_TIMING } from './slack/guard.ts';
 import { languages } from './slack/language.ts';
@@ -62,7 +62,9 @@ export function createApp(
   };
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const app = new App({
-    token: config.SLACK_BOT_TOKEN,
+    // The token with who it belongs to, as start() learnt from auth.test (its own, or the primary's):
+    // given a token, Bolt would ask auth.test again as it starts, in every worker.
+    authorize: async () => ({ botToken: config.SLACK_BOT_TOKEN, botId: bot.identity?.botId, botUserId: bot.identity?.userId }),
     ...(socketMode
       ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET }
       : { receiver: guardedReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes: [healthz], logger, workspace: () => bot.identity ?? undefined }) }),
@@ -70,7 +72,7 @@ export function createApp(
     // Bolt sets its logger to this level (INFO when not given), overriding LOG_LEVEL otherwise.
     logLevel: logger.getLevel(),
     clientOptions: config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {},
-    // Bolt checks the token while it is built unless told to wait: start() checks it first, its own way.
+    // Bolt would set itself up while it is built: start() does it, once the token is checked.
     deferInitialization: true,
     // Thin listeners ack at once; nothing waits on the handler to answer Slack.
     processBeforeResponse: false,
@@ -97,7 +99,7 @@ export function createApp(
     async start(identity) {
       // Learnt from auth.test before the server listens: requests from another workspace are refused (receiver.ts).
       bot.identity = identity ?? (await checkSlack(config, logger));
-      await withTimeout(app.init(), SLACK_TIMEOUT_MS, () => new SlackStartError(`Slack did not answer auth.test again within ${SLACK_TIMEOUT_MS / 1000} s: try again`));
+      await app.init();
       logger.info(`connected to Slack as @${bot.identity.user} in ${bot.identity.team}`, { slackTeam: bot.identity.teamId, botUser: bot.identity.userId });
       if (socketMode) {
         try {

@@ -97,6 +97,8 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     // The migrations were applied once, by the primary.
     expect(bot.logs().filter((l) => String(l.msg).startsWith('database: PostgreSQL')).map((l) => l.pid)).toEqual([bot.child.pid]);
     for (let i = 0; i < 6; i++) expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    // Slack was asked who the token is once, by the primary: the workers were told.
+    expect(slack.callsTo('auth.test')).toHaveLength(1);
 
     // Both workers ticked at start; the proposal slot ran once: one cart for each agent.
     const carts = () => slack.callsTo('chat.postMessage').filter((c) => String(c.args.channel).startsWith('D0TWO')).map((c) => String(c.args.channel));

@@ -45,7 +45,7 @@ describe('npm start', () => {
     const lines = p.out.map((l) => JSON.parse(l) as { level: string; msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^database: .*migrations applied$/), 'connected to Slack as @taskcart in Demo Center']));
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    expect(slack.callsTo('auth.test').length).toBeGreaterThan(0);
+    expect(slack.callsTo('auth.test')).toHaveLength(1);
     await until(() => p.out.some((l) => l.includes('scheduler started')), 40_000);
     await new Promise((r) => setTimeout(r, 3000)); // the job queue's first upkeep
     expect(p.out.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'error')).toEqual([]);

@@ -83,7 +83,11 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       for (const w of workers) w.process.kill('SIGKILL');
       process.exit(1);
     }, DEADLINE_MS).unref();
-    const exits = [...workers].map((w) => new Promise<number>((resolve) => (w.isDead() ? resolve(w.process.exitCode ?? 1) : w.once('exit', (c: number | null) => resolve(c ?? 1)))));
+    // A worker still loading the program when the SIGTERM came has no handler for it yet, and the
+    // signal ends it: it had nothing to finish (no request reaches a worker before it has), so that
+    // is a clean stop too.
+    const stopped = (code: number | null, signal: string | null) => code ?? (signal === 'SIGTERM' ? 0 : 1);
+    const exits = [...workers].map((w) => new Promise<number>((resolve) => (w.isDead() ? resolve(stopped(w.process.exitCode, w.process.signalCode)) : w.once('exit', (c: number | null, s: string | null) => resolve(stopped(c, s))))));
     for (const w of workers) if (!w.isDead()) w.process.kill('SIGTERM');
     const codes = await Promise.all(exits);
     const failed = codes.filter((c) => c !== 0).length;

@@ -137,6 +137,19 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     for (const pid of bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid as number)) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
 
+  it('WORKERS=2 stopped while its workers are still starting: they stop, and the primary says so cleanly (exit 0)', async () => {
+    const port = await freePort();
+    const bot = runEntry('src/main.ts', [], { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, DATABASE_URL: t.url!, PORT: String(port), WORKERS: '2' });
+    bots.push(bot);
+    // The primary has checked everything and forks its workers now: they are loading the program.
+    await until(() => bot.out.some((l) => l.includes('database: PostgreSQL')), 60_000, 'the primary’s checks');
+    bot.child.kill('SIGTERM');
+    const { code } = await bot.exited;
+    expect(bot.logs().at(-1)?.msg).toBe('stopped');
+    expect(errors(bot)).toEqual([]);
+    expect(code).toBe(0);
+  }, 60_000);
+
   it('two bots apart on one database (two hosts): additions at once through both all land; two clicks on the same version: one lands, the other is told it was an older copy', async () => {
     const [a, b] = [await start(), await start()];
     const agent = AGENTS[0]!;

@@ -6,7 +6,7 @@
 // it read: a save still claims the version and the context it was decided on.
 import type { Db } from '../../db/client.ts';
 import type { CartRow } from '../../db/queries/carts.ts';
-import { measure, type CartTask, type Measure } from '../engine/index.ts';
+import { measure, type CartTask } from '../engine/index.ts';
 import { withAdvice, type CartState } from './cart.ts';
 import { cacheOf, type CartCache } from './cart-cache.ts';
 
@@ -117,12 +117,8 @@ export function followChange(kept: CartState, change: SharedChange): CartState |
   if (!tasks) return null;
   const { committedAt, updatedAt, ...row } = change.cart;
   const cart: CartRow = { ...kept.cart, ...row, committedAt: committedAt === null ? null : new Date(committedAt), updatedAt: new Date(updatedAt) };
-  const { week } = kept;
-  // Measured and advised when first asked: a peer may follow many changes before a click needs one.
-  let measured: Measure | undefined;
-  const state = { cart, person: kept.person, week, tasks, merged: kept.merged, context: kept.context } as Omit<CartState, 'advice'>;
-  Object.defineProperty(state, 'measure', { get: () => (measured ??= measure(tasks, week)), enumerable: true, configurable: true });
-  return withAdvice(state);
+  // Measured now (some microseconds); advised when first asked, as a cart read is.
+  return withAdvice({ cart, person: kept.person, week: kept.week, tasks, measure: measure(tasks, kept.week), merged: kept.merged, context: kept.context });
 }
 
 export type FollowOutcome = 'followed' | 'dropped' | 'not kept';

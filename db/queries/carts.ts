@@ -62,7 +62,7 @@ export function snapshotQuery(cartId: number, requestKey: string | null, typeKey
   return madeOnce('snapshot', (v) => snapshotSql(v.cartId, v.requestKey, v.typeKey), { cartId, requestKey, typeKey });
 }
 
-/** One cart's snapshot, with its values (or marks for them): made once (madeOnce). */
+/** One cart's snapshot, with its values (or marks for them; a task type may be SQL): made once (madeOnce). */
 export function snapshotSql(cartId: unknown, requestKey: unknown, typeKey: unknown): SQL {
   return snapshotsWhere(sql`c.id = ${cartId}`, requestKey, typeKey);
 }
@@ -301,8 +301,6 @@ export interface SaveValues {
   detail: string;
   exceptionReason: string | null;
   flagged: string;
-  /** The snapshot read when nothing was claimed asks for no task type. */
-  noType: null;
 }
 
 function saveStatement(cart: Pick<CartRow, 'id' | 'agentId' | 'version'>, write: CartWrite, event: ChangeEvent, now: Date, context: string | null): SQL {
@@ -337,7 +335,6 @@ function saveStatement(cart: Pick<CartRow, 'id' | 'agentId' | 'version'>, write:
     detail: JSON.stringify(event.detail ?? {}),
     exceptionReason: write.exception?.reason ?? null,
     flagged: JSON.stringify(write.exception?.flagged ?? []),
-    noType: null,
   };
   return compiledSave(shape, values);
 }
@@ -447,7 +444,7 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
   const added = shape.insert ? sql`(select coalesce(json_agg(id order by id), '[]') from added)` : sql`'[]'::json`;
   // Read only when nothing was claimed (PostgreSQL runs a CASE branch's subquery only when taken), as
   // the statement's snapshot saw the cart: a change that raced this one shows on the next attempt.
-  const current = shape.context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotSql(v.cartId, v.key, v.noType)}) s) end` : sql`null::json`;
+  const current = shape.context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotSql(v.cartId, v.key, sql`null`)}) s) end` : sql`null::json`;
   return sql`with ${sql.join(steps, sql`, `)}
     select claim.version, ${listed} as listed, ${added} as added, ${excepted} as exception_id, ${current} as current
     from (select 1) as one left join claim on true`;

@@ -41,7 +41,6 @@ const valuesArb: fc.Arbitrary<SaveValues> = fc.record({
   detail: text,
   exceptionReason: fc.option(text),
   flagged: text,
-  noType: fc.constant(null),
 });
 
 describe('the cart change’s statement, made once per shape', () => {
@@ -65,7 +64,7 @@ describe('the cart change’s statement, made once per shape', () => {
 
   it('gives each shape its own text, and each call its own values', () => {
     const base: SaveShape = { status: null, reason: false, key: true, context: true, moves: true, revise: false, remove: false, insert: false, taskList: false, exception: false };
-    const values = (cartId: number, key: string): SaveValues => ({ cartId, version: 3, agentId: 'U0A', now: '2026-11-27T07:00:00.000Z', status: null, reason: null, key, context: 'c', moves: '[]', revise: '[]', remove: '[]', insert: '[]', actorId: 'U0A', action: 'move', detail: '{}', exceptionReason: null, flagged: '[]', noType: null });
+    const values = (cartId: number, key: string): SaveValues => ({ cartId, version: 3, agentId: 'U0A', now: '2026-11-27T07:00:00.000Z', status: null, reason: null, key, context: 'c', moves: '[]', revise: '[]', remove: '[]', insert: '[]', actorId: 'U0A', action: 'move', detail: '{}', exceptionReason: null, flagged: '[]' });
     const a = dialect.sqlToQuery(compiledSave(base, values(1, 'k1')));
     const b = dialect.sqlToQuery(compiledSave(base, values(2, 'k2')));
     const c = dialect.sqlToQuery(compiledSave({ ...base, moves: false, remove: true }, values(1, 'k1')));

@@ -27,7 +27,7 @@ import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
 import { WARM_UP_AFTER_MS } from '../../src/services/solver.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
-import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, sign } from '../support/signed.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, signedHeaders } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
 
 // The bot runs as its own process (as deployed) and reads the real clock: seed next week.
@@ -136,10 +136,9 @@ export function poster(baseUrl: string) {
   const url = new URL('/slack/events', baseUrl);
   const once = (body: string) =>
     new Promise<string>((resolve, reject) => {
-      const ts = Math.floor(Date.now() / 1000);
       const req = request(
         url,
-        { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sign(body, ts), 'content-length': Buffer.byteLength(body) } },
+        { method: 'POST', agent, headers: { ...signedHeaders(body), 'content-length': Buffer.byteLength(body) } },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));

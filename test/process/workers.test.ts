@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
-import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post, sign } from '../support/signed.ts';
+import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post, signedHeaders } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
 
@@ -63,8 +63,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   /** A request on a connection of its own, as Slack's come: the primary hands each new connection to the next worker. */
   const postApart = (url: string, body: string) =>
     new Promise<number>((resolve, reject) => {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const req = request(`${url}/slack/events`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sign(body, timestamp) } }, (res) => {
+      const req = request(`${url}/slack/events`, { method: 'POST', agent: false, headers: signedHeaders(body) }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });

@@ -8,6 +8,12 @@ export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): 
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
+/** The headers Slack sends with a request: its stamp and its signature. */
+export function signedHeaders(body: string, opts: { secret?: string; timestamp?: number; contentType?: string } = {}): Record<string, string> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  return { 'content-type': opts.contentType ?? 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sign(body, timestamp, opts.secret) };
+}
+
 export interface SlackResponse {
   status: number;
   body: string;
@@ -19,17 +25,7 @@ export async function post(
   body: string,
   opts: { secret?: string; timestamp?: number; headers?: Record<string, string>; contentType?: string } = {},
 ): Promise<SlackResponse> {
-  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
-  const res = await fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(body, timestamp, opts.secret),
-      ...opts.headers,
-    },
-    body,
-  });
+  const res = await fetch(`${baseUrl}/slack/events`, { method: 'POST', headers: { ...signedHeaders(body, opts), ...opts.headers }, body });
   const text = await res.text();
   return { status: res.status, body: text, json: () => (text ? (JSON.parse(text) as Record<string, unknown>) : {}) };
 }

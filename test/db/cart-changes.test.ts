@@ -304,20 +304,27 @@ function linked() {
 }
 
 describe('a change followed by the other processes of one deployment (WORKERS)', () => {
+  /**
+   * This process and `other` as two linked workers, the agent's cart opened here and kept there
+   * from a click of its own; `outcomes`: what became of each change the other process heard of.
+   */
+  const keptApart = async (other: Db) => {
+    const link = linked();
+    const outcomes: FollowOutcome[] = [];
+    followPeers(t.db, link.peers(0));
+    followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await loadCart(other, AGENT, state.cart.id);
+    return { link, outcomes, state };
+  };
   /** Tasks as a fresh read finds them, by id (read apart from either process's kept carts). */
   const asRead = async (cartId: number) => byId((await cartSnapshot(t.db, cartId))!.items);
   const byId = (tasks: readonly CartState['tasks'][number][]) => [...tasks].sort((a, b) => Number(a.id) - Number(b.id));
 
   it('keeps the cart in the other process as a fresh read finds it after every kind of change, in the order the deciding process keeps it', () =>
     inOtherProcess(async (other) => {
-      const link = linked();
-      const outcomes: FollowOutcome[] = [];
-      followPeers(t.db, link.peers(0));
-      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
-      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      const { outcomes, state } = await keptApart(other);
       const id = state.cart.id;
-      // The other process kept the cart from a click of its own.
-      await loadCart(other, AGENT, id);
       const duplicate = state.tasks.find((x) => x.customerId !== null)!;
       const free = () => cacheOf<CartState>(t.db).get(id)!.state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
       const changes = [
@@ -351,12 +358,7 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
 
   it('drops a cart it cannot follow (a change it never heard of): the next click there reads it again and loses nothing', () =>
     inOtherProcess(async (other) => {
-      const link = linked();
-      const outcomes: FollowOutcome[] = [];
-      followPeers(t.db, link.peers(0));
-      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
-      const { state } = await openCart(t.db, AGENT, 'next', NOW);
-      await loadCart(other, AGENT, state.cart.id);
+      const { link, outcomes, state } = await keptApart(other);
       link.loseNext();
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Never heard of')] }, NOW);
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Heard of')] }, NOW);
@@ -370,12 +372,7 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
 
   it('does not follow a change made on settings it did not read: a capacity changed since counts from the next click', () =>
     inOtherProcess(async (other) => {
-      const link = linked();
-      const outcomes: FollowOutcome[] = [];
-      followPeers(t.db, link.peers(0));
-      followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
-      const { state } = await openCart(t.db, AGENT, 'next', NOW);
-      await loadCart(other, AGENT, state.cart.id);
+      const { outcomes, state } = await keptApart(other);
       await t.db.update(teams).set({ dayCapacityMinutes: 195 }).where(eq(teams.id, state.person.team.id));
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('On the new capacity')] }, NOW);
       expect(outcomes).toEqual(['dropped']);

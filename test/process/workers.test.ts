@@ -19,7 +19,8 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   let t: TestDatabase;
   let slack: SlackStandIn;
   const bots: Running[] = [];
-  const start = async (env: Record<string, string> = {}) => {
+  /** A bot on this file's database and stand-in, on a port of its own; not waited for. */
+  const launch = async (env: Record<string, string> = {}) => {
     const port = await freePort();
     const bot = runEntry('src/main.ts', [], {
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -31,9 +32,14 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
       ...env,
     });
     bots.push(bot);
+    return { bot, url: `http://127.0.0.1:${port}` };
+  };
+  /** A bot, once every process of it has started its scheduler. */
+  const start = async (env: Record<string, string> = {}) => {
+    const { bot, url } = await launch(env);
     const workers = Number(env.WORKERS ?? 1);
     await until(() => bot.out.filter((l) => l.includes('scheduler started')).length >= workers, 60_000, 'the bot to start');
-    return { bot, url: `http://127.0.0.1:${port}` };
+    return { bot, url };
   };
   const errors = (bot: Running) => bot.logs().filter((l) => l.level === 'error');
   const ok = async (res: Promise<{ status: number }>) => expect((await res).status).toBe(200);
@@ -137,9 +143,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   }, 180_000);
 
   it('WORKERS=2 stopped while its workers are still starting: they stop, and the primary says so cleanly (exit 0)', async () => {
-    const port = await freePort();
-    const bot = runEntry('src/main.ts', [], { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, DATABASE_URL: t.url!, PORT: String(port), WORKERS: '2' });
-    bots.push(bot);
+    const { bot } = await launch({ WORKERS: '2' });
     // The primary has checked everything and forks its workers now: they are loading the program.
     await until(() => bot.out.some((l) => l.includes('database: PostgreSQL')), 60_000, 'the primary’s checks');
     bot.child.kill('SIGTERM');

@@ -3,8 +3,9 @@
 // largest files first. There the files that mostly wait, on the processes they start and the
 // timeouts they wait out (test/process/: start-up errors wait 10 s on a Slack that never answers,
 // `npm start` and its stop, migrations by three bots; the app's own process, a database cut off, the
-// command line), started after some 45 s of the others and ended last: 91–94 s of wall for the embedded suite on the AMD EPYC of 2026-11-27, against 77–85 s
-// with the durations known. Without durations, they start first here, so their waits overlap work.
+// command line), started after some 45 s of the others and ended last: 91–94 s of wall for the
+// embedded suite on the AMD EPYC of 2026-11-27, against 77–85 s with the durations known. Without
+// durations, they start first here, so their waits overlap work.
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 

@@ -35,6 +35,11 @@ export interface TaskCartApp {
   stop(drainMs?: number): Promise<number>;
 }
 
+/** How long an idle connection is kept: longer than a load balancer's usual 60 s (README, Running in production). */
+export const KEEP_ALIVE_MS = 65_000;
+/** Requests a connection carries before the bot closes it, so that connections spread over the workers again. */
+export const REQUESTS_PER_CONNECTION = 100;
+
 /** The composition root's wiring: slash commands (commands/) and every other listener (src/slack/). */
 export function registerAll(app: Listeners, deps: Deps): void {
   registerCommands(app, deps);
@@ -112,8 +117,16 @@ export function createApp(
         return 0;
       }
       server = (await app.start(config.PORT)) as Server;
-      // Slack's requests come one per connection; an idle keep-alive must not hold shutdown up.
-      server.keepAliveTimeout = 5_000;
+      // A load balancer or proxy in front keeps its connections to the bot open for reuse (AWS's
+      // for 60 s): the bot keeps them longer, or it could close one just as the balancer sends a
+      // request on it, which the balancer answers Slack with a 502. Kept connections also spare a
+      // burst the new ones (with WORKERS > 1, each handed by the primary to a worker in turn).
+      // An idle one does not hold shutdown up: stop() drops it.
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      // node:cluster shares out connections, not requests: a proxy that keeps two connections open
+      // could keep all its requests in one worker for hours. Closed after 100 requests (with
+      // `Connection: close` on the last answer), a connection is made again and handed out anew.
+      server.maxRequestsPerSocket = REQUESTS_PER_CONNECTION;
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       logger.info(`listening on http://0.0.0.0:${port}/slack/events (health: /healthz)`, { port });

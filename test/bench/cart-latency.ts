@@ -148,10 +148,10 @@ export function poster(baseUrl: string) {
       req.on('error', reject);
       req.end(body);
     });
-  // A kept-alive connection the server closes as it is reused: the request never reached it, send
-  // it again. After the bench's pause for the solver's warm-up every kept connection has been idle
-  // past the server's keep-alive timeout, and the next one taken from the pool may be closing too:
-  // once was not always enough (a run on a fresh database ended in "socket hang up").
+  // A kept-alive connection the server closes as it is reused (idle past the bot's keep-alive of
+  // 65 s, as after a long wait for the solver's warm-up on a slow machine): the request never reached
+  // it, send it again. The next one taken from the pool may be closing too: once was not always
+  // enough (a run on a fresh database, when the keep-alive was 5 s, ended in "socket hang up").
   const reset = (e: { code?: string }) => e.code === 'ECONNRESET';
   return async (body: string) => {
     for (let tries = 1; ; tries++) {

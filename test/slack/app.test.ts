@@ -1,4 +1,6 @@
 // The running app as Slack reaches it: signed requests in, Web API calls out to the stand-in.
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { eventually, startTestApp, useTestApp } from '../support/app.ts';
@@ -29,6 +31,52 @@ describe('the running app', () => {
     const res = await fetch(`${ctx.app.baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('keeps an idle connection longer than a load balancer’s 60 s, and drops it at once when it stops', async () => {
+    const other = await startTestApp(ctx.t);
+    const agent = new Agent({ keepAlive: true });
+    let stopped = false;
+    try {
+      const { headers, socket } = await new Promise<{ headers: IncomingHttpHeaders; socket: Socket }>((resolve, reject) => {
+        const req = request(`${other.baseUrl}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ headers: res.headers, socket: req.socket! }));
+        });
+        req.on('error', reject).end();
+      });
+      expect(headers.connection).toBe('keep-alive');
+      expect(headers['keep-alive']).toBe('timeout=65, max=100');
+      const closed = new Promise((r) => socket.once('close', r));
+      stopped = true;
+      await other.stop();
+      await closed;
+    } finally {
+      agent.destroy();
+      if (!stopped) await other.stop();
+    }
+  });
+
+  it('closes a kept connection after 100 requests, so that connections spread over the workers again', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const sockets = new Set<Socket>();
+    const closing: number[] = [];
+    try {
+      for (let n = 1; n <= 101; n++) {
+        await new Promise<void>((resolve, reject) => {
+          const req = request(`${ctx.app.baseUrl}/healthz`, { agent }, (res) => {
+            sockets.add(req.socket!);
+            if (res.headers.connection === 'close') closing.push(n);
+            res.resume().on('end', resolve);
+          });
+          req.on('error', reject).end();
+        });
+      }
+    } finally {
+      agent.destroy();
+    }
+    expect(closing).toEqual([100]);
+    expect(sockets.size).toBe(2);
   });
 
   it('refuses a request with a bad signature with 401, and an old timestamp too', async () => {

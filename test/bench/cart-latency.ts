@@ -130,9 +130,13 @@ const WARM_UP_AGENTS = 10;
 /** Rounds of Add task, a move and Apply by each warm-up agent: 600 clicks. */
 const WARM_UP_ROUNDS = 20;
 
-/** Slack's requests, signed, over kept-alive connections (cheaper for this process than fetch). */
+/**
+ * Slack's requests, signed, over kept-alive connections (cheaper for this process than fetch), as a
+ * load balancer in front of the bot sends them; with BENCH_CONNECTIONS=new, each on a connection of
+ * its own, as a proxy that keeps none does.
+ */
 export function poster(baseUrl: string) {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
+  const agent = new HttpAgent({ keepAlive: process.env.BENCH_CONNECTIONS !== 'new', maxSockets: 256 });
   const url = new URL('/slack/events', baseUrl);
   const once = (body: string) =>
     new Promise<string>((resolve, reject) => {

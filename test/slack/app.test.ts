@@ -8,6 +8,16 @@ import { BOT_TOKEN, SIGNING_SECRET, commandBody, eventBody, post } from '../supp
 
 const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, {});
 
+/** GET /healthz through `agent`, as a proxy keeping its connections sends it: the answer's headers and the connection it came on. */
+function healthz(baseUrl: string, agent: Agent): Promise<{ headers: IncomingHttpHeaders; socket: Socket }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}/healthz`, { agent }, (res) => {
+      res.resume().on('end', () => resolve({ headers: res.headers, socket: req.socket! }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
 describe('the running app', () => {
   it('checks its token with auth.test at the Web API it was pointed at, with the bot token, once (Bolt is told who the token is)', async () => {
     // Start-up ran before the reset; start a second one to watch it.
@@ -38,13 +48,7 @@ describe('the running app', () => {
     const agent = new Agent({ keepAlive: true });
     let stopped = false;
     try {
-      const { headers, socket } = await new Promise<{ headers: IncomingHttpHeaders; socket: Socket }>((resolve, reject) => {
-        const req = request(`${other.baseUrl}/healthz`, { agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ headers: res.headers, socket: req.socket! }));
-        });
-        req.on('error', reject).end();
-      });
+      const { headers, socket } = await healthz(other.baseUrl, agent);
       expect(headers.connection).toBe('keep-alive');
       expect(headers['keep-alive']).toBe('timeout=65, max=100');
       const closed = new Promise((r) => socket.once('close', r));
@@ -63,14 +67,9 @@ describe('the running app', () => {
     const closing: number[] = [];
     try {
       for (let n = 1; n <= 101; n++) {
-        await new Promise<void>((resolve, reject) => {
-          const req = request(`${ctx.app.baseUrl}/healthz`, { agent }, (res) => {
-            sockets.add(req.socket!);
-            if (res.headers.connection === 'close') closing.push(n);
-            res.resume().on('end', resolve);
-          });
-          req.on('error', reject).end();
-        });
+        const { headers, socket } = await healthz(ctx.app.baseUrl, agent);
+        sockets.add(socket);
+        if (headers.connection === 'close') closing.push(n);
       }
     } finally {
       agent.destroy();

@@ -44,6 +44,9 @@ export class SlackWebClient extends webApi.WebClient {
   private readonly failureRetries: number;
   private readonly rejectRateLimited: boolean;
   private readonly timeoutMs: number;
+  /** Edits of each message (channel and ts) waiting or under way: the newest one's number, and when it is done (edit()). */
+  private readonly edits = new Map<string, { newest: number; done: Promise<unknown> }>();
+  private editCount = 0;
 
   constructor(token: string | undefined, options: webApi.WebClientOptions = {}) {
     super(token, options);
@@ -60,9 +63,45 @@ export class SlackWebClient extends webApi.WebClient {
   override async apiCall(method: string, options: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> {
     // A call with a token of its own, or a method Slack wants form-encoded: WebClient's way.
     if (!JSON_METHODS.has(method) || options.token !== undefined) return super.apiCall(method, options);
+    const { channel, ts } = options;
+    if (method === 'chat.update' && typeof channel === 'string' && typeof ts === 'string') return this.edit(channel, ts, options);
+    return this.send(method, options);
+  }
+
+  /**
+   * Edits of one message go one at a time, in the order they were asked for, and an edit still
+   * waiting — for the one before it, or out a 429 — when a newer edit of that message is asked for
+   * is dropped: each carries the whole message, so the newest is all that counts. Without this, two
+   * edits of a cart message (two quick clicks) that both waited out the same Retry-After were sent
+   * again at the same moment, and the older could land last: the message then showed the cart as it
+   * was before. A dropped edit answers as a success, with `superseded: true`. Edits by another
+   * process are not ordered against these (a click on an older copy is told so, and shows the cart).
+   */
+  private edit(channel: string, ts: string, options: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
+    const key = `${channel} ${ts}`;
+    const mine = { newest: ++this.editCount, done: Promise.resolve() as Promise<unknown> };
+    const before = this.edits.get(key)?.done ?? Promise.resolve();
+    const newest = () => this.edits.get(key)?.newest === mine.newest;
+    const superseded = { ok: true, channel, ts, superseded: true } as webApi.WebAPICallResult;
+    const result = before.then(() => (newest() ? this.send('chat.update', options, { wanted: newest, answer: superseded }) : superseded));
+    mine.done = result.catch(() => undefined);
+    this.edits.set(key, mine);
+    void mine.done.then(() => {
+      if (this.edits.get(key) === mine) this.edits.delete(key);
+    });
+    return result;
+  }
+
+  /** Sends a call, retrying as WebClient would; with `still`, a call no longer wanted after a wait answers `still.answer` instead. */
+  private async send(method: string, options: Record<string, unknown>, still?: { wanted: () => boolean; answer: webApi.WebAPICallResult }): Promise<webApi.WebAPICallResult> {
     const body = JSON.stringify(options);
     let limited = 0;
     let failed = 0;
+    /** Waits; then the answer of a call no longer wanted, or null to go on. */
+    const waited = async (ms: number) => {
+      await sleep(ms);
+      return still && !still.wanted() ? still.answer : null;
+    };
     for (;;) {
       let answer: Answer;
       try {
@@ -71,7 +110,8 @@ export class SlackWebClient extends webApi.WebClient {
         // A kept-alive connection Slack closed just as it was reused: the request never left, send it again now.
         if ((e as { reused?: boolean }).reused && this.failureRetries > 0) continue;
         if (failed < this.failureRetries) {
-          await sleep(500 * 2 ** failed++);
+          const gone = await waited(500 * 2 ** failed++);
+          if (gone) return gone;
           continue;
         }
         throw new webApi.WebAPIRequestError(e as Error);
@@ -80,11 +120,13 @@ export class SlackWebClient extends webApi.WebClient {
         const retryAfter = Number(answer.headers['retry-after'] ?? 1);
         if (this.rejectRateLimited || limited++ >= RATE_LIMIT_RETRIES) throw new webApi.WebAPIRateLimitedError(retryAfter);
         this.log?.info(`API Call failed due to rate limiting. Will retry in ${retryAfter} seconds.`);
-        await sleep(retryAfter * 1000);
+        const gone = await waited(retryAfter * 1000);
+        if (gone) return gone;
         continue;
       }
       if (answer.status >= 500 && failed < this.failureRetries) {
-        await sleep(500 * 2 ** failed++);
+        const gone = await waited(500 * 2 ** failed++);
+        if (gone) return gone;
         continue;
       }
       if (answer.status !== 200) throw new webApi.WebAPIHTTPError(answer.status, answer.statusMessage, answer.headers, answer.bytes.toString('utf8'));

@@ -5,6 +5,7 @@ import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SlackWebClient } from '../../src/slack/web-client.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
+import { eventually } from '../support/app.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 
 let slack: SlackStandIn;
@@ -51,6 +52,39 @@ describe('SlackWebClient', () => {
     const error = await strict.views.publish({ user_id: 'U0ONE', view: { type: 'home', blocks } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: webApi.ErrorCode.RateLimitedError, retryAfter: 1 });
     expect(slack.callsTo('views.publish')).toHaveLength(3);
+  });
+
+  it('edits one message one at a time, the newest last: an edit still waiting out a 429 when a newer one comes is dropped, and another message is not held up', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const cart = await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' });
+    const other = await client.chat.postMessage({ channel: 'D0TWO', text: 'other' });
+    let limited = 1;
+    slack.on('chat.update', (args) => (args.channel === 'D0ONE' && limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined));
+    const edits = () => slack.callsTo('chat.update').filter((c) => c.args.channel === 'D0ONE').map((c) => c.args.text);
+
+    const first = client.chat.update({ channel: 'D0ONE', ts: cart.ts!, text: 'v2' });
+    await eventually(() => expect(edits()).toEqual(['v2']));
+    const second = client.chat.update({ channel: 'D0ONE', ts: cart.ts!, text: 'v3' });
+    await client.chat.update({ channel: 'D0TWO', ts: other.ts!, text: 'other, edited' });
+    expect(slack.messagesIn('D0TWO')).toMatchObject([{ text: 'other, edited' }]);
+    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v1' }]);
+
+    expect(await first).toMatchObject({ ok: true, superseded: true });
+    await second;
+    expect(edits()).toEqual(['v2', 'v3']);
+    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v3' }]);
+  });
+
+  it('sends only the newest of edits of one message asked for at once, and each in turn when they come one after another', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const { ts } = await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' });
+    const at = (text: string) => client.chat.update({ channel: 'D0ONE', ts: ts!, text });
+    const [a, b, c] = await Promise.all([at('v2'), at('v3'), at('v4')]);
+    expect([a, b, c].map((r) => (r as { superseded?: boolean }).superseded ?? false)).toEqual([true, true, false]);
+    await at('v5');
+    await at('v6');
+    expect(slack.callsTo('chat.update').map((call) => call.args.text)).toEqual(['v4', 'v5', 'v6']);
+    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v6' }]);
   });
 
   it('sends again after a dropped connection; told not to retry, it posts once and says the request failed', async () => {

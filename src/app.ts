@@ -36,9 +36,9 @@ export interface TaskCartApp {
 }
 
 /** How long an idle connection is kept: longer than a load balancer's usual 60 s (README, Running in production). */
-export const KEEP_ALIVE_MS = 65_000;
+const KEEP_ALIVE_MS = 65_000;
 /** Requests a connection carries before the bot closes it, so that connections spread over the workers again. */
-export const REQUESTS_PER_CONNECTION = 100;
+const REQUESTS_PER_CONNECTION = 100;
 
 /** The composition root's wiring: slash commands (commands/) and every other listener (src/slack/). */
 export function registerAll(app: Listeners, deps: Deps): void {

@@ -2,8 +2,9 @@
 // a change on a cart (cart.ts changeCart) tells them what the change did; one that keeps the cart
 // at the version the change was made on follows it, and the agent's next click there is decided
 // without reading the cart again (issue 13: with two workers, about half the clicks reached the
-// process that did not keep the cart, and cost twice the database time). What a peer follows is never trusted more than what
-// it read: a save still claims the version and the context it was decided on.
+// process that did not keep the cart, and cost twice the database time). What a peer follows is
+// never trusted more than what it read: a save still claims the version and the context it was
+// decided on.
 import type { Db } from '../../db/client.ts';
 import type { CartRow } from '../../db/queries/carts.ts';
 import { measure, type CartTask } from '../engine/index.ts';

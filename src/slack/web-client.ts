@@ -79,12 +79,12 @@ export class SlackWebClient extends webApi.WebClient {
    */
   private edit(channel: string, ts: string, options: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
     const key = `${channel} ${ts}`;
-    const mine = { newest: ++this.editCount, done: Promise.resolve() as Promise<unknown> };
-    const before = this.edits.get(key)?.done ?? Promise.resolve();
-    const newest = () => this.edits.get(key)?.newest === mine.newest;
+    const n = ++this.editCount;
+    const newest = () => this.edits.get(key)?.newest === n;
     const superseded = { ok: true, channel, ts, superseded: true } as webApi.WebAPICallResult;
+    const before = this.edits.get(key)?.done ?? Promise.resolve();
     const result = before.then(() => (newest() ? this.send('chat.update', options, { wanted: newest, answer: superseded }) : superseded));
-    mine.done = result.catch(() => undefined);
+    const mine = { newest: n, done: result.catch(() => undefined) };
     this.edits.set(key, mine);
     void mine.done.then(() => {
       if (this.edits.get(key) === mine) this.edits.delete(key);

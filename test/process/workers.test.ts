@@ -66,7 +66,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
         },
       },
     });
-  /** A request on a connection of its own, as Slack's come: the primary hands each new connection to the next worker. */
+  /** A request on a connection of its own: the primary hands each new connection to the next free worker. */
   const postApart = (url: string, body: string) =>
     new Promise<number>((resolve, reject) => {
       const req = request(`${url}/slack/events`, { method: 'POST', agent: false, headers: signedHeaders(body) }, (res) => {

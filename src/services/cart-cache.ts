@@ -32,6 +32,8 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
   readonly #carts = new Map<number, Kept<S>>();
   /** Task types: a few dozen in a contact center. */
   readonly #types = new Map<string, Kept<TaskTypeInfo>>();
+  /** The newest version the other workers said each cart reached (cart-peers.ts), the least recently told forgotten first. */
+  readonly #told = new Map<number, number>();
   /** Told of each change this process saved, the cart before it and after (cart-peers.ts shares it with the other workers). */
   saved?: (before: S, after: S, age: number) => void;
   constructor(private readonly clock: () => number = () => performance.now()) {}
@@ -70,6 +72,19 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
 
   drop(cartId: number): void {
     this.#carts.delete(cartId);
+  }
+
+  /** Another worker saved the cart at `version` (whether or not this process could follow the change). */
+  told(cartId: number, version: number): void {
+    const newest = Math.max(version, this.#told.get(cartId) ?? 0);
+    this.#told.delete(cartId);
+    this.#told.set(cartId, newest);
+    if (this.#told.size > MAX_CARTS) this.#told.delete(this.#told.keys().next().value!);
+  }
+
+  /** The newest version another worker said the cart reached; 0 when none did (lately). */
+  toldOf(cartId: number): number {
+    return this.#told.get(cartId) ?? 0;
   }
 
   /** A task type as last read (an Add task's label and effort), if read less than MAX_AGE_MS ago. */

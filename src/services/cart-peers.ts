@@ -44,7 +44,10 @@ export interface Peers {
 export function followPeers(db: Db, peers: Peers, followed: (change: SharedChange, outcome: FollowOutcome) => void = () => {}): void {
   const cache = cacheOf<CartState>(db);
   cache.saved = (before, after, age) => peers.publish(sharedChange(before, after, age));
-  peers.subscribe((change) => followed(change, followKept(cache, change)));
+  peers.subscribe((change) => {
+    cache.told(change.cartId, change.cart.version);
+    followed(change, followKept(cache, change));
+  });
 }
 
 /** What a change did to a cart, for the processes that keep it at the version before. */

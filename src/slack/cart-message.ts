@@ -2,26 +2,45 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { setCartMessage } from '../../db/queries/carts.ts';
-import type { CartState, ChangeResult, Notice } from '../services/cart.ts';
+import { savedPast, type CartState, type ChangeResult, type Notice } from '../services/cart.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import type { T } from '../../views/i18n/index.ts';
 import type { Languages } from './language.ts';
 import { publishHome } from './home.ts';
 
-/** Edits the cart's message in place; posts a new one when it was deleted or never posted. */
+/** At most this many newer carts shown after an edit, one after another (see showCart). */
+const NEWER_SHOWN_MAX = 3;
+
+/**
+ * Edits the cart's message in place; posts a new one when it was deleted or never posted. Then,
+ * when another worker saved the cart past what was shown (two clicks on one cart within Slack's
+ * round trip, each in its own worker, or two edits that waited out one rate limit), shows the cart
+ * as that worker saved it: the two workers' edits are not ordered, and the older could land last,
+ * leaving the agent a message whose buttons are an older copy's. The notice of the change shown
+ * then is the other worker's to give, so it is shown without one.
+ */
 export async function showCart(t: T, client: WebClient, db: Db, state: CartState, notice?: Notice | null): Promise<void> {
-  const message = cartMessage(t, state, notice);
-  const { channelId, messageTs } = state.cart;
-  if (channelId && messageTs) {
+  let shown = state;
+  let note = notice;
+  for (let round = 0; ; round++) {
+    const { channelId, messageTs } = shown.cart;
+    if (!channelId || !messageTs) return postCart(t, client, db, shown, note);
     try {
-      await client.chat.update({ channel: channelId, ts: messageTs, ...message });
-      return;
+      const answer = await client.chat.update({ channel: channelId, ts: messageTs, ...cartMessage(t, shown, note) });
+      // A newer edit of this process took its place (web-client.ts): that one looks further.
+      if ((answer as { superseded?: boolean }).superseded) return;
     } catch (e) {
       const code = (e as { data?: { error?: string } }).data?.error;
       if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
+      return postCart(t, client, db, shown, note);
     }
+    // Best effort: the message shows what this click did either way, and a failing read here
+    // (the click's change is saved) is not the agent's to be told of.
+    const newer = round < NEWER_SHOWN_MAX ? await savedPast(db, shown).catch(() => null) : null;
+    if (!newer) return;
+    shown = newer;
+    note = null;
   }
-  await postCart(t, client, db, state, notice);
 }
 
 /** Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. */

@@ -75,7 +75,8 @@ export class SlackWebClient extends webApi.WebClient {
    * edits of a cart message (two quick clicks) that both waited out the same Retry-After were sent
    * again at the same moment, and the older could land last: the message then showed the cart as it
    * was before. A dropped edit answers as a success, with `superseded: true`. Edits by another
-   * process are not ordered against these (a click on an older copy is told so, and shows the cart).
+   * process are not ordered against these (cart-message.ts showCart shows a cart another worker
+   * saved meanwhile after its own edit).
    */
   private edit(channel: string, ts: string, options: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
     const key = `${channel} ${ts}`;

@@ -14,6 +14,9 @@ import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
+import type { WebClient } from '@slack/web-api';
+import { showCart } from '../../src/slack/cart-message.ts';
+import { textsFor } from '../../views/i18n/index.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -378,6 +381,86 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
       expect(outcomes).toEqual(['dropped']);
       const r = await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('There too')] }, NOW);
       expect(r.state.week.days.find((d) => d.work)!.capacity).toBe(195);
+    }));
+});
+
+/**
+ * Slack's chat.update as two workers reach it: an edit lands when Slack takes it, and this one's
+ * first edit is held (a rate limit waited out, a slow round trip) until `release`.
+ */
+function slackEdits() {
+  const landed: { worker: string; versions: number[] }[] = [];
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  let holding = true;
+  const client = (worker: string) =>
+    ({
+      chat: {
+        update: async (args: { blocks: unknown[] }) => {
+          if (worker === 'here' && holding) {
+            holding = false;
+            await held;
+          }
+          // The versions the message's buttons carry (`cartId:version`, views/cart.ts).
+          landed.push({ worker, versions: [...new Set([...JSON.stringify(args.blocks).matchAll(/"value":"\d+:(\d+)/g)].map((m) => Number(m[1])))] });
+          return { ok: true };
+        },
+      },
+    }) as unknown as WebClient;
+  return { landed, client, release };
+}
+
+describe('the cart message, edited by two workers', () => {
+  const en = textsFor('en');
+
+  /** The agent's cart with its message posted, kept by both workers, linked. */
+  const posted = async (other: Db) => {
+    const link = linked();
+    followPeers(t.db, link.peers(0));
+    followPeers(other, link.peers(1));
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await t.db.update(carts).set({ channelId: 'D0AGENT', messageTs: '1700000000.000100' }).where(eq(carts.id, state.cart.id));
+    await loadCart(t.db, AGENT, state.cart.id);
+    await loadCart(other, AGENT, state.cart.id);
+    return state.cart.id;
+  };
+
+  for (const kept of [true, false])
+    it(`ends showing the newest cart when an older edit lands after a newer one (the newer one ${kept ? 'followed' : 'not kept'} here)`, () =>
+      inOtherProcess(async (other) => {
+        const id = await posted(other);
+        const slack = slackEdits();
+        const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
+        const showing = showCart(en, slack.client('here'), t.db, here.state, here.notice);
+        if (!kept) cacheOf<CartState>(t.db).drop(id);
+        const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
+        await showCart(en, slack.client('there'), other, there.state, there.notice);
+        slack.release();
+        await showing;
+
+        const newest = (await cartOf(id)).version;
+        expect(newest).toBe(here.state.cart.version + 1);
+        // The older edit landed last; this worker then showed the newest, once.
+        expect(slack.landed).toEqual([
+          { worker: 'there', versions: [newest] },
+          { worker: 'here', versions: [newest - 1] },
+          { worker: 'here', versions: [newest] },
+        ]);
+      }));
+
+  it('edits once a change when no other worker saved the cart since', () =>
+    inOtherProcess(async (other) => {
+      const id = await posted(other);
+      const slack = slackEdits();
+      slack.release();
+      const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
+      await showCart(en, slack.client('there'), other, there.state, there.notice);
+      const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
+      await showCart(en, slack.client('here'), t.db, here.state, here.notice);
+      expect(slack.landed).toEqual([
+        { worker: 'there', versions: [there.state.cart.version] },
+        { worker: 'here', versions: [here.state.cart.version] },
+      ]);
     }));
 });
 

@@ -4,7 +4,7 @@
 // Why: PGlite's `query` sends each statement unnamed — parse, describe, bind, describe, execute,
 // five calls into the WebAssembly PostgreSQL — so the server parses and plans it again every time.
 // A cart's snapshot cost 5.6 ms of CPU that way and 2.9 ms prepared, through drizzle (measured
-// 2026-11-27 on 120-task carts, README Benchmarks item 12); a click makes one or two such statements.
+// 2026-11-27 on 120-task carts, docs/performance.md item 12); a click makes one or two such statements.
 // PGlite is one session, so a named statement lives as long as the client; PostgreSQL re-plans it
 // by itself after a migration changes what it reads. Everything else about a query is PGlite's own:
 // the same locks (one query at a time, none inside another's transaction), the same serialisers

@@ -5,10 +5,11 @@
 // Why: in the profile of an Add task, WebClient cost more CPU than the rest of the bot together
 // (issue 13): each call serialises the whole message three times for debug lines that are not
 // logged (JSON.stringify of a deep "redact" copy, before and after), form-encodes the blocks, and
-// goes through fetch. Slack takes a JSON body for these methods (SLACK.md, docs/slack.md); the
-// answers are the same, and so are the errors: a refusal is WebAPIPlatformError with `data.error`,
-// a 429 waits out Retry-After and tries again (as WebClient's default does), a network failure or
-// a 5xx is tried again after a pause, then WebAPIRequestError / WebAPIHTTPError. Every other
+// goes through fetch. Slack takes a JSON body for its write methods (its Web API documentation:
+// `application/json` with the token as a bearer); the answers are the same, and so are the errors: a
+// refusal is WebAPIPlatformError with `data.error`, a 429 holds back that method's calls (see
+// RateGate), a network failure or a 5xx is tried again after a pause, then WebAPIRequestError /
+// WebAPIHTTPError. Every other
 // method (users.info, conversations.history, files.*…) goes through WebClient unchanged.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
@@ -34,6 +35,42 @@ interface Answer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** After a 429, a method's calls go one at a time for this long past the wait Slack asked for. */
+const CAREFUL_MS = 30_000;
+
+/**
+ * Slack's rate limits count each method's calls for the whole workspace (chat.update: about 50 a
+ * minute), so a 429 to one call says every call of that method must wait. After one, no call of the
+ * method is sent before Retry-After has passed — as WebClient pauses its whole queue — and then they
+ * go one at a time, each after the answer to the one before, until CAREFUL_MS after the last 429.
+ * Without that, the calls sent together (a burst of clicks) were all told to wait the same time and
+ * all sent again at the same moment, to be told again: the last of them gave up after five 429s.
+ */
+class RateGate {
+  /** No call before this (ms since the epoch). */
+  private until = 0;
+  /** One call at a time until this. */
+  private calmAt = 0;
+  /** Settled when the last call that took a turn has its answer. */
+  private line: Promise<void> = Promise.resolve();
+
+  limited(retryAfterMs: number): void {
+    this.until = Math.max(this.until, Date.now() + retryAfterMs);
+    this.calmAt = this.until + CAREFUL_MS;
+  }
+
+  /** Waits for this call's turn to be sent; the answer's arrival must then be told by calling what it returns. */
+  async turn(): Promise<() => void> {
+    if (Date.now() >= this.calmAt) return () => {};
+    const before = this.line;
+    let done!: () => void;
+    this.line = new Promise<void>((r) => (done = r));
+    await before;
+    for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
+    return done;
+  }
+}
+
 export class SlackWebClient extends webApi.WebClient {
   private readonly secure: boolean;
   private readonly agent: HttpAgent;
@@ -44,6 +81,8 @@ export class SlackWebClient extends webApi.WebClient {
   private readonly failureRetries: number;
   private readonly rejectRateLimited: boolean;
   private readonly timeoutMs: number;
+  /** Each method's rate limit as Slack last told it. */
+  private readonly gates = new Map<string, RateGate>();
   /** Edits of each message (channel and ts) waiting or under way: the newest one's number, and when it is done (edit()). */
   private readonly edits = new Map<string, { newest: number; done: Promise<unknown> }>();
   private editCount = 0;
@@ -103,10 +142,17 @@ export class SlackWebClient extends webApi.WebClient {
       await sleep(ms);
       return still && !still.wanted() ? still.answer : null;
     };
+    let gate = this.gates.get(method);
+    if (!gate) this.gates.set(method, (gate = new RateGate()));
     for (;;) {
+      const sent = await gate.turn();
+      if (still && !still.wanted()) {
+        sent();
+        return still.answer;
+      }
       let answer: Answer;
       try {
-        answer = await this.post(method, body);
+        answer = await this.post(method, body).finally(sent);
       } catch (e) {
         // A kept-alive connection Slack closed just as it was reused: the request never left, send it again now.
         if ((e as { reused?: boolean }).reused && this.failureRetries > 0) continue;
@@ -118,11 +164,12 @@ export class SlackWebClient extends webApi.WebClient {
         throw new webApi.WebAPIRequestError(e as Error);
       }
       if (answer.status === 429) {
-        const retryAfter = Number(answer.headers['retry-after'] ?? 1);
+        // Whole seconds, as Slack says it; one when it says nothing usable.
+        const said = Number(answer.headers['retry-after']);
+        const retryAfter = Number.isFinite(said) && said >= 0 ? said : 1;
+        gate.limited(retryAfter * 1000);
         if (this.rejectRateLimited || limited++ >= RATE_LIMIT_RETRIES) throw new webApi.WebAPIRateLimitedError(retryAfter);
         this.log?.info(`API Call failed due to rate limiting. Will retry in ${retryAfter} seconds.`);
-        const gone = await waited(retryAfter * 1000);
-        if (gone) return gone;
         continue;
       }
       if (answer.status >= 500 && failed < this.failureRetries) {

@@ -54,26 +54,70 @@ describe('SlackWebClient', () => {
     expect(slack.callsTo('views.publish')).toHaveLength(3);
   });
 
-  it('edits one message one at a time, the newest last: an edit still waiting out a 429 when a newer one comes is dropped, and another message is not held up', async () => {
+  it('edits one message one at a time, the newest last: an edit still waiting out a 429 when a newer one comes is dropped', async () => {
     const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
     const cart = await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' });
-    const other = await client.chat.postMessage({ channel: 'D0TWO', text: 'other' });
     let limited = 1;
-    slack.on('chat.update', (args) => (args.channel === 'D0ONE' && limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined));
-    const edits = () => slack.callsTo('chat.update').filter((c) => c.args.channel === 'D0ONE').map((c) => c.args.text);
+    slack.on('chat.update', () => (limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined));
+    const edits = () => slack.callsTo('chat.update').map((c) => c.args.text);
 
     const first = client.chat.update({ channel: 'D0ONE', ts: cart.ts!, text: 'v2' });
     await eventually(() => expect(edits()).toEqual(['v2']));
     const second = client.chat.update({ channel: 'D0ONE', ts: cart.ts!, text: 'v3' });
-    await client.chat.update({ channel: 'D0TWO', ts: other.ts!, text: 'other, edited' });
-    expect(slack.messagesIn('D0TWO')).toMatchObject([{ text: 'other, edited' }]);
-    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v1' }]);
-
     expect(await first).toMatchObject({ ok: true, superseded: true });
     await second;
     expect(edits()).toEqual(['v2', 'v3']);
     expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v3' }]);
   });
+
+  it('does not hold up another message’s edit behind one still under way', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const cart = await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' });
+    const other = await client.chat.postMessage({ channel: 'D0TWO', text: 'other' });
+    slack.on('chat.update', (args) => (args.channel === 'D0ONE' ? { delayMs: 1500 } : undefined));
+    const slow = client.chat.update({ channel: 'D0ONE', ts: cart.ts!, text: 'v2' });
+    const started = Date.now();
+    await client.chat.update({ channel: 'D0TWO', ts: other.ts!, text: 'other, edited' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(slack.messagesIn('D0TWO')).toMatchObject([{ text: 'other, edited' }]);
+    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v1' }]);
+    await slow;
+    expect(slack.messagesIn('D0ONE')).toMatchObject([{ text: 'v2' }]);
+  });
+
+  it('after a 429, holds back every call of that method until Slack’s wait is over; other methods go on', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const [one, two] = [await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' }), await client.chat.postMessage({ channel: 'D0TWO', text: 'v1' })];
+    let limited = 1;
+    slack.on('chat.update', () => (limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined));
+    const first = client.chat.update({ channel: 'D0ONE', ts: one.ts!, text: 'v2' });
+    await eventually(() => expect(slack.callsTo('chat.update')).toHaveLength(1));
+    const toldAt = slack.callsTo('chat.update')[0]!.at;
+
+    const second = client.chat.update({ channel: 'D0TWO', ts: two.ts!, text: 'v2' });
+    await client.views.publish({ user_id: 'U0ONE', view: { type: 'home', blocks } });
+    expect(slack.callsTo('views.publish')[0]!.at - toldAt).toBeLessThan(900);
+    expect(slack.callsTo('chat.update')).toHaveLength(1);
+    await Promise.all([first, second]);
+    // Each sent once more, after the wait, and neither told to wait again.
+    const after = slack.callsTo('chat.update').slice(1);
+    expect(after.map((c) => c.args.channel).sort()).toEqual(['D0ONE', 'D0TWO']);
+    for (const c of after) expect(c.at - toldAt).toBeGreaterThanOrEqual(950);
+    expect([...slack.messagesIn('D0ONE'), ...slack.messagesIn('D0TWO')]).toMatchObject([{ text: 'v2' }, { text: 'v2' }]);
+  });
+
+  it('lands every edit of a burst well past Slack’s limit, one at a time once told to wait, none given up', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const channels = Array.from({ length: 13 }, (_, i) => `D0BURST${i}`);
+    const posted = await Promise.all(channels.map((channel) => client.chat.postMessage({ channel, text: 'v1' })));
+    // Two edits a second: thirteen at once take seven rounds of Slack's wait.
+    slack.rateLimit(2, 'chat.update');
+    const results = await Promise.allSettled(posted.map((p, i) => client.chat.update({ channel: channels[i]!, ts: p.ts!, text: 'v2' })));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    for (const channel of channels) expect(slack.messagesIn(channel)).toMatchObject([{ text: 'v2' }]);
+    // The first round all told to wait at once; after it, one call at a time meets the limit.
+    expect(slack.limited).toBeLessThan(channels.length + 8);
+  }, 20_000);
 
   it('sends only the newest of edits of one message asked for at once, and each in turn when they come one after another', async () => {
     const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });

@@ -98,20 +98,21 @@ export class SlackStandIn {
   }
 
   /**
-   * Enforce a workspace-wide limit on chat.postMessage, as Slack does: past `perSecond`
-   * (with a burst of the same size) it answers 429 with Retry-After. Also one per second per channel.
+   * Enforce a workspace-wide limit on a method (chat.postMessage unless told), as Slack does: past
+   * `perSecond` (with a burst of the same size) it answers 429 with Retry-After: 1. chat.postMessage
+   * also takes one a second per channel.
    */
-  rateLimit(perSecond: number): void {
+  rateLimit(perSecond: number, method = 'chat.postMessage'): void {
     let tokens = perSecond;
     let last = performance.now();
     const lastInChannel = new Map<string, number>();
     this.limited = 0;
-    this.on('chat.postMessage', (args) => {
+    this.on(method, (args) => {
       const now = performance.now();
       tokens = Math.min(perSecond, tokens + ((now - last) / 1000) * perSecond);
       last = now;
       const channel = String(args.channel);
-      const tooSoon = now - (lastInChannel.get(channel) ?? -Infinity) < 1000;
+      const tooSoon = method === 'chat.postMessage' && now - (lastInChannel.get(channel) ?? -Infinity) < 1000;
       if (tokens < 1 || tooSoon) {
         this.limited += 1;
         return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };

@@ -9,8 +9,8 @@
 // `application/json` with the token as a bearer); the answers are the same, and so are the errors: a
 // refusal is WebAPIPlatformError with `data.error`, a 429 holds back that method's calls (see
 // RateGate), a network failure or a 5xx is tried again after a pause, then WebAPIRequestError /
-// WebAPIHTTPError. Every other
-// method (users.info, conversations.history, files.*…) goes through WebClient unchanged.
+// WebAPIHTTPError. Every other method (users.info, conversations.history, files.*…) goes through
+// WebClient unchanged.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { webApi } from '@slack/bolt';

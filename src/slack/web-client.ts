@@ -37,12 +37,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** After a 429, a method's calls go one at a time for this long past the wait Slack asked for. */
 const CAREFUL_MS = 30_000;
+/** One at a time, but a call whose answer is this slow does not hold up the next one longer. */
+const TURN_MAX_MS = 2_000;
 
 /**
  * Slack's rate limits count each method's calls for the whole workspace (chat.update: about 50 a
  * minute), so a 429 to one call says every call of that method must wait. After one, no call of the
  * method is sent before Retry-After has passed — as WebClient pauses its whole queue — and then they
- * go one at a time, each after the answer to the one before, until CAREFUL_MS after the last 429.
+ * go one at a time, each after the answer to the one before (or TURN_MAX_MS, should that answer be
+ * slow), until CAREFUL_MS after the last 429.
  * Without that, the calls sent together (a burst of clicks) were all told to wait the same time and
  * all sent again at the same moment, to be told again: the last of them gave up after five 429s.
  */
@@ -67,7 +70,11 @@ class RateGate {
     this.line = new Promise<void>((r) => (done = r));
     await before;
     for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
-    return done;
+    const slow = setTimeout(done, TURN_MAX_MS);
+    return () => {
+      clearTimeout(slow);
+      done();
+    };
   }
 }
 

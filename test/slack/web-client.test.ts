@@ -106,6 +106,24 @@ describe('SlackWebClient', () => {
     expect([...slack.messagesIn('D0ONE'), ...slack.messagesIn('D0TWO')]).toMatchObject([{ text: 'v2' }, { text: 'v2' }]);
   });
 
+  it('once told to wait, does not hold the next call longer than 2 s behind a slow answer', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    const [one, two] = [await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' }), await client.chat.postMessage({ channel: 'D0TWO', text: 'v1' })];
+    let calls = 0;
+    slack.on('chat.update', () => {
+      calls += 1;
+      if (calls === 1) return { status: 429, headers: { 'retry-after': '0' }, body: { ok: false, error: 'ratelimited' } };
+      return calls === 2 ? { delayMs: 3_500 } : undefined;
+    });
+    const slow = client.chat.update({ channel: 'D0ONE', ts: one.ts!, text: 'v2' });
+    await eventually(() => expect(slack.callsTo('chat.update')).toHaveLength(2));
+    await client.chat.update({ channel: 'D0TWO', ts: two.ts!, text: 'v2' });
+    const [, held, next] = slack.callsTo('chat.update');
+    expect(next!.at - held!.at).toBeGreaterThanOrEqual(1_900);
+    expect(next!.at - held!.at).toBeLessThan(3_000);
+    await slow;
+  }, 10_000);
+
   it('lands every edit of a burst well past Slack’s limit, one at a time once told to wait, none given up', async () => {
     const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
     const channels = Array.from({ length: 13 }, (_, i) => `D0BURST${i}`);

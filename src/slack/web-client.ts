@@ -15,6 +15,8 @@ import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { webApi } from '@slack/bolt';
 
+/** Methods made on a click's trigger_id, which Slack takes for 3 s: not kept in line after a 429 (RateGate). */
+const ON_TRIGGER = new Set(['views.open', 'views.push']);
 /** Methods that take a JSON body (Slack's write methods) and that a click makes. */
 const JSON_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.delete', 'views.open', 'views.update', 'views.push', 'views.publish', 'conversations.open']);
 
@@ -62,8 +64,16 @@ class RateGate {
     this.calmAt = this.until + CAREFUL_MS;
   }
 
-  /** Waits for this call's turn to be sent; the answer's arrival must then be told by calling what it returns. */
-  async turn(): Promise<() => void> {
+  /**
+   * Waits for this call's turn to be sent; the answer's arrival must then be told by calling what it
+   * returns. A call that must be made within seconds (`inLine` false: a modal opened on a click's
+   * trigger, which Slack takes for 3 s) only waits out the pause: in line it could outlive its trigger.
+   */
+  async turn(inLine = true): Promise<() => void> {
+    if (!inLine) {
+      for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
+      return () => {};
+    }
     if (Date.now() >= this.calmAt) return () => {};
     const before = this.line;
     let done!: () => void;
@@ -152,7 +162,7 @@ export class SlackWebClient extends webApi.WebClient {
     let gate = this.gates.get(method);
     if (!gate) this.gates.set(method, (gate = new RateGate()));
     for (;;) {
-      const sent = await gate.turn();
+      const sent = await gate.turn(!ON_TRIGGER.has(method));
       if (still && !still.wanted()) {
         sent();
         return still.answer;

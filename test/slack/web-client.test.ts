@@ -124,6 +124,23 @@ describe('SlackWebClient', () => {
     await slow;
   }, 10_000);
 
+  it('opens a modal on a click’s trigger once the wait is over, not in line behind a slow one: the trigger lasts 3 s', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    let calls = 0;
+    slack.on('views.open', () => {
+      calls += 1;
+      if (calls === 1) return { status: 429, headers: { 'retry-after': '0' }, body: { ok: false, error: 'ratelimited' } };
+      return calls === 2 ? { delayMs: 2_500 } : undefined;
+    });
+    const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Day' }, blocks };
+    const slow = client.views.open({ trigger_id: 't1', view });
+    await eventually(() => expect(slack.callsTo('views.open')).toHaveLength(2));
+    await client.views.open({ trigger_id: 't2', view });
+    const [, held, next] = slack.callsTo('views.open');
+    expect(next!.at - held!.at).toBeLessThan(1_000);
+    await slow;
+  }, 10_000);
+
   it('lands every edit of a burst well past Slack’s limit, one at a time once told to wait, none given up', async () => {
     const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
     const channels = Array.from({ length: 13 }, (_, i) => `D0BURST${i}`);

@@ -30,11 +30,13 @@ export async function showCart(t: T, client: WebClient, db: Db, state: CartState
       // A newer edit of this process took its place (web-client.ts): that one looks further.
       if ((answer as { superseded?: boolean }).superseded) return;
     } catch (e) {
+      // Showing another worker's newer cart is best effort: this click's own edit went through.
+      if (shown !== state) return;
       const code = (e as { data?: { error?: string } }).data?.error;
       if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
       return postCart(t, client, db, shown, note);
     }
-    // Best effort: the message shows what this click did either way, and a failing read here
+    // Best effort too: the message shows what this click did either way, and a failing read here
     // (the click's change is saved) is not the agent's to be told of.
     const newer = round < NEWER_SHOWN_MAX ? await savedPast(db, shown).catch(() => null) : null;
     if (!newer) return;

@@ -388,7 +388,7 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
  * Slack's chat.update as two workers reach it: an edit lands when Slack takes it, and this one's
  * first edit is held (a rate limit waited out, a slow round trip) until `release`.
  */
-function slackEdits() {
+function slackEdits(options: { refuseAfter?: number } = {}) {
   const landed: { worker: string; versions: number[] }[] = [];
   let release = () => {};
   const held = new Promise<void>((r) => (release = r));
@@ -401,6 +401,7 @@ function slackEdits() {
             holding = false;
             await held;
           }
+          if (options.refuseAfter !== undefined && landed.length >= options.refuseAfter) throw Object.assign(new Error('An API error occurred: ratelimited'), { data: { ok: false, error: 'ratelimited' } });
           // The versions the message's buttons carry (`cartId:version`, views/cart.ts).
           landed.push({ worker, versions: [...new Set([...JSON.stringify(args.blocks).matchAll(/"value":"\d+:(\d+)/g)].map((m) => Number(m[1])))] });
           return { ok: true };
@@ -447,6 +448,19 @@ describe('the cart message, edited by two workers', () => {
           { worker: 'here', versions: [newest] },
         ]);
       }));
+
+  it('does not fail the click when showing the other worker’s newer cart fails: its own edit went through', () =>
+    inOtherProcess(async (other) => {
+      const id = await posted(other);
+      const slack = slackEdits({ refuseAfter: 2 });
+      const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
+      const showing = showCart(en, slack.client('here'), t.db, here.state, here.notice);
+      const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
+      await showCart(en, slack.client('there'), other, there.state, there.notice);
+      slack.release();
+      await expect(showing).resolves.toBeUndefined();
+      expect(slack.landed.map((l) => l.worker)).toEqual(['there', 'here']);
+    }));
 
   it('edits once a change when no other worker saved the cart since', () =>
     inOtherProcess(async (other) => {

@@ -91,7 +91,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  */
 const reconnectBackoff = (retries: number): number => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2);
 
-async function openPostgres(url: string, max = 10): Promise<Database> {
+/** Connections a process's pool opens at most on PostgreSQL (src/cluster.ts counts them per worker). */
+export const POOL_MAX = 10;
+
+async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff });

@@ -12,8 +12,10 @@
 // once they have, within 10 s: 0 when every worker stopped cleanly.
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, POOL_MAX } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
+import { connectionRoom, type ConnectionRoom } from '../db/queries/server.ts';
+import { QUEUE_CONNECTIONS } from './jobs/scheduler.ts';
 import type { Config } from './config.ts';
 import type { Peers, SharedChange } from './services/cart-peers.ts';
 import { redact, secretsOf, type JsonLogger } from './logger.ts';
@@ -32,6 +34,24 @@ const FIRST_RESTART_MS = 1_000;
 const MAX_RESTART_MS = 30_000;
 /** A worker that ran this long had not been failing: its next restart waits FIRST_RESTART_MS again. */
 const STABLE_MS = 60_000;
+
+/** PostgreSQL connections a worker may hold at once: its pool's and its job queue's. */
+export const CONNECTIONS_PER_WORKER = POOL_MAX + QUEUE_CONNECTIONS;
+
+/**
+ * How many workers to start, given the connections PostgreSQL takes now (`room`): WORKERS as set,
+ * with a warning where they could need more than that (clicks would fail when all are busy); unset
+ * (one a core, which on a large host can outnumber a default max_connections of 100), as many as
+ * fit, at least one, and a line saying so.
+ */
+export function workersWithRoom(asked: number, byDefault: boolean, room: ConnectionRoom): { workers: number; warning: string | null } {
+  const fit = Math.floor(room.free / CONNECTIONS_PER_WORKER);
+  if (asked <= fit) return { workers: asked, warning: null };
+  const need = `${asked} workers may hold ${asked * CONNECTIONS_PER_WORKER} PostgreSQL connections (${CONNECTIONS_PER_WORKER} each) and the server takes ${room.free} more now (max_connections ${room.max})`;
+  const workers = Math.max(1, fit);
+  if (byDefault) return { workers, warning: `WORKERS is unset, so one a core: ${need}; starting ${workers}. Raise max_connections, or set WORKERS.` };
+  return { workers: asked, warning: `WORKERS=${asked}: ${need}, so clicks could fail when all are busy. Set WORKERS to ${workers} or fewer, or raise max_connections.` };
+}
 
 /** Whether this process is a worker forked by the primary. */
 export const isWorker = () => cluster.isWorker;
@@ -68,7 +88,8 @@ export function workerPeers(): Peers {
 }
 
 export async function runPrimary(config: Config, logger: JsonLogger): Promise<void> {
-  const n = config.WORKERS;
+  // Fewer where PostgreSQL has no room for their connections (workersWithRoom), once it is asked.
+  let n = config.WORKERS;
   let stopping = false;
   let serving = false;
   const workers = new Set<Worker>();
@@ -106,7 +127,12 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
 
   // What one bot checks at start, checked once: a failed start says everything wrong at once.
   const [opened, slack, port] = await Promise.allSettled([
-    openDatabase({ databaseUrl: config.DATABASE_URL, max: 1, migrate: config.MIGRATE_ON_START ? true : 'check' }).then((d) => d.close()),
+    // Then how many more connections it takes: not knowing that (a server that hides it) stops nothing.
+    openDatabase({ databaseUrl: config.DATABASE_URL, max: 1, migrate: config.MIGRATE_ON_START ? true : 'check' }).then((d) =>
+      connectionRoom(d.db)
+        .catch(() => null)
+        .finally(() => d.close()),
+    ),
     checkSlack(config, logger),
     portFree(config.PORT),
   ]);
@@ -123,6 +149,12 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
   }
   if (stopping) return;
   logger.info(`database: PostgreSQL, ${config.MIGRATE_ON_START ? 'migrations applied' : 'migrations checked'}`);
+  const room = (opened as PromiseFulfilledResult<ConnectionRoom | null>).value;
+  if (room) {
+    const sized = workersWithRoom(n, config.workersByDefault ?? false, room);
+    if (sized.warning) logger.warn(sized.warning);
+    n = sized.workers;
+  }
   const identity = (slack as PromiseFulfilledResult<SlackIdentity>).value;
 
   const fork = (replacing?: number) => {
@@ -141,7 +173,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       if (replacing !== undefined) logger.info(`worker ${worker.process.pid} started in place of ${replacing}`, { worker: worker.process.pid });
       if (!serving && readyOnes.size === n) {
         serving = true;
-        logger.info(`${n} workers serving http://0.0.0.0:${config.PORT}/slack/events`, { workers: [...workers].map((w) => w.process.pid) });
+        logger.info(`${n} worker${n === 1 ? '' : 's'} serving http://0.0.0.0:${config.PORT}/slack/events`, { workers: [...workers].map((w) => w.process.pid) });
       }
     });
     worker.on('exit', (code, signal) => {

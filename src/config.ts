@@ -48,6 +48,8 @@ const schema = z.object({
 export type Config = Omit<z.infer<typeof schema>, 'WORKERS'> & {
   /** Bot processes sharing the port: 1 on the embedded database and in Socket Mode. */
   WORKERS: number;
+  /** True when WORKERS was not set (one a core): src/cluster.ts starts fewer where PostgreSQL has no room for them. */
+  workersByDefault?: boolean;
 };
 
 const dbSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, LOG_LEVEL: true });
@@ -81,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw e;
   }
   if (conflict) throw new ConfigError([conflict]);
-  const config: Config = { ...parsed, WORKERS: workersOf(parsed) };
+  const config: Config = { ...parsed, WORKERS: workersOf(parsed), workersByDefault: parsed.WORKERS === undefined };
   // The Web API client joins method names onto this URL, so it must end in a slash.
   if (config.SLACK_API_URL && !config.SLACK_API_URL.endsWith('/')) config.SLACK_API_URL += '/';
   return config;

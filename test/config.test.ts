@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { CONNECTIONS_PER_WORKER, workersWithRoom } from '../src/cluster.ts';
+import { POOL_MAX } from '../db/client.ts';
+import { QUEUE_CONNECTIONS } from '../src/jobs/scheduler.ts';
 
 const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a3f4e5d6c7b8a9f0e1d2c3b4' };
 
@@ -11,12 +14,33 @@ describe('configuration', () => {
     expect(loadConfig({ ...pg, WORKERS: '3' }).WORKERS).toBe(3);
     expect(loadConfig({ ...pg, SLACK_APP_TOKEN: 'xapp-1-A-1-x' }).WORKERS).toBe(1);
     expect(loadConfig({ ...good, WORKERS: '1' }).WORKERS).toBe(1);
+    // Unset, the primary may start fewer (workersWithRoom); set, never.
+    expect(loadConfig(pg).workersByDefault).toBe(true);
+    expect(loadConfig({ ...pg, WORKERS: '3' }).workersByDefault).toBe(false);
     // Said with the other mistakes, all at once.
     expect(() => loadConfig({ SLACK_SIGNING_SECRET: good.SLACK_SIGNING_SECRET, WORKERS: '2' })).toThrowError(/SLACK_BOT_TOKEN is missing.*\nWORKERS must be 1 on the embedded database/s);
   });
 
+  it('WORKERS against PostgreSQL’s room: one a core where they fit; fewer, said once, where they do not; as set, with a warning', () => {
+    // Each worker's pool and job queue.
+    expect(CONNECTIONS_PER_WORKER).toBe(POOL_MAX + QUEUE_CONNECTIONS);
+    expect(CONNECTIONS_PER_WORKER).toBe(13);
+    const server = { max: 100, free: 97 };
+    expect(workersWithRoom(2, true, server)).toEqual({ workers: 2, warning: null });
+    expect(workersWithRoom(7, false, server)).toEqual({ workers: 7, warning: null });
+    // A 16-core host on a default PostgreSQL: 208 connections could be asked of 97.
+    const big = workersWithRoom(16, true, server);
+    expect(big.workers).toBe(7);
+    expect(big.warning).toBe('WORKERS is unset, so one a core: 16 workers may hold 208 PostgreSQL connections (13 each) and the server takes 97 more now (max_connections 100); starting 7. Raise max_connections, or set WORKERS.');
+    const asked = workersWithRoom(16, false, server);
+    expect(asked.workers).toBe(16);
+    expect(asked.warning).toMatch(/^WORKERS=16: .* so clicks could fail when all are busy\. Set WORKERS to 7 or fewer, or raise max_connections\.$/);
+    // No room even for one: one all the same, and said.
+    expect(workersWithRoom(4, true, { max: 100, free: 5 })).toMatchObject({ workers: 1, warning: expect.stringContaining('starting 1') });
+  });
+
   it('takes defaults for everything optional', () => {
-    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', MIGRATE_ON_START: true, WORKERS: 1 });
+    expect(loadConfig(good)).toEqual({ ...good, PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', MIGRATE_ON_START: true, WORKERS: 1, workersByDefault: true });
   });
 
   it('reads every variable and ends SLACK_API_URL with a slash', () => {

@@ -65,6 +65,9 @@ export function slotJobId(teamId: number, kind: SlotKind, key: string, zone = ''
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Connections pg-boss opens at most on PostgreSQL (src/cluster.ts counts them per worker). */
+export const QUEUE_CONNECTIONS = 3;
+
 /**
  * pg-boss on the embedded database: parameterless scripts (its migrations, its maintenance) go
  * through PGlite's `exec`, answering the rows of every statement as pg-boss requires.
@@ -109,7 +112,7 @@ export async function startScheduler(options: {
 
   await dropNewerQueueSchema(database, logger);
   const boss = new PgBoss({
-    ...(url ? { connectionString: url, max: 3, connectionTimeoutMillis: 10_000 } : { db: pgliteAdapter(database) }),
+    ...(url ? { connectionString: url, max: QUEUE_CONNECTIONS, connectionTimeoutMillis: 10_000 } : { db: pgliteAdapter(database) }),
     schema: 'pgboss',
     schedule: options.schedule ?? true,
   } as PgBoss.ConstructorOptions);

@@ -3,8 +3,11 @@
 // by two processes at once lose nothing; a proposal with two processes up sends each agent one
 // cart; a worker that dies is started again; SIGTERM to the primary stops them all.
 import { request } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client.ts';
+import { connectionRoom } from '../../db/queries/server.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
@@ -20,7 +23,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   let slack: SlackStandIn;
   const bots: Running[] = [];
   /** A bot on this file's database and stand-in, on a port of its own; not waited for. */
-  const launch = async (env: Record<string, string> = {}) => {
+  const launch = async (env: Record<string, string | undefined> = {}) => {
     const port = await freePort();
     const bot = runEntry('src/main.ts', [], {
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -141,6 +144,56 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     // Nothing left running: every worker is gone.
     for (const pid of bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid as number)) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
+
+  it('knows how many more connections PostgreSQL takes: the server’s, and the database’s and the role’s limits where they bind', async () => {
+    const server = await connectionRoom(t.db);
+    const [shown] = await t.query<{ max_connections: string }>('show max_connections');
+    expect(server.max).toBe(Number(shown!.max_connections));
+    expect(server.free).toBeGreaterThan(0);
+    expect(server.free).toBeLessThanOrEqual(server.max);
+    // A role of its own, limited to 5, on this file's database limited to 40 (neither binds a superuser).
+    const role = `taskcart_room_${process.pid}`;
+    const url = new URL(t.url!);
+    const database = decodeURIComponent(url.pathname.slice(1));
+    await t.exec(`create role ${role} login connection limit 5; alter database "${database}" connection limit 40`);
+    url.username = role;
+    const limited = await openDatabase({ databaseUrl: url.toString(), max: 1, migrate: false });
+    try {
+      expect(await connectionRoom(limited.db)).toEqual({ max: server.max, free: 5 });
+      await t.exec(`alter role ${role} connection limit -1`);
+      // The database's 40, less this file's few connections to it; ten fewer when it allows ten fewer.
+      const at40 = (await connectionRoom(limited.db)).free;
+      expect(at40).toBeLessThanOrEqual(40);
+      expect(at40).toBeGreaterThan(30);
+      await t.exec(`alter database "${database}" connection limit 30`);
+      expect((await connectionRoom(limited.db)).free).toBe(at40 - 10);
+      // A superuser is bound by neither.
+      expect((await connectionRoom(t.db)).free).toBeGreaterThan(40);
+    } finally {
+      await limited.close();
+      await t.exec(`alter database "${database}" connection limit -1; drop role ${role}`);
+    }
+  });
+
+  it.skipIf(availableParallelism() < 2)('WORKERS unset (one a core) where PostgreSQL takes fewer connections: starts as many workers as fit, and says so', async () => {
+    // A role with all of postgres's rights but superuser, limited to 20 connections: room for one worker of 13.
+    const role = `taskcart_small_${process.pid}`;
+    await t.exec(`create role ${role} login connection limit 20; grant postgres to ${role}`);
+    try {
+      const url = new URL(t.url!);
+      url.username = role;
+      const { bot, url: base } = await launch({ DATABASE_URL: url.toString(), WORKERS: undefined });
+      await until(() => bot.out.some((l) => l.includes('1 worker serving')), 60_000, 'one worker');
+      const warned = bot.logs().filter((l) => l.level === 'warn').map((l) => String(l.msg));
+      expect(warned).toEqual([`WORKERS is unset, so one a core: ${availableParallelism()} workers may hold ${availableParallelism() * 13} PostgreSQL connections (13 each) and the server takes 20 more now (max_connections ${(await connectionRoom(t.db)).max}); starting 1. Raise max_connections, or set WORKERS.`]);
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      bot.child.kill('SIGTERM');
+      expect((await bot.exited).code).toBe(0);
+      expect(errors(bot)).toEqual([]);
+    } finally {
+      await t.exec(`drop owned by ${role}; drop role ${role}`);
+    }
+  }, 90_000);
 
   it('WORKERS=2 stopped while its workers are still starting: they stop, and the primary says so cleanly (exit 0)', async () => {
     const { bot } = await launch({ WORKERS: '2' });

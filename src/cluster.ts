@@ -1,7 +1,8 @@
 // WORKERS > 1 (HTTP mode on PostgreSQL): this process is the primary of node:cluster. It checks what
 // one bot would (the configuration, the database with its migrations — applied once, here, under
 // the advisory lock —, the token with Slack, the port), then forks WORKERS bot processes that share
-// the port: the primary accepts connections and hands them out in turn. Nothing of a cart lives in
+// the port (with WORKERS unset, only as many as PostgreSQL takes connections for: workersWithRoom):
+// the primary accepts connections and hands them out in turn. Nothing of a cart lives in
 // a process (a change claims the cart's version, a request's key is saved with it, each scheduled
 // slot and each message is claimed in the database), so any worker can answer any request. What
 // a worker keeps (the carts it last read or changed, only to skip reading them again) it keeps up to

@@ -284,22 +284,6 @@ export async function loadOpenCart(db: Db, userId: string, cartId: number, reque
   return state;
 }
 
-/**
- * The cart as another worker of this deployment saved it past `shown`, when one did (cart-peers.ts
- * tells each worker of the others' saves): as kept here when this process followed that change,
- * else read. Null when no other worker did. A worker that showed an older cart than another one
- * saved may have shown it last — two workers' edits of one message are not ordered against each
- * other — so it shows this one after it.
- */
-export async function savedPast(db: Db, shown: CartState): Promise<CartState | null> {
-  const cache = cacheOf<CartState>(db);
-  const newest = cache.toldOf(shown.cart.id);
-  if (newest <= shown.cart.version) return null;
-  const kept = cache.get(shown.cart.id)?.state;
-  if (kept && kept.cart.version >= newest) return kept;
-  return loadCart(db, shown.cart.agentId, shown.cart.id);
-}
-
 /** Where a new task goes unless the agent picks a day: the lightest work day of the week. */
 export function defaultDay(state: CartState): string {
   const placeholder: CartTask = { id: 'new', type: 'custom', label: '', title: '', customerId: null, customerName: null, effort: 15, priority: 'normal', day: state.week.start, earliest: null, due: null, fixed: false, source: 'custom' };

@@ -2,7 +2,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { setCartMessage } from '../../db/queries/carts.ts';
-import { savedPast, type CartState, type ChangeResult, type Notice } from '../services/cart.ts';
+import type { CartState, ChangeResult, Notice } from '../services/cart.ts';
+import { savedPast } from '../services/cart-peers.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import type { T } from '../../views/i18n/index.ts';
 import type { Languages } from './language.ts';

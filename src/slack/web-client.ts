@@ -59,6 +59,11 @@ class RateGate {
   /** Settled when the last call that took a turn has its answer. */
   private line: Promise<void> = Promise.resolve();
 
+  /** Until the pause Slack asked for is over (a later 429 may lengthen it meanwhile). */
+  private async paused(): Promise<void> {
+    for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
+  }
+
   limited(retryAfterMs: number): void {
     this.until = Math.max(this.until, Date.now() + retryAfterMs);
     this.calmAt = this.until + CAREFUL_MS;
@@ -70,16 +75,15 @@ class RateGate {
    * trigger, which Slack takes for 3 s) only waits out the pause: in line it could outlive its trigger.
    */
   async turn(inLine = true): Promise<() => void> {
-    if (!inLine) {
-      for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
+    if (!inLine || Date.now() >= this.calmAt) {
+      await this.paused();
       return () => {};
     }
-    if (Date.now() >= this.calmAt) return () => {};
     const before = this.line;
     let done!: () => void;
     this.line = new Promise<void>((r) => (done = r));
     await before;
-    for (let wait = this.until - Date.now(); wait > 0; wait = this.until - Date.now()) await sleep(wait);
+    await this.paused();
     const slow = setTimeout(done, TURN_MAX_MS);
     return () => {
       clearTimeout(slow);

@@ -260,7 +260,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   // BOT_FLAGS: flags for node before the program's, to try one (e.g. a V8 heap setting).
   // BOT_OUT=file: the bot's log lines written there at the end (each request with its pid: how a
   // burst was shared between the processes); BOT_LOG_LEVEL=debug adds, with WORKERS, each change a
-  // worker followed or dropped.
+  // worker followed or dropped. BENCH_BY_PID=1 prints, on stderr, each process's CPU over 6 s at rest
+  // before the measured window and over each measured set (the primary first).
   const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -458,6 +459,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       // With BOT_PROF: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
       if (process.env.BOT_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
       const [b1, d1] = [await meter.bot(), await meter.db()];
+      if (process.env.BENCH_BY_PID) console.error(`bot CPU ms by pid: ${[...b1].map(([pid, ms]) => `${pid} ${(ms - (b0.get(pid) ?? 0)).toFixed(0)}`).join(', ')}`);
       return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000 };
     };
     const row = (what: string, results: Array<Timed | null>, cost: { bot: number; db: number | null; harness: number }): Row => {
@@ -485,6 +487,12 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       quiet = spent(before, await meter.bot()) <= 20;
     }
 
+    if (process.env.BENCH_BY_PID) {
+      const before = await meter.bot();
+      await new Promise((r) => setTimeout(r, 6000));
+      const after = await meter.bot();
+      console.error(`idle 6 s, bot CPU ms by pid: ${[...after].map(([pid, ms]) => `${pid} ${(ms - (before.get(pid) ?? 0)).toFixed(0)}`).join(', ')}`);
+    }
     const rows: Row[] = [];
     if (mode === 'burst') {
       // Bursts of one kind: every agent at once, `times` over, 300 ms apart.

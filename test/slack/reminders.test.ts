@@ -15,6 +15,7 @@ import { QUEUES, startScheduler, type Scheduler } from '../../src/jobs/scheduler
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { changeCart, openCart } from '../../src/services/cart.ts';
+import { markTask } from '../../src/services/tasks.ts';
 import { ACTIONS } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { commandLine } from '../support/cli.ts';
@@ -404,4 +405,82 @@ describe('reminders', () => {
     expect((await cli('remind', '--team', 'Nobody', '--at', '2026-12-01T09:05+08:00')).stderr).toContain('unknown team "Nobody"');
     expect(reminders(ZH)).toHaveLength(2);
   }, 120_000);
+});
+
+describe('App Home after two quick clicks', () => {
+  /** Tuesday 10:00 in Shanghai: three tasks today, Home open. */
+  async function homeToday() {
+    ctx.app.clock.now = new Date('2026-12-01T02:00:00Z');
+    await openHome(ZH);
+    const a = new Agent(ctx.app, ZH);
+    const [first, second] = a.elements(home(ZH)!.blocks).filter((e) => e.action_id === ACTIONS.taskDone).map((e) => e.value as string);
+    return { a, first: first!, second: second! };
+  }
+  const shown = () => slack().homeOf(ZH)!.view.blocks as Blocks;
+  const undoable = (blocks: Blocks) => new Agent(ctx.app, ZH).elements(blocks).filter((e) => e.action_id === ACTIONS.taskUndo).map((e) => e.value as string);
+  const publishes = () => slack().callsTo('views.publish').filter((c) => c.args.user_id === ZH);
+
+  it('shows both tasks done when the first Done’s Home reaches Slack after the second’s would have', async () => {
+    const { a, first, second } = await homeToday();
+    // Slack holds the first Done's Home a moment (a slow network): the second Done is clicked meanwhile.
+    // Both from a message (a reminder, /tasks): no Home hash comes with them, so only this process's
+    // order keeps the older list from landing last.
+    let held = false;
+    slack().on('views.publish', (args) => {
+      if (args.user_id !== ZH || held) return undefined;
+      held = true;
+      return { delayMs: 400 };
+    });
+    const before = publishes().length;
+    await a.click(ACTIONS.taskDone, first);
+    await eventually(() => expect(publishes().length).toBe(before + 1));
+    await a.click(ACTIONS.taskDone, second);
+    await a.settle();
+    expect(undoable(shown()).sort()).toEqual([first, second].sort());
+    expect(textsOf(shown()).join('\n')).toContain('已完成 2/3');
+    expect(await statusOf(first)).toBe('done');
+    expect(await statusOf(second)).toBe('done');
+  }, 60_000);
+
+  it('two Done clicks in Home while the first Home is on its way: one publish each, the second read after the first landed', async () => {
+    const { a, first, second } = await homeToday();
+    let held = false;
+    slack().on('views.publish', (args) => {
+      if (args.user_id !== ZH || held) return undefined;
+      held = true;
+      return { delayMs: 400 };
+    });
+    const before = publishes().length;
+    await a.clickInHome(ACTIONS.taskDone, first);
+    await eventually(() => expect(publishes().length).toBe(before + 1));
+    // The Home on screen has not changed yet: the second click carries the same hash as the first.
+    await a.clickInHome(ACTIONS.taskDone, second);
+    await a.settle();
+    expect(undoable(shown()).sort()).toEqual([first, second].sort());
+    // Not refused by Slack: the second publish did not send the hash its own process had made old.
+    expect(publishes().slice(before).map((c) => (c.result as { error?: string }).error ?? 'ok')).toEqual(['ok', 'ok']);
+  }, 60_000);
+
+  it('reads the list again when another process published this Home since the click', async () => {
+    const { a, first, second } = await homeToday();
+    // Between this process's read and its publish, another worker marks the second task done and publishes.
+    let other = false;
+    slack().on('views.publish', async (args) => {
+      if (args.user_id !== ZH || other) return undefined;
+      other = true;
+      expect(await markTask(ctx.t.db, ZH, Number(second), 'done')).toBe(true);
+      await fetch(`${slack().url}views.publish`, { method: 'POST', headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_id: ZH, view: { type: 'home', blocks: [] } }) });
+      return undefined;
+    });
+    const before = publishes().length;
+    await a.clickInHome(ACTIONS.taskDone, first);
+    await a.settle();
+    // The click's publish is refused (hash_conflict), and the Home published after it is read anew.
+    const mine = publishes().slice(before).filter((c) => (c.args.view as { blocks: Blocks }).blocks.length > 0);
+    expect(mine.map((c) => (c.result as { ok: boolean; error?: string }).error ?? 'ok')).toEqual(['hash_conflict', 'ok']);
+    expect(mine[1]!.args.hash).toBeUndefined();
+    expect(undoable(shown()).sort()).toEqual([first, second].sort());
+    // Nothing went wrong for the agent: no error in their DM.
+    expect(slack().callsTo('chat.postEphemeral').filter((c) => c.args.user === ZH)).toEqual([]);
+  }, 60_000);
 });

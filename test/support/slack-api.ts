@@ -5,7 +5,9 @@
 // Files are uploaded in Slack's three steps (files.getUploadURLExternal, the bytes POSTed to the
 // upload_url it answers — here on the stand-in's own server, the call `upload_url` — and
 // files.completeUploadExternal) and kept per channel once shared (`filesIn`). Slack also shows a
-// shared file as a message of its own; the stand-in keeps files apart from messages.
+// shared file as a message of its own; the stand-in keeps files apart from messages. Each user's App
+// Home is kept as the last views.publish left it (`homeOf`); a publish with another hash than the
+// Home's is refused with hash_conflict, as Slack refuses it.
 import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,6 +77,8 @@ export class SlackStandIn {
   onCall: ((call: Call) => void) | null = null;
   /** Messages per channel, oldest first. */
   private messages = new Map<string, StoredMessage[]>();
+  /** Each user's App Home. */
+  private homes = new Map<string, { id: string; hash: string; view: Record<string, unknown> }>();
   private lastMicros = 0n;
   private viewSeq = 0;
   /** Files asked for by files.getUploadURLExternal, with their bytes once POSTed to their upload_url. */
@@ -145,6 +149,11 @@ export class SlackStandIn {
     return [...this.shared];
   }
 
+  /** A user's App Home as Slack shows it now (the last publish it took), with its id and hash. */
+  homeOf(user: string): { id: string; hash: string; view: Record<string, unknown> } | undefined {
+    return this.homes.get(user);
+  }
+
   /** The messages of a channel as they stand, oldest first. */
   messagesIn(channel: string): StoredMessage[] {
     return [...(this.messages.get(channel) ?? [])];
@@ -156,6 +165,7 @@ export class SlackStandIn {
     this.violations = [];
     this.overrides.clear();
     this.messages.clear();
+    this.homes.clear();
     this.users.clear();
     this.uploads.clear();
     this.shared = [];
@@ -298,8 +308,16 @@ export class SlackStandIn {
         return { ok: true, message_ts: this.nextTs() };
       case 'views.open':
       case 'views.push':
-      case 'views.update':
       case 'views.publish': {
+        // One Home per user, as Slack keeps it: a publish with the hash of an older one is refused.
+        const user = String(args.user_id);
+        const was = this.homes.get(user);
+        if (args.hash !== undefined && was && args.hash !== was.hash) return { ok: false, error: 'hash_conflict' };
+        const home = { id: was?.id ?? `V${++this.viewSeq}`, hash: `h${this.nextTs()}`, view: args.view as Record<string, unknown> };
+        this.homes.set(user, home);
+        return { ok: true, view: { ...home.view, id: home.id, hash: home.hash } };
+      }
+      case 'views.update': {
         const id = (args.view_id as string) ?? `V${++this.viewSeq}`;
         return { ok: true, view: { ...(args.view as object), id, hash: `h${this.nextTs()}` } };
       }

@@ -77,15 +77,16 @@ export class Agent {
     expect(res.status).toBe(200);
   }
 
-  /** A click on a button in App Home. */
+  /** A click on a button in App Home: Slack sends the Home as it shows it, its id and hash. */
   async clickInHome(actionId: string, value: string) {
+    const home = this.app.slack.homeOf(this.id);
     const res = await post(
       this.app.baseUrl,
       payloadBody(
         this.base({
           type: 'block_actions',
-          container: { type: 'view', view_id: 'VHOME' },
-          view: { id: 'VHOME', type: 'home', hash: 'h', blocks: [], state: { values: {} } },
+          container: { type: 'view', view_id: home?.id ?? 'VHOME' },
+          view: { id: home?.id ?? 'VHOME', type: 'home', hash: home?.hash ?? 'h0', blocks: home?.view.blocks ?? [], state: { values: {} } },
           actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: actionTs() }],
         }),
       ),

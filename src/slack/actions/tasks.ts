@@ -10,7 +10,7 @@ import { postCart } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
-import { publishHome } from '../home.ts';
+import { homeHash, publishHome } from '../home.ts';
 import { refreshReminders } from '../reminder-message.ts';
 import { requestKey } from '../request-key.ts';
 
@@ -36,7 +36,7 @@ export function register(app: Listeners, deps: Deps): void {
         const reminder = parseReminderBlock(action.block_id);
         const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
         const clicked = reminder && container?.type === 'message' && container.channel_id && container.message_ts ? { ...reminder, channelId: container.channel_id, ts: container.message_ts } : null;
-        await Promise.all([publishHome(client, db, languages, user, deps.now()), refreshReminders(client, db, languages, user, deps.now(), clicked)]);
+        await Promise.all([publishHome(client, db, languages, user, deps.now(), homeHash(body)), refreshReminders(client, db, languages, user, deps.now(), clicked)]);
       }),
     );
   }
@@ -49,7 +49,7 @@ export function register(app: Listeners, deps: Deps): void {
       const { state, replayed } = await openCart(db, body.user.id, 'next', deps.now(), requestKey(body));
       if (replayed) return;
       await postCart(await languages.of(client, state.person), client, db, state);
-      await publishHome(client, db, languages, state.person, deps.now());
+      await publishHome(client, db, languages, state.person, deps.now(), homeHash(body));
     }),
   );
 }

@@ -125,8 +125,9 @@ type Sql = import('postgres').Sql;
  * kept, as postgres.js does for its own tagged queries. Drizzle asks for an unnamed statement each
  * time, which PostgreSQL parses and plans again on every click — most of the database's CPU of an
  * Add task (issue 13). The statements' texts are few: lists travel as one JSON parameter
- * (queries/carts.ts). Behind a pooler that cannot keep statements (PgBouncer in transaction mode),
- * `?prepare=false` in DATABASE_URL turns it off (postgres.js's own setting, docs/settings.md).
+ * (queries/carts.ts). `?prepare=false` in DATABASE_URL turns it off (postgres.js's own setting),
+ * for a pooler that does not keep prepared statements; a pooler must pool by session, for the
+ * advisory locks (docs/settings.md).
  */
 function preparing(sql: Sql): Sql {
   return new Proxy(sql, {

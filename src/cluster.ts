@@ -6,19 +6,24 @@
 // a process (a change claims the cart's version, a request's key is saved with it, each scheduled
 // slot and each message is claimed in the database), so any worker can answer any request. What
 // a worker keeps (the carts it last read or changed, only to skip reading them again) it keeps up to
-// date with the others' changes, which the primary passes on (workerPeers).
+// date with the others' changes, which each appends to a log of its own in a folder the primary
+// makes and removes (workerPeers, src/peer-log.ts).
 // A worker that stops is started again after 1 s, then 2, 4… up to 30 s while it keeps stopping
 // (one that ran a minute starts over at 1 s), each time logged. SIGTERM or SIGINT to the primary
 // stops every worker along their own shutdown path (drain, jobs, database), and the primary exits
 // once they have, within 10 s: 0 when every worker stopped cleanly.
 import cluster, { type Worker } from 'node:cluster';
+import { readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase, POOL_MAX } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { connectionRoom, type ConnectionRoom } from '../db/queries/server.ts';
 import { QUEUE_CONNECTIONS } from './jobs/scheduler.ts';
 import type { Config } from './config.ts';
-import type { Peers, SharedChange } from './services/cart-peers.ts';
+import { KEEP_OLD_MS, logPeers, makePeerFolder, removePeerFolder } from './peer-log.ts';
+import type { Peers } from './services/cart-peers.ts';
 import { redact, secretsOf, type JsonLogger } from './logger.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
 import { explainStartupError, sayCannotStart } from './startup.ts';
@@ -27,8 +32,8 @@ import { explainStartupError, sayCannotStart } from './startup.ts';
 export const IDENTITY_ENV = 'TASKCART_WORKER_IDENTITY';
 /** What a worker tells the primary once it listens and its scheduler runs. */
 export const READY = 'taskcart:ready';
-/** A cart change a worker saved, relayed by the primary to the other workers (src/services/cart-peers.ts). */
-const SHARED = 'taskcart:shared';
+/** Where the workers' logs of their cart changes are (src/peer-log.ts): a folder of the primary's. */
+const PEER_FOLDER_ENV = 'TASKCART_PEER_FOLDER';
 
 const DEADLINE_MS = 9_700;
 const FIRST_RESTART_MS = 1_000;
@@ -68,24 +73,22 @@ export function sayReady(): void {
   process.send?.(READY);
 }
 
-const isShared = (m: unknown): m is { [SHARED]: SharedChange } => typeof m === 'object' && m !== null && SHARED in m;
-
 /**
- * A worker's peers, through the primary: what this worker saves goes to the others, and what they
- * save comes here. A message that cannot go (the primary is gone, the worker is stopping) is let go:
- * a peer that misses one reads the cart again, as a bot on another host does.
+ * A worker's peers, through the logs in the primary's folder: what this worker saves it appends to
+ * its own, and what the others saved it reads from theirs when it looks at what it keeps. A worker
+ * that misses a change (its log gone first) reads the cart again, as a bot on another host does.
+ * None where the primary could make no folder (it said why) or this worker cannot write there
+ * (`problem` hears why): then each worker reads a cart another changed again, as on two hosts.
  */
-export function workerPeers(): Peers {
-  return {
-    publish: (change) => {
-      if (process.connected) process.send!({ [SHARED]: change }, undefined, undefined, () => {});
-    },
-    subscribe: (follow) => {
-      process.on('message', (m: unknown) => {
-        if (isShared(m)) follow(m[SHARED]);
-      });
-    },
-  };
+export function workerPeers(problem: (line: string) => void): Peers | null {
+  const folder = process.env[PEER_FOLDER_ENV];
+  if (!folder) return null;
+  try {
+    return logPeers(folder);
+  } catch (e) {
+    problem(`this worker does not follow the others' cart changes: ${folder} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}); a cart another worker changed is read again`);
+    return null;
+  }
 }
 
 export async function runPrimary(config: Config, logger: JsonLogger): Promise<void> {
@@ -94,6 +97,8 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
   let stopping = false;
   let serving = false;
   const workers = new Set<Worker>();
+  // One folder a primary (its pid in the name): two deployments on one host never share one.
+  const peerFolder = join(tmpdir(), `taskcart-peers-${process.pid}`);
   const readyOnes = new Set<Worker>();
   const restarts = new Set<NodeJS.Timeout>();
   let backoff = FIRST_RESTART_MS;
@@ -103,6 +108,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     setTimeout(() => {
       logger.error(`workers still running after ${DEADLINE_MS / 1000} s: killing ${workers.size} of them and exiting`);
       for (const w of workers) w.process.kill('SIGKILL');
+      removePeerFolder(peerFolder);
       process.exit(1);
     }, DEADLINE_MS).unref();
     // A worker still loading the program when the SIGTERM came has no handler for it yet, and the
@@ -115,6 +121,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     const failed = codes.filter((c) => c !== 0).length;
     if (failed) logger.error(`${failed} of ${codes.length} workers did not stop cleanly`);
     else logger.info('stopped');
+    removePeerFolder(peerFolder);
     process.exit(failed ? 1 : code);
   };
   const onSignal = (signal: string) => {
@@ -160,14 +167,10 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
 
   const fork = (replacing?: number) => {
     const started = Date.now();
-    const worker = cluster.fork({ [IDENTITY_ENV]: JSON.stringify(identity) });
+    const worker = cluster.fork({ [IDENTITY_ENV]: JSON.stringify(identity), ...(shared && { [PEER_FOLDER_ENV]: peerFolder }) });
     workers.add(worker);
     let ready = false;
     worker.on('message', (m: unknown) => {
-      if (isShared(m)) {
-        for (const other of readyOnes) if (other !== worker && other.isConnected()) other.send(m, undefined, () => {});
-        return;
-      }
       if (m !== READY) return;
       ready = true;
       readyOnes.add(worker);
@@ -181,6 +184,11 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       workers.delete(worker);
       readyOnes.delete(worker);
       if (stopping) return;
+      // Its log, once the others have read it to its end.
+      const pid = worker.process.pid;
+      setTimeout(() => {
+        for (const name of readdirOrNone(peerFolder)) if (name.startsWith(`${pid}.`)) rmSync(join(peerFolder, name), { force: true });
+      }, KEEP_OLD_MS).unref();
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       if (!serving && !ready) {
         // A worker that cannot start: it said why on stderr; the others would fail alike.
@@ -199,7 +207,23 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       backoff = Math.min(MAX_RESTART_MS, backoff * 2);
     });
   };
+  // Without it (a read-only file system) the workers still serve: each reads again a cart another changed.
+  let shared = true;
+  try {
+    makePeerFolder(peerFolder);
+  } catch (e) {
+    shared = false;
+    logger.warn(`the workers will not follow each other's cart changes: ${peerFolder} cannot be made (${(e as NodeJS.ErrnoException).code ?? 'error'}); each reads again a cart another changed`);
+  }
   for (let i = 0; i < n; i++) fork();
+}
+
+function readdirOrNone(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
 }
 
 /** Rejects as listen() would (EADDRINUSE, EACCES) when the port cannot be served. */

@@ -126,7 +126,10 @@ async function main(): Promise<void> {
     goOn();
     bot = createApp(config, database!, logger);
     // Workers of one primary follow each other's cart changes in the carts they keep.
-    if (isWorker()) followPeers(database!.db, workerPeers(), (change, outcome) => logger.debug(`cart ${change.cartId} version ${change.cart.version}, saved by another worker: ${outcome}`));
+    if (isWorker()) {
+      const peers = workerPeers((problem) => logger.warn(problem));
+      if (peers) followPeers(database!.db, peers, (change, outcome) => logger.debug(`cart ${change.cartId} version ${change.cart.version}, saved by another worker: ${outcome}`));
+    }
     bot.health.start();
     await bot.start((slack as PromiseFulfilledResult<SlackIdentity>).value);
     listening = true;

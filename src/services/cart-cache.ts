@@ -36,10 +36,13 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
   readonly #told = new Map<number, number>();
   /** Told of each change this process saved, the cart before it and after (cart-peers.ts shares it with the other workers). */
   saved?: (before: S, after: S, age: number) => void;
+  /** Called before a kept cart or a told version is looked at: takes in what the other workers saved since (cart-peers.ts). */
+  looking?: () => void;
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
   /** The cart, and when it was read, if kept and read less than MAX_AGE_MS ago. */
   get(cartId: number): Kept<S> | null {
+    this.looking?.();
     const kept = this.#carts.get(cartId);
     if (!kept) return null;
     if (this.now() - kept.at > MAX_AGE_MS) {
@@ -74,6 +77,11 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
     this.#carts.delete(cartId);
   }
 
+  /** Lets go of every cart kept: changes to them may have been missed. */
+  dropAll(): void {
+    this.#carts.clear();
+  }
+
   /** Another worker saved the cart at `version` (whether or not this process could follow the change). */
   told(cartId: number, version: number): void {
     const newest = Math.max(version, this.#told.get(cartId) ?? 0);
@@ -84,6 +92,7 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
 
   /** The newest version another worker said the cart reached; 0 when none did (lately). */
   toldOf(cartId: number): number {
+    this.looking?.();
     return this.#told.get(cartId) ?? 0;
   }
 

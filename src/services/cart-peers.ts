@@ -34,7 +34,10 @@ export interface SharedChange {
 /** How the processes of one deployment reach each other: what one saves, the others are told of. */
 export interface Peers {
   publish(change: SharedChange): void;
-  subscribe(follow: (change: SharedChange) => void): void;
+  /** `follow` hears each change of the others; `lost`, that some may have been missed. */
+  subscribe(follow: (change: SharedChange) => void, lost?: () => void): void;
+  /** Where the others' changes are read rather than heard (src/peer-log.ts): takes in those saved since. */
+  catchUp?(): void;
 }
 
 /**
@@ -44,10 +47,14 @@ export interface Peers {
 export function followPeers(db: Db, peers: Peers, followed: (change: SharedChange, outcome: FollowOutcome) => void = () => {}): void {
   const cache = cacheOf<CartState>(db);
   cache.saved = (before, after, age) => peers.publish(sharedChange(before, after, age));
-  peers.subscribe((change) => {
-    cache.told(change.cartId, change.cart.version);
-    followed(change, followKept(cache, change));
-  });
+  if (peers.catchUp) cache.looking = peers.catchUp;
+  peers.subscribe(
+    (change) => {
+      cache.told(change.cartId, change.cart.version);
+      followed(change, followKept(cache, change));
+    },
+    () => cache.dropAll(),
+  );
 }
 
 /**

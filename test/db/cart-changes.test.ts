@@ -1,7 +1,8 @@
 // The cart service on the database, under concurrency: changes made at the same moment on one
 // cart each land once or are answered, never half-saved, never lost, never made twice.
+import { join } from 'node:path';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
@@ -12,6 +13,8 @@ import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf } from '../../src/services/ca
 import { submitAddTask } from '../../src/services/forms.ts';
 import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
+import { logPeers, makePeerFolder } from '../../src/peer-log.ts';
+import { tempDir } from '../support/temp.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
 import type { WebClient } from '@slack/web-api';
@@ -306,16 +309,35 @@ function linked() {
   return { peers, loseNext: () => void (lose = 1) };
 }
 
+/**
+ * Two processes' peers as the workers reach each other (src/peer-log.ts): each appends to a log of
+ * its own, read by the other when it looks at its carts; both logs found (a round every 20 ms).
+ */
+async function logged() {
+  const folder = join(tempDir('peers'), 'logs');
+  makePeerFolder(folder);
+  const made: ReturnType<typeof logPeers>[] = [];
+  const peers = (me: number): Peers => {
+    const p = logPeers(folder, 900 + me, 20);
+    made.push(p);
+    return p;
+  };
+  onTestFinished(() => made.forEach((p) => p.close()));
+  return { peers, found: () => new Promise((r) => setTimeout(r, 80)) };
+}
+
 describe('a change followed by the other processes of one deployment (WORKERS)', () => {
   /**
    * This process and `other` as two linked workers, the agent's cart opened here and kept there
    * from a click of its own; `outcomes`: what became of each change the other process heard of.
+   * `logs`: through the workers' logs rather than relayed at once.
    */
-  const keptApart = async (other: Db) => {
-    const link = linked();
+  const keptApart = async (other: Db, logs = false) => {
+    const link = logs ? await logged() : linked();
     const outcomes: FollowOutcome[] = [];
     followPeers(t.db, link.peers(0));
     followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
+    if ('found' in link) await link.found();
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     await loadCart(other, AGENT, state.cart.id);
     return { link, outcomes, state };
@@ -324,9 +346,12 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
   const asRead = async (cartId: number) => byId((await cartSnapshot(t.db, cartId))!.items);
   const byId = (tasks: readonly CartState['tasks'][number][]) => [...tasks].sort((a, b) => Number(a.id) - Number(b.id));
 
-  it('keeps the cart in the other process as a fresh read finds it after every kind of change, in the order the deciding process keeps it', () =>
+  it.each([
+    ['relayed at once', false],
+    ['through the workers’ logs', true],
+  ])('keeps the cart in the other process as a fresh read finds it after every kind of change, in the order the deciding process keeps it (%s)', (_how, logs) =>
     inOtherProcess(async (other) => {
-      const { outcomes, state } = await keptApart(other);
+      const { outcomes, state } = await keptApart(other, logs);
       const id = state.cart.id;
       const duplicate = state.tasks.find((x) => x.customerId !== null)!;
       const free = () => cacheOf<CartState>(t.db).get(id)!.state.tasks.find((x) => !x.fixed && x.day === '2026-12-01')!;
@@ -362,7 +387,7 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
   it('drops a cart it cannot follow (a change it never heard of): the next click there reads it again and loses nothing', () =>
     inOtherProcess(async (other) => {
       const { link, outcomes, state } = await keptApart(other);
-      link.loseNext();
+      (link as ReturnType<typeof linked>).loseNext();
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Never heard of')] }, NOW);
       await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Heard of')] }, NOW);
       expect(outcomes).toEqual(['dropped']);

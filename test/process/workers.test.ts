@@ -2,18 +2,22 @@
 // started apart on two ports (as on two hosts behind a load balancer). Clicks on one cart handled
 // by two processes at once lose nothing; a proposal with two processes up sends each agent one
 // cart; a worker that dies is started again; SIGTERM to the primary stops them all.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { connectionRoom } from '../../db/queries/server.ts';
 import { importCsv } from '../../src/import/run.ts';
+import { openCart } from '../../src/services/cart.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, post, signedHeaders } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
 import { freePort, runEntry, until, type Running } from '../support/spawn.ts';
+import { tempDir } from '../support/temp.ts';
 
 const pg = process.env.DATABASE_URL;
 const AGENTS = ['U0TWO1', 'U0TWO2', 'U0TWO3', 'U0TWO4'];
@@ -97,11 +101,15 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   });
 
   it('WORKERS=2: one primary, two workers on one port; the proposal sends each agent one cart; a worker killed is started again; SIGTERM stops all within 10 s', async () => {
-    const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug' });
+    const tmp = tempDir('tmp');
+    const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug', TMPDIR: tmp });
     await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
     const pids = new Set(bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid));
     expect(pids.size).toBe(2);
     expect(pids.has(bot.child.pid)).toBe(false);
+    // Each worker's log of its cart changes, in the primary's folder (src/peer-log.ts).
+    const peerFolder = join(tmp, `taskcart-peers-${bot.child.pid}`);
+    expect(readdirSync(peerFolder).sort()).toEqual([...pids].map((pid) => `${pid}.0.log`).sort());
     // The migrations were applied once, by the primary.
     expect(bot.logs().filter((l) => String(l.msg).startsWith('database: PostgreSQL')).map((l) => l.pid)).toEqual([bot.child.pid]);
     for (let i = 0; i < 6; i++) expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -140,10 +148,29 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     expect(code).toBe(0);
     expect(Date.now() - asked).toBeLessThan(10_000);
     expect(bot.logs().at(-1)?.msg).toBe('stopped');
+    expect(existsSync(peerFolder)).toBe(false);
     expect(errors(bot).map((l) => l.msg)).toEqual([expect.stringContaining(`worker ${victim} was killed`)]);
     // Nothing left running: every worker is gone.
     for (const pid of bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid as number)) expect(() => process.kill(pid, 0)).toThrow();
   }, 180_000);
+
+  it('WORKERS=2 where no folder can be made for the workers’ logs (a read-only file system): it says so, and every change of two workers on one cart still lands', async () => {
+    const notAFolder = join(tempDir('tmp'), 'a-file');
+    writeFileSync(notAFolder, '');
+    const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug', TMPDIR: notAFolder });
+    await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
+    expect(bot.logs().filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      `the workers will not follow each other's cart changes: ${join(notAFolder, `taskcart-peers-${bot.child.pid}`)} cannot be made (ENOTDIR); each reads again a cart another changed`,
+    ]);
+    const { state } = await openCart(t.db, AGENTS[2]!, 'next', new Date());
+    for (let i = 0; i < 4; i++) expect(await postApart(url, addTask(AGENTS[2]!, state.cart.id, `Apart ${i}`, state.week.days[0]!.day, 200 + i))).toBe(200);
+    await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Apart %'`, [state.cart.id])).length === 4, 20_000, 'the four additions');
+    expect(new Set(bot.logs().filter((l) => l.kind === 'view_submission' && l.user === AGENTS[2]).map((l) => l.pid)).size).toBe(2);
+    expect(bot.logs().filter((l) => String(l.msg).includes('saved by another worker'))).toEqual([]);
+    expect(errors(bot)).toEqual([]);
+    bot.child.kill('SIGTERM');
+    expect((await bot.exited).code).toBe(0);
+  }, 120_000);
 
   it('knows how many more connections PostgreSQL takes: the server’s, and the database’s and the role’s limits where they bind', async () => {
     const server = await connectionRoom(t.db);

@@ -1,0 +1,208 @@
+// How the workers of one primary tell each other of their cart changes (src/services/cart-peers.ts):
+// each appends what it saved to a log file of its own, in a folder the primary made, and reads the
+// others' logs when it is about to use what it keeps — at each click, not when they write. Sent as
+// messages through the primary, a change woke two processes that had nothing else to do — the
+// primary to pass it on, the other worker to take it — and each wake-up cost a few tenths of a
+// millisecond of CPU: with two workers, a fifth of a click's cost (issue 13, docs/performance.md),
+// and more with each worker more, since every worker woke for every click of the others. A log read
+// when needed costs one read of a few microseconds, whatever the number of workers. A worker idle for
+// long catches up once a second, so that a log is read within that time and can be let go.
+//
+// A log is `<pid>.<generation>.log`: past ROTATE_BYTES its writer starts the next generation and
+// deletes the old one KEEP_OLD_MS later, by when every reader has read it to its end. A reader that
+// finds a log it had not read to its end gone (a worker stopped for that long) lets go of everything
+// it keeps: what a worker keeps is never trusted for a save, so missing a change costs a read.
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Peers, SharedChange } from './services/cart-peers.ts';
+
+/** A log grows to this, then its writer starts the next one. */
+export const ROTATE_BYTES = 1 << 20;
+/** How long an old log is kept for the readers: they catch up at least every CATCH_UP_MS. */
+export const KEEP_OLD_MS = 10_000;
+/** A worker with no click to serve reads the others' logs this often. */
+export const CATCH_UP_MS = 1_000;
+
+const NAME = /^(\d+)\.(\d+)\.log$/;
+/** A log's last line when its writer went on to the next generation. */
+const ROTATED = '"rotated"';
+
+/** The primary's folder for its workers' logs, made empty. */
+export function makePeerFolder(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+}
+
+/** Removes the folder, if there is one to remove (never throws: the primary is stopping). */
+export function removePeerFolder(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // never made (a read-only file system), or not ours to remove
+  }
+}
+
+interface Reading {
+  fd: number;
+  offset: number;
+  /** The end of a line still being written. */
+  rest: string;
+  /** A character cut in two by a read keeps its first bytes here. */
+  decoder: StringDecoder;
+  pid: number;
+  generation: number;
+}
+
+/**
+ * This worker's peers through log files in `folder`: `publish` appends to this worker's log;
+ * `catchUp` reads what the others appended since, each change to the follower `subscribe` gave,
+ * and runs by itself every `every` ms, looking for new logs then. The `lost` `subscribe` gave
+ * hears of a log deleted before it was read, or a line that is not a change.
+ */
+export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS): Peers & { catchUp(): void; close(): void } {
+  let generation = 0;
+  let written = 0;
+  let fd = openSync(join(folder, `${pid}.${generation}.log`), 'a', 0o600);
+  const readings = new Map<string, Reading>();
+  const old: NodeJS.Timeout[] = [];
+  let follow: (change: SharedChange) => void = () => {};
+  let lost: () => void = () => {};
+  /** The last generation seen of each other writer: one skipped was deleted before it was read. */
+  const seen = new Map<number, number>();
+  /** Following a change looks at the cache, which would catch up again, mid-batch. */
+  let reading = false;
+  /** A log read said its writer went on to a newer one. */
+  let rotated = false;
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+
+  const rotate = () => {
+    const was = join(folder, `${pid}.${generation}.log`);
+    // Its last line says so: a reader looks for the next one then, not a second later.
+    writeSync(fd, `${ROTATED}\n`);
+    closeSync(fd);
+    generation += 1;
+    written = 0;
+    fd = openSync(join(folder, `${pid}.${generation}.log`), 'a', 0o600);
+    const timer = setTimeout(() => {
+      old.splice(old.indexOf(timer), 1);
+      try {
+        unlinkSync(was);
+      } catch {
+        // gone with the folder
+      }
+    }, KEEP_OLD_MS);
+    timer.unref();
+    old.push(timer);
+  };
+
+  /** Reads what was appended to one log since, each whole line. */
+  const readOn = (r: Reading) => {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(r.fd, buffer, 0, buffer.length, r.offset);
+      } catch {
+        return;
+      }
+      if (n === 0) return;
+      r.offset += n;
+      const lines = (r.rest + r.decoder.write(buffer.subarray(0, n))).split('\n');
+      r.rest = lines.pop()!;
+      for (const line of lines) {
+        if (line === ROTATED) {
+          rotated = true;
+          continue;
+        }
+        let change: SharedChange;
+        try {
+          change = JSON.parse(line) as SharedChange;
+        } catch {
+          lost();
+          continue;
+        }
+        follow(change);
+      }
+    }
+  };
+
+  /** The others' logs as the folder lists them now, oldest generation first: new ones are opened. */
+  const discover = () => {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    const listed = new Set(names);
+    for (const name of names) {
+      const m = NAME.exec(name);
+      if (!m || Number(m[1]) === pid || readings.has(name)) continue;
+      const [writer, generation] = [Number(m[1]), Number(m[2])];
+      const before = seen.get(writer);
+      if (before !== undefined && generation <= before) continue; // read through and let go
+      try {
+        readings.set(name, { fd: openSync(join(folder, name), 'r'), offset: 0, rest: '', decoder: new StringDecoder('utf8'), pid: writer, generation });
+      } catch {
+        continue; // deleted in between
+      }
+      if (before !== undefined && generation > before + 1) lost();
+      seen.set(writer, Math.max(generation, before ?? -1));
+    }
+    for (const [name, r] of readings) {
+      if (listed.has(name)) continue;
+      // Deleted: read to its end (an open file can still be read), then let go. A newer generation of
+      // the same writer means it was read through before; none, that its writer stopped.
+      readOn(r);
+      closeSync(r.fd);
+      readings.delete(name);
+    }
+    const sorted = [...readings].sort(([, a], [, b]) => a.pid - b.pid || a.generation - b.generation);
+    readings.clear();
+    for (const [name, r] of sorted) readings.set(name, r);
+  };
+
+  /** Reads every log on, the newer generation of one that ended too; `look` lists the folder first. */
+  const catchUp = (look = false) => {
+    if (reading) return;
+    reading = true;
+    try {
+      if (look) discover();
+      do {
+        rotated = false;
+        for (const r of [...readings.values()]) readOn(r);
+        if (rotated) discover();
+      } while (rotated);
+    } finally {
+      reading = false;
+    }
+  };
+
+  discover();
+  const timer = setInterval(() => catchUp(true), every);
+  timer.unref();
+
+  return {
+    publish(change) {
+      const line = `${JSON.stringify(change)}\n`;
+      try {
+        written += writeSync(fd, line);
+        if (written >= ROTATE_BYTES) rotate();
+      } catch {
+        // The folder is gone (the primary stopped): the others read their carts again.
+      }
+    },
+    subscribe(f, l) {
+      follow = f;
+      if (l) lost = l;
+    },
+    catchUp: () => catchUp(),
+    close() {
+      clearInterval(timer);
+      for (const t of old) clearTimeout(t);
+      for (const r of readings.values()) closeSync(r.fd);
+      readings.clear();
+      closeSync(fd);
+    },
+  };
+}

@@ -114,14 +114,12 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
           rotated = true;
           continue;
         }
-        let change: SharedChange;
+        // A line that is not a change, or one that cannot be followed: what is kept is let go.
         try {
-          change = JSON.parse(line) as SharedChange;
+          follow(JSON.parse(line) as SharedChange);
         } catch {
           lost();
-          continue;
         }
-        follow(change);
       }
     }
   };

@@ -125,16 +125,26 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     expect(runs[0]!.n).toBe(1);
 
     // One agent's Add task, four times in a row, each on a connection of its own, so each worker in
-    // turn: every one lands, and the worker that did not save a change follows it in the cart it keeps.
+    // turn, each once the cart message showed the one before (as the agent clicks): every one lands,
+    // and the worker that did not save a change follows it in the cart it keeps.
     const [cart] = await t.query<{ id: number; week_start: string }>(`select id, to_char(week_start, 'YYYY-MM-DD') as week_start from carts where agent_id = $1`, [AGENTS[1]]);
     const followed = () => bot.logs().filter((l) => String(l.msg).startsWith(`cart ${cart!.id} version`) && String(l.msg).endsWith('saved by another worker: followed'));
-    for (let i = 0; i < 4; i++) expect(await postApart(url, addTask(AGENTS[1]!, cart!.id, `Turn ${i}`, cart!.week_start, 100 + i))).toBe(200);
+    const edits = () => slack.callsTo('chat.update').filter((c) => c.args.channel === `D${AGENTS[1]!.slice(1)}`).length;
+    for (let i = 0; i < 4; i++) {
+      const before = edits();
+      expect(await postApart(url, addTask(AGENTS[1]!, cart!.id, `Turn ${i}`, cart!.week_start, 100 + i))).toBe(200);
+      await until(() => edits() > before, 20_000, `the cart message after addition ${i}`);
+    }
     await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Turn %'`, [cart!.id])).length === 4, 20_000, 'the four additions');
     await until(() => followed().length >= 2, 10_000, 'a worker following the other’s change');
     // Both workers took some of them.
     expect(new Set(bot.logs().filter((l) => l.kind === 'view_submission' && l.user === AGENTS[1]).map((l) => l.pid)).size).toBe(2);
+    // Four more at once, through both workers: conflicting clicks, none lost, none applied twice.
+    expect(await Promise.all([0, 1, 2, 3].map((i) => postApart(url, addTask(AGENTS[1]!, cart!.id, `Together ${i}`, cart!.week_start, 110 + i))))).toEqual([200, 200, 200, 200]);
+    await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Together %'`, [cart!.id])).length === 4, 20_000, 'the four at once');
     const events = await t.query<{ version: number }>(`select version from cart_events where cart_id = $1 and action = 'add' order by id`, [cart!.id]);
-    expect(events).toHaveLength(4);
+    expect(events).toHaveLength(8);
+    expect(new Set(events.map((e) => e.version)).size).toBe(8);
 
     const victim = [...pids][0] as number;
     process.kill(victim, 'SIGKILL');

@@ -97,8 +97,8 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
   let stopping = false;
   let serving = false;
   const workers = new Set<Worker>();
-  // One folder a primary (its pid in the name): two deployments on one host never share one.
-  const peerFolder = join(tmpdir(), `taskcart-peers-${process.pid}`);
+  // The workers' logs of their cart changes: a folder of this primary's, made below (none: not shared).
+  let peerFolder: string | null = null;
   const readyOnes = new Set<Worker>();
   const restarts = new Set<NodeJS.Timeout>();
   let backoff = FIRST_RESTART_MS;
@@ -108,7 +108,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     setTimeout(() => {
       logger.error(`workers still running after ${DEADLINE_MS / 1000} s: killing ${workers.size} of them and exiting`);
       for (const w of workers) w.process.kill('SIGKILL');
-      removePeerFolder(peerFolder);
+      if (peerFolder) removePeerFolder(peerFolder);
       process.exit(1);
     }, DEADLINE_MS).unref();
     // A worker still loading the program when the SIGTERM came has no handler for it yet, and the
@@ -121,7 +121,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     const failed = codes.filter((c) => c !== 0).length;
     if (failed) logger.error(`${failed} of ${codes.length} workers did not stop cleanly`);
     else logger.info('stopped');
-    removePeerFolder(peerFolder);
+    if (peerFolder) removePeerFolder(peerFolder);
     process.exit(failed ? 1 : code);
   };
   const onSignal = (signal: string) => {
@@ -167,7 +167,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
 
   const fork = (replacing?: number) => {
     const started = Date.now();
-    const worker = cluster.fork({ [IDENTITY_ENV]: JSON.stringify(identity), ...(shared && { [PEER_FOLDER_ENV]: peerFolder }) });
+    const worker = cluster.fork({ [IDENTITY_ENV]: JSON.stringify(identity), ...(peerFolder && { [PEER_FOLDER_ENV]: peerFolder }) });
     workers.add(worker);
     let ready = false;
     worker.on('message', (m: unknown) => {
@@ -185,10 +185,11 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       readyOnes.delete(worker);
       if (stopping) return;
       // Its log, once the others have read it to its end.
-      const pid = worker.process.pid;
-      setTimeout(() => {
-        for (const name of readdirOrNone(peerFolder)) if (name.startsWith(`${pid}.`)) rmSync(join(peerFolder, name), { force: true });
-      }, KEEP_OLD_MS).unref();
+      const [pid, folder] = [worker.process.pid, peerFolder];
+      if (folder)
+        setTimeout(() => {
+          for (const name of readdirOrNone(folder)) if (name.startsWith(`${pid}.`)) rmSync(join(folder, name), { force: true });
+        }, KEEP_OLD_MS).unref();
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       if (!serving && !ready) {
         // A worker that cannot start: it said why on stderr; the others would fail alike.
@@ -208,12 +209,10 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     });
   };
   // Without it (a read-only file system) the workers still serve: each reads again a cart another changed.
-  let shared = true;
   try {
-    makePeerFolder(peerFolder);
+    peerFolder = makePeerFolder(tmpdir());
   } catch (e) {
-    shared = false;
-    logger.warn(`the workers will not follow each other's cart changes: ${peerFolder} cannot be made (${(e as NodeJS.ErrnoException).code ?? 'error'}); each reads again a cart another changed`);
+    logger.warn(`the workers will not follow each other's cart changes: no folder can be made in ${tmpdir()} (${(e as NodeJS.ErrnoException).code ?? 'error'}); each reads again a cart another changed`);
   }
   for (let i = 0; i < n; i++) fork();
 }

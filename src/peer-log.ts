@@ -12,7 +12,7 @@
 // deletes the old one KEEP_OLD_MS later, by when every reader has read it to its end. A reader that
 // finds a log it had not read to its end gone (a worker stopped for that long) lets go of everything
 // it keeps: what a worker keeps is never trusted for a save, so missing a change costs a read.
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Peers, SharedChange } from './services/cart-peers.ts';
@@ -28,10 +28,13 @@ const NAME = /^(\d+)\.(\d+)\.log$/;
 /** A log's last line when its writer went on to the next generation. */
 const ROTATED = '"rotated"';
 
-/** The primary's folder for its workers' logs, made empty. */
-export function makePeerFolder(folder: string): void {
-  rmSync(folder, { recursive: true, force: true });
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+/**
+ * The primary's folder for its workers' logs, in `parent` (the system's temporary folder): made
+ * anew under a name no one can know beforehand, readable by this user only, so that no other user
+ * of the host can read the carts' changes or put a folder of theirs in its place.
+ */
+export function makePeerFolder(parent: string): string {
+  return mkdtempSync(join(parent, 'taskcart-peers-'));
 }
 
 /** Removes the folder, if there is one to remove (never throws: the primary is stopping). */

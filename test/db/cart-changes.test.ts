@@ -1,6 +1,5 @@
 // The cart service on the database, under concurrency: changes made at the same moment on one
 // cart each land once or are answered, never half-saved, never lost, never made twice.
-import { join } from 'node:path';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { cartSnapshot } from '../../db/queries/carts.ts';
@@ -314,8 +313,7 @@ function linked() {
  * its own, read by the other when it looks at its carts; both logs found (a round every 20 ms).
  */
 async function logged() {
-  const folder = join(tempDir('peers'), 'logs');
-  makePeerFolder(folder);
+  const folder = makePeerFolder(tempDir('peers'));
   const made: ReturnType<typeof logPeers>[] = [];
   const peers = (me: number): Peers => {
     const p = logPeers(folder, 900 + me, 20);

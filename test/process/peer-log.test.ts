@@ -29,8 +29,7 @@ afterEach(() => {
 
 /** Two workers' peers in one folder, with what each one followed and was told was lost. */
 function twoWorkers(every = 60_000) {
-  const folder = join(tempDir('peers'), 'folder');
-  makePeerFolder(folder);
+  const folder = makePeerFolder(tempDir('peers'));
   const worker = (pid: number) => {
     const peers = logPeers(folder, pid, every);
     const heard: SharedChange[] = [];

@@ -2,7 +2,7 @@
 // started apart on two ports (as on two hosts behind a load balancer). Clicks on one cart handled
 // by two processes at once lose nothing; a proposal with two processes up sends each agent one
 // cart; a worker that dies is started again; SIGTERM to the primary stops them all.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -107,8 +107,11 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     const pids = new Set(bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid));
     expect(pids.size).toBe(2);
     expect(pids.has(bot.child.pid)).toBe(false);
-    // Each worker's log of its cart changes, in the primary's folder (src/peer-log.ts).
-    const peerFolder = join(tmp, `taskcart-peers-${bot.child.pid}`);
+    // Each worker's log of its cart changes, in the primary's folder (src/peer-log.ts), this user's only.
+    const folders = readdirSync(tmp).filter((f) => f.startsWith('taskcart-peers-'));
+    expect(folders).toHaveLength(1);
+    const peerFolder = join(tmp, folders[0]!);
+    expect(statSync(peerFolder).mode & 0o777).toBe(0o700);
     expect(readdirSync(peerFolder).sort()).toEqual([...pids].map((pid) => `${pid}.0.log`).sort());
     // The migrations were applied once, by the primary.
     expect(bot.logs().filter((l) => String(l.msg).startsWith('database: PostgreSQL')).map((l) => l.pid)).toEqual([bot.child.pid]);
@@ -170,7 +173,7 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug', TMPDIR: notAFolder });
     await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
     expect(bot.logs().filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
-      `the workers will not follow each other's cart changes: ${join(notAFolder, `taskcart-peers-${bot.child.pid}`)} cannot be made (ENOTDIR); each reads again a cart another changed`,
+      `the workers will not follow each other's cart changes: no folder can be made in ${notAFolder} (ENOTDIR); each reads again a cart another changed`,
     ]);
     const { state } = await openCart(t.db, AGENTS[2]!, 'next', new Date());
     for (let i = 0; i < 4; i++) expect(await postApart(url, addTask(AGENTS[2]!, state.cart.id, `Apart ${i}`, state.week.days[0]!.day, 200 + i))).toBe(200);

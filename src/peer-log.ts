@@ -3,15 +3,16 @@
 // others' logs when it is about to use what it keeps — at each click, not when they write. Sent as
 // messages through the primary, a change woke two processes that had nothing else to do — the
 // primary to pass it on, the other worker to take it — and each wake-up cost a few tenths of a
-// millisecond of CPU: with two workers, a fifth of a click's cost (issue 13, docs/performance.md),
+// millisecond of CPU: with two workers, a tenth of a click's cost (issue 13, README's Benchmarks),
 // and more with each worker more, since every worker woke for every click of the others. A log read
 // when needed costs one read of a few microseconds, whatever the number of workers. A worker idle for
 // long catches up once a second, so that a log is read within that time and can be let go.
 //
 // A log is `<pid>.<generation>.log`: past ROTATE_BYTES its writer starts the next generation and
 // deletes the old one KEEP_OLD_MS later, by when every reader has read it to its end. A reader that
-// finds a log it had not read to its end gone (a worker stopped for that long) lets go of everything
-// it keeps: what a worker keeps is never trusted for a save, so missing a change costs a read.
+// finds a generation gone before it opened it (it did not look for that long), or a line it cannot
+// follow, lets go of every cart it keeps: what a worker keeps is never trusted for a save, so a
+// missed change costs a read.
 import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';

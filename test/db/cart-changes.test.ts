@@ -437,11 +437,12 @@ function slackEdits(options: { refuseAfter?: number } = {}) {
 describe('the cart message, edited by two workers', () => {
   const en = textsFor('en');
 
-  /** The agent's cart with its message posted, kept by both workers, linked. */
-  const posted = async (other: Db) => {
-    const link = linked();
+  /** The agent's cart with its message posted, kept by both workers, linked (`logs`: through the workers' logs). */
+  const posted = async (other: Db, logs = false) => {
+    const link = logs ? await logged() : linked();
     followPeers(t.db, link.peers(0));
     followPeers(other, link.peers(1));
+    if ('found' in link) await link.found();
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     await t.db.update(carts).set({ channelId: 'D0AGENT', messageTs: '1700000000.000100' }).where(eq(carts.id, state.cart.id));
     await loadCart(t.db, AGENT, state.cart.id);
@@ -449,10 +450,11 @@ describe('the cart message, edited by two workers', () => {
     return state.cart.id;
   };
 
-  for (const kept of [true, false])
-    it(`ends showing the newest cart when an older edit lands after a newer one (the newer one ${kept ? 'followed' : 'not kept'} here)`, () =>
+  for (const logs of [false, true])
+    for (const kept of [true, false])
+      it(`ends showing the newest cart when an older edit lands after a newer one (the newer one ${kept ? 'followed' : 'not kept'} here; ${logs ? 'through the workers’ logs' : 'relayed at once'})`, () =>
       inOtherProcess(async (other) => {
-        const id = await posted(other);
+        const id = await posted(other, logs);
         const slack = slackEdits();
         const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
         const showing = showCart(en, slack.client('here'), t.db, here.state, here.notice);

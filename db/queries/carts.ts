@@ -1,5 +1,5 @@
 // Carts, their items, the task list they become, and their audit log.
-import { and, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
@@ -452,6 +452,19 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
 
 export async function setCartMessage(db: DbOrTx, cartId: number, channelId: string, messageTs: string): Promise<void> {
   await db.update(carts).set({ channelId, messageTs }).where(eq(carts.id, cartId));
+}
+
+/**
+ * Records the cart's new message, posted in place of the one at `was` (null: none), unless another
+ * post recorded one since: false then, and that one is the cart's message.
+ */
+export async function claimCartMessage(db: DbOrTx, cartId: number, was: string | null, channelId: string, messageTs: string): Promise<boolean> {
+  const claimed = await db
+    .update(carts)
+    .set({ channelId, messageTs })
+    .where(and(eq(carts.id, cartId), was === null ? isNull(carts.messageTs) : eq(carts.messageTs, was)))
+    .returning({ id: carts.id });
+  return claimed.length > 0;
 }
 
 /** A task as the task list shows it. */

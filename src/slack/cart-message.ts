@@ -1,8 +1,8 @@
 // Where an agent's cart message lives: posted once as a DM, then edited in place, in the agent's language.
 import type { WebClient } from '@slack/web-api';
-import type { Db, DbOrTx } from '../../db/client.ts';
-import { setCartMessage } from '../../db/queries/carts.ts';
-import type { CartState, ChangeResult, Notice } from '../services/cart.ts';
+import type { Db } from '../../db/client.ts';
+import { claimCartMessage } from '../../db/queries/carts.ts';
+import { loadCart, type CartState, type ChangeResult, type Notice } from '../services/cart.ts';
 import { savedPast } from '../services/cart-peers.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import type { T } from '../../views/i18n/index.ts';
@@ -46,14 +46,25 @@ export async function showCart(t: T, client: WebClient, db: Db, state: CartState
   }
 }
 
-/** Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. */
-export async function postCart(t: T, client: WebClient, db: DbOrTx, state: CartState, notice?: Notice | null): Promise<void> {
+/**
+ * Posts the cart as a new DM; an older copy is marked as replaced so no one acts on it. Two posts at
+ * once (two workers' clicks that each found the message gone, a double-click on "Open my cart")
+ * would leave two live copies: the post that records itself second turns its own copy into the note
+ * too, and shows the cart as it now is in the one recorded first.
+ */
+export async function postCart(t: T, client: WebClient, db: Db, state: CartState, notice?: Notice | null): Promise<void> {
   const { channelId: oldChannel, messageTs: oldTs } = state.cart;
   if (oldChannel && oldTs) await retireCartCopy(t, client, oldChannel, oldTs);
   const dm = await client.conversations.open({ users: state.cart.agentId });
   const channel = dm.channel!.id!;
   const posted = await client.chat.postMessage({ channel, ...cartMessage(t, state, notice) });
-  await setCartMessage(db, state.cart.id, channel, posted.ts!);
+  const claimed = await claimCartMessage(db, state.cart.id, oldTs, channel, posted.ts!);
+  if (!claimed) await retireCartCopy(t, client, channel, posted.ts!);
+  // Then the newest cart, where it is newer than this copy: another post's, or one saved while the old
+  // copy was retired (an edit of it waiting then gave way to the retiring, web-client.ts, and showed
+  // nothing). Best effort, as the second look after an edit: this click's change is saved either way.
+  const newest = await loadCart(db, state.cart.agentId, state.cart.id).catch(() => null);
+  if (newest && (!claimed || newest.cart.version > state.cart.version)) await showCart(t, client, db, newest).catch(() => undefined);
 }
 
 /** Turns a copy of the cart that is not its message any more into a note, so no one acts on it. */

@@ -19,6 +19,7 @@ import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
 import type { WebClient } from '@slack/web-api';
 import { showCart } from '../../src/slack/cart-message.ts';
 import { textsFor } from '../../views/i18n/index.ts';
+import { ACTIONS } from '../../views/ids.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -485,6 +486,42 @@ describe('the cart message, edited by two workers', () => {
       slack.release();
       await expect(showing).resolves.toBeUndefined();
       expect(slack.landed.map((l) => l.worker)).toEqual(['there', 'here']);
+    }));
+
+  it('two workers that each find the message deleted and post the cart anew leave one live copy, showing the newest cart', () =>
+    inOtherProcess(async (other) => {
+      const id = await posted(other);
+      // Slack as both workers reach it: the message is gone, and each post waits until both have posted.
+      const live = new Map<string, unknown[]>();
+      let posts = 0;
+      let bothPosted = () => {};
+      const both = new Promise<void>((r) => (bothPosted = r));
+      const client = {
+        chat: {
+          update: async (args: { ts: string; blocks: unknown[] }) => {
+            if (!live.has(args.ts)) throw Object.assign(new Error('An API error occurred: message_not_found'), { data: { ok: false, error: 'message_not_found' } });
+            live.set(args.ts, args.blocks);
+            return { ok: true };
+          },
+          postMessage: async (args: { blocks: unknown[] }) => {
+            const ts = `1700000001.${String(++posts).padStart(6, '0')}`;
+            live.set(ts, args.blocks);
+            if (posts === 2) bothPosted();
+            await both;
+            return { ok: true, ts };
+          },
+        },
+        conversations: { open: async () => ({ ok: true, channel: { id: 'D0AGENT' } }) },
+      } as unknown as WebClient;
+      const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
+      const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
+      await Promise.all([showCart(en, client, t.db, here.state, here.notice), showCart(en, client, other, there.state, there.notice)]);
+
+      const withButtons = [...live].filter(([, blocks]) => JSON.stringify(blocks).includes(ACTIONS.addTask));
+      const row = await cartOf(id);
+      expect(withButtons.map(([ts]) => ts)).toEqual([row.messageTs]);
+      expect(JSON.stringify(withButtons[0]![1])).toContain(`"${id}:${row.version}`);
+      expect(live.size).toBe(2); // the other copy: the note that it was replaced
     }));
 
   it('edits once a change when no other worker saved the cart since', () =>

@@ -236,4 +236,29 @@ describe('the cart message itself', () => {
     expect(ctx.app.slack.callsTo('chat.postMessage')).toHaveLength(2);
     expect(text(a.message().blocks)).toMatch(/Auto-balance moved/);
   });
+
+  it('two tasks added at once, after it was deleted: one live cart message, showing both', async () => {
+    const a = agent();
+    await openCart(a);
+    // Two Add task modals, as from two devices, each submitted on the copy still on the agent's screen.
+    const modals = [];
+    for (let i = 0; i < 2; i++) {
+      await a.click(ACTIONS.addTask, a.button(ACTIONS.addTask).value);
+      await a.settle();
+      modals.push(a.modal());
+    }
+    const dm = `D${AGENT.slice(1)}`;
+    const [first] = ctx.app.slack.messagesIn(dm);
+    ctx.app.slack.deleteMessage(dm, first!.ts);
+    const values = (title: string) => ({ [INPUTS.title]: { [VALUE]: txt(title) }, [INPUTS.type]: { [VALUE]: sel('custom') }, [INPUTS.day]: { [VALUE]: sel('2026-12-03') }, [INPUTS.effort]: { [VALUE]: txt('10') }, [INPUTS.priority]: { [VALUE]: sel('normal') } });
+    await Promise.all([a.submit(modals[0]!, values('First of two')), a.submit(modals[1]!, values('Second of two'))]);
+    await a.settle();
+    expect((await items()).filter((i) => i.title.endsWith('of two'))).toHaveLength(2);
+    const live = ctx.app.slack.messagesIn(dm).filter((m) => a.elements(m.blocks as never).some((e) => e.action_id === ACTIONS.addTask));
+    expect(live).toHaveLength(1);
+    const [row] = await ctx.t.db.select({ ts: carts.messageTs, version: carts.version }).from(carts).where(eq(carts.agentId, AGENT));
+    expect(live[0]!.ts).toBe(row!.ts);
+    expect(JSON.stringify(live[0]!.blocks)).toContain(`:${row!.version}`);
+    expect(ctx.app.slack.violations).toEqual([]);
+  });
 });

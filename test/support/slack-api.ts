@@ -77,6 +77,8 @@ export class SlackStandIn {
   onCall: ((call: Call) => void) | null = null;
   /** Messages per channel, oldest first. */
   private messages = new Map<string, StoredMessage[]>();
+  /** Messages deleted, as `channel/ts`. */
+  private deleted = new Set<string>();
   /** Each user's App Home. */
   private homes = new Map<string, { id: string; hash: string; view: Record<string, unknown> }>();
   private lastMicros = 0n;
@@ -149,6 +151,12 @@ export class SlackStandIn {
     return [...this.shared];
   }
 
+  /** A message deleted (by an admin, a retention policy): gone from its channel, and edits of it refused with message_not_found. */
+  deleteMessage(channel: string, ts: string): void {
+    this.messages.set(channel, (this.messages.get(channel) ?? []).filter((m) => m.ts !== ts));
+    this.deleted.add(`${channel}/${ts}`);
+  }
+
   /** A user's App Home as Slack shows it now (the last publish it took), with its id and hash. */
   homeOf(user: string): { id: string; hash: string; view: Record<string, unknown> } | undefined {
     return this.homes.get(user);
@@ -166,6 +174,7 @@ export class SlackStandIn {
     this.overrides.clear();
     this.messages.clear();
     this.homes.clear();
+    this.deleted.clear();
     this.users.clear();
     this.uploads.clear();
     this.shared = [];
@@ -255,6 +264,7 @@ export class SlackStandIn {
         return { ok: true, channel, ts: message.ts, message: { ...message, metadata: undefined } };
       }
       case 'chat.update': {
+        if (this.deleted.has(`${String(args.channel)}/${String(args.ts)}`)) return { ok: false, error: 'message_not_found' };
         // Lenient where Slack is not: a ts the stand-in never stored is answered ok (tests set some by hand).
         const stored = this.messages.get(String(args.channel))?.find((m) => m.ts === args.ts);
         if (stored) Object.assign(stored, { text: args.text, blocks: args.blocks }, args.metadata ? { metadata: args.metadata } : {});

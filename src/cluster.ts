@@ -13,16 +13,14 @@
 // stops every worker along their own shutdown path (drain, jobs, database), and the primary exits
 // once they have, within 10 s: 0 when every worker stopped cleanly.
 import cluster, { type Worker } from 'node:cluster';
-import { readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase, POOL_MAX } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { connectionRoom, type ConnectionRoom } from '../db/queries/server.ts';
 import { QUEUE_CONNECTIONS } from './jobs/scheduler.ts';
 import type { Config } from './config.ts';
-import { KEEP_OLD_MS, logPeers, makePeerFolder, removePeerFolder } from './peer-log.ts';
+import { KEEP_OLD_MS, logPeers, makePeerFolder, removeLogsOf, removePeerFolder } from './peer-log.ts';
 import type { Peers } from './services/cart-peers.ts';
 import { redact, secretsOf, type JsonLogger } from './logger.ts';
 import { checkSlack, type SlackIdentity } from './slack/connect.ts';
@@ -185,11 +183,8 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       readyOnes.delete(worker);
       if (stopping) return;
       // Its log, once the others have read it to its end.
-      const [pid, folder] = [worker.process.pid, peerFolder];
-      if (folder)
-        setTimeout(() => {
-          for (const name of readdirOrNone(folder)) if (name.startsWith(`${pid}.`)) rmSync(join(folder, name), { force: true });
-        }, KEEP_OLD_MS).unref();
+      const [pid, folder] = [worker.process.pid!, peerFolder];
+      if (folder) setTimeout(() => removeLogsOf(folder, pid), KEEP_OLD_MS).unref();
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
       if (!serving && !ready) {
         // A worker that cannot start: it said why on stderr; the others would fail alike.
@@ -215,14 +210,6 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     logger.warn(`the workers will not follow each other's cart changes: no folder can be made in ${tmpdir()} (${(e as NodeJS.ErrnoException).code ?? 'error'}); each reads again a cart another changed`);
   }
   for (let i = 0; i < n; i++) fork();
-}
-
-function readdirOrNone(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
 }
 
 /** Rejects as listen() would (EADDRINUSE, EACCES) when the port cannot be served. */

@@ -47,6 +47,17 @@ export function removePeerFolder(folder: string): void {
   }
 }
 
+/** Removes a stopped worker's logs (every generation), once the others have read them to their end. */
+export function removeLogsOf(folder: string, pid: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // gone with the primary
+  }
+  for (const name of names) if (NAME.exec(name)?.[1] === String(pid)) rmSync(join(folder, name), { force: true });
+}
+
 interface Reading {
   fd: number;
   offset: number;

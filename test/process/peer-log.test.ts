@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { logPeers, makePeerFolder, removePeerFolder, ROTATE_BYTES } from '../../src/peer-log.ts';
+import { logPeers, makePeerFolder, removeLogsOf, removePeerFolder, ROTATE_BYTES } from '../../src/peer-log.ts';
 import type { SharedChange } from '../../src/services/cart-peers.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -126,6 +126,14 @@ describe('the workers’ logs of their cart changes', () => {
     for (let v = 1; v <= 5; v++) a.peers.publish(change(1, v));
     b.peers.catchUp();
     expect(order).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a stopped worker’s logs, every generation, are removed; no other worker’s', () => {
+    const { folder } = twoWorkers();
+    for (const name of ['101.1.log', '1010.0.log', 'notes.txt']) writeFileSync(join(folder, name), '');
+    removeLogsOf(folder, 101);
+    expect(readdirSync(folder).sort()).toEqual(['1010.0.log', '202.0.log', 'notes.txt']);
+    removeLogsOf(join(folder, 'gone'), 101); // the folder gone with the primary: nothing thrown
   });
 
   it('a worker started later finds the logs already there; one made later is found on the next round', async () => {

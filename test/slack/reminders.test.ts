@@ -419,12 +419,11 @@ describe('App Home after two quick clicks', () => {
   const shown = () => slack().homeOf(ZH)!.view.blocks as Blocks;
   const undoable = (blocks: Blocks) => new Agent(ctx.app, ZH).elements(blocks).filter((e) => e.action_id === ACTIONS.taskUndo).map((e) => e.value as string);
   const publishes = () => slack().callsTo('views.publish').filter((c) => c.args.user_id === ZH);
-
-  it('shows both tasks done when the first Done’s Home reaches Slack after the second’s would have', async () => {
-    const { a, first, second } = await homeToday();
-    // Slack holds the first Done's Home a moment (a slow network): the second Done is clicked meanwhile.
-    // Both from a message (a reminder, /tasks): no Home hash comes with them, so only this process's
-    // order keeps the older list from landing last.
+  /**
+   * Two Done clicks, the second while Slack holds the first one's Home a moment (a slow network);
+   * `click` sends each, from a message or from Home. Answers the publishes they made.
+   */
+  async function twoDones(click: (taskId: string) => Promise<void>, first: string, second: string) {
     let held = false;
     slack().on('views.publish', (args) => {
       if (args.user_id !== ZH || held) return undefined;
@@ -432,10 +431,18 @@ describe('App Home after two quick clicks', () => {
       return { delayMs: 400 };
     });
     const before = publishes().length;
-    await a.click(ACTIONS.taskDone, first);
+    await click(first);
     await eventually(() => expect(publishes().length).toBe(before + 1));
-    await a.click(ACTIONS.taskDone, second);
-    await a.settle();
+    await click(second);
+    await new Agent(ctx.app, ZH).settle();
+    return publishes().slice(before);
+  }
+
+  it('shows both tasks done when the first Done’s Home reaches Slack after the second’s would have', async () => {
+    const { a, first, second } = await homeToday();
+    // Both from a message (a reminder, /tasks): no Home hash comes with them, so only this process's
+    // order keeps the older list from landing last.
+    await twoDones((id) => a.click(ACTIONS.taskDone, id), first, second);
     expect(undoable(shown()).sort()).toEqual([first, second].sort());
     expect(textsOf(shown()).join('\n')).toContain('已完成 2/3');
     expect(await statusOf(first)).toBe('done');
@@ -444,21 +451,11 @@ describe('App Home after two quick clicks', () => {
 
   it('two Done clicks in Home while the first Home is on its way: one publish each, the second read after the first landed', async () => {
     const { a, first, second } = await homeToday();
-    let held = false;
-    slack().on('views.publish', (args) => {
-      if (args.user_id !== ZH || held) return undefined;
-      held = true;
-      return { delayMs: 400 };
-    });
-    const before = publishes().length;
-    await a.clickInHome(ACTIONS.taskDone, first);
-    await eventually(() => expect(publishes().length).toBe(before + 1));
     // The Home on screen has not changed yet: the second click carries the same hash as the first.
-    await a.clickInHome(ACTIONS.taskDone, second);
-    await a.settle();
+    const made = await twoDones((id) => a.clickInHome(ACTIONS.taskDone, id), first, second);
     expect(undoable(shown()).sort()).toEqual([first, second].sort());
     // Not refused by Slack: the second publish did not send the hash its own process had made old.
-    expect(publishes().slice(before).map((c) => (c.result as { error?: string }).error ?? 'ok')).toEqual(['ok', 'ok']);
+    expect(made.map((c) => (c.result as { error?: string }).error ?? 'ok')).toEqual(['ok', 'ok']);
   }, 60_000);
 
   it('reads the list again when another process published this Home since the click', async () => {

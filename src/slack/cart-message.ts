@@ -62,7 +62,8 @@ export async function postCart(t: T, client: WebClient, db: Db, state: CartState
   if (!claimed) await retireCartCopy(t, client, channel, posted.ts!);
   // Then the newest cart, where it is newer than this copy: another post's, or one saved while the old
   // copy was retired (an edit of it waiting then gave way to the retiring, web-client.ts, and showed
-  // nothing). Best effort, as the second look after an edit: this click's change is saved either way.
+  // nothing). The read also keeps the cart with its new message, which the next click's save claims
+  // (its context). Best effort, as the second look after an edit: this click's change is saved either way.
   const newest = await loadCart(db, state.cart.agentId, state.cart.id).catch(() => null);
   if (newest && (!claimed || newest.cart.version > state.cart.version)) await showCart(t, client, db, newest).catch(() => undefined);
 }

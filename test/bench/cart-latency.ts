@@ -216,8 +216,10 @@ interface Seen {
   cart?: { id: number; version: number; blocks: Blocks };
   /** The Monday task ids the day window offers to move, and where. */
   moves: string[];
-  /** The day window of the agent's last move. */
+  /** The agent's day window: its id, as Slack answered its views.open. */
   dayView?: string;
+  /** That views.open, answered once Slack has answered it. */
+  dayOpened?: Call;
   /** The day window as the bot last showed it: a click in it carries it (Slack sends the whole view). */
   day?: View;
   /** The Add task modal as the bot opened it: a submission carries it, its blocks and all. */
@@ -305,6 +307,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       if (c.method === 'views.open' && view?.callback_id === VIEWS.addTask) s.add = view;
       if (c.method === 'views.open' && view?.callback_id === VIEWS.day) {
         s.day = view;
+        s.dayOpened = c;
         // Which of Monday's tasks the day window offers to move to Thursday.
         s.moves = view.blocks.flatMap((b) => (b.accessory?.options ?? []) as Array<{ value: string }>).map((o) => o.value).filter((v) => v.startsWith('m:') && v.endsWith(DAYS[3]!));
       }
@@ -396,8 +399,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       if (kind === 'move') {
         const value = s.moves.shift();
         if (!value) return null;
-        s.dayView = `V${++unique}`;
-        return click(id, ACTIONS.dayTaskMenu, value, { ...s.day!, id: s.dayView, hash: `h${unique}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
+        // The agent's day window as Slack shows it now (its hash, which the bot's update sends back), on
+        // the cart's current version: an Apply in between moved tasks without showing them there.
+        return click(id, ACTIONS.dayTaskMenu, value, { ...s.day!, id: s.dayView, hash: slack.viewOf(s.dayView!)!.hash, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cart.id}:${cart.version}:${DAYS[0]}:0`, state: { values: {} } });
       }
       const apply = elements(cart.blocks).find((e) => e.action_id === ACTIONS.applySuggestion);
       return apply ? click(id, ACTIONS.applySuggestion, apply.value as string) : null;
@@ -441,6 +445,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
         const opened = nextCall(id, ['views.open']);
         await post(click(id, ACTIONS.openDay, `${s.cart!.id}:${s.cart!.version}:${DAYS[0]}`));
         await opened;
+        await waitFor(() => s.dayOpened?.result !== undefined);
+        s.dayView = (s.dayOpened!.result as { view: { id: string } }).view.id;
         // The Add task modal, once: each submission sends it back with its values.
         const addOpened = nextCall(id, ['views.open']);
         await post(click(id, ACTIONS.addTask, elements(s.cart!.blocks).find((e) => e.action_id === ACTIONS.addTask)!.value as string));

@@ -273,6 +273,8 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     const before = updates();
     const move = (url: string, item: { id: number; day: string }, n: number) => {
       const to = days.find((d) => d !== item.day)!;
+      // A day window of its own for each (two devices), as the bot opened it.
+      const window = slack.showModal({ type: 'modal', callback_id: VIEWS.day, blocks: [] });
       return ok(
         post(
           url,
@@ -280,8 +282,8 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
             type: 'block_actions',
             user: { id: agent, team_id: 'T0DEMO' },
             team: { id: 'T0DEMO' },
-            container: { type: 'view', view_id: `VDAY${n}` },
-            view: { id: `VDAY${n}`, hash: `d${n}`, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cartId}:${version}:${item.day}:0`, state: { values: {} } },
+            container: { type: 'view', view_id: window.id },
+            view: { ...window, type: 'modal', callback_id: VIEWS.day, private_metadata: `${cartId}:${version}:${item.day}:0`, state: { values: {} } },
             actions: [{ type: 'static_select', action_id: ACTIONS.dayTaskMenu, block_id: 'b', selected_option: { value: `m:${item.id}:${to}` }, action_ts: `${Math.floor(Date.now() / 1000)}.00000${n}` }],
           }),
         ),

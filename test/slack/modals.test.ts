@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { cartEvents, cartItems, carts, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
+import { CURRENT, changeCart } from '../../src/services/cart.ts';
 import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { DAY_PAGE } from '../../views/day.ts';
 import { eventually, useTestApp } from '../support/app.ts';
@@ -65,6 +66,41 @@ describe('open a day', () => {
     await a.settle();
     expect(text(a.modal().blocks)).toMatch(/older copy of your cart, so nothing changed/);
     expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
+  });
+
+  it('ends on the cart as it is when a slower update of the day window reaches Slack after a newer one', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
+    await a.settle();
+    const modal = a.modal();
+    const menus = a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
+    const toThu = (menu: Record<string, any>) => menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value as string;
+    // The move's window is held a moment on the way (a slow network). Meanwhile the agent moves a task
+    // onto Monday from another device, then picks another menu in the window as it still shows: that
+    // click is an older copy, and its window, showing the cart as it is now, lands first.
+    let held = false;
+    ctx.app.slack.on('views.update', () => {
+      if (held) return undefined;
+      held = true;
+      return { delayMs: 600 };
+    });
+    const updates = () => ctx.app.slack.callsTo('views.update');
+    await a.choose(modal, ACTIONS.dayTaskMenu, menus[0]!.block_id, toThu(menus[0]!));
+    await eventually(() => expect(updates()).toHaveLength(1));
+    const tuesday = (await items()).find((i) => i.plannedDay === '2026-12-01' && !i.fixed)!;
+    const cartId = (await ctx.t.db.select().from(carts))[0]!.id;
+    expect((await changeCart(ctx.t.db, AGENT, cartId, CURRENT, { kind: 'move', itemId: tuesday.id, day: '2026-11-30' }, NOW)).changed).toBe(true);
+    await a.choose(modal, ACTIONS.dayTaskMenu, menus[1]!.block_id, toThu(menus[1]!));
+    await a.settle();
+    // Slack refused the held one (the window had changed since its hash), and the day was shown again as it is.
+    expect(updates().map((c) => (c.result as { error?: string }).error ?? 'ok')).toEqual(['hash_conflict', 'ok', 'ok']);
+    const monday = (await items()).filter((i) => i.plannedDay === '2026-11-30');
+    expect(monday).toHaveLength(14);
+    const shown = ctx.app.slack.viewOf(modal.id!)!.view as { blocks: Array<Record<string, any>> };
+    expect(shown.blocks[0]!.text.text).toMatch(/ · 14 tasks · /);
+    expect(text(shown.blocks)).toMatch(/Moved: Follow-up/);
+    expect(ctx.app.slack.violations).toEqual([]);
   });
 
   it('pages a day with more tasks than one view holds', async () => {

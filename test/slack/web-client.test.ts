@@ -185,17 +185,19 @@ describe('SlackWebClient', () => {
   it('answers what Slack answered, read only when asked: a click that only needs to know the edit went through does not parse the echoed view', async () => {
     const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
     const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Mon 30 Nov' }, blocks: Array.from({ length: 40 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `Task ${i} — <@U0X> "quoted"` } })) };
+    // The day window on screen, as the agent opened it.
+    const id = String((await client.views.open({ trigger_id: 'trigger.1', view })).view!.id);
     const parse = vi.spyOn(JSON, 'parse');
     try {
-      const updated = await client.views.update({ view_id: 'V0DAY', view });
+      const updated = await client.views.update({ view_id: id, view });
       expect(updated.ok).toBe(true);
       // Slack echoed the whole view; nothing of the answer was read (the stand-in, in this process, reads the request).
       const answers = () => parse.mock.calls.filter(([text]) => String(text).startsWith('{"ok":true,"view"'));
       expect(answers()).toEqual([]);
       // Asked for, it is all there, once: a field, the keys, a spread, JSON.
-      expect(updated.view).toMatchObject({ ...view, id: 'V0DAY' });
+      expect(updated.view).toMatchObject({ ...view, id });
       expect(Object.keys(updated).sort()).toEqual(['ok', 'view']);
-      expect({ ...updated }).toEqual({ ok: true, view: { ...view, id: 'V0DAY', hash: expect.any(String) } });
+      expect({ ...updated }).toEqual({ ok: true, view: { ...view, id, hash: expect.any(String) } });
       expect('view' in updated && !('error' in updated)).toBe(true);
       expect(answers()).toHaveLength(1);
       expect(JSON.parse(JSON.stringify(updated))).toEqual({ ...updated });

@@ -6,8 +6,10 @@
 // upload_url it answers — here on the stand-in's own server, the call `upload_url` — and
 // files.completeUploadExternal) and kept per channel once shared (`filesIn`). Slack also shows a
 // shared file as a message of its own; the stand-in keeps files apart from messages. Each user's App
-// Home is kept as the last views.publish left it (`homeOf`); a publish with another hash than the
-// Home's is refused with hash_conflict, as Slack refuses it.
+// Home is kept as the last views.publish left it (`homeOf`), and each modal as views.open, views.push
+// and views.update left it (`viewOf`); a publish or an update with another hash than the view's is
+// refused with hash_conflict, and an update of a view Slack never showed with not_found, as Slack
+// refuses them.
 import { performance } from 'node:perf_hooks';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +83,8 @@ export class SlackStandIn {
   private deleted = new Set<string>();
   /** Each user's App Home. */
   private homes = new Map<string, { id: string; hash: string; view: Record<string, unknown> }>();
+  /** Each modal opened, as it shows now. */
+  private views = new Map<string, { hash: string; view: Record<string, unknown> }>();
   private lastMicros = 0n;
   private viewSeq = 0;
   /** Files asked for by files.getUploadURLExternal, with their bytes once POSTed to their upload_url. */
@@ -162,6 +166,19 @@ export class SlackStandIn {
     return this.homes.get(user);
   }
 
+  /** A modal on someone's screen that the bot opened earlier, as views.open would answer it: its id and hash. */
+  showModal(view: Record<string, unknown>): { id: string; hash: string } {
+    const id = `V${++this.viewSeq}`;
+    const hash = `h${this.nextTs()}`;
+    this.views.set(id, { hash, view });
+    return { id, hash };
+  }
+
+  /** A modal as Slack shows it now (the last views.open, views.push or views.update it took), with its hash. */
+  viewOf(id: string): { hash: string; view: Record<string, unknown> } | undefined {
+    return this.views.get(id);
+  }
+
   /** The messages of a channel as they stand, oldest first. */
   messagesIn(channel: string): StoredMessage[] {
     return [...(this.messages.get(channel) ?? [])];
@@ -174,6 +191,7 @@ export class SlackStandIn {
     this.overrides.clear();
     this.messages.clear();
     this.homes.clear();
+    this.views.clear();
     this.deleted.clear();
     this.users.clear();
     this.uploads.clear();
@@ -317,7 +335,10 @@ export class SlackStandIn {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'views.open':
-      case 'views.push':
+      case 'views.push': {
+        const shown = this.showModal(args.view as Record<string, unknown>);
+        return { ok: true, view: { ...(args.view as object), ...shown } };
+      }
       case 'views.publish': {
         // One Home per user, as Slack keeps it: a publish with the hash of an older one is refused.
         const user = String(args.user_id);
@@ -328,8 +349,14 @@ export class SlackStandIn {
         return { ok: true, view: { ...home.view, id: home.id, hash: home.hash } };
       }
       case 'views.update': {
-        const id = (args.view_id as string) ?? `V${++this.viewSeq}`;
-        return { ok: true, view: { ...(args.view as object), id, hash: `h${this.nextTs()}` } };
+        // A modal changed since the hash the update carries (another update landed first) is not overwritten.
+        const id = String(args.view_id);
+        const was = this.views.get(id);
+        if (!was) return { ok: false, error: 'not_found' };
+        if (args.hash !== undefined && args.hash !== was.hash) return { ok: false, error: 'hash_conflict' };
+        const shown = { hash: `h${this.nextTs()}`, view: args.view as Record<string, unknown> };
+        this.views.set(id, shown);
+        return { ok: true, view: { ...shown.view, id, hash: shown.hash } };
       }
       case 'users.info': {
         const profile = { locale: 'en-US', tz: 'Asia/Shanghai', ...this.users.get(String(args.user)) };

@@ -13,13 +13,18 @@ import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
-/** Re-renders the open modal; a conflicting update in between is settled by rendering once more without the hash. */
-async function updateModal(client: WebClient, viewId: string, hash: string | undefined, view: ReturnType<typeof dayModal>) {
+/**
+ * Re-renders the open day window, sending the hash it had when clicked. Slack refuses it
+ * (hash_conflict) when the window changed since: another click's update landed first, and may show a
+ * newer cart than `view` (two quick moves, the first one's update slower on the way). Then the
+ * window is rendered again by `now`, from the cart as it is, and sent without the hash.
+ */
+async function updateModal(client: WebClient, viewId: string, hash: string | undefined, view: ReturnType<typeof dayModal>, now: () => Promise<ReturnType<typeof dayModal>>) {
   try {
     await client.views.update({ view_id: viewId, hash, view });
   } catch (e) {
     if ((e as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw e;
-    await client.views.update({ view_id: viewId, view });
+    await client.views.update({ view_id: viewId, view: await now() });
   }
 }
 
@@ -48,7 +53,9 @@ export function register(app: Listeners, deps: Deps): void {
       const change = parseDayMenu(action.selected_option.value);
       if (!ref || !change) throw new AppError('unknown_menu');
       const user = body.user.id;
-      const show = (t: T, state: CartState, notice: Notice | null) => updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice));
+      // The click's notice stays true of the cart read again after a conflict: it says what this click did.
+      const show = (t: T, state: CartState, notice: Notice | null) =>
+        updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice), async () => dayModal(t, await loadCart(db, user, ref.cartId), ref.day, ref.page, notice));
       let result;
       try {
         result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now(), { requestKey: requestKey(body) });
@@ -74,7 +81,9 @@ export function register(app: Listeners, deps: Deps): void {
         const ref = decodeDayRef(view.private_metadata ?? '');
         if (!ref) throw new AppError('unknown_menu');
         const state = await loadCart(db, body.user.id, ref.cartId);
-        await updateModal(client, view.id, view.hash, dayModal(await languages.of(client, state.person), state, ref.day, parsePage(action.value)));
+        const t = await languages.of(client, state.person);
+        const page = parsePage(action.value);
+        await updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, page), async () => dayModal(t, await loadCart(db, body.user.id, ref.cartId), ref.day, page));
       }),
     );
   }

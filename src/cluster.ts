@@ -7,7 +7,9 @@
 // slot and each message is claimed in the database), so any worker can answer any request. What
 // a worker keeps (the carts it last read or changed, only to skip reading them again) it keeps up to
 // date with the others' changes, which each appends to a log of its own in a folder the primary
-// makes and removes (workerPeers, src/peer-log.ts).
+// makes and removes (workerPeers, src/peer-log.ts). A worker that finds that folder deleted (a
+// cleaner of the temporary folder, after days without a change) tells the primary, which makes
+// another, says so in one line, and moves every worker there.
 // A worker that stops is started again after 1 s, then 2, 4… up to 30 s while it keeps stopping
 // (one that ran a minute starts over at 1 s), each time logged. SIGTERM or SIGINT to the primary
 // stops every worker along their own shutdown path (drain, jobs, database), and the primary exits
@@ -32,6 +34,16 @@ export const IDENTITY_ENV = 'TASKCART_WORKER_IDENTITY';
 export const READY = 'taskcart:ready';
 /** Where the workers' logs of their cart changes are (src/peer-log.ts): a folder of the primary's. */
 const PEER_FOLDER_ENV = 'TASKCART_PEER_FOLDER';
+/** A worker to the primary: this folder of logs is gone. The primary to the workers: log in this one now. */
+interface PeerFolderGone {
+  type: 'taskcart:peer-folder-gone';
+  folder: string;
+}
+interface PeerFolderMoved {
+  type: 'taskcart:peer-folder';
+  folder: string;
+}
+const isMessage = <M extends { type: string }>(m: unknown, type: M['type']): m is M => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type;
 
 const DEADLINE_MS = 9_700;
 const FIRST_RESTART_MS = 1_000;
@@ -82,7 +94,15 @@ export function workerPeers(problem: (line: string) => void): Peers | null {
   const folder = process.env[PEER_FOLDER_ENV];
   if (!folder) return null;
   try {
-    return logPeers(folder);
+    // Told from a click's look at what this worker keeps: never thrown into it (a primary gone first).
+    const tell = (gone: string) => {
+      if (process.connected) process.send?.({ type: 'taskcart:peer-folder-gone', folder: gone } satisfies PeerFolderGone, undefined, undefined, () => {});
+    };
+    const peers = logPeers(folder, process.pid, undefined, tell);
+    process.on('message', (m: unknown) => {
+      if (isMessage<PeerFolderMoved>(m, 'taskcart:peer-folder')) peers.moveTo(m.folder);
+    });
+    return peers;
   } catch (e) {
     problem(`this worker does not follow the others' cart changes: ${folder} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}); a cart another worker changed is read again`);
     return null;
@@ -169,6 +189,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
     workers.add(worker);
     let ready = false;
     worker.on('message', (m: unknown) => {
+      if (isMessage<PeerFolderGone>(m, 'taskcart:peer-folder-gone')) return remakePeerFolder(m.folder, worker);
       if (m !== READY) return;
       ready = true;
       readyOnes.add(worker);
@@ -202,6 +223,28 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       restarts.add(timer);
       backoff = Math.min(MAX_RESTART_MS, backoff * 2);
     });
+  };
+  /**
+   * A worker found the folder of logs deleted: another one, once, and every worker moves there. A
+   * worker that says so of a folder already replaced (it missed the move, still starting) is moved
+   * on its own. Without a folder the workers go on as on two hosts.
+   */
+  const remakePeerFolder = (gone: string, from: Worker) => {
+    const moved = (folder: string): PeerFolderMoved => ({ type: 'taskcart:peer-folder', folder });
+    if (stopping) return;
+    if (gone !== peerFolder) {
+      if (peerFolder && !from.isDead()) from.send(moved(peerFolder));
+      return;
+    }
+    try {
+      peerFolder = makePeerFolder(tmpdir());
+    } catch (e) {
+      peerFolder = null;
+      logger.warn(`the workers' logs of their cart changes were deleted (${gone}) and no folder can be made in ${tmpdir()} (${(e as NodeJS.ErrnoException).code ?? 'error'}): the workers no longer follow each other's cart changes; each reads again a cart another changed`);
+      return;
+    }
+    logger.warn(`the workers' logs of their cart changes were deleted (${gone}; a cleaner of the temporary folder?): they log in ${peerFolder} now. Set TMPDIR to a folder nothing cleans to avoid it.`);
+    for (const w of workers) if (!w.isDead()) w.send(moved(peerFolder));
   };
   // Without it (a read-only file system) the workers still serve: each reads again a cart another changed.
   try {

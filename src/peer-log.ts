@@ -74,11 +74,23 @@ interface Reading {
  * `catchUp` reads what the others appended since, each change to the follower `subscribe` gave,
  * and runs by itself every `every` ms, looking for new logs then. The `lost` `subscribe` gave
  * hears of a log deleted before it was read, or a line that is not a change.
+ *
+ * `gone` hears, once, that the folder itself was deleted (by a cleaner of the temporary folder, after
+ * days without a change): the logs can no longer be found, and this worker's next one cannot be
+ * made. `moveTo` then takes the folder the primary made in its place (cluster.ts).
  */
-export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS): Peers & { catchUp(): void; close(): void } {
+export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS, gone: (folder: string) => void = () => {}): Peers & { catchUp(): void; moveTo(folder: string): void; close(): void } {
+  let dir = folder;
   let generation = 0;
   let written = 0;
-  let fd = openSync(join(folder, `${pid}.${generation}.log`), 'a', 0o600);
+  /** This worker's log; null once it could not be made (the folder gone). */
+  let fd: number | null = openSync(join(dir, `${pid}.${generation}.log`), 'a', 0o600);
+  let goneTold = false;
+  const missing = (e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || goneTold) return;
+    goneTold = true;
+    gone(dir);
+  };
   const readings = new Map<string, Reading>();
   const old: NodeJS.Timeout[] = [];
   let follow: (change: SharedChange) => void = () => {};
@@ -91,14 +103,15 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
   let rotated = false;
   const buffer = Buffer.allocUnsafe(64 * 1024);
 
-  const rotate = () => {
-    const was = join(folder, `${pid}.${generation}.log`);
+  const rotate = (current: number) => {
+    const was = join(dir, `${pid}.${generation}.log`);
     // Its last line says so: a reader looks for the next one then, not a second later.
-    writeSync(fd, `${ROTATED}\n`);
-    closeSync(fd);
+    writeSync(current, `${ROTATED}\n`);
+    closeSync(current);
+    fd = null;
     generation += 1;
     written = 0;
-    fd = openSync(join(folder, `${pid}.${generation}.log`), 'a', 0o600);
+    fd = openSync(join(dir, `${pid}.${generation}.log`), 'a', 0o600);
     const timer = setTimeout(() => {
       old.splice(old.indexOf(timer), 1);
       try {
@@ -143,8 +156,9 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
   const discover = () => {
     let names: string[];
     try {
-      names = readdirSync(folder);
-    } catch {
+      names = readdirSync(dir);
+    } catch (e) {
+      missing(e);
       return;
     }
     const listed = new Set(names);
@@ -155,7 +169,7 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
       const before = seen.get(writer);
       if (before !== undefined && generation <= before) continue; // read through and let go
       try {
-        readings.set(name, { fd: openSync(join(folder, name), 'r'), offset: 0, rest: '', decoder: new StringDecoder('utf8'), pid: writer, generation });
+        readings.set(name, { fd: openSync(join(dir, name), 'r'), offset: 0, rest: '', decoder: new StringDecoder('utf8'), pid: writer, generation });
       } catch {
         continue; // deleted in between
       }
@@ -197,12 +211,14 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
 
   return {
     publish(change) {
+      if (fd === null) return;
       const line = `${JSON.stringify(change)}\n`;
       try {
         written += writeSync(fd, line);
-        if (written >= ROTATE_BYTES) rotate();
-      } catch {
-        // The folder is gone (the primary stopped): the others read their carts again.
+        if (written >= ROTATE_BYTES) rotate(fd);
+      } catch (e) {
+        // The folder is gone (deleted, or the primary stopped): the others read their carts again.
+        missing(e);
       }
     },
     subscribe(f, l) {
@@ -210,12 +226,29 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS)
       if (l) lost = l;
     },
     catchUp: () => catchUp(),
+    moveTo(next) {
+      // What the others wrote since the folder went, and what this worker wrote, may never be read:
+      // every cart kept is let go, and the logs start over in the new folder.
+      for (const r of readings.values()) closeSync(r.fd);
+      readings.clear();
+      seen.clear();
+      if (fd !== null) closeSync(fd);
+      [dir, generation, written, goneTold] = [next, 0, 0, false];
+      try {
+        fd = openSync(join(dir, `${pid}.${generation}.log`), 'a', 0o600);
+      } catch (e) {
+        fd = null;
+        missing(e);
+      }
+      lost();
+      discover();
+    },
     close() {
       clearInterval(timer);
       for (const t of old) clearTimeout(t);
       for (const r of readings.values()) closeSync(r.fd);
       readings.clear();
-      closeSync(fd);
+      if (fd !== null) closeSync(fd);
     },
   };
 }

@@ -31,7 +31,8 @@ afterEach(() => {
 function twoWorkers(every = 60_000) {
   const folder = makePeerFolder(tempDir('peers'));
   const worker = (pid: number) => {
-    const peers = logPeers(folder, pid, every);
+    const gone: string[] = [];
+    const peers = logPeers(folder, pid, every, (f) => gone.push(f));
     const heard: SharedChange[] = [];
     const lost: number[] = [];
     peers.subscribe(
@@ -39,7 +40,7 @@ function twoWorkers(every = 60_000) {
       () => lost.push(heard.length),
     );
     open.push(peers);
-    return { peers, heard, lost };
+    return { peers, heard, lost, gone };
   };
   return { folder, a: worker(101), b: worker(202) };
 }
@@ -154,5 +155,32 @@ describe('the workers’ logs of their cart changes', () => {
     removePeerFolder(folder);
     expect(existsSync(folder)).toBe(false);
     newer.publish(change(3, 5)); // the folder gone (the primary stopped): nothing thrown
+  });
+
+  it('a folder deleted under them (a cleaner of the temporary folder) is told once by each; moved to another, they follow each other again, every kept cart let go', async () => {
+    const { folder, a, b } = twoWorkers(50);
+    a.peers.publish(change(1, 2));
+    b.peers.catchUp();
+    removePeerFolder(folder);
+    // Appended to a log no one can list any more (read still by `b`, which has it open): nothing thrown.
+    a.peers.publish(change(1, 3));
+    await new Promise((r) => setTimeout(r, 250)); // several rounds: each tells it once
+    expect(a.gone).toEqual([folder]);
+    expect(b.gone).toEqual([folder]);
+    const next = makePeerFolder(tempDir('peers'));
+    a.peers.moveTo(next);
+    b.peers.moveTo(next);
+    expect([a.lost.length, b.lost.length]).toEqual([1, 1]);
+    expect(readdirSync(next).sort()).toEqual(['101.0.log', '202.0.log']);
+    a.peers.publish(change(1, 4));
+    b.peers.catchUp();
+    expect(b.heard.map((c) => c.cart.version)).toEqual([2, 3, 4]);
+    b.peers.publish(change(7, 8));
+    await new Promise((r) => setTimeout(r, 150)); // `a` moved first: it finds `b`'s new log on a round
+    expect(a.heard.map((c) => c.cart.version)).toEqual([8]);
+    // Deleted again: told again.
+    removePeerFolder(next);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(a.gone).toEqual([folder, next]);
   });
 });

@@ -2,7 +2,7 @@
 // started apart on two ports (as on two hosts behind a load balancer). Clicks on one cart handled
 // by two processes at once lose nothing; a proposal with two processes up sends each agent one
 // cart; a worker that dies is started again; SIGTERM to the primary stops them all.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +183,40 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     expect(errors(bot)).toEqual([]);
     bot.child.kill('SIGTERM');
     expect((await bot.exited).code).toBe(0);
+  }, 120_000);
+
+  it('WORKERS=2 when the folder of the workers’ logs is deleted under them (a cleaner of the temporary folder): the primary makes another, says so once, and the workers follow each other there', async () => {
+    const tmp = tempDir('tmp');
+    const { bot, url } = await start({ WORKERS: '2', LOG_LEVEL: 'debug', TMPDIR: tmp });
+    await until(() => bot.out.some((l) => l.includes('2 workers serving')), 20_000, 'both workers');
+    const pids = [...new Set(bot.logs().filter((l) => String(l.msg).startsWith('listening on')).map((l) => l.pid as number))];
+    const peerFolders = () => readdirSync(tmp).filter((f) => f.startsWith('taskcart-peers-')).map((f) => join(tmp, f));
+    const [first] = peerFolders();
+    rmSync(first!, { recursive: true, force: true });
+    const moved = () => bot.logs().filter((l) => l.level === 'warn' && String(l.msg).startsWith(`the workers' logs of their cart changes were deleted (${first}`));
+    await until(() => moved().length === 1 && peerFolders().length === 1, 10_000, 'a new folder');
+    const [second] = peerFolders();
+    expect(moved()[0]!.msg).toContain(`they log in ${second} now`);
+    expect(statSync(second!).mode & 0o777).toBe(0o700);
+    await until(() => readdirSync(second!).length === 2, 5_000, 'both workers’ logs in it');
+    expect(readdirSync(second!).sort()).toEqual(pids.map((pid) => `${pid}.0.log`).sort());
+
+    // Additions one after another through both workers: the one that did not save a change follows it.
+    const { state } = await openCart(t.db, AGENTS[3]!, 'next', new Date());
+    const followed = () => bot.logs().filter((l) => String(l.msg).startsWith(`cart ${state.cart.id} version`) && String(l.msg).endsWith('saved by another worker: followed'));
+    const edits = () => slack.callsTo('chat.update').filter((c) => c.args.channel === `D${AGENTS[3]!.slice(1)}`).length + slack.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${AGENTS[3]!.slice(1)}`).length;
+    for (let i = 0; i < 4; i++) {
+      const before = edits();
+      expect(await postApart(url, addTask(AGENTS[3]!, state.cart.id, `Moved ${i}`, state.week.days[0]!.day, 300 + i))).toBe(200);
+      await until(() => edits() > before, 20_000, `the cart message after addition ${i}`);
+    }
+    await until(async () => (await t.query(`select 1 from cart_items where cart_id = $1 and title like 'Moved %'`, [state.cart.id])).length === 4, 20_000, 'the four additions');
+    await until(() => followed().length >= 1, 10_000, 'a worker following the other’s change in the new folder');
+    expect(moved()).toHaveLength(1);
+    expect(errors(bot)).toEqual([]);
+    bot.child.kill('SIGTERM');
+    expect((await bot.exited).code).toBe(0);
+    expect(existsSync(second!)).toBe(false);
   }, 120_000);
 
   it('knows how many more connections PostgreSQL takes: the server’s, and the database’s and the role’s limits where they bind', async () => {

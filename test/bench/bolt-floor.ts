@@ -32,7 +32,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
     const post = poster(`http://127.0.0.1:${port}`);
     let message: Blocks = [];
     // FLOOR=move: the day-sized modal the app last sent (from its first edit, in the warm-up); each
-    // click carries it whole, as Slack sends one.
+    // click carries it whole, as Slack sends one, from a window of its own on the stand-in's screen.
     let view: Record<string, unknown> = { type: 'modal', blocks: [] };
     const waiting = new Map<string, () => void>();
     slack.onCall = (c: Call) => {
@@ -55,7 +55,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
           team: { id: 'T0DEMO', domain: 'demo' },
           trigger_id: `trigger.${++unique}`,
           ...(floor === 'move'
-            ? { container: { type: 'view', view_id: `V${unique}` }, view: { ...view, id: `V${unique}`, hash: `h${unique}`, state: { values: {} } } }
+            ? ((shown) => ({ container: { type: 'view', view_id: shown.id }, view: { ...view, ...shown, state: { values: {} } } }))(slack.showModal(view))
             : {
                 container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
                 channel: { id: channel, name: 'directmessage' },

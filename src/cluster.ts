@@ -230,10 +230,11 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
    * on its own. Without a folder the workers go on as on two hosts.
    */
   const remakePeerFolder = (gone: string, from: Worker) => {
-    const moved = (folder: string): PeerFolderMoved => ({ type: 'taskcart:peer-folder', folder });
+    // A worker stopping meanwhile cannot be told, and needs not be: its replacement starts in the folder.
+    const move = (w: Worker, folder: string) => w.isConnected() && w.send({ type: 'taskcart:peer-folder', folder } satisfies PeerFolderMoved, undefined, () => {});
     if (stopping) return;
     if (gone !== peerFolder) {
-      if (peerFolder && !from.isDead()) from.send(moved(peerFolder));
+      if (peerFolder) move(from, peerFolder);
       return;
     }
     try {
@@ -244,7 +245,7 @@ export async function runPrimary(config: Config, logger: JsonLogger): Promise<vo
       return;
     }
     logger.warn(`the workers' logs of their cart changes were deleted (${gone}; a cleaner of the temporary folder?): they log in ${peerFolder} now. Set TMPDIR to a folder nothing cleans to avoid it.`);
-    for (const w of workers) if (!w.isDead()) w.send(moved(peerFolder));
+    for (const w of workers) move(w, peerFolder);
   };
   // Without it (a read-only file system) the workers still serve: each reads again a cart another changed.
   try {

@@ -39,6 +39,17 @@ export type ErrorCode =
 
 export type ErrorParams = Readonly<Record<string, string | number>>;
 
+/**
+ * A change that was saved, then not shown (the cart message or the window could not be edited):
+ * the person is told it is saved, not that nothing was. Its cause is what failed.
+ */
+export class SavedNotShown extends Error {
+  override name = 'SavedNotShown';
+  constructor(cause: unknown) {
+    super('the change was saved; showing it failed', { cause });
+  }
+}
+
 export class AppError extends Error {
   override name = 'AppError';
   constructor(

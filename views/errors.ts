@@ -132,6 +132,11 @@ export function brokenText(t: T, label: Label, mode: Mode): string {
   return render(t, mode)(label.saves === false ? 'failure.other_read' : 'failure.other', { what: doingText(t, label.doing) });
 }
 
+/** A change saved, then not shown (the cart message could not be edited): it is saved, and where to see it. */
+export function notShownText(t: T, mode: Mode): string {
+  return render(t, mode)('failure.not_shown');
+}
+
 /** The one option the customer search answers when it cannot search. */
 export function cantSearchText(t: T): string {
   return t.plain('failure.search');

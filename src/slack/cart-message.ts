@@ -1,6 +1,7 @@
 // Where an agent's cart message lives: posted once as a DM, then edited in place, in the agent's language.
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
+import { SavedNotShown } from '../errors.ts';
 import { claimCartMessage } from '../../db/queries/carts.ts';
 import { loadCart, type CartState, type ChangeResult, type Notice } from '../services/cart.ts';
 import { savedPast } from '../services/cart-peers.ts';
@@ -8,6 +9,7 @@ import { cartMessage, retiredCart } from '../../views/cart.ts';
 import type { T } from '../../views/i18n/index.ts';
 import type { Languages } from './language.ts';
 import { publishHome } from './home.ts';
+import { refusalOf } from './web-client.ts';
 
 /** At most this many newer carts shown after an edit, one after another (see showCart). */
 const NEWER_SHOWN_MAX = 3;
@@ -33,7 +35,7 @@ export async function showCart(t: T, client: WebClient, db: Db, state: CartState
     } catch (e) {
       // Showing another worker's newer cart is best effort: this click's own edit went through.
       if (shown !== state) return;
-      const code = (e as { data?: { error?: string } }).data?.error;
+      const code = refusalOf(e);
       if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
       return postCart(t, client, db, shown, note);
     }
@@ -79,5 +81,14 @@ export async function retireCartCopy(t: T, client: WebClient, channel: string, t
  */
 export async function afterChange(t: T, client: WebClient, db: Db, languages: Languages, result: ChangeResult, now: Date): Promise<void> {
   if (result.replayed) return;
-  await Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]);
+  await savedThen(result, Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
+}
+
+/** Showing a change: when it fails after the change was saved, the person is told it is saved (SavedNotShown). */
+export async function savedThen(result: Pick<ChangeResult, 'changed'>, showing: Promise<unknown>): Promise<void> {
+  try {
+    await showing;
+  } catch (e) {
+    throw result.changed && !(e instanceof SavedNotShown) ? new SavedNotShown(e) : e;
+  }
 }

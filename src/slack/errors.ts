@@ -1,8 +1,8 @@
 // What a Slack user is told when something goes wrong: a short line in their language
 // (views/errors.ts), never a stack trace, SQL or data; someone the bot does not know is told how
 // to get set up.
-import { AppError } from '../errors.ts';
-import { brokenText, errorText, unreachableText, type Label, type Mode } from '../../views/errors.ts';
+import { AppError, SavedNotShown } from '../errors.ts';
+import { brokenText, errorText, notShownText, unreachableText, type Label, type Mode } from '../../views/errors.ts';
 import type { T } from '../../views/i18n/index.ts';
 
 /** Errors of a database that is not answering (postgres.js, PGlite, PostgreSQL itself). */
@@ -38,6 +38,8 @@ export function isUnreachable(error: unknown): boolean {
 /** What the person is told when a listener failed: a refusal as it is; anything else as what failed and whether anything was saved. */
 export function failureText(t: T, label: Label, error: unknown, mode: Mode): string {
   if (error instanceof AppError) return errorText(t, error.code, error.params, mode);
+  // Saved, then not shown: never "nothing was saved".
+  if (error instanceof SavedNotShown) return notShownText(t, mode);
   if (isUnreachable(error)) return unreachableText(t, label, mode);
   return brokenText(t, label, mode);
 }

@@ -40,6 +40,7 @@ import { ephemeral } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import type { Deps, GuardTiming } from './deps.ts';
 import { failureText } from './errors.ts';
+import { refusalOf } from './web-client.ts';
 
 export type { Label } from '../../views/errors.ts';
 
@@ -95,7 +96,13 @@ async function tell(kind: Kind, deps: Deps, args: AnyArgs, say: Say): Promise<vo
   } else if (kind === 'action' && body.view?.type === 'home') {
     await client.views.publish({ user_id: user, view: troubleHome(t, text) });
   } else if (kind === 'action' && body.view?.id) {
-    await client.views.update({ view_id: body.view.id, view: troubleModal(t, body.view.title?.text ?? t.plain('product.name'), text) });
+    try {
+      await client.views.update({ view_id: body.view.id, view: troubleModal(t, body.view.title?.text ?? t.plain('product.name'), text) });
+    } catch (e) {
+      // The person closed the window meanwhile: told in their DM instead.
+      if (refusalOf(e) !== 'not_found') throw e;
+      await dm(client, user, text);
+    }
   } else if (kind === 'event' && body.event?.type === 'app_home_opened') {
     await client.views.publish({ user_id: user, view: troubleHome(t, text) });
   } else if (kind !== 'event') {

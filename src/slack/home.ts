@@ -14,6 +14,7 @@ import { taskListFor } from '../services/tasks.ts';
 import { setupHome } from '../../views/setup.ts';
 import { homeView } from '../../views/tasks.ts';
 import type { Languages } from './language.ts';
+import { refusalOf } from './web-client.ts';
 
 /** The hash of the Home a click came from (Slack sends the view clicked in); undefined elsewhere. */
 export function homeHash(body: { view?: { type?: string; hash?: string } }): string | undefined {
@@ -43,7 +44,7 @@ async function publish(client: WebClient, db: Db, languages: Languages, who: str
     await client.views.publish({ user_id: userId, view, ...(hash ? { hash } : {}) });
   } catch (e) {
     // Another process published this Home since the click: read again, and publish what is now.
-    if (hash && (e as { data?: { error?: string } }).data?.error === 'hash_conflict') return publish(client, db, languages, who, userId, now, undefined);
+    if (hash && refusalOf(e) === 'hash_conflict') return publish(client, db, languages, who, userId, now, undefined);
     throw e;
   }
 }

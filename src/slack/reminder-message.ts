@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts';
 import { reminderState, type ReminderKind } from '../services/reminders.ts';
 import { reminderMessage } from '../../views/reminder.ts';
 import type { Languages } from './language.ts';
+import { refusalOf } from './web-client.ts';
 
 /** A reminder message clicked in: its kind and day (from the button's block), and where it is. */
 export interface ClickedReminder {
@@ -32,7 +33,7 @@ export async function refreshReminders(client: WebClient, db: Db, languages: Lan
       try {
         await client.chat.update({ channel: m.channelId, ts: m.ts, ...message });
       } catch (e) {
-        const code = (e as { data?: { error?: string } }).data?.error;
+        const code = refusalOf(e);
         if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
       }
     }),

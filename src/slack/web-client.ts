@@ -92,6 +92,12 @@ class RateGate {
   }
 }
 
+/** What Slack answered a refused call with (its `error`: hash_conflict, not_found…); undefined for any other failure. */
+export function refusalOf(e: unknown): string | undefined {
+  const error = (e as { data?: { error?: unknown } } | null)?.data?.error;
+  return typeof error === 'string' ? error : undefined;
+}
+
 export class SlackWebClient extends webApi.WebClient {
   private readonly secure: boolean;
   private readonly agent: HttpAgent;

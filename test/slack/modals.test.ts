@@ -103,6 +103,53 @@ describe('open a day', () => {
     expect(ctx.app.slack.violations).toEqual([]);
   });
 
+  it('a move whose window the agent closed before it was updated: saved and shown in the message, nothing logged as an error', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
+    await a.settle();
+    const modal = a.modal();
+    const menu = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    // The agent picks "Move to Thu" and closes the window at once, before the bot's update reaches Slack.
+    ctx.app.slack.on('views.update', () => {
+      ctx.app.slack.closeModal(modal.id!);
+      return undefined;
+    });
+    const logged = ctx.app.logs.length;
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value);
+    await a.settle();
+    expect(ctx.app.slack.callsTo('views.update').map((c) => (c.result as { error?: string }).error)).toEqual(['not_found']);
+    expect((await items()).filter((i) => i.plannedDay === '2026-11-30')).toHaveLength(13);
+    expect(text(a.message().blocks)).toMatch(/Mon 30 Nov\* {2}`[█░]+` {2}6 h 30 m \/ 6 h 30 m · 13 tasks · ✅/);
+    const lines = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    // Nothing told to the agent either: no trouble window, no DM.
+    expect(ctx.app.slack.callsTo('chat.postMessage').filter((c) => !(Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1))).toEqual([]);
+  });
+
+  it('a move saved whose message Slack refuses to edit, the window closed meanwhile: told in a DM that it is saved, never that nothing was', async () => {
+    const a = agent();
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
+    await a.settle();
+    const modal = a.modal();
+    const menu = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    ctx.app.slack.on('views.update', () => {
+      ctx.app.slack.closeModal(modal.id!);
+      return undefined;
+    });
+    ctx.app.slack.on('chat.update', () => ({ body: { ok: false, error: 'channel_not_found' } }));
+    const logged = ctx.app.logs.length;
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value);
+    await a.settle();
+    expect((await items()).filter((i) => i.plannedDay === '2026-11-30')).toHaveLength(13);
+    const told = ctx.app.slack.callsTo('chat.postMessage').filter((c) => !(Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1)).map((c) => String(c.args.text));
+    expect(told).toEqual(["Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it."]);
+    // The log says what failed, with Slack's refusal, once.
+    const failed = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string; err?: { cause?: { slackError?: string } } }).filter((l) => l.level === 'error');
+    expect(failed.map((l) => [l.msg, l.err?.cause?.slackError])).toEqual([[`change that task (action from ${AGENT}) failed`, 'channel_not_found']]);
+  });
+
   it('pages a day with more tasks than one view holds', async () => {
     const rows = ['external_id,agent,type,title,date,effort_minutes'];
     for (let i = 0; i < DAY_PAGE + 5; i++) rows.push(`many${i},${AGENT},follow_up,Short call ${i},2026-12-02,1`);

@@ -174,6 +174,11 @@ export class SlackStandIn {
     return { id, hash };
   }
 
+  /** The person closed a modal: Slack no longer has it, and an update of it is refused (not_found). */
+  closeModal(id: string): void {
+    this.views.delete(id);
+  }
+
   /** A modal as Slack shows it now (the last views.open, views.push or views.update it took), with its hash. */
   viewOf(id: string): { hash: string; view: Record<string, unknown> } | undefined {
     return this.views.get(id);

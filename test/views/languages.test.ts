@@ -20,7 +20,7 @@ import { commitReasonModal } from '../../views/commit.ts';
 import { DAY_PAGE, dayModal } from '../../views/day.ts';
 import { weekChart } from '../../views/chart.ts';
 import { teamBlocks } from '../../views/digest.ts';
-import { brokenText, errorText, fieldErrorText, unreachableText, waitingText, DOING, type Doing } from '../../views/errors.ts';
+import { brokenText, errorText, fieldErrorText, notShownText, unreachableText, waitingText, DOING, type Doing } from '../../views/errors.ts';
 import { ARGS, helpText, parseArg, unknownArgText, type Command } from '../../views/help.ts';
 import { en } from '../../views/i18n/en.ts';
 import { textsFor } from '../../views/i18n/index.ts';
@@ -403,6 +403,11 @@ describe.each(LANGS)('every view in %s', (language) => {
       for (const saves of [true, false]) {
         for (const render of [unreachableText, waitingText, brokenText]) readsIn(language, { text: render(t, { doing, saves }, 'mrkdwn') });
       }
+    }
+    for (const mode of ['mrkdwn', 'plain'] as const) {
+      const text = notShownText(t, mode);
+      readsIn(language, { text });
+      expect(checkView(troubleModal(t, d.title, text) as never)).toEqual([]);
     }
     for (const command of Object.keys(ARGS) as Command[]) {
       readsIn(language, { text: helpText(t, command) });

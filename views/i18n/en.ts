@@ -428,6 +428,7 @@ export const en = {
   'failure.waiting_read': "I can't reach my data right now, so I couldn't {{what}} yet. You'll see it as soon as my data answers again.",
   'failure.other': "I couldn't {{what}}: something went wrong on my side, so nothing was saved. Please try again in a moment.",
   'failure.other_read': "I couldn't {{what}}: something went wrong on my side. Please try again in a moment.",
+  'failure.not_shown': "Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it.",
   'failure.search': 'I can’t search right now: try again in a minute',
 
   // Approving an exception (views/approval.ts): the supervisors' DM, Send back's modal, what the agent is told.

@@ -383,6 +383,7 @@ export const zhCN: ChineseCatalog = {
   'failure.waiting': '我现在连不上数据，所以还没能{{what}}：目前什么都还没保存。数据一恢复就会完成，到时你就能看到。',
   'failure.waiting_read': '我现在连不上数据，所以还没能{{what}}。数据一恢复你就能看到。',
   'failure.other': '没能{{what}}：我这边出了问题，所以什么都没有保存。请稍后再试。',
+  'failure.not_shown': '你的更改已经保存，但我这边出了问题，没能显示出来。请重新打开任务车（`/cart`）查看。',
   'failure.other_read': '没能{{what}}：我这边出了问题。请稍后再试。',
   'failure.search': '现在无法搜索：请过一分钟再试',
 

@@ -7,26 +7,37 @@ import { parseCartRef } from '../../../views/cart.ts';
 import { dayModal, decodeDayRef, parseDayMenu, parsePage } from '../../../views/day.ts';
 import type { T } from '../../../views/i18n/index.ts';
 import { ACTIONS } from '../../../views/ids.ts';
-import { afterChange } from '../cart-message.ts';
+import { afterChange, savedThen } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
+import { refusalOf } from '../web-client.ts';
 
 /**
  * Re-renders the open day window, sending the hash it had when clicked. Slack refuses it
  * (hash_conflict) when the window changed since: another click's update landed first, and may show a
- * newer cart than `view` (two quick moves, the first one's update slower on the way). Then the
- * window is rendered again by `now`, from the cart as it is, and sent without the hash.
+ * newer cart than `view` (a move's update slow on the way while the cart changed from the message or
+ * another device, and a later click in the window showed it). Then the window is rendered again by
+ * `now`, from the cart as it is, and sent without the hash. A window the agent closed meanwhile
+ * (not_found: an agent on the phone picks a move and closes it at once) has nothing left to show:
+ * the change, saved, is in the cart message.
  */
 async function updateModal(client: WebClient, viewId: string, hash: string | undefined, view: ReturnType<typeof dayModal>, now: () => Promise<ReturnType<typeof dayModal>>) {
   try {
     await client.views.update({ view_id: viewId, hash, view });
   } catch (e) {
-    if ((e as { data?: { error?: string } }).data?.error !== 'hash_conflict') throw e;
-    await client.views.update({ view_id: viewId, view: await now() });
+    const refused = refusalOf(e);
+    if (refused === 'not_found') return;
+    if (refused !== 'hash_conflict') throw e;
+    try {
+      await client.views.update({ view_id: viewId, view: await now() });
+    } catch (again) {
+      if (refusalOf(again) !== 'not_found') throw again;
+    }
   }
 }
+
 
 export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;
@@ -68,7 +79,7 @@ export function register(app: Listeners, deps: Deps): void {
       if (result.replayed) return;
       const t = await languages.of(client, result.state.person);
       // The cart message and the day window at once: neither waits for the other.
-      await Promise.all([result.changed && afterChange(t, client, db, languages, result, deps.now()), show(t, result.state, result.notice)]);
+      await savedThen(result, Promise.all([result.changed && afterChange(t, client, db, languages, result, deps.now()), show(t, result.state, result.notice)]));
     }),
   );
 

@@ -40,12 +40,17 @@ export type ErrorCode =
 export type ErrorParams = Readonly<Record<string, string | number>>;
 
 /**
- * A change that was saved, then not shown (the cart message or the window could not be edited):
- * the person is told it is saved, not that nothing was. Its cause is what failed.
+ * A change that was saved, then not shown (the cart message, a window, App Home or a reminder could
+ * not be edited): the person is told it is saved, not that nothing was, and `where` to see it — their
+ * cart, their task list, App Home — or, for a supervisor's decision, that nothing is left to do. Its
+ * cause is what failed.
  */
 export class SavedNotShown extends Error {
   override name = 'SavedNotShown';
-  constructor(cause: unknown) {
+  constructor(
+    readonly where: 'cart' | 'tasks' | 'home' | 'decision',
+    cause: unknown,
+  ) {
     super('the change was saved; showing it failed', { cause });
   }
 }

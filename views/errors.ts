@@ -132,9 +132,11 @@ export function brokenText(t: T, label: Label, mode: Mode): string {
   return render(t, mode)(label.saves === false ? 'failure.other_read' : 'failure.other', { what: doingText(t, label.doing) });
 }
 
-/** A change saved, then not shown (the cart message could not be edited): it is saved, and where to see it. */
-export function notShownText(t: T, mode: Mode): string {
-  return render(t, mode)('failure.not_shown');
+const NOT_SHOWN = { cart: 'failure.not_shown_cart', tasks: 'failure.not_shown_tasks', home: 'failure.not_shown_home', decision: 'failure.not_shown_decision' } as const satisfies Record<string, Key>;
+
+/** A change saved, then not shown: it is saved, and where to see it (the cart, the task list, App Home), or for a decision that nothing is left to do. */
+export function notShownText(t: T, where: keyof typeof NOT_SHOWN, mode: Mode): string {
+  return render(t, mode)(NOT_SHOWN[where]);
 }
 
 /** The one option the customer search answers when it cannot search. */

@@ -81,14 +81,16 @@ export async function retireCartCopy(t: T, client: WebClient, channel: string, t
  */
 export async function afterChange(t: T, client: WebClient, db: Db, languages: Languages, result: ChangeResult, now: Date): Promise<void> {
   if (result.replayed) return;
-  await savedThen(result, Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
+  await savedThen(result, 'cart', Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
 }
 
-/** Showing a change: when it fails after the change was saved, the person is told it is saved (SavedNotShown). */
-export async function savedThen(result: Pick<ChangeResult, 'changed'>, showing: Promise<unknown>): Promise<void> {
+/** Showing a change: when it fails after the change was saved, the person is told it is saved, and where to see it (SavedNotShown). */
+export async function savedThen(result: Pick<ChangeResult, 'changed'>, where: SavedNotShown['where'], showing: Promise<unknown>): Promise<void> {
   try {
     await showing;
   } catch (e) {
-    throw result.changed && !(e instanceof SavedNotShown) ? new SavedNotShown(e) : e;
+    if (!result.changed) throw e;
+    // Said of the change this person made: a cart shown inside a supervisor's decision is theirs to see.
+    throw e instanceof SavedNotShown && e.where === where ? e : new SavedNotShown(where, e instanceof SavedNotShown ? e.cause : e);
   }
 }

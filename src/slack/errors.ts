@@ -39,7 +39,7 @@ export function isUnreachable(error: unknown): boolean {
 export function failureText(t: T, label: Label, error: unknown, mode: Mode): string {
   if (error instanceof AppError) return errorText(t, error.code, error.params, mode);
   // Saved, then not shown: never "nothing was saved".
-  if (error instanceof SavedNotShown) return notShownText(t, mode);
+  if (error instanceof SavedNotShown) return notShownText(t, error.where, mode);
   if (isUnreachable(error)) return unreachableText(t, label, mode);
   return brokenText(t, label, mode);
 }

@@ -349,6 +349,22 @@ describe('Send back', () => {
     expect(digest).not.toContain('sent back by');
   });
 
+  it('a Send back saved whose cart message Slack refuses to edit: the supervisor is told the decision is saved, never that nothing was', async () => {
+    await commitWithReason();
+    const sup = new Agent(ctx.app, SUPERVISOR);
+    await sup.click(ACTIONS.sendBack, sup.button(ACTIONS.sendBack, approvalDm(SUPERVISOR).blocks).value);
+    await sup.settle();
+    const modal = sup.modal();
+    ctx.app.slack.on('chat.update', (args) => (args.channel === dm(AGENT) ? { body: { ok: false, error: 'channel_not_found' } } : undefined));
+    expect(await sup.submit(modal, { [INPUTS.note]: { [VALUE]: txt('Fewer calls on Monday') } })).toEqual({});
+    await sup.settle();
+    expect(await theException()).toMatchObject({ status: 'sent_back', decidedBy: SUPERVISOR });
+    expect((await theCart()).status).toBe('open');
+    const told = ctx.app.slack.messagesIn(dm(SUPERVISOR)).map((m) => m.text);
+    expect(told).toContain("Your decision is saved, but I couldn't show it everywhere: something went wrong on my side. There is nothing more for you to do.");
+    expect(told.join('\n')).not.toContain('nothing was saved');
+  });
+
   it('after the agent reopened the cart there is nothing to decide: the click says so, every copy too, and the digest lists nothing', async () => {
     const a = await commitWithReason();
     await a.click(ACTIONS.reopen, a.button(ACTIONS.reopen, await cartBlocks()).value);

@@ -458,6 +458,37 @@ describe('App Home after two quick clicks', () => {
     expect(made.map((c) => (c.result as { error?: string }).error ?? 'ok')).toEqual(['ok', 'ok']);
   }, 60_000);
 
+  it('a Done saved whose Home Slack refuses to publish: Home says it is saved, in Chinese, never that nothing was', async () => {
+    const { a, first } = await homeToday();
+    let refused = false;
+    slack().on('views.publish', (args) => {
+      if (args.user_id !== ZH || refused) return undefined;
+      refused = true;
+      return { body: { ok: false, error: 'invalid_arguments' } };
+    });
+    await a.clickInHome(ACTIONS.taskDone, first);
+    await a.settle();
+    expect(await statusOf(first)).toBe('done');
+    expect(textsOf(shown()).join('\n')).toContain('你的更改已经保存，但我这边出了问题，没能显示出来。任务清单（`/tasks`）里可以看到。');
+    expect(textsOf(shown()).join('\n')).not.toContain('什么都没有保存');
+  }, 60_000);
+
+  it('a reminder switched off whose Home Slack refuses to publish: Home says it is saved, and the next Home shows it off', async () => {
+    ctx.app.clock.now = new Date('2026-11-30T00:30:00Z');
+    await openHome(ZH);
+    let refused = false;
+    slack().on('views.publish', (args) => {
+      if (args.user_id !== ZH || refused) return undefined;
+      refused = true;
+      return { body: { ok: false, error: 'invalid_arguments' } };
+    });
+    await new Agent(ctx.app, ZH).clickInHome(ACTIONS.reminderSwitch, 'start:off');
+    await new Agent(ctx.app, ZH).settle();
+    expect(textsOf(shown()).join('\n')).toContain('你的更改已经保存，但我这边出了问题，没能显示出来。下次打开这个主页时就能看到。');
+    await openHome(ZH);
+    expect(textsOf(home(ZH)!.blocks).join('\n')).toMatch(/09:00 上班提醒，发送今天的任务：\*已关闭\*/);
+  }, 60_000);
+
   it('reads the list again when another process published this Home since the click', async () => {
     const { a, first, second } = await homeToday();
     // Between this process's read and its publish, another worker marks the second task done and publishes.

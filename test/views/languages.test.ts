@@ -405,9 +405,12 @@ describe.each(LANGS)('every view in %s', (language) => {
       }
     }
     for (const mode of ['mrkdwn', 'plain'] as const) {
-      const text = notShownText(t, mode);
-      readsIn(language, { text });
-      expect(checkView(troubleModal(t, d.title, text) as never)).toEqual([]);
+      for (const where of ['cart', 'tasks', 'home', 'decision'] as const) {
+        const text = notShownText(t, where, mode);
+        readsIn(language, { text });
+        expect(checkView(troubleModal(t, d.title, text) as never)).toEqual([]);
+        expect(checkView(troubleHome(t, text) as never)).toEqual([]);
+      }
     }
     for (const command of Object.keys(ARGS) as Command[]) {
       readsIn(language, { text: helpText(t, command) });

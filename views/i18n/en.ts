@@ -428,7 +428,10 @@ export const en = {
   'failure.waiting_read': "I can't reach my data right now, so I couldn't {{what}} yet. You'll see it as soon as my data answers again.",
   'failure.other': "I couldn't {{what}}: something went wrong on my side, so nothing was saved. Please try again in a moment.",
   'failure.other_read': "I couldn't {{what}}: something went wrong on my side. Please try again in a moment.",
-  'failure.not_shown': "Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it.",
+  'failure.not_shown_cart': "Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it.",
+  'failure.not_shown_tasks': "Your change is saved, but I couldn't show it: something went wrong on my side. Your task list (`/tasks`) shows it.",
+  'failure.not_shown_home': "Your change is saved, but I couldn't show it: something went wrong on my side. You'll see it the next time you open this Home tab.",
+  'failure.not_shown_decision': "Your decision is saved, but I couldn't show it everywhere: something went wrong on my side. There is nothing more for you to do.",
   'failure.search': 'I can’t search right now: try again in a minute',
 
   // Approving an exception (views/approval.ts): the supervisors' DM, Send back's modal, what the agent is told.

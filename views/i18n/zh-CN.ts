@@ -383,7 +383,10 @@ export const zhCN: ChineseCatalog = {
   'failure.waiting': '我现在连不上数据，所以还没能{{what}}：目前什么都还没保存。数据一恢复就会完成，到时你就能看到。',
   'failure.waiting_read': '我现在连不上数据，所以还没能{{what}}。数据一恢复你就能看到。',
   'failure.other': '没能{{what}}：我这边出了问题，所以什么都没有保存。请稍后再试。',
-  'failure.not_shown': '你的更改已经保存，但我这边出了问题，没能显示出来。请重新打开任务车（`/cart`）查看。',
+  'failure.not_shown_cart': '你的更改已经保存，但我这边出了问题，没能显示出来。请重新打开任务车（`/cart`）查看。',
+  'failure.not_shown_tasks': '你的更改已经保存，但我这边出了问题，没能显示出来。任务清单（`/tasks`）里可以看到。',
+  'failure.not_shown_home': '你的更改已经保存，但我这边出了问题，没能显示出来。下次打开这个主页时就能看到。',
+  'failure.not_shown_decision': '你的决定已经保存，但我这边出了问题，没能在所有地方显示出来。你不需要再做什么。',
   'failure.other_read': '没能{{what}}：我这边出了问题。请稍后再试。',
   'failure.search': '现在无法搜索：请过一分钟再试',
 

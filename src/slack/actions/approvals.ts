@@ -13,7 +13,7 @@ import { textsFor } from '../../../views/i18n/index.ts';
 import { ACTIONS, INPUTS, VIEWS } from '../../../views/ids.ts';
 import { ephemeral } from '../../../views/text.ts';
 import { refreshApprovals, tellAgent } from '../approval-message.ts';
-import { afterChange } from '../cart-message.ts';
+import { afterChange, savedThen } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { dm, guardAction, guardView } from '../guard.ts';
@@ -35,11 +35,15 @@ export function register(app: Listeners, deps: Deps): void {
       return;
     }
     const cart = result.cart;
-    await Promise.all([
-      shown,
-      tellAgent(approvalDeps, client, approval),
-      cart && afterChange(await languages.of(client, cart.person), client, db, languages, { state: cart, changed: true, listChanged: true, notice: { kind: 'sent_back', by: userId, note: approval.note ?? '' } }, deps.now()),
-    ]);
+    await savedThen(
+      { changed: true },
+      'decision',
+      Promise.all([
+        shown,
+        tellAgent(approvalDeps, client, approval),
+        cart && afterChange(await languages.of(client, cart.person), client, db, languages, { state: cart, changed: true, listChanged: true, notice: { kind: 'sent_back', by: userId, note: approval.note ?? '' } }, deps.now()),
+      ]),
+    );
   }
 
   app.action<BlockButtonAction>(

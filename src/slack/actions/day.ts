@@ -79,7 +79,7 @@ export function register(app: Listeners, deps: Deps): void {
       if (result.replayed) return;
       const t = await languages.of(client, result.state.person);
       // The cart message and the day window at once: neither waits for the other.
-      await savedThen(result, Promise.all([result.changed && afterChange(t, client, db, languages, result, deps.now()), show(t, result.state, result.notice)]));
+      await savedThen(result, 'cart', Promise.all([result.changed && afterChange(t, client, db, languages, result, deps.now()), show(t, result.state, result.notice)]));
     }),
   );
 

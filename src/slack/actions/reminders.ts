@@ -6,6 +6,7 @@ import { parseReminderSwitch } from '../../../views/tasks.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
+import { savedThen } from '../cart-message.ts';
 import { homeHash, publishHome } from '../home.ts';
 import { requestKey } from '../request-key.ts';
 
@@ -17,7 +18,7 @@ export function register(app: Listeners, deps: Deps): void {
       const change = parseReminderSwitch(action.value);
       // A garbled value changes nothing; the refreshed Home shows how things stand.
       if (change && !(await switchReminder(deps.database.db, body.user.id, change.kind, change.on, requestKey(body)))) return;
-      await publishHome(client, deps.database.db, deps.languages, body.user.id, deps.now(), homeHash(body));
+      await savedThen({ changed: change !== null }, 'home', publishHome(client, deps.database.db, deps.languages, body.user.id, deps.now(), homeHash(body)));
     }),
   );
 }

@@ -6,7 +6,7 @@ import { markTask } from '../../services/tasks.ts';
 import type { Doing } from '../../../views/errors.ts';
 import { ACTIONS } from '../../../views/ids.ts';
 import { parseReminderBlock } from '../../../views/reminder.ts';
-import { postCart } from '../cart-message.ts';
+import { postCart, savedThen } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
@@ -26,8 +26,10 @@ export function register(app: Listeners, deps: Deps): void {
       guardAction(deps, { doing: DOING[actionId as keyof typeof STATUS] }, async ({ ack, body, action, client }) => {
         await ack();
         const user = body.user.id;
+        let changed = false;
         try {
           if (!(await markTask(db, user, Number(action.value), status, requestKey(body)))) return;
+          changed = true;
         } catch (e) {
           // Not their task or a garbled value: nothing changes; the refreshed Home shows the truth.
           if (!(e instanceof AppError)) throw e;
@@ -36,7 +38,7 @@ export function register(app: Listeners, deps: Deps): void {
         const reminder = parseReminderBlock(action.block_id);
         const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
         const clicked = reminder && container?.type === 'message' && container.channel_id && container.message_ts ? { ...reminder, channelId: container.channel_id, ts: container.message_ts } : null;
-        await Promise.all([publishHome(client, db, languages, user, deps.now(), homeHash(body)), refreshReminders(client, db, languages, user, deps.now(), clicked)]);
+        await savedThen({ changed }, 'tasks', Promise.all([publishHome(client, db, languages, user, deps.now(), homeHash(body)), refreshReminders(client, db, languages, user, deps.now(), clicked)]));
       }),
     );
   }

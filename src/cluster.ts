@@ -89,6 +89,8 @@ export function sayReady(): void {
  * that misses a change (its log gone first) reads the cart again, as a bot on another host does.
  * None where the primary could make no folder (it said why) or this worker cannot write there
  * (`problem` hears why): then each worker reads a cart another changed again, as on two hosts.
+ * A folder deleted (now, or before this worker started) is told to the primary, which answers with
+ * the folder to log in.
  */
 export function workerPeers(problem: (line: string) => void): Peers | null {
   const folder = process.env[PEER_FOLDER_ENV];

@@ -83,14 +83,21 @@ export function logPeers(folder: string, pid = process.pid, every = CATCH_UP_MS,
   let dir = folder;
   let generation = 0;
   let written = 0;
-  /** This worker's log; null once it could not be made (the folder gone). */
-  let fd: number | null = openSync(join(dir, `${pid}.${generation}.log`), 'a', 0o600);
   let goneTold = false;
   const missing = (e: unknown) => {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || goneTold) return;
     goneTold = true;
     gone(dir);
   };
+  /** This worker's log; null while it cannot be made (the folder gone: a worker started just after it went waits for the new one). */
+  let fd: number | null = null;
+  try {
+    fd = openSync(join(dir, `${pid}.${generation}.log`), 'a', 0o600);
+  } catch (e) {
+    // Any other reason (a folder it may not write in) is the caller's to tell.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    missing(e);
+  }
   const readings = new Map<string, Reading>();
   const old: NodeJS.Timeout[] = [];
   let follow: (change: SharedChange) => void = () => {};

@@ -182,5 +182,17 @@ describe('the workers’ logs of their cart changes', () => {
     removePeerFolder(next);
     await new Promise((r) => setTimeout(r, 150));
     expect(a.gone).toEqual([folder, next]);
+    // A worker started just after (the primary had passed it the folder gone): told at once, and logs once moved.
+    const told: string[] = [];
+    const late = logPeers(next, 303, 50, (f) => told.push(f));
+    open.push(late);
+    expect(told).toEqual([next]);
+    late.publish(change(9, 10)); // nowhere to write yet: nothing thrown
+    const third = makePeerFolder(tempDir('peers'));
+    late.moveTo(third);
+    a.peers.moveTo(third);
+    late.publish(change(9, 11));
+    a.peers.catchUp();
+    expect(a.heard.map((c) => c.cart.version).slice(-1)).toEqual([11]);
   });
 });

@@ -1,13 +1,13 @@
 // Where an agent's cart message lives: posted once as a DM, then edited in place, in the agent's language.
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
-import { SavedNotShown } from '../errors.ts';
 import { claimCartMessage } from '../../db/queries/carts.ts';
 import { loadCart, type CartState, type ChangeResult, type Notice } from '../services/cart.ts';
 import { savedPast } from '../services/cart-peers.ts';
 import { cartMessage, retiredCart } from '../../views/cart.ts';
 import type { T } from '../../views/i18n/index.ts';
 import type { Languages } from './language.ts';
+import { savedThen } from './errors.ts';
 import { publishHome } from './home.ts';
 import { refusalOf } from './web-client.ts';
 
@@ -82,15 +82,4 @@ export async function retireCartCopy(t: T, client: WebClient, channel: string, t
 export async function afterChange(t: T, client: WebClient, db: Db, languages: Languages, result: ChangeResult, now: Date): Promise<void> {
   if (result.replayed) return;
   await savedThen(result, 'cart', Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
-}
-
-/** Showing a change: when it fails after the change was saved, the person is told it is saved, and where to see it (SavedNotShown). */
-export async function savedThen(result: Pick<ChangeResult, 'changed'>, where: SavedNotShown['where'], showing: Promise<unknown>): Promise<void> {
-  try {
-    await showing;
-  } catch (e) {
-    if (!result.changed) throw e;
-    // Said of the change this person made: a cart shown inside a supervisor's decision is theirs to see.
-    throw e instanceof SavedNotShown && e.where === where ? e : new SavedNotShown(where, e instanceof SavedNotShown ? e.cause : e);
-  }
 }

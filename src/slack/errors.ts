@@ -35,6 +35,17 @@ export function isUnreachable(error: unknown): boolean {
   return false;
 }
 
+/** Showing a change: when it fails after the change was saved, the person is told it is saved, and where to see it (SavedNotShown). */
+export async function savedThen(result: { changed: boolean }, where: SavedNotShown['where'], showing: Promise<unknown>): Promise<void> {
+  try {
+    await showing;
+  } catch (e) {
+    if (!result.changed) throw e;
+    // Said of the change this person made: a cart shown inside a supervisor's decision is theirs to see.
+    throw e instanceof SavedNotShown && e.where === where ? e : new SavedNotShown(where, e instanceof SavedNotShown ? e.cause : e);
+  }
+}
+
 /** What the person is told when a listener failed: a refusal as it is; anything else as what failed and whether anything was saved. */
 export function failureText(t: T, label: Label, error: unknown, mode: Mode): string {
   if (error instanceof AppError) return errorText(t, error.code, error.params, mode);

@@ -7,7 +7,8 @@ import { parseCartRef } from '../../../views/cart.ts';
 import { dayModal, decodeDayRef, parseDayMenu, parsePage } from '../../../views/day.ts';
 import type { T } from '../../../views/i18n/index.ts';
 import { ACTIONS } from '../../../views/ids.ts';
-import { afterChange, savedThen } from '../cart-message.ts';
+import { afterChange } from '../cart-message.ts';
+import { savedThen } from '../errors.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
 import { guardAction } from '../guard.ts';
@@ -37,7 +38,6 @@ async function updateModal(client: WebClient, viewId: string, hash: string | und
     }
   }
 }
-
 
 export function register(app: Listeners, deps: Deps): void {
   const db = deps.database.db;

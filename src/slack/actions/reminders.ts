@@ -5,8 +5,8 @@ import { ACTIONS } from '../../../views/ids.ts';
 import { parseReminderSwitch } from '../../../views/tasks.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
+import { savedThen } from '../errors.ts';
 import { guardAction } from '../guard.ts';
-import { savedThen } from '../cart-message.ts';
 import { homeHash, publishHome } from '../home.ts';
 import { requestKey } from '../request-key.ts';
 

@@ -139,6 +139,11 @@ export function notShownText(t: T, where: keyof typeof NOT_SHOWN, mode: Mode): s
   return render(t, mode)(NOT_SHOWN[where]);
 }
 
+/** A window Slack would no longer open: the click's trigger lasts 3 seconds, and the bot took longer (a slow database). */
+export function lateWindowText(t: T, mode: Mode): string {
+  return render(t, mode)('failure.window_late');
+}
+
 /** The one option the customer search answers when it cannot search. */
 export function cantSearchText(t: T): string {
   return t.plain('failure.search');

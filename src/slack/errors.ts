@@ -2,7 +2,8 @@
 // (views/errors.ts), never a stack trace, SQL or data; someone the bot does not know is told how
 // to get set up.
 import { AppError, SavedNotShown } from '../errors.ts';
-import { brokenText, errorText, notShownText, unreachableText, type Label, type Mode } from '../../views/errors.ts';
+import { brokenText, errorText, lateWindowText, notShownText, unreachableText, type Label, type Mode } from '../../views/errors.ts';
+import { refusalOf } from './web-client.ts';
 import type { T } from '../../views/i18n/index.ts';
 
 /** Errors of a database that is not answering (postgres.js, PGlite, PostgreSQL itself). */
@@ -46,11 +47,16 @@ export async function savedThen(result: { changed: boolean }, where: SavedNotSho
   }
 }
 
+/** Slack refused to open a window because the click's trigger had expired (it lasts 3 s). */
+export const isLateWindow = (error: unknown): boolean => refusalOf(error) === 'expired_trigger_id';
+
 /** What the person is told when a listener failed: a refusal as it is; anything else as what failed and whether anything was saved. */
 export function failureText(t: T, label: Label, error: unknown, mode: Mode): string {
   if (error instanceof AppError) return errorText(t, error.code, error.params, mode);
   // Saved, then not shown: never "nothing was saved".
   if (error instanceof SavedNotShown) return notShownText(t, error.where, mode);
+  // A window opened on a click more than 3 s after it: Slack refuses the trigger. Clicking again works.
+  if (isLateWindow(error)) return lateWindowText(t, mode);
   if (isUnreachable(error)) return unreachableText(t, label, mode);
   return brokenText(t, label, mode);
 }

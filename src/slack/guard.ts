@@ -39,7 +39,7 @@ import { LIMITS, plain } from '../../views/limits.ts';
 import { ephemeral } from '../../views/text.ts';
 import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import type { Deps, GuardTiming } from './deps.ts';
-import { failureText } from './errors.ts';
+import { failureText, isLateWindow } from './errors.ts';
 import { refusalOf } from './web-client.ts';
 
 export type { Label } from '../../views/errors.ts';
@@ -179,7 +179,9 @@ async function guard(kind: Kind, deps: Deps, label: Label, args: AnyArgs, listen
     // Already answered (and logged) when the time ran out: the listener stopped at its ack.
     if (answered) return;
     answered = true;
-    if (!(e instanceof AppError)) deps.logger.error(`${context} failed`, e);
+    // A window opened too late (a slow database) is the bot's slowness, not a fault: a warning.
+    if (isLateWindow(e)) deps.logger.warn(`${context}: Slack refused to open the window, its trigger had expired (more than 3 s after the click); told the person to click again`);
+    else if (!(e instanceof AppError)) deps.logger.error(`${context} failed`, e);
     clearTimeout(slow);
     await reply(kind === 'options' ? cantSearchText : (t, mode) => failureText(t, label, e, mode));
   } finally {

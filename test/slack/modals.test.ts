@@ -150,6 +150,21 @@ describe('open a day', () => {
     expect(failed.map((l) => [l.msg, l.err?.cause?.slackError])).toEqual([[`change that task (action from ${AGENT}) failed`, 'channel_not_found']]);
   });
 
+  it('a day window Slack no longer opens (the click’s trigger expired: a slow database): told to click again, a warning, no error', async () => {
+    const a = agent();
+    await openCart(a);
+    ctx.app.slack.on('views.open', () => ({ body: { ok: false, error: 'expired_trigger_id' } }));
+    const logged = ctx.app.logs.length;
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value, 'late-day');
+    await a.settle();
+    await eventually(() => expect(ctx.app.slack.responses.find((r) => r.id === 'late-day')?.body.text).toBe('Slack stopped waiting for that window: I took more than 3 seconds to open it. Please click again.'));
+    const lines = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      `open that day (action from ${AGENT}): Slack refused to open the window, its trigger had expired (more than 3 s after the click); told the person to click again`,
+    ]);
+  });
+
   it('pages a day with more tasks than one view holds', async () => {
     const rows = ['external_id,agent,type,title,date,effort_minutes'];
     for (let i = 0; i < DAY_PAGE + 5; i++) rows.push(`many${i},${AGENT},follow_up,Short call ${i},2026-12-02,1`);

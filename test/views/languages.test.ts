@@ -20,7 +20,7 @@ import { commitReasonModal } from '../../views/commit.ts';
 import { DAY_PAGE, dayModal } from '../../views/day.ts';
 import { weekChart } from '../../views/chart.ts';
 import { teamBlocks } from '../../views/digest.ts';
-import { brokenText, errorText, fieldErrorText, notShownText, unreachableText, waitingText, DOING, type Doing } from '../../views/errors.ts';
+import { brokenText, errorText, fieldErrorText, lateWindowText, notShownText, unreachableText, waitingText, DOING, type Doing } from '../../views/errors.ts';
 import { ARGS, helpText, parseArg, unknownArgText, type Command } from '../../views/help.ts';
 import { en } from '../../views/i18n/en.ts';
 import { textsFor } from '../../views/i18n/index.ts';
@@ -405,6 +405,7 @@ describe.each(LANGS)('every view in %s', (language) => {
       }
     }
     for (const mode of ['mrkdwn', 'plain'] as const) {
+      readsIn(language, { text: lateWindowText(t, mode) });
       for (const where of ['cart', 'tasks', 'home', 'decision'] as const) {
         const text = notShownText(t, where, mode);
         readsIn(language, { text });

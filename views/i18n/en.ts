@@ -432,6 +432,7 @@ export const en = {
   'failure.not_shown_tasks': "Your change is saved, but I couldn't show it: something went wrong on my side. Your task list (`/tasks`) shows it.",
   'failure.not_shown_home': "Your change is saved, but I couldn't show it: something went wrong on my side. You'll see it the next time you open this Home tab.",
   'failure.not_shown_decision': "Your decision is saved, but I couldn't show it everywhere: something went wrong on my side. There is nothing more for you to do.",
+  'failure.window_late': 'Slack stopped waiting for that window: I took more than 3 seconds to open it. Please click again.',
   'failure.search': 'I can’t search right now: try again in a minute',
 
   // Approving an exception (views/approval.ts): the supervisors' DM, Send back's modal, what the agent is told.

@@ -388,6 +388,7 @@ export const zhCN: ChineseCatalog = {
   'failure.not_shown_home': '你的更改已经保存，但我这边出了问题，没能显示出来。下次打开这个主页时就能看到。',
   'failure.not_shown_decision': '你的决定已经保存，但我这边出了问题，没能在所有地方显示出来。你不需要再做什么。',
   'failure.other_read': '没能{{what}}：我这边出了问题。请稍后再试。',
+  'failure.window_late': 'Slack 没有等到这个窗口：我打开它用了 3 秒以上。请再点一次。',
   'failure.search': '现在无法搜索：请过一分钟再试',
 
   // 审批例外（views/approval.ts）：主管收到的私信、「退回」对话框、告诉坐席的话。

@@ -80,12 +80,14 @@ describe('open a day', () => {
     // onto Monday from another device, then picks another menu in the window as it still shows: that
     // click is an older copy, and its window, showing the cart as it is now, lands first.
     let held = false;
-    ctx.app.slack.on('views.update', () => {
+    const updates = () => ctx.app.slack.callsTo('views.update');
+    ctx.app.slack.on('views.update', async () => {
       if (held) return undefined;
       held = true;
-      return { delayMs: 600 };
+      // Answered only once the later click's update has been: whatever the machine's load.
+      await eventually(() => expect(updates()[1]?.result).toBeDefined(), 10_000);
+      return undefined;
     });
-    const updates = () => ctx.app.slack.callsTo('views.update');
     await a.choose(modal, ACTIONS.dayTaskMenu, menus[0]!.block_id, toThu(menus[0]!));
     await eventually(() => expect(updates()).toHaveLength(1));
     const tuesday = (await items()).find((i) => i.plannedDay === '2026-12-01' && !i.fixed)!;

@@ -9,7 +9,7 @@ import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { DAY_PAGE } from '../../views/day.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
-import { Agent, text } from '../support/slack-client.ts';
+import { Agent, text, type View } from '../support/slack-client.ts';
 
 const ctx = useTestApp({ beforeAll, afterAll, beforeEach }, { now: NOW, seed: (db) => loadCenter(db.db) });
 const agent = () => new Agent(ctx.app, AGENT);
@@ -24,26 +24,44 @@ const sel = (value: string) => ({ type: 'static_select', selected_option: { valu
 const txt = (value: string) => ({ type: 'plain_text_input', value });
 
 describe('open a day', () => {
+  /** The agent's cart, then the window of `day` opened from it, as Slack shows it. */
+  async function openDay(a: Agent, day = '2026-11-30'): Promise<View> {
+    await openCart(a);
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(`:${day}`)).value);
+    await a.settle();
+    return a.modal();
+  }
+  const dayMenus = (a: Agent, modal: View) => a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
+  const toThu = (menu: Record<string, any>) => menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value as string;
+  /** The agent closes the window as soon as they pick, before the bot's update of it reaches Slack. */
+  const closedOnUpdate = (modal: View) =>
+    ctx.app.slack.on('views.update', () => {
+      ctx.app.slack.closeModal(modal.id!);
+      return undefined;
+    });
+  /** The log lines from now on. */
+  const logsFromNow = () => {
+    const from = ctx.app.logs.length;
+    return () => ctx.app.logs.slice(from).map((l) => JSON.parse(l) as { level: string; msg: string; err?: { cause?: { slackError?: string } } });
+  };
+  /** What the bot said in DMs besides cart messages. */
+  const toldInDm = () => ctx.app.slack.callsTo('chat.postMessage').filter((c) => !(Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1)).map((c) => String(c.args.text));
+
   it('lists the day’s tasks; moving and removing show at once in the modal and the message', async () => {
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
-    await a.settle();
-    let modal = a.modal();
+    let modal = await openDay(a);
     expect(modal.blocks[0]!.text.text).toMatch(/^\*7 h\* of 6 h 30 m · 14 tasks · 🔴 overloaded \+30 m/);
     expect(text(modal.blocks)).toMatch(/Follow-up\* · 客户1 Customer 1 — Follow up 1\\n30 m · Normal · from the CRM · 📌 fixed/);
-    const menus = a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
+    const menus = dayMenus(a, modal);
     expect(menus).toHaveLength(13); // the fixed task has no menu
-    const menu = menus[0]!;
-    const moveToThu = menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec');
-    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, moveToThu.value);
+    await a.choose(modal, ACTIONS.dayTaskMenu, menus[0]!.block_id, toThu(menus[0]!));
     await a.settle();
     modal = a.modal();
     expect(modal.blocks[0]!.text.text).toMatch(/^\*6 h 30 m\* of 6 h 30 m · 13 tasks · ✅/);
     expect(text(modal.blocks)).toMatch(/Moved: Follow-up · 客户\d+ Customer \d+ \(30 m\) Mon → Thu/);
     expect(text(a.message().blocks)).toMatch(/Mon 30 Nov\* {2}`[█░]+` {2}6 h 30 m \/ 6 h 30 m · 13 tasks · ✅/);
 
-    const remove = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    const remove = dayMenus(a, modal)[0]!;
     const before = (await items()).length;
     await a.choose(modal, ACTIONS.dayTaskMenu, remove.block_id, remove.options.at(-1).value);
     await a.settle();
@@ -54,13 +72,10 @@ describe('open a day', () => {
 
   it('answers a menu from an outdated modal with the day as it is now, changing nothing', async () => {
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
-    await a.settle();
-    const stale = a.modal();
+    const stale = await openDay(a);
     await a.click(ACTIONS.autoBalance, a.button(ACTIONS.autoBalance).value);
     await a.settle();
-    const menu = a.elements(stale.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    const menu = dayMenus(a, stale)[0]!;
     const version = (await ctx.t.db.select().from(carts))[0]!.version;
     await a.choose(stale, ACTIONS.dayTaskMenu, menu.block_id, menu.options[0].value);
     await a.settle();
@@ -70,12 +85,8 @@ describe('open a day', () => {
 
   it('ends on the cart as it is when a slower update of the day window reaches Slack after a newer one', async () => {
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
-    await a.settle();
-    const modal = a.modal();
-    const menus = a.elements(modal.blocks).filter((e) => e.action_id === ACTIONS.dayTaskMenu);
-    const toThu = (menu: Record<string, any>) => menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value as string;
+    const modal = await openDay(a);
+    const menus = dayMenus(a, modal);
     // The move's window is held a moment on the way (a slow network). Meanwhile the agent moves a task
     // onto Monday from another device, then picks another menu in the window as it still shows: that
     // click is an older copy, and its window, showing the cart as it is now, lands first.
@@ -107,48 +118,34 @@ describe('open a day', () => {
 
   it('a move whose window the agent closed before it was updated: saved and shown in the message, nothing logged as an error', async () => {
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
-    await a.settle();
-    const modal = a.modal();
-    const menu = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+    const modal = await openDay(a);
+    const menu = dayMenus(a, modal)[0]!;
     // The agent picks "Move to Thu" and closes the window at once, before the bot's update reaches Slack.
-    ctx.app.slack.on('views.update', () => {
-      ctx.app.slack.closeModal(modal.id!);
-      return undefined;
-    });
-    const logged = ctx.app.logs.length;
-    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value);
+    closedOnUpdate(modal);
+    const logs = logsFromNow();
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, toThu(menu));
     await a.settle();
     expect(ctx.app.slack.callsTo('views.update').map((c) => (c.result as { error?: string }).error)).toEqual(['not_found']);
     expect((await items()).filter((i) => i.plannedDay === '2026-11-30')).toHaveLength(13);
     expect(text(a.message().blocks)).toMatch(/Mon 30 Nov\* {2}`[█░]+` {2}6 h 30 m \/ 6 h 30 m · 13 tasks · ✅/);
-    const lines = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string });
-    expect(lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    expect(logs().filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
     // Nothing told to the agent either: no trouble window, no DM.
-    expect(ctx.app.slack.callsTo('chat.postMessage').filter((c) => !(Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1))).toEqual([]);
+    expect(toldInDm()).toEqual([]);
   });
 
   it('a move saved whose message Slack refuses to edit, the window closed meanwhile: told in a DM that it is saved, never that nothing was', async () => {
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value);
-    await a.settle();
-    const modal = a.modal();
-    const menu = a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
-    ctx.app.slack.on('views.update', () => {
-      ctx.app.slack.closeModal(modal.id!);
-      return undefined;
-    });
+    const modal = await openDay(a);
+    const menu = dayMenus(a, modal)[0]!;
+    closedOnUpdate(modal);
     ctx.app.slack.on('chat.update', () => ({ body: { ok: false, error: 'channel_not_found' } }));
-    const logged = ctx.app.logs.length;
-    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, menu.options.find((o: any) => o.text.text === 'Move to Thu 3 Dec').value);
+    const logs = logsFromNow();
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, toThu(menu));
     await a.settle();
     expect((await items()).filter((i) => i.plannedDay === '2026-11-30')).toHaveLength(13);
-    const told = ctx.app.slack.callsTo('chat.postMessage').filter((c) => !(Array.isArray(c.args.blocks) && (c.args.blocks as unknown[]).length > 1)).map((c) => String(c.args.text));
-    expect(told).toEqual(["Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it."]);
+    expect(toldInDm()).toEqual(["Your change is saved, but I couldn't show it: something went wrong on my side. Open your cart again (`/cart`) to see it."]);
     // The log says what failed, with Slack's refusal, once.
-    const failed = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string; err?: { cause?: { slackError?: string } } }).filter((l) => l.level === 'error');
+    const failed = logs().filter((l) => l.level === 'error');
     expect(failed.map((l) => [l.msg, l.err?.cause?.slackError])).toEqual([[`change that task (action from ${AGENT}) failed`, 'channel_not_found']]);
   });
 
@@ -156,13 +153,12 @@ describe('open a day', () => {
     const a = agent();
     await openCart(a);
     ctx.app.slack.on('views.open', () => ({ body: { ok: false, error: 'expired_trigger_id' } }));
-    const logged = ctx.app.logs.length;
+    const logs = logsFromNow();
     await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-11-30')).value, 'late-day');
     await a.settle();
     await eventually(() => expect(ctx.app.slack.responses.find((r) => r.id === 'late-day')?.body.text).toBe('Slack stopped waiting for that window: I took more than 3 seconds to open it. Please click again.'));
-    const lines = ctx.app.logs.slice(logged).map((l) => JSON.parse(l) as { level: string; msg: string });
-    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
-    expect(lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+    expect(logs().filter((l) => l.level === 'error')).toEqual([]);
+    expect(logs().filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
       `open that day (action from ${AGENT}): Slack refused to open the window, its trigger had expired (more than 3 s after the click); told the person to click again`,
     ]);
   });
@@ -172,10 +168,7 @@ describe('open a day', () => {
     for (let i = 0; i < DAY_PAGE + 5; i++) rows.push(`many${i},${AGENT},follow_up,Short call ${i},2026-12-02,1`);
     await importCsv(ctx.t.db, 'tasks', rows.join('\n'));
     const a = agent();
-    await openCart(a);
-    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(':2026-12-02')).value);
-    await a.settle();
-    const first = a.modal();
+    const first = await openDay(a, '2026-12-02');
     expect(text(first.blocks)).toContain('Page 1 of 2');
     await a.clickInModal(first, `${ACTIONS.dayPage}_next`, '1');
     await a.settle();

@@ -28,6 +28,11 @@ export interface Io {
   out(line: string): void;
   err(line: string): void;
   env: NodeJS.ProcessEnv;
+  /**
+   * The database of `env`, already open, to use instead of opening it (the command leaves it open):
+   * a caller that runs many commands, as the tests do in their own process. A command's process opens its own.
+   */
+  database?: Database;
 }
 
 /** A mistake in how the command was called: printed with the command's usage, exit code 2. */
@@ -71,6 +76,7 @@ const EMBEDDED_CONF = ['shared_buffers=16MB'];
 /** The database of DATABASE_URL, or the embedded one in DATA_DIR; migrated. */
 export async function withDatabase<T>(io: Io, work: (database: Database) => Promise<T>): Promise<T> {
   const config = loadDbConfig(io.env);
+  if (io.database) return work(io.database);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedConf: EMBEDDED_CONF });
   try {
     return await work(database);

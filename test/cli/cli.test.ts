@@ -1,13 +1,13 @@
 // The admin's command line, run as the admin runs it: files on disk, exit codes and what it prints.
 // Imports (encodings, problems, leaks), team settings, --help and --version. A few runs are the real
 // process (`spawned`: npm or node, .env, exit code); the many others run the same entry in this
-// process (`run`, test/support/cli.ts cliInProcess), each opening the database as the process would.
+// process (`run`, test/support/cli.ts cliInProcess) on the database opened once for them.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
 import { cli, cliInProcess } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { tempDir } from '../support/temp.ts';
@@ -24,6 +24,7 @@ beforeAll(async () => {
   if (!t.url) await (await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() })).close();
 });
 afterAll(async () => {
+  await letGo();
   await t.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -33,19 +34,25 @@ const file = (name: string, content: string | Buffer) => {
   writeFileSync(path, content);
   return path;
 };
-const run = (...args: string[]) => cliInProcess(args, env);
-const spawned = (...args: string[]) => cli(args, env);
-
-/** Runs SQL on the database the command line uses (the embedded one only while no command runs). */
-async function onCliDatabase(sql: string) {
-  if (t.url) return t.exec(sql);
-  const database = await openDatabase({ dataDir: env.DATA_DIR! });
-  try {
-    await database.exec(sql);
-  } finally {
-    await database.close();
-  }
+/**
+ * The command line's database, opened once for the commands run in this process (cliInProcess) and
+ * let go of before a command runs in its own process: the embedded one serves one process at a time.
+ */
+let opened: Promise<Database> | undefined;
+const cliDatabase = () => (opened ??= openDatabase({ databaseUrl: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR }));
+async function letGo() {
+  const database = opened;
+  opened = undefined;
+  await (await database)?.close();
 }
+const run = async (...args: string[]) => cliInProcess(args, env, await cliDatabase());
+const spawned = async (...args: string[]) => {
+  await letGo();
+  return cli(args, env);
+};
+
+/** Runs SQL on the database the command line uses. */
+const onCliDatabase = async (sql: string) => (await cliDatabase()).exec(sql);
 
 const SQL = /\b(insert|select|values|returning|on conflict|excluded)\b|Failed query|params:/i;
 

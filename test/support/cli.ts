@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import type { Database } from '../../db/client.ts';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
 import { program } from './spawn.ts';
@@ -40,10 +41,13 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv, command: 'node
  * and anything else written to the console or to stdout/stderr while it runs (a library's warning,
  * a notice), are what the process would have printed. A command opens and closes its database as
  * in its own process (the embedded database's lock included); only node's start, about half a
- * second of CPU a command, is saved. What the process adds (reading .env, the exit code) is
- * `cli()`'s to test. One command at a time in a file (the console is this process's).
+ * second of CPU a command, is saved. Given `database` (the database of `env`, open), the command
+ * uses it and leaves it open (src/cli/command.ts `Io.database`): a file that runs many commands
+ * saves opening the embedded database each time, about a quarter of a second of CPU. What the
+ * process adds (reading .env, the exit code) is `cli()`'s to test. One command at a time in a file
+ * (the console is this process's).
  */
-export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv, database?: Database): Promise<CliRun> {
   const { runCli } = await import('../../src/cli/run.ts');
   const printed = { stdout: '', stderr: '' };
   const to = (stream: 'stdout' | 'stderr') => (...values: unknown[]) => void (printed[stream] += `${format(...values)}\n`);
@@ -59,7 +63,7 @@ export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv): Prom
   process.stdout.write = writeTo('stdout');
   process.stderr.write = writeTo('stderr');
   try {
-    const code = await runCli(args, { out: (line) => console.log(line), err: (line) => console.error(line), env: { ...process.env, ...env } });
+    const code = await runCli(args, { out: (line) => console.log(line), err: (line) => console.error(line), env: { ...process.env, ...env }, database });
     return { code, ...printed };
   } finally {
     Object.assign(console, saved.console);

@@ -93,6 +93,8 @@ const reconnectBackoff = (retries: number): number => (0.5 + Math.random() / 2) 
 
 /** Connections a process's pool opens at most on PostgreSQL (src/cluster.ts counts them per worker). */
 export const POOL_MAX = 10;
+/** Connections the job queue (pg-boss, src/jobs/scheduler.ts) opens at most on PostgreSQL, besides. */
+export const QUEUE_CONNECTIONS = 3;
 
 async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
   const { default: postgres } = await import('postgres');

@@ -17,10 +17,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { openDatabase, POOL_MAX } from '../db/client.ts';
+import { openDatabase, POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { connectionRoom, type ConnectionRoom } from '../db/queries/server.ts';
-import { QUEUE_CONNECTIONS } from './jobs/scheduler.ts';
 import type { Config } from './config.ts';
 import { KEEP_OLD_MS, logPeers, makePeerFolder, removeLogsOf, removePeerFolder } from './peer-log.ts';
 import type { Peers } from './services/cart-peers.ts';

@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { CONNECTIONS_PER_WORKER, workersWithRoom } from '../src/cluster.ts';
-import { POOL_MAX } from '../db/client.ts';
-import { QUEUE_CONNECTIONS } from '../src/jobs/scheduler.ts';
+import { POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
 
 const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a3f4e5d6c7b8a9f0e1d2c3b4' };
 

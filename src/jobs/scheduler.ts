@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { sql } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
 import type { webApi } from '@slack/bolt';
-import { rowsOf, type Database } from '../../db/client.ts';
+import { QUEUE_CONNECTIONS, rowsOf, type Database } from '../../db/client.ts';
 import { allTeams } from '../../db/queries/jobs.ts';
 import { purgeRequestKeys } from '../../db/queries/requests.ts';
 import { reminderZones } from '../../db/queries/reminders.ts';
@@ -64,9 +64,6 @@ export function slotJobId(teamId: number, kind: SlotKind, key: string, zone = ''
   const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}${zone ? `:${zone}` : ''}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
-
-/** Connections pg-boss opens at most on PostgreSQL (src/cluster.ts counts them per worker). */
-export const QUEUE_CONNECTIONS = 3;
 
 /**
  * pg-boss on the embedded database: parameterless scripts (its migrations, its maintenance) go

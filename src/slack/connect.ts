@@ -1,7 +1,9 @@
 // The bot's first word with Slack at start-up: auth.test, once, within a time limit and without
 // the Web API client's retries (which would spend minutes on an unreachable Slack). Each way it can
 // fail becomes one line saying what is wrong and what to do.
-import { webApi } from '@slack/bolt';
+// The Web API client package itself (what Bolt re-exports as `webApi`): the primary of several
+// workers (src/cluster.ts) checks the token without loading Bolt, which it never serves with.
+import * as webApi from '@slack/web-api';
 import type { JsonLogger } from '../logger.ts';
 
 export const SLACK_TIMEOUT_MS = 10_000;

@@ -17,7 +17,7 @@ import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, post } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { cacheFolder, digestOf } from '../support/compile.ts';
+import { cacheFolder, digestOf, filesAt } from '../support/compile.ts';
 import { freePort, migratedDataDir, ROOT, until, watch } from '../support/spawn.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -27,11 +27,8 @@ const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts
 /** Every file `npm run build` reads: the copied ones, the lock file, and the TypeScript that compiles them. */
 const BUILD_INPUTS = [...COPIED, 'package-lock.json', 'node_modules/typescript/package.json'];
 
-/** When each file at this path (a folder: every file in it) last changed. */
-function changedAt(path: string): number[] {
-  const stat = statSync(path);
-  return stat.isDirectory() ? readdirSync(path).flatMap((name) => changedAt(join(path, name))) : [stat.mtimeMs];
-}
+/** When each file at these paths under the repository (a folder: every file in it) last changed. */
+const changedAt = (paths: string[]) => filesAt(ROOT, paths).map((f) => statSync(join(ROOT, f)).mtimeMs);
 
 /**
  * Runs `npm run build` in the copy, or puts there the dist/ it made of the same files: in an earlier
@@ -43,8 +40,8 @@ async function build(copy: string): Promise<void> {
   const kept = join(cacheFolder(ROOT), `dist-${digestOf(ROOT, BUILD_INPUTS)}`);
   if (!existsSync(kept)) {
     const own = join(ROOT, 'dist');
-    const built = existsSync(own) ? changedAt(own) : [];
-    if (built.length && Math.min(...built) > Math.max(...BUILD_INPUTS.flatMap((f) => changedAt(join(ROOT, f))))) cpSync(own, join(copy, 'dist'), { recursive: true });
+    const built = existsSync(own) ? changedAt(['dist']) : [];
+    if (built.length && Math.min(...built) > Math.max(...changedAt(BUILD_INPUTS))) cpSync(own, join(copy, 'dist'), { recursive: true });
     else await promisify(execFile)('npm', ['run', 'build'], { cwd: copy });
     mkdirSync(dirname(kept), { recursive: true });
     for (const old of readdirSync(dirname(kept)).filter((f) => /^dist-[0-9a-f]+$/.test(f))) rmSync(join(dirname(kept), old), { recursive: true, force: true });

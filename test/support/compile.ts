@@ -14,20 +14,25 @@ const FOLDERS = ['src', 'db', 'commands', 'views'];
 /** Where runs put their compiled copies: inside the repository, so that node finds node_modules. */
 export const cacheFolder = (root: string) => join(root, 'node_modules/.cache/taskcart-test');
 
-/**
- * A digest of the files at these paths under `root` (a folder: every file in it, in name order),
- * names and contents: what is kept in the cache folder between runs is kept under the digest of
- * what it is made from, so that any change to those makes it again.
- */
-export function digestOf(root: string, paths: string[]): string {
-  const hash = createHash('sha1');
+/** The files at these paths under `root` (a folder: every file in it, in name order), relative to `root`. */
+export function filesAt(root: string, paths: string[]): string[] {
   const files = (path: string): string[] =>
     statSync(join(root, path)).isDirectory()
       ? readdirSync(join(root, path))
           .sort()
           .flatMap((name) => files(join(path, name)))
       : [path];
-  for (const f of paths.flatMap(files)) hash.update(f).update(readFileSync(join(root, f)));
+  return paths.flatMap(files);
+}
+
+/**
+ * A digest of the files at these paths under `root` (filesAt), names and contents: what is kept in
+ * the cache folder between runs is kept under the digest of what it is made from, so that any
+ * change to those makes it again.
+ */
+export function digestOf(root: string, paths: string[]): string {
+  const hash = createHash('sha1');
+  for (const f of filesAt(root, paths)) hash.update(f).update(readFileSync(join(root, f)));
   return hash.digest('hex').slice(0, 16);
 }
 

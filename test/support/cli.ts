@@ -73,23 +73,32 @@ export async function cliInProcess(args: string[], env: NodeJS.ProcessEnv, datab
 }
 
 /**
- * A runner of `npm run cli -- …` against a test's database as it is now, talking to the Web API at
- * `slackUrl`: the same PostgreSQL database, or, embedded, a copy of it in a data folder of its own
- * (the embedded database serves one process).
+ * A runner of `npm run cli -- …` against a test's database, talking to the Web API at `slackUrl`. In
+ * its own process: the same PostgreSQL database, or, embedded, a copy of the database as it is when
+ * the first such command runs, in a data folder of its own (the embedded database serves one
+ * process). In this process (`inProcess`): the test's own database, open, on either — as a command
+ * in its own process shares a PostgreSQL database with the bot.
  */
 export interface CommandLine {
   (...args: string[]): Promise<CliRun>;
-  /** The same command line and database, run in this process (cliInProcess). */
+  /** The same command line, run in this process on the test's database (cliInProcess). */
   inProcess(...args: string[]): Promise<CliRun>;
 }
 
 export async function commandLine(t: TestDatabase, slackUrl: string): Promise<CommandLine> {
   const dir = tempDir('taskcart-cli-');
   const env: NodeJS.ProcessEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slackUrl, DATA_DIR: join(dir, 'data'), DATABASE_URL: t.url ?? '' };
-  if (!t.url) {
+  // Made only for a command in its own process: copying the embedded database costs about a second of CPU.
+  let copied: Promise<void> | undefined;
+  const copy = async () => {
+    if (t.url) return;
     const { PGlite } = await import('@electric-sql/pglite');
     const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await copy.close();
-  }
-  return Object.assign((...args: string[]) => cli(args, env), { inProcess: (...args: string[]) => cliInProcess(args, env) });
+  };
+  const run = async (...args: string[]) => {
+    await (copied ??= copy());
+    return cli(args, env);
+  };
+  return Object.assign(run, { inProcess: (...args: string[]) => cliInProcess(args, env, t) });
 }

@@ -1,8 +1,8 @@
 // The embedded database prepares each statement with parameters once (db/pglite-statements.ts):
 // what a query answers, how it fails and what it sees must be exactly what PGlite's own `query`
 // gives, only without planning it again. Runs on either suite: it opens a PGlite of its own, from
-// the run's migrated image where there is one (the embedded suite: about 1.5 s of CPU instead of
-// the 3.4 s of a new database's initdb), its tables left alone.
+// the run's migrated image (global-setup.ts: about 1.5 s of CPU instead of the 3.4 s of a new
+// database's initdb), its tables left alone.
 import { PGlite, types } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { snapshotImage } from '../support/embedded.ts';
 let raw: PGlite;
 let client: PGlite;
 beforeAll(async () => {
-  raw = await (process.env.DATABASE_URL ? PGlite.create() : PGlite.create({ loadDataDir: snapshotImage() }));
+  raw = await PGlite.create({ loadDataDir: snapshotImage() });
   client = preparingPglite(raw);
   await raw.exec(`
     create table notes (id serial primary key, who text not null, body text, n int, ok boolean, doc json, day date, at timestamptz, unique (who, n));

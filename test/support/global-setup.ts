@@ -1,7 +1,8 @@
 // Prepares what every test file shares, once for the whole run:
 // - one migrated database image, so each test file starts from it in about a second: a PGlite
 //   snapshot on the embedded database (kept between runs while the migrations are the same), a
-//   template database on a PostgreSQL server (DATABASE_URL);
+//   template database on a PostgreSQL server (DATABASE_URL); the PGlite snapshot on those runs too,
+//   for the tests of the embedded database that run on both (a data folder, PGlite itself);
 // - the program compiled from the current sources, which the tests' child processes run
 //   (compile.ts, spawn.ts `program`);
 // - a folder for the folders the tests make, removed when the run ends (temp.ts).
@@ -21,13 +22,14 @@ const SNAPSHOT_INPUTS = ['db/migrations', 'db/client.ts', 'package-lock.json'];
 export default async function setup(project: TestProject) {
   const folder = makeRunFolder();
   project.provide('tempRoot', folder.root);
-  const compiled = await compileProgram(ROOT);
+  // esbuild compiles in a process of its own while this one makes the snapshot and the template.
+  const [compiled, snapshot, database] = await Promise.all([compileProgram(ROOT), prepareSnapshot(), prepareDatabase(project)]);
   project.provide('compiledProgram', compiled.dir);
+  project.provide('pgliteSnapshot', snapshot);
   // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
   project.onTestsRerun(async () => {
     await compileProgram(ROOT);
   });
-  const database = await prepareDatabase(project);
   return async () => {
     await database();
     compiled.remove();
@@ -35,24 +37,32 @@ export default async function setup(project: TestProject) {
   };
 }
 
+/** On a PostgreSQL server (DATABASE_URL): a migrated template database, dropped when the run ends. */
 async function prepareDatabase(project: TestProject): Promise<() => void | Promise<void>> {
   const url = process.env.DATABASE_URL;
-  if (url) {
-    const template = templateName();
-    const postgres = (await import('postgres')).default;
-    const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${template}`);
-    await admin.unsafe(`create database ${template}`);
-    const db = await openDatabase({ databaseUrl: withDb(url, template), max: 1 });
-    await db.close();
-    project.provide('pgTemplate', template);
-    return async () => {
-      await admin.unsafe(`drop database if exists ${template} with (force)`);
-      await admin.end();
-    };
-  }
-  // The migrated image depends only on the migrations and the code that applies them: made once, then
-  // kept in the cache for the next runs (a new migration, or a new PGlite or drizzle, makes a new one).
+  if (!url) return () => {};
+  const template = templateName();
+  const postgres = (await import('postgres')).default;
+  const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${template}`);
+  await admin.unsafe(`create database ${template}`);
+  const db = await openDatabase({ databaseUrl: withDb(url, template), max: 1 });
+  await db.close();
+  project.provide('pgTemplate', template);
+  return async () => {
+    await admin.unsafe(`drop database if exists ${template} with (force)`);
+    await admin.end();
+  };
+}
+
+/**
+ * The migrated image depends only on the migrations and the code that applies them: made once, then
+ * kept in the cache for the next runs (a new migration, or a new PGlite or drizzle, makes a new one).
+ * Made on a run against PostgreSQL too: its tests of the embedded database start from it, a second
+ * or two of CPU each where a new database's initdb and migrations took five (and in CI the embedded
+ * run before has made it).
+ */
+async function prepareSnapshot(): Promise<string> {
   const file = join(cacheFolder(ROOT), `snapshot-${digestOf(ROOT, SNAPSHOT_INPUTS)}.tar`);
   if (!existsSync(file)) {
     const db = await openDatabase({ dataDir: 'memory://' });
@@ -65,8 +75,7 @@ async function prepareDatabase(project: TestProject): Promise<() => void | Promi
     writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
     renameSync(partial, file);
   }
-  project.provide('pgliteSnapshot', file);
-  return () => {};
+  return file;
 }
 
 declare module 'vitest' {

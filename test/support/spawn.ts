@@ -161,22 +161,15 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 40_000
 let seed: Promise<string> | undefined;
 /**
  * A new embedded database folder (a `DATA_DIR`) holding a migrated database, as a first run leaves
- * it: the run's migrated snapshot (global-setup.ts) written out once per test worker, then copied
- * (milliseconds) for each caller. A process migrating a new folder itself costs some five seconds
- * of CPU: a test that is about that uses an empty folder.
+ * it: the run's migrated snapshot (global-setup.ts, on either run) written out once per test worker,
+ * then copied (milliseconds) for each caller. A process migrating a new folder itself costs some five
+ * seconds of CPU: a test that is about that uses an empty folder.
  */
 export async function migratedDataDir(): Promise<string> {
   seed ??= (async () => {
     const dir = join(tempDir('taskcart-seed-'), 'data');
-    const snapshot = inject('pgliteSnapshot');
-    if (snapshot) {
-      const { PGlite } = await import('@electric-sql/pglite');
-      await (await PGlite.create({ dataDir: dir, loadDataDir: snapshotImage() })).close();
-    } else {
-      // A run on a PostgreSQL server makes no snapshot: the folder is migrated here, once a file.
-      const { openDatabase } = await import('../../db/client.ts');
-      await (await openDatabase({ dataDir: dir })).close();
-    }
+    const { PGlite } = await import('@electric-sql/pglite');
+    await (await PGlite.create({ dataDir: dir, loadDataDir: snapshotImage() })).close();
     return dir;
   })();
   const dir = join(tempDir('taskcart-'), 'data');

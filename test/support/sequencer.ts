@@ -1,5 +1,6 @@
-// The order files start in. Vitest starts first the files that took longest in the run before (its
-// cache in node_modules/.vite); a fresh clone — CI — has no such run, and vitest then starts the
+// The order files start in. Vitest starts first the files that took longest in the run before on the
+// same database (its cache in node_modules/.vite, kept per project: vitest.config.ts names the
+// project `embedded` or `postgres`); a fresh clone — CI, on either database — has no such run, and vitest then starts the
 // largest files first. There the files that mostly wait, on the processes they start and the
 // timeouts they wait out (test/process/: start-up errors wait 10 s on a Slack that never answers,
 // `npm start` and its stop, migrations by three bots; the app's own process, a database cut off, the

@@ -92,7 +92,13 @@ async function tell(kind: Kind, deps: Deps, args: AnyArgs, say: Say): Promise<vo
   const t = await deps.languages.of(client, user);
   const text = say(t, 'mrkdwn');
   if (kind === 'command' || (kind === 'action' && body.response_url && args.respond)) {
-    await args.respond!(ephemeral(text));
+    try {
+      await args.respond!(ephemeral(text));
+    } catch {
+      // Slack refused the response_url (it expires after 30 minutes or five posts), or it failed
+      // with the rest: told in the DM instead, which fails in turn only if Slack does.
+      await dm(client, user, text);
+    }
   } else if (kind === 'action' && body.view?.type === 'home') {
     await client.views.publish({ user_id: user, view: troubleHome(t, text) });
   } else if (kind === 'action' && body.view?.id) {

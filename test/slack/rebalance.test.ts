@@ -137,6 +137,21 @@ describe('rebalancing in /team-carts', () => {
     expect(ctx.app.slack.responses.filter((r) => r.id === 'replayed')).toHaveLength(1);
   });
 
+  it('an Apply saved whose message Slack refuses to edit (its response_url expired): the supervisor is told the moves are saved, never that nothing was', async () => {
+    await bothCarts();
+    const proposal = await propose();
+    const apply = sup().button(ACTIONS.applyRebalance, proposal.blocks);
+    ctx.app.slack.on('response_url', () => ({ status: 404, body: 'expired_url' }));
+    await sup().click(ACTIONS.applyRebalance, apply.value, 'expired');
+    await sup().settle();
+    // Saved, and both agents told, as without the refusal.
+    expect(await itemsOf((await cartOf(OTHER_AGENT)).id)).toHaveLength(2);
+    expect(dmsTo(AGENT)).toHaveLength(1);
+    expect(dmsTo(OTHER_AGENT)).toHaveLength(1);
+    const told = ctx.app.slack.messagesIn(`D${SUPERVISOR.slice(1)}`).map((m) => String(m.text));
+    expect(told).toEqual(["Your decision is saved, but I couldn't show it everywhere: something went wrong on my side. There is nothing more for you to do."]);
+  });
+
   it('loses no change an agent made after the proposal: nothing is applied, and the supervisor gets a fresh proposal', async () => {
     await bothCarts();
     const proposal = await propose();

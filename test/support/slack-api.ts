@@ -219,6 +219,14 @@ export class SlackStandIn {
         // An upload_url takes the file's bytes as they are: its call is `upload_url`, with `file_id` and `bytes`.
         const args = upload ? { file_id: url.pathname.slice('/upload/'.length), bytes: body } : parseArgs(raw, req.headers['content-type'] ?? '');
         if (url.pathname.startsWith('/respond/')) {
+          // `on('response_url', …)` may refuse a post as Slack does (404 `expired_url` after 30 minutes
+          // or five uses, a 5xx while it is down): then nothing is shown, and nothing is kept here.
+          const call: Call = { method: 'response_url', args, token: null, at: performance.now(), contentType: req.headers['content-type'] ?? '' };
+          const refused = await this.overrides.get('response_url')?.(args, call);
+          if (refused && 'body' in refused) {
+            res.writeHead(refused.status ?? 404, { 'content-type': 'text/plain' }).end(String(refused.body));
+            return;
+          }
           this.responses.push({ id: url.pathname.slice('/respond/'.length), body: args });
           this.check('response_url', args);
           res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');

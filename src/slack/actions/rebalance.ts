@@ -10,6 +10,7 @@ import { appliedAlreadyText, appliedMessage, parseApplyPlan, parseRebalanceAsk, 
 import { afterChange } from '../cart-message.ts';
 import type { Deps } from '../deps.ts';
 import type { Listeners } from '../router.ts';
+import { savedThen } from '../errors.ts';
 import { dm, guardAction } from '../guard.ts';
 import { requestKey } from '../request-key.ts';
 
@@ -40,7 +41,8 @@ export function register(app: Listeners, deps: Deps): void {
       const t = await languages.of(client, body.user.id);
       if (result.kind === 'applied_already') return void (await respond({ response_type: 'ephemeral', replace_original: true, text: appliedAlreadyText(t) }));
       if (result.kind === 'stale') return void (await respond({ response_type: 'ephemeral', replace_original: true, ...proposalMessage(t, result.fresh, { stale: true }) }));
-      await Promise.all([respond({ response_type: 'ephemeral', replace_original: true, ...appliedMessage(t, result) }), tellAgents(deps, client, result)]);
+      // The moves are saved: if the supervisor's message cannot be edited, they are told so, never that nothing was.
+      await savedThen({ changed: true }, 'decision', Promise.all([respond({ response_type: 'ephemeral', replace_original: true, ...appliedMessage(t, result) }), tellAgents(deps, client, result)]));
     }),
   );
 }

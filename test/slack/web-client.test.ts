@@ -3,6 +3,7 @@
 // met as WebClient meets them, and a client told not to retry (the fan-out's poster) never sends twice.
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { poster, postOnce } from '../../src/slack/fanout.ts';
 import { SlackWebClient } from '../../src/slack/web-client.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
 import { eventually } from '../support/app.ts';
@@ -217,6 +218,13 @@ describe('SlackWebClient', () => {
     const r = await client.chat.update({ channel: 'D0ONE', ts: '1.000001', text: 'x' });
     expect(r.ts).toBe('1.000001');
     expect(warned).toEqual(['superfluous_charset']);
+  });
+
+  it('posts each fan-out (an exception to its supervisors, a digest) through one poster per client, on the connection it keeps open', async () => {
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url });
+    for (const channel of ['D0SUP1', 'D0SUP2', 'D0SUP3']) await postOnce(poster(client), { channel, text: 'An exception to decide' }, { kind: 'person', id: 'U0SUP' });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
+    expect(slack.connections).toBe(1);
   });
 
   it('leaves other methods to WebClient, form-encoded as before', async () => {

@@ -70,6 +70,8 @@ export interface SharedFile {
 
 export class SlackStandIn {
   calls: Call[] = [];
+  /** TCP connections the bot opened to the stand-in (a client keeps its own open between calls). */
+  connections = 0;
   /** Posts to response_url, as { id, body }. */
   responses: { id: string; body: Record<string, unknown> }[] = [];
   violations: string[] = [];
@@ -191,6 +193,7 @@ export class SlackStandIn {
 
   reset(): void {
     this.calls = [];
+    this.connections = 0;
     this.responses = [];
     this.violations = [];
     this.overrides.clear();
@@ -254,6 +257,7 @@ export class SlackStandIn {
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
       });
     });
+    this.server.on('connection', () => void this.connections++);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server!.address() as AddressInfo).port;
     return this;

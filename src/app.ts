@@ -33,6 +33,8 @@ export interface TaskCartApp {
   start(identity?: SlackIdentity): Promise<number>;
   /** Stops accepting requests, then waits up to `drainMs` for those in flight; resolves with how many were left. */
   stop(drainMs?: number): Promise<number>;
+  /** Resolves once no request is in flight: at once when none is. */
+  quiet(): Promise<void>;
 }
 
 /** How long an idle connection is kept: longer than a load balancer's usual 60 s (README, Running in production). */
@@ -139,6 +141,9 @@ export function createApp(
       server?.closeAllConnections();
       await closed;
       return left;
+    },
+    async quiet() {
+      while (inFlight.size) await inFlight.idle(60_000);
     },
   };
   return bot;

@@ -71,13 +71,22 @@ export function highsSolver(highs: Highs): MipSolver {
 /** How long after its scheduler has started the bot warms the solver up (src/main.ts), which then logs "auto-balance: HiGHS warmed up". */
 export const WARM_UP_AFTER_MS = 10_000;
 
+/** What a warm-up waits for between its carts (by default, the next turn of the event loop). */
+export interface WarmUpOptions {
+  carts?: number;
+  between?: () => Promise<unknown>;
+}
+
 /**
  * Auto-balances a few made-up carts. V8 first runs WebAssembly unoptimised and optimises
  * what runs often: until then a solve takes two to five times as long, and fewer plans are
  * proven within the time limit. Run at start-up, so the first agents' clicks are as quick
- * as the rest. Yields between carts; about a second of CPU in all.
+ * as the rest. About a second of CPU in all, in pieces of up to a few hundred milliseconds
+ * (one cart each), with `between` awaited after each: the bot waits there until no request is
+ * in flight (src/main.ts), so that a click waits for one piece at most, not for the warm-up.
  */
-export async function warmUp(solver: MipSolver, carts = 16): Promise<void> {
+export async function warmUp(solver: MipSolver, options: WarmUpOptions = {}): Promise<void> {
+  const { carts = 16, between = () => new Promise((resolve) => setImmediate(resolve)) } = options;
   let seed = 1;
   const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   const monday = '2026-01-05';
@@ -114,6 +123,6 @@ export async function warmUp(solver: MipSolver, carts = 16): Promise<void> {
       };
     });
     autoBalance(tasks, week, { solver });
-    await new Promise((resolve) => setImmediate(resolve));
+    await between();
   }
 }

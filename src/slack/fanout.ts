@@ -2,7 +2,7 @@
 // message a stopped run posted, and say in one line why Slack refused something and what to do.
 import { webApi } from '@slack/bolt';
 import { Refused } from '../services/deliveries.ts';
-import { SlackWebClient } from './web-client.ts';
+import { singleTryClient } from './web-client.ts';
 
 type WebClient = webApi.WebClient;
 
@@ -26,28 +26,14 @@ const PAGE = 15;
 const MAX_PAGES = 20;
 const POST_TIMEOUT_MS = 30_000;
 
-const posters = new WeakMap<WebClient, WebClient>();
-
 /**
  * A client that posts without retrying: after a timeout, a dropped connection or a 5xx, Slack may
  * have stored the message, and a blind retry would post it twice. Such a post is left `sending`
  * and looked for by the next run instead. 429s, which Slack did not take, are waited out by postOnce.
- * One for each client, kept: each has its own connections to Slack, kept open between posts (an
- * exception's DMs to its supervisors made a new one each time, and left its connections idle).
+ * Kept, with its connections to Slack, from one fan-out to the next (web-client.ts singleTryClient).
  */
 export function poster(client: WebClient): WebClient {
-  let post = posters.get(client);
-  if (!post) {
-    post = new SlackWebClient(client.token, {
-      slackApiUrl: client.slackApiUrl,
-      logLevel: webApi.LogLevel.ERROR,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: POST_TIMEOUT_MS,
-    });
-    posters.set(client, post);
-  }
-  return post;
+  return singleTryClient(client, POST_TIMEOUT_MS);
 }
 
 /** Posts through a `poster` client; answers the message's ts. */

@@ -10,6 +10,7 @@ import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { languageOfLocale, type Language } from '../language.ts';
 import { LOCALE_FRESH_MS, languageKnown, resolveLanguage } from '../services/language.ts';
 import { textsFor, type T } from '../../views/i18n/index.ts';
+import { singleTryClient } from './web-client.ts';
 
 /** How long answering a person may wait on knowing their language (their row, users.info). */
 export const LANGUAGE_BUDGET_MS = 1500;
@@ -30,24 +31,11 @@ export interface Languages {
 
 /** Asks Slack for a user's locale: one call, no retry, bounded; a 429 pauses every ask for its Retry-After. */
 export function localeLookup(): (client: WebClient, userId: string) => Promise<string | null> {
-  const clients = new Map<string, webApi.WebClient>();
   let pausedUntil = 0;
   return async (client, userId) => {
     if (Date.now() < pausedUntil) throw new Error('users.info is rate-limited');
-    const key = `${client.token ?? ''}|${client.slackApiUrl}`;
-    let quick = clients.get(key);
-    if (!quick) {
-      quick = new webApi.WebClient(client.token, {
-        slackApiUrl: client.slackApiUrl,
-        logLevel: webApi.LogLevel.ERROR,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: LOOKUP_TIMEOUT_MS,
-      });
-      clients.set(key, quick);
-    }
     try {
-      const answer = await quick.users.info({ user: userId, include_locale: true });
+      const answer = await singleTryClient(client, LOOKUP_TIMEOUT_MS).users.info({ user: userId, include_locale: true });
       return answer.user?.locale ?? null;
     } catch (e) {
       const limited = e as { code?: string; retryAfter?: number };

@@ -273,3 +273,21 @@ function lazyResult(bytes: Buffer): webApi.WebAPICallResult {
     },
   });
 }
+
+const singleTry = new Map<string, SlackWebClient>();
+
+/**
+ * A client of `client`'s token and Web API that sends each call once, within `timeoutMs`: no retry
+ * after a failure, and a 429 rejected with its Retry-After for the caller to wait out. For what a
+ * retry would send twice (a fan-out's post) or make late (a user's locale). One for each token, Web
+ * API and time limit, kept: it keeps its connections to Slack open between calls.
+ */
+export function singleTryClient(client: webApi.WebClient, timeoutMs: number): SlackWebClient {
+  const key = `${client.token ?? ''}|${client.slackApiUrl}|${timeoutMs}`;
+  let once = singleTry.get(key);
+  if (!once) {
+    once = new SlackWebClient(client.token, { slackApiUrl: client.slackApiUrl, logLevel: webApi.LogLevel.ERROR, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: timeoutMs });
+    singleTry.set(key, once);
+  }
+  return once;
+}

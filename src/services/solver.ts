@@ -71,7 +71,7 @@ export function highsSolver(highs: Highs): MipSolver {
 /** How long after its scheduler has started the bot warms the solver up (src/main.ts), which then logs "auto-balance: HiGHS warmed up". */
 export const WARM_UP_AFTER_MS = 10_000;
 
-/** What a warm-up waits for between its carts (by default, the next turn of the event loop). */
+/** How many made-up carts a warm-up solves (16), and what it waits for after each (by default, the next turn of the event loop). */
 export interface WarmUpOptions {
   carts?: number;
   between?: () => Promise<unknown>;

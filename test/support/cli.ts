@@ -93,8 +93,8 @@ export async function commandLine(t: TestDatabase, slackUrl: string): Promise<Co
   const copy = async () => {
     if (t.url) return;
     const { PGlite } = await import('@electric-sql/pglite');
-    const copy = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
-    await copy.close();
+    const folder = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
+    await folder.close();
   };
   const run = async (...args: string[]) => {
     await (copied ??= copy());

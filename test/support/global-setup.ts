@@ -22,10 +22,12 @@ const SNAPSHOT_INPUTS = ['db/migrations', 'db/client.ts', 'package-lock.json'];
 export default async function setup(project: TestProject) {
   const folder = makeRunFolder();
   project.provide('tempRoot', folder.root);
-  // esbuild compiles in a process of its own while this one makes the snapshot and the template.
-  const [compiled, snapshot, database] = await Promise.all([compileProgram(ROOT), prepareSnapshot(), prepareDatabase(project)]);
+  // esbuild compiles in a process of its own while this one makes the snapshot. The template database
+  // comes after: a run whose sources do not compile leaves none on the server.
+  const [compiled, snapshot] = await Promise.all([compileProgram(ROOT), prepareSnapshot()]);
   project.provide('compiledProgram', compiled.dir);
   project.provide('pgliteSnapshot', snapshot);
+  const database = await prepareDatabase(project);
   // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
   project.onTestsRerun(async () => {
     await compileProgram(ROOT);

@@ -59,6 +59,18 @@ class Undelivered extends Error {
 /** Retries of a slot's work: 1, 2, 4, 8 and 16 minutes after a failure. */
 export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } as const;
 
+/**
+ * How often an idle worker of this process asks its queue for a job. Every job a process queues
+ * itself wakes its own worker at once (pg-boss's notifyWorker), so a poll finds only what arrived
+ * from elsewhere. The minute's tick comes from pg-boss's cron, from whichever process keeps time:
+ * its queue is asked every 2 s (pg-boss's own). Slots and approval retries come from a tick of this
+ * process, or, rarely, as a retry whose delay (a minute and more) ran out or from a process that
+ * stopped before running them, and the purge once an hour: their queues are asked every 30 s. At 2 s
+ * on all four queues, an idle bot made two queries a second: about half of its CPU at rest and nearly
+ * all the database's (issue 13, two workers at rest, measured in docs/performance.md).
+ */
+export const POLL_SECONDS = { tick: 2, other: 30 } as const;
+
 /** The job id of a slot: the same slot always gets the same id, so queueing it twice makes one job. */
 export function slotJobId(teamId: number, kind: SlotKind, key: string, zone = ''): string {
   const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}${zone ? `:${zone}` : ''}`).digest('hex');
@@ -95,7 +107,7 @@ export async function startScheduler(options: {
   schedule?: boolean;
   /** How a failed slot is retried (tests wait seconds, not minutes). */
   retry?: { retryLimit: number; retryDelay: number; retryBackoff: boolean };
-  /** How often an idle worker asks the queue for a job, pg-boss's 2 s unless said (at least 0.5): tests wait less. */
+  /** How often an idle worker asks its queue for a job, every queue, POLL_SECONDS unless said (at least 0.5): tests wait less, or more. */
   pollingIntervalSeconds?: number;
 }): Promise<Scheduler> {
   const { database, client } = options;
@@ -105,7 +117,8 @@ export async function startScheduler(options: {
   const health = options.health ?? ownHealth!;
   const url = options.databaseUrl ?? database.url;
   const retry = options.retry ?? SLOT_RETRY;
-  const polling = options.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: options.pollingIntervalSeconds };
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? POLL_SECONDS.other };
+  const tickPolling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? POLL_SECONDS.tick };
 
   await dropNewerQueueSchema(database, logger);
   const boss = new PgBoss({
@@ -137,8 +150,8 @@ export async function startScheduler(options: {
 
   const approvalDeps = { db: database.db, languages: languages(database.db, now), logger };
 
-  /** The id of this process's worker of slot jobs, woken when there is one to run (set once it works). */
-  const workers = { slot: '' };
+  /** The ids of this process's workers, each woken when the process queues a job for it (set once they work). */
+  const workers = { slot: '', tick: '', approvals: '' };
 
   const tick = async () => {
     const at = now();
@@ -167,10 +180,13 @@ export async function startScheduler(options: {
         }
       }
     }
-    // Started at once by this process rather than at the worker's next poll, up to two seconds later.
+    // Started at once by this process rather than at the worker's next poll, up to half a minute later (POLL_SECONDS).
     if (queued.length && workers.slot) boss.notifyWorker(workers.slot);
     // Approval DMs Slack did not take when the agent committed, once one has waited long enough.
-    if ((await approvalsDue(database.db)).length) await boss.send(APPROVALS_QUEUE, {});
+    if ((await approvalsDue(database.db)).length) {
+      await boss.send(APPROVALS_QUEUE, {});
+      if (workers.approvals) boss.notifyWorker(workers.approvals);
+    }
     return queued;
   };
 
@@ -227,10 +243,10 @@ export async function startScheduler(options: {
       if (workers.slot) boss.notifyWorker(workers.slot);
     }
   });
-  await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {
+  workers.tick = await boss.work(QUEUES.tick, { batchSize: 1, ...tickPolling }, async () => {
     await tick();
   });
-  await boss.work(APPROVALS_QUEUE, { batchSize: 1, ...polling }, async () => {
+  workers.approvals = await boss.work(APPROVALS_QUEUE, { batchSize: 1, ...polling }, async () => {
     const retried = await retryApprovals(approvalDeps, client, now());
     if (retried) logger.info(`approval DMs of ${retried} exception(s) tried again`, { exceptions: retried });
   });
@@ -243,6 +259,7 @@ export async function startScheduler(options: {
     await boss.schedule(PURGE_QUEUE, '17 * * * *', {}, { tz: 'UTC', retryLimit: 0 });
     // A tick now, rather than at pg-boss's next cron check: slots missed while no bot ran are made at start.
     await boss.send(QUEUES.tick, {}, { singletonKey: 'start', singletonSeconds: 30 });
+    boss.notifyWorker(workers.tick);
   }
 
   return {

@@ -103,7 +103,7 @@ describe('the scheduler', () => {
   let schedulers: Scheduler[] = [];
   const clock = { now: new Date('2026-11-27T06:59:00Z') };
   let logs: string[] = [];
-  const start = (options: { schedule?: boolean } = {}) =>
+  const start = (options: { schedule?: boolean; pollingIntervalSeconds?: number } = {}) =>
     startScheduler({
       database: t,
       databaseUrl: t.url,
@@ -114,7 +114,7 @@ describe('the scheduler', () => {
       retry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
       // A job is taken within half a second, not pg-boss's two: the waits for a job, and the room
       // left below for a second run (a retry comes a second later), are a fraction of those.
-      pollingIntervalSeconds: 0.5,
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
     }).then((s) => (schedulers.push(s), s));
   const cartsPosted = () =>
     slack
@@ -257,7 +257,9 @@ describe('the scheduler', () => {
 
   it('ticks by itself at start, and pg-boss’s cron ticks every minute after', async () => {
     clock.now = new Date('2026-11-27T07:00:00Z');
-    await start({ schedule: true });
+    // Its workers never poll again after their first look: the start's tick, and the slots it
+    // queues, run because the process wakes its own workers for what it queues (POLL_SECONDS).
+    await start({ schedule: true, pollingIntervalSeconds: 3600 });
     await until(async () => (await t.db.select().from(scheduleRuns)).some((r) => r.kind === 'proposal'), 45_000);
     await until(() => cartsPosted().length === 2);
     const schedules = await t.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule');

@@ -177,7 +177,9 @@ describe('A DM Slack did not take', () => {
       logger: createLogger({ level: 'info', write: (l) => logs.push(l) }),
       now: () => ctx.app.clock.now,
       schedule: false,
-      pollingIntervalSeconds: 0.5,
+      // Its worker never polls again after its first look: the job runs because the tick that
+      // queues it wakes the process's own worker (scheduler.ts POLL_SECONDS).
+      pollingIntervalSeconds: 3600,
     });
     try {
       // Before its wait (two minutes after a first try) the tick queues nothing.

@@ -56,7 +56,7 @@ class Undelivered extends Error {
   override name = 'Undelivered';
 }
 
-/** Retries of a slot's work: 1, 2, 4, 8 and 16 minutes after a failure. */
+/** Retries of a slot's work: 1, 2, 4, 8 and 16 minutes after a failure (each taken at a worker's next poll, POLL_SECONDS). */
 export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } as const;
 
 /**
@@ -66,8 +66,8 @@ export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } 
  * its queue is asked every 2 s (pg-boss's own). Slots and approval retries come from a tick of this
  * process, or, rarely, as a retry whose delay (a minute and more) ran out or from a process that
  * stopped before running them, and the purge once an hour: their queues are asked every 30 s. At 2 s
- * on all four queues, an idle bot made two queries a second: about half of its CPU at rest and nearly
- * all the database's (issue 13, two workers at rest, measured in docs/performance.md).
+ * on all four queues, an idle bot made two queries a second: half of its main thread's time at rest,
+ * and nearly all the database's CPU (issue 13, two workers at rest, measured in docs/performance.md).
  */
 export const POLL_SECONDS = { tick: 2, other: 30 } as const;
 

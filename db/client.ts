@@ -91,8 +91,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  */
 const reconnectBackoff = (retries: number): number => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 2);
 
-/** Connections a process's pool opens at most on PostgreSQL (src/cluster.ts counts them per worker). */
-export const POOL_MAX = 10;
+/**
+ * Connections a process's pool opens at most on PostgreSQL (src/cluster.ts counts them per worker).
+ * Few, because postgres.js hands each query to the connection idle longest: every connection the
+ * pool ever opened (a burst opens them all) then takes its turn, and each server process plans and
+ * caches each statement for itself, so with more connections each one's statements stay colder. With
+ * 10 a worker, the server spent twice the CPU a click that it does with 4 (issue 13, measured in
+ * docs/performance.md: paced with two workers 3.2–3.4 ms against 1.6–1.7, a burst's 2.6–2.9 against
+ * 1.2). A query that finds all four busy waits its turn on one of them, behind a few milliseconds.
+ */
+export const POOL_MAX = 4;
 /** Connections the job queue (pg-boss, src/jobs/scheduler.ts) opens at most on PostgreSQL, besides. */
 export const QUEUE_CONNECTIONS = 3;
 

@@ -23,17 +23,17 @@ describe('configuration', () => {
   it('WORKERS against PostgreSQL’s room: one a core where they fit; fewer, said once, where they do not; as set, with a warning', () => {
     // Each worker's pool and job queue.
     expect(CONNECTIONS_PER_WORKER).toBe(POOL_MAX + QUEUE_CONNECTIONS);
-    expect(CONNECTIONS_PER_WORKER).toBe(13);
+    expect(CONNECTIONS_PER_WORKER).toBe(7);
     const server = { max: 100, free: 97 };
     expect(workersWithRoom(2, true, server)).toEqual({ workers: 2, warning: null });
-    expect(workersWithRoom(7, false, server)).toEqual({ workers: 7, warning: null });
-    // A 16-core host on a default PostgreSQL: 208 connections could be asked of 97.
+    expect(workersWithRoom(13, false, server)).toEqual({ workers: 13, warning: null });
+    // A 16-core host on a default PostgreSQL: 112 connections could be asked of 97.
     const big = workersWithRoom(16, true, server);
-    expect(big.workers).toBe(7);
-    expect(big.warning).toBe('WORKERS is unset, so one a core: 16 workers may hold 208 PostgreSQL connections (13 each) and the server takes 97 more now (max_connections 100); starting 7. Raise max_connections, or set WORKERS.');
+    expect(big.workers).toBe(13);
+    expect(big.warning).toBe('WORKERS is unset, so one a core: 16 workers may hold 112 PostgreSQL connections (7 each) and the server takes 97 more now (max_connections 100); starting 13. Raise max_connections, or set WORKERS.');
     const asked = workersWithRoom(16, false, server);
     expect(asked.workers).toBe(16);
-    expect(asked.warning).toMatch(/^WORKERS=16: .* so clicks could fail when all are busy\. Set WORKERS to 7 or fewer, or raise max_connections\.$/);
+    expect(asked.warning).toMatch(/^WORKERS=16: .* so clicks could fail when all are busy\. Set WORKERS to 13 or fewer, or raise max_connections\.$/);
     // No room even for one: one all the same, and said.
     expect(workersWithRoom(4, true, { max: 100, free: 5 })).toMatchObject({ workers: 1, warning: expect.stringContaining('starting 1') });
   });

@@ -250,16 +250,16 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
   });
 
   it.skipIf(availableParallelism() < 2)('WORKERS unset (one a core) where PostgreSQL takes fewer connections: starts as many workers as fit, and says so', async () => {
-    // A role with all of postgres's rights but superuser, limited to 20 connections: room for one worker of 13.
+    // A role with all of postgres's rights but superuser, limited to 10 connections: room for one worker of 7.
     const role = `taskcart_small_${process.pid}`;
-    await t.exec(`create role ${role} login connection limit 20; grant postgres to ${role}`);
+    await t.exec(`create role ${role} login connection limit 10; grant postgres to ${role}`);
     try {
       const url = new URL(t.url!);
       url.username = role;
       const { bot, url: base } = await launch({ DATABASE_URL: url.toString(), WORKERS: undefined });
       await until(() => bot.out.some((l) => l.includes('1 worker serving')), 60_000, 'one worker');
       const warned = bot.logs().filter((l) => l.level === 'warn').map((l) => String(l.msg));
-      expect(warned).toEqual([`WORKERS is unset, so one a core: ${availableParallelism()} workers may hold ${availableParallelism() * 13} PostgreSQL connections (13 each) and the server takes 20 more now (max_connections ${(await connectionRoom(t.db)).max}); starting 1. Raise max_connections, or set WORKERS.`]);
+      expect(warned).toEqual([`WORKERS is unset, so one a core: ${availableParallelism()} workers may hold ${availableParallelism() * 7} PostgreSQL connections (7 each) and the server takes 10 more now (max_connections ${(await connectionRoom(t.db)).max}); starting 1. Raise max_connections, or set WORKERS.`]);
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       bot.child.kill('SIGTERM');
       expect((await bot.exited).code).toBe(0);

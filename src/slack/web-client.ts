@@ -13,6 +13,8 @@
 // WebClient unchanged.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { webApi } from '@slack/bolt';
 
 /** Methods made on a click's trigger_id, which Slack takes for 3 s: not kept in line after a 429 (RateGate). */
@@ -98,6 +100,42 @@ export function refusalOf(e: unknown): string | undefined {
   return typeof error === 'string' ? error : undefined;
 }
 
+/**
+ * `agent`, never handing out a kept-alive connection idle longer than the server said it keeps one
+ * (its `Keep-Alive: timeout`, less a second, as Node's own margin). Node closes a free connection only
+ * when the server's close reaches it, and only when the event loop turns (it uses that hint only for an
+ * agent with a time limit of its own). After a long stretch without a turn (the embedded database's
+ * queries resolve in promise jobs, one after another), a connection the server had closed, or closed
+ * before reading the call, was handed out, and the call failed with a reset: a single-try post (a
+ * digest, in CI on 2026-11-28) then counted as maybe sent, left for the next run to look for. Such a
+ * connection is now closed here, and the call goes out on a new one.
+ */
+export function freshSockets<A extends HttpAgent>(agent: A): A {
+  const idle = new WeakMap<Socket, { since: number; limitMs: number }>();
+  // Before the agent's own listener, which lets go of the response the hint is in.
+  agent.prependListener('free', (socket: Socket & { _httpMessage?: { res?: IncomingMessage } | null }) => {
+    const hint = /^timeout=(\d+)/.exec(String(socket._httpMessage?.res?.headers['keep-alive'] ?? ''))?.[1];
+    idle.set(socket, { since: performance.now(), limitMs: hint ? Number(hint) * 1000 - 1000 : (socket.timeout ?? 0) });
+  });
+  const free = agent.freeSockets as Record<string, Socket[] | undefined>;
+  const addRequest = (agent as unknown as { addRequest: (...args: unknown[]) => void }).addRequest;
+  (agent as unknown as { addRequest: (...args: unknown[]) => void }).addRequest = function (this: A, ...args: unknown[]) {
+    const now = performance.now();
+    for (const [name, sockets] of Object.entries(free)) {
+      const kept = (sockets ?? []).filter((socket) => {
+        const was = idle.get(socket);
+        const stale = was !== undefined && was.limitMs > 0 && now - was.since >= was.limitMs;
+        if (stale) socket.destroy();
+        return !stale;
+      });
+      if (kept.length) free[name] = kept;
+      else delete free[name];
+    }
+    return addRequest.apply(this, args);
+  };
+  return agent;
+}
+
 export class SlackWebClient extends webApi.WebClient {
   private readonly secure: boolean;
   private readonly agent: HttpAgent;
@@ -122,7 +160,7 @@ export class SlackWebClient extends webApi.WebClient {
     this.timeoutMs = options.timeout || TIMEOUT_MS;
     this.secure = this.slackApiUrl.startsWith('https:');
     // As many connections as WebClient's request queue lets through at once.
-    this.agent = this.secure ? new HttpsAgent({ keepAlive: true, maxSockets: 100 }) : new HttpAgent({ keepAlive: true, maxSockets: 100 });
+    this.agent = freshSockets(this.secure ? new HttpsAgent({ keepAlive: true, maxSockets: 100 }) : new HttpAgent({ keepAlive: true, maxSockets: 100 }));
     this.bearer = `Bearer ${token ?? ""}`;
   }
 

@@ -263,6 +263,11 @@ export class SlackStandIn {
     return this;
   }
 
+  /** Closes a connection idle for `ms`, and says so in its answers' Keep-Alive (Node's server: 5 s). */
+  closeIdleAfter(ms: number): void {
+    this.server!.keepAliveTimeout = ms;
+  }
+
   async stop(): Promise<void> {
     // Hung calls and idle keep-alive connections would hold close() open.
     this.server?.closeAllConnections();

@@ -112,10 +112,11 @@ export function refusalOf(e: unknown): string | undefined {
  */
 export function freshSockets<A extends HttpAgent>(agent: A): A {
   const idle = new WeakMap<Socket, { since: number; limitMs: number }>();
-  // Before the agent's own listener, which lets go of the response the hint is in.
+  // Before the agent's own listener, which lets go of the response the hint is in. A server that
+  // announces nothing is trusted to keep the connection until it closes it, as Node trusts it.
   agent.prependListener('free', (socket: Socket & { _httpMessage?: { res?: IncomingMessage } | null }) => {
     const hint = /^timeout=(\d+)/.exec(String(socket._httpMessage?.res?.headers['keep-alive'] ?? ''))?.[1];
-    idle.set(socket, { since: performance.now(), limitMs: hint ? Number(hint) * 1000 - 1000 : (socket.timeout ?? 0) });
+    idle.set(socket, { since: performance.now(), limitMs: hint ? Number(hint) * 1000 - 1000 : 0 });
   });
   const free = agent.freeSockets as Record<string, Socket[] | undefined>;
   const addRequest = (agent as unknown as { addRequest: (...args: unknown[]) => void }).addRequest;

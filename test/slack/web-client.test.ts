@@ -228,14 +228,15 @@ describe('SlackWebClient', () => {
   });
 
   it('does not send a call on a kept connection idle past its time limit when the event loop had no turn to close it: a new one carries it, once', async () => {
-    // A Slack that closes a connection idle for 2 s: Node keeps it 1 s (the Keep-Alive hint less a second).
+    // A Slack that closes a connection idle for 2 s, and says so (Keep-Alive: timeout=2): the client
+    // uses it for 1 s (the hint less a second).
     const own = await new SlackStandIn().start();
     own.closeIdleAfter(2_000);
     try {
       const once = new SlackWebClient(BOT_TOKEN, { slackApiUrl: own.url, retryConfig: { retries: 0 } });
       await once.chat.postMessage({ channel: 'D0IDLE', text: 'first' });
       // 2.5 s without a turn of the event loop, as in a long run of the embedded database's queries:
-      // neither the client's timer nor the server's has closed the connection.
+      // the server's timer has not run, and the client has not heard of any close.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2_500);
       await once.chat.postMessage({ channel: 'D0IDLE', text: 'second' });
       expect(own.messagesIn('D0IDLE').map((m) => m.text)).toEqual(['first', 'second']);

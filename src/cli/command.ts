@@ -66,18 +66,18 @@ export function parseCommandArgs(command: Command, argv: string[]): Args & { hel
 }
 
 /**
- * The embedded database's buffer cache for a command: setting up PostgreSQL's default 128 MB as the
- * database starts took about 0.4 s of CPU of every command (2 × AMD EPYC, 2026-11-27), and an import's
- * memory about 120 MiB more, while a command is a short process that reads or writes each page about
- * once. The bot, which runs for hours, keeps the default.
+ * The embedded database's buffer cache for a command, in MB: the least (db/client.ts sizes the bot's
+ * to its data). Setting up PostgreSQL's default 128 MB as the database starts took about 0.4 s of CPU
+ * of every command (2 × AMD EPYC, 2026-11-27), and an import's memory about 120 MiB more, while a
+ * command is a short process that reads or writes each page about once.
  */
-const EMBEDDED_CONF = ['shared_buffers=16MB'];
+const COMMAND_BUFFERS_MB = 16;
 
 /** The database of DATABASE_URL, or the embedded one in DATA_DIR; migrated. */
 export async function withDatabase<T>(io: Io, work: (database: Database) => Promise<T>): Promise<T> {
   const config = loadDbConfig(io.env);
   if (io.database) return work(io.database);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, embeddedConf: EMBEDDED_CONF });
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedBuffersMb: COMMAND_BUFFERS_MB });
   try {
     return await work(database);
   } finally {

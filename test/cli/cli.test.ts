@@ -4,10 +4,9 @@
 // process (`run`, test/support/cli.ts cliInProcess) on the database opened once for them.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { openDatabase, startPglite, type Database } from '../../db/client.ts';
 import { cli, cliInProcess } from '../support/cli.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { tempDir } from '../support/temp.ts';
@@ -21,7 +20,7 @@ beforeAll(async () => {
   // On the embedded database the command line gets its own data folder; on a server, this file's database.
   env = { DATABASE_URL: t.url ?? '', DATA_DIR: join(dir, 'data') };
   // Already migrated, as a copy of this file's database (a command migrating a new folder: migrations.test.ts).
-  if (!t.url) await (await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() })).close();
+  if (!t.url) await (await startPglite({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() })).close();
 });
 afterAll(async () => {
   await letGo();

@@ -6,13 +6,14 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPglite } from '../../db/client.ts';
 import { preparingPglite } from '../../db/pglite-statements.ts';
 import { snapshotImage } from '../support/embedded.ts';
 
 let raw: PGlite;
 let client: PGlite;
 beforeAll(async () => {
-  raw = await PGlite.create({ loadDataDir: snapshotImage() });
+  raw = await startPglite({ loadDataDir: snapshotImage() });
   client = preparingPglite(raw);
   await raw.exec(`
     create table notes (id serial primary key, who text not null, body text, n int, ok boolean, doc json, day date, at timestamptz, unique (who, n));

@@ -1,11 +1,12 @@
 // Migrations when several processes start at once on a new PostgreSQL database, as their own step
-// (npm run db:migrate), and the embedded database refusing a second process on its folder.
+// (npm run db:migrate), and the embedded database: refusing a second process on its folder, its
+// settings file left alone, its buffer cache sized to the data.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationsFolder } from '../../db/client.ts';
+import { bufferCacheMb, migrationsFolder, openDatabase } from '../../db/client.ts';
 import { LOCK_FILE } from '../../db/data-dir-lock.ts';
 import { withDb } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
@@ -145,6 +146,39 @@ describe('the embedded database, one process at a time', () => {
       expect(after.out.join('\n')).toMatch(/teams: imported 1 rows: 1 inserted/);
     }, 120_000);
   });
+
+  it('leaves the folder’s postgresql.conf as the admin left it, and sizes the buffer cache to the data', async () => {
+    const dir = await migratedDataDir();
+    const conf = join(dir, 'postgresql.conf');
+    appendFileSync(conf, '\n# the admin’s own\nwork_mem = 8MB\n');
+    const before = readFileSync(conf, 'utf8');
+    // A command (it asks for the least cache) and the bot's own opening of the folder.
+    const run = runEntry('src/cli/index.ts', ['import', 'teams', teams()], { DATA_DIR: dir });
+    expect((await run.exited).code, run.err.join('\n')).toBe(0);
+    expect(readFileSync(conf, 'utf8')).toBe(before);
+    const database = await openDatabase({ dataDir: dir, migrate: 'check' });
+    try {
+      // A team's new database: a few megabytes, the least cache; the admin's setting holds.
+      expect(await database.query(`select current_setting('work_mem') as work, current_setting('shared_buffers') as cache`)).toEqual([{ work: '8MB', cache: '16MB' }]);
+    } finally {
+      await database.close();
+    }
+    expect(readFileSync(conf, 'utf8')).toBe(before);
+    // Grown: the largest database's files (the templates beside it do not count), up to PostgreSQL's default.
+    const grown = join(tempDir('taskcart-sized-'), 'data');
+    const file = (database: string, name: string, mb: number) => {
+      mkdirSync(join(grown, 'base', database), { recursive: true });
+      writeFileSync(join(grown, 'base', database, name), '');
+      truncateSync(join(grown, 'base', database, name), mb * 2 ** 20);
+    };
+    expect(bufferCacheMb(grown)).toBe(16);
+    file('1', '1259', 40);
+    file('5', '16400', 30.5);
+    file('5', '16401', 12);
+    expect(bufferCacheMb(grown)).toBe(43);
+    file('5', '16402', 300);
+    expect(bufferCacheMb(grown)).toBe(128);
+  }, 120_000);
 
   // The first command in a new folder also makes and migrates the database there.
   it('takes over a lock left by a process that is gone', async () => {

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { Database } from '../../db/client.ts';
+import { startPglite, type Database } from '../../db/client.ts';
 import type { TestDatabase } from './db.ts';
 import { BOT_TOKEN } from './signed.ts';
 import { program } from './spawn.ts';
@@ -92,8 +92,7 @@ export async function commandLine(t: TestDatabase, slackUrl: string): Promise<Co
   let copied: Promise<void> | undefined;
   const copy = async () => {
     if (t.url) return;
-    const { PGlite } = await import('@electric-sql/pglite');
-    const folder = await PGlite.create({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
+    const folder = await startPglite({ dataDir: env.DATA_DIR, loadDataDir: await t.dump!() });
     await folder.close();
   };
   const run = async (...args: string[]) => {

@@ -1,7 +1,8 @@
 // A test file's embedded database (db.ts `testDatabase`, runs without DATABASE_URL): PGlite started
 // from the run's migrated snapshot (global-setup.ts).
 //
-// Starting one costs some 1.5 s of CPU on a 2-core machine: reading the 41 MB image, unpacking it
+// Starting one costs some 1.2 s of CPU on a 2-core machine (1.6–1.7 s with PostgreSQL's default 128 MB
+// of buffers instead of db/client.ts's 16, 2 × AMD EPYC, 2026-11-28): reading the 41 MB image, unpacking it
 // into PGlite's in-memory file system, starting Postgres. A vitest worker runs its files one after
 // another in one module graph (vitest.config.ts, isolate: false), so each worker keeps the database
 // a file closes and hands it to the next file put back as the snapshot left it. Put back, and proven
@@ -13,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
-import { pgliteDatabase } from '../../db/client.ts';
+import { pgliteDatabase, startPglite } from '../../db/client.ts';
 import type { TestDatabase } from './db.ts';
 
 /** How the migrated image looked when the kept database started: what every later file gets. */
@@ -119,8 +120,7 @@ export function snapshotImage(): Blob {
 }
 
 async function start(): Promise<PGlite> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  return PGlite.create({ loadDataDir: snapshotImage() });
+  return startPglite({ loadDataDir: snapshotImage() });
 }
 
 const SYSTEM = `(nspname in ('pg_catalog', 'information_schema', 'pg_toast') or nspname like 'pg\\_temp\\_%' or nspname like 'pg\\_toast\\_temp\\_%')`;

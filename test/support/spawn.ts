@@ -7,6 +7,7 @@ import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
+import { startPglite } from '../../db/client.ts';
 import { snapshotImage } from './embedded.ts';
 import { tempDir } from './temp.ts';
 
@@ -168,8 +169,7 @@ let seed: Promise<string> | undefined;
 export async function migratedDataDir(): Promise<string> {
   seed ??= (async () => {
     const dir = join(tempDir('taskcart-seed-'), 'data');
-    const { PGlite } = await import('@electric-sql/pglite');
-    await (await PGlite.create({ dataDir: dir, loadDataDir: snapshotImage() })).close();
+    await (await startPglite({ dataDir: dir, loadDataDir: snapshotImage() })).close();
     return dir;
   })();
   const dir = join(tempDir('taskcart-'), 'data');

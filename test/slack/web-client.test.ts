@@ -3,6 +3,7 @@
 // met as WebClient meets them, and a client told not to retry (the fan-out's poster) never sends twice.
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/logger.ts';
 import { poster, postOnce } from '../../src/slack/fanout.ts';
 import { SlackWebClient } from '../../src/slack/web-client.ts';
 import { BOT_TOKEN } from '../support/signed.ts';
@@ -90,8 +91,7 @@ describe('SlackWebClient', () => {
     // The client says when a 429 reached it: a call made before that cannot know it must wait (in CI on
     // 2026-11-28 the second edit, made once Slack had the first but before its 429 was read, went at once).
     const said: string[] = [];
-    const logger = { debug() {}, info: (line: string) => void said.push(line), warn() {}, error() {}, setLevel() {}, getLevel: () => 'info', setName() {} };
-    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url, logger: logger as unknown as webApi.WebClientOptions['logger'] });
+    const client = new SlackWebClient(BOT_TOKEN, { slackApiUrl: slack.url, logger: createLogger({ level: 'info', write: (line) => said.push(line) }) });
     const [one, two] = [await client.chat.postMessage({ channel: 'D0ONE', text: 'v1' }), await client.chat.postMessage({ channel: 'D0TWO', text: 'v1' })];
     let limited = 1;
     slack.on('chat.update', () => (limited-- > 0 ? { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } } : undefined));

@@ -168,7 +168,7 @@ function preparing(sql: Sql): Sql {
 // 16 MB), while a team's database is a few megabytes to begin with and the operating system caches
 // its files anyway. So the cache is the size of the data, between 16 MB and PostgreSQL's default,
 // measured at each start: it grows with the team's history up to 128 MB, as on a server.
-const LEAST_BUFFERS_MB = 16;
+export const LEAST_BUFFERS_MB = 16;
 const MOST_BUFFERS_MB = 128;
 
 /**

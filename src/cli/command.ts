@@ -1,7 +1,7 @@
 // What a command of `npm run cli` is, and what every command gets: its parsed arguments, a way to
 // print, and the database. A command is one file in src/cli/commands/ listed in src/cli/run.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { LEAST_BUFFERS_MB, openDatabase, type Database } from '../../db/client.ts';
 import { loadDbConfig } from '../config.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -65,19 +65,14 @@ export function parseCommandArgs(command: Command, argv: string[]): Args & { hel
   }
 }
 
-/**
- * The embedded database's buffer cache for a command, in MB: the least (db/client.ts sizes the bot's
- * to its data). Setting up PostgreSQL's default 128 MB as the database starts took about 0.4 s of CPU
- * of every command (2 × AMD EPYC, 2026-11-27), and an import's memory about 120 MiB more, while a
- * command is a short process that reads or writes each page about once.
- */
-const COMMAND_BUFFERS_MB = 16;
-
 /** The database of DATABASE_URL, or the embedded one in DATA_DIR; migrated. */
 export async function withDatabase<T>(io: Io, work: (database: Database) => Promise<T>): Promise<T> {
   const config = loadDbConfig(io.env);
   if (io.database) return work(io.database);
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedBuffersMb: COMMAND_BUFFERS_MB });
+  // The least buffer cache (db/client.ts sizes the bot's to its data): setting up PostgreSQL's default
+  // 128 MB as the database starts took about 0.4 s of CPU of every command (2 × AMD EPYC, 2026-11-27),
+  // and an import's memory about 120 MiB more, while a command reads or writes each page about once.
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedBuffersMb: LEAST_BUFFERS_MB });
   try {
     return await work(database);
   } finally {

@@ -1,7 +1,7 @@
 // The database, embedded (PGlite in a data folder) or a PostgreSQL server
 // (postgres.js), behind one type so that no query knows which it has.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getTableColumns, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -52,8 +52,21 @@ export function rowFromJson<T extends Table>(table: T, json: Record<string, unkn
   return row as InferSelectModel<T>;
 }
 
-// Beside this file, in the repository and in dist/ alike (the build copies the folder).
-export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+/**
+ * The migrations: `db/migrations` in the first folder up from this module's that has them. In the
+ * repository that is the folder beside this file; in the build, which bundles this module into
+ * dist/chunks (scripts/bundle.mjs), the copy the build puts in dist/db/migrations.
+ */
+export const migrationsFolder = migrationsAbove(fileURLToPath(new URL('.', import.meta.url)));
+
+function migrationsAbove(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const folder = join(dir, 'db', 'migrations');
+    if (existsSync(join(folder, 'meta', '_journal.json'))) return folder;
+    // None anywhere: drizzle's error names the folder it looked in, beside this module.
+    if (dirname(dir) === dir) return join(from, 'migrations');
+  }
+}
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;

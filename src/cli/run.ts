@@ -3,6 +3,8 @@
 // Command (name, summary, usage, options, run); to add one, write the file and list it in COMMANDS
 // below: `--help`, strict options and safe error messages come with it.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DatabaseError, describeDatabaseError, explainDatabaseError, isDatabaseError } from '../../db/errors.ts';
 import { ConfigError } from '../config.ts';
 import { CommandError, UsageError, parseCommandArgs, type Command, type Io } from './command.ts';
@@ -16,13 +18,13 @@ import { teamSetCommand, teamShowCommand } from './commands/team.ts';
 
 const COMMANDS: Command[] = [importCommand, demoCommand, proposeCommand, digestCommand, remindCommand, teamSetCommand, teamShowCommand, exportTasksCommand];
 
-/** The project's version, from its package.json: two folders up from src/cli, three from the compiled dist/src/cli. */
+/** The project's version, from the first package.json up from this module (the repository's, from src/cli or dist/). */
 function version(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    const file = new URL(up, import.meta.url);
+  for (let dir = fileURLToPath(new URL('.', import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
     if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
   }
-  return 'unknown';
 }
 
 function overview(commands = COMMANDS): string {

@@ -1,9 +1,10 @@
 // `npm run build` and `npm start` exactly as the README says, in a copy of the repository: the bot
 // is compiled JavaScript run by node, and SIGTERM to npm drains it — the request in flight is
 // finished, the database closed — and leaves no process behind and the port free.
-// The build (tsc: some eleven seconds of CPU) is kept between runs, as the database snapshot is
-// (global-setup.ts): the dist/ that `npm run build` made in a copy of exactly these files, with
-// this TypeScript; any change to them makes the next run build again. Where no run kept one, the
+// The build (tsc's type check, some eleven seconds of CPU, and esbuild's bundle) is kept between runs,
+// as the database snapshot is (global-setup.ts): the dist/ that `npm run build` made in a copy of
+// exactly these files, with this TypeScript and this esbuild; any change to them makes the next run
+// build again. Where no run kept one, the
 // repository's own dist/ is taken if `npm run build` made it after those files last changed.
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -24,8 +25,8 @@ import { tempDir } from '../support/temp.ts';
 /** What the copy of the repository holds: everything `npm run build` reads, besides node_modules. */
 const COPIED = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts', 'src', 'db', 'commands', 'views'];
 
-/** Every file `npm run build` reads: the copied ones, the lock file, and the TypeScript that compiles them. */
-const BUILD_INPUTS = [...COPIED, 'package-lock.json', 'node_modules/typescript/package.json'];
+/** Every file `npm run build` reads: the copied ones, the lock file, the TypeScript that checks them and the esbuild that bundles them. */
+const BUILD_INPUTS = [...COPIED, 'package-lock.json', 'node_modules/typescript/package.json', 'node_modules/esbuild/package.json'];
 
 /** When each file at these paths under the repository (a folder: every file in it) last changed. */
 const changedAt = (paths: string[]) => filesAt(ROOT, paths).map((f) => statSync(join(ROOT, f)).mtimeMs);

@@ -4,6 +4,7 @@
 // edits the modal and the message, as a moved task does. Run by bolt-floor.ts; nothing of Task
 // Cart's but, with FLOOR=lean and move, its Web API client.
 // Plain JavaScript, run by node alone, as the bot's compiled program is: no loader in the way.
+import { pathToFileURL } from 'node:url';
 import bolt from '@slack/bolt';
 import { FLOOR_MESSAGE, dayView } from './floor-shapes.mjs';
 
@@ -15,11 +16,11 @@ const app = new bolt.App({
   logLevel: bolt.LogLevel.ERROR,
 });
 
-// FLOOR=lean and move: the edits go through Task Cart's Web API client (the compiled src/slack/web-client.ts) instead.
-const lean =
-  process.env.FLOOR === 'lean' || process.env.FLOOR === 'move'
-    ? new (await import(new URL('../../dist/src/slack/web-client.js', import.meta.url).href)).SlackWebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: process.env.SLACK_API_URL })
-    : null;
+// FLOOR=lean and move: the edits go through Task Cart's Web API client (src/slack/web-client.ts, compiled
+// by bolt-floor.ts to the file FLOOR_CLIENT names) instead.
+const lean = process.env.FLOOR_CLIENT
+  ? new (await import(pathToFileURL(process.env.FLOOR_CLIENT).href)).SlackWebClient(process.env.SLACK_BOT_TOKEN, { slackApiUrl: process.env.SLACK_API_URL })
+  : null;
 
 app.action(/.*/, async ({ ack, body, client }) => {
   await ack();

@@ -12,7 +12,9 @@
 // FLOOR_ONLY=ack|update|lean|move measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
 // prints the paced window on the monotonic clock (µs) to cut the profile to.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
 import { cpuOf, poster } from './cart-latency.ts';
@@ -20,11 +22,24 @@ import { cpuOf, poster } from './cart-latency.ts';
 type Floor = 'ack' | 'update' | 'lean' | 'move';
 type Blocks = Array<Record<string, unknown>>;
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Task Cart's Web API client alone, as plain JavaScript the app can import (the build bundles it
+ * into the program, out of reach): its packages left in node_modules, so that it shares the app's Bolt.
+ */
+async function compiledClient(): Promise<string> {
+  const file = join(ROOT, 'node_modules/.cache/taskcart-bench/web-client.js');
+  await build({ absWorkingDir: ROOT, entryPoints: ['src/slack/web-client.ts'], outfile: file, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'error' });
+  return file;
+}
+
 async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
   const slack = await new SlackStandIn().start();
   const port = 3800 + Math.floor(Math.random() * 90);
+  const client = floor === 'lean' || floor === 'move' ? { FLOOR_CLIENT: await compiledClient() } : {};
   const app = spawn(process.execPath, [...(process.env.FLOOR_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLOOR_PROF] : []), fileURLToPath(new URL('./bolt-floor-app.mjs', import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), FLOOR: floor },
+    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), FLOOR: floor, ...client },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
-import { closedPort, freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
+import { blankDataDir, closedPort, freePort, migratedDataDir, runEntry, until, type Running } from '../support/spawn.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { tempDir } from '../support/temp.ts';
 
@@ -177,7 +177,7 @@ describe.concurrent('start-up errors', QUEUED, () => {
         await admin.end();
       };
     } else {
-      env.DATA_DIR = join(tempDir('taskcart-'), 'data');
+      env.DATA_DIR = await blankDataDir();
     }
     try {
       const [line] = await cannotStart(expect, { ...env, MIGRATE_ON_START: 'false' });

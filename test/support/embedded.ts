@@ -126,6 +126,11 @@ export function snapshotImage(): Blob {
   return new ImageBytes(image);
 }
 
+/** The run's image of a database never migrated (global-setup.ts), as PGlite's `loadDataDir`. */
+export function blankImage(): Blob {
+  return new ImageBytes(readFileSync(inject('pgliteBlank')));
+}
+
 async function start(): Promise<PGlite> {
   return startPglite({ loadDataDir: snapshotImage() });
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../db/client.ts';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { cacheFolder, compileProgram, digestOf } from './compile.ts';
 import { adminUrl, templateName, withDb } from './db.ts';
 import { makeRunFolder } from './temp.ts';
@@ -26,7 +26,8 @@ export default async function setup(project: TestProject) {
   // comes after: a run whose sources do not compile leaves none on the server.
   const [compiled, snapshot] = await Promise.all([compileProgram(ROOT), prepareSnapshot()]);
   project.provide('compiledProgram', compiled.dir);
-  project.provide('pgliteSnapshot', snapshot);
+  project.provide('pgliteSnapshot', snapshot.migrated);
+  project.provide('pgliteBlank', snapshot.blank);
   const database = await prepareDatabase(project);
   // In watch mode, sources edited since: compiled again (into the same folder) before each rerun.
   project.onTestsRerun(async () => {
@@ -62,28 +63,36 @@ async function prepareDatabase(project: TestProject): Promise<() => void | Promi
  * kept in the cache for the next runs (a new migration, or a new PGlite or drizzle, makes a new one).
  * Made on a run against PostgreSQL too: its tests of the embedded database start from it, a second
  * or two of CPU each where a new database's initdb and migrations took five (and in CI the embedded
- * run before has made it).
+ * run before has made it). Beside it, from the same initdb, the image of a database never migrated.
  */
-async function prepareSnapshot(): Promise<string> {
-  const file = join(cacheFolder(ROOT), `snapshot-${digestOf(ROOT, SNAPSHOT_INPUTS)}.tar`);
-  if (!existsSync(file)) {
-    const db = await openDatabase({ dataDir: 'memory://' });
-    const blob = await db.dump!();
+async function prepareSnapshot(): Promise<{ migrated: string; blank: string }> {
+  const digest = digestOf(ROOT, SNAPSHOT_INPUTS);
+  const migrated = join(cacheFolder(ROOT), `snapshot-${digest}.tar`);
+  const blank = join(cacheFolder(ROOT), `blank-${digest}.tar`);
+  if (!existsSync(migrated) || !existsSync(blank)) {
+    const db = await openDatabase({ dataDir: 'memory://', migrate: false });
+    const before = await db.dump!();
+    await migrateDatabase(db);
+    const after = await db.dump!();
     await db.close();
-    mkdirSync(dirname(file), { recursive: true });
-    for (const old of readdirSync(dirname(file)).filter((f) => /^snapshot-.*\.tar$/.test(f))) rmSync(join(dirname(file), old), { force: true });
-    // Written aside and renamed: a run started meanwhile never reads half a file.
-    const partial = `${file}.${process.pid}`;
-    writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
-    renameSync(partial, file);
+    mkdirSync(dirname(migrated), { recursive: true });
+    for (const old of readdirSync(dirname(migrated)).filter((f) => /^(snapshot|blank)-.*\.tar$/.test(f))) rmSync(join(dirname(migrated), old), { force: true });
+    for (const [file, blob] of [[blank, before], [migrated, after]] as const) {
+      // Written aside and renamed: a run started meanwhile never reads half a file.
+      const partial = `${file}.${process.pid}`;
+      writeFileSync(partial, Buffer.from(await blob.arrayBuffer()));
+      renameSync(partial, file);
+    }
   }
-  return file;
+  return { migrated, blank };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgTemplate: string;
     pgliteSnapshot: string;
+    /** The same initdb as pgliteSnapshot's, never migrated. */
+    pgliteBlank: string;
     /** The folder of this run's compiled program (compile.ts). */
     compiledProgram: string;
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inject } from 'vitest';
 import { startPglite } from '../../db/client.ts';
-import { snapshotImage } from './embedded.ts';
+import { blankImage, snapshotImage } from './embedded.ts';
 import { tempDir } from './temp.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -174,5 +174,16 @@ export async function migratedDataDir(): Promise<string> {
   })();
   const dir = join(tempDir('taskcart-'), 'data');
   cpSync(await seed, dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A new embedded database folder holding a database that was never migrated, as PGlite makes one
+ * (from the run's image of it: global-setup.ts). About a second of CPU, where a process making the
+ * folder itself spends five on PGlite's initdb: only `process.test.ts` has a bot start on no folder at all.
+ */
+export async function blankDataDir(): Promise<string> {
+  const dir = join(tempDir('taskcart-'), 'data');
+  await (await startPglite({ dataDir: dir, loadDataDir: blankImage() })).close();
   return dir;
 }

@@ -2,8 +2,9 @@
 // from the run's migrated snapshot (global-setup.ts).
 //
 // Starting one costs some 1.2 s of CPU on a 2-core machine (1.6–1.7 s with PostgreSQL's default 128 MB
-// of buffers instead of db/client.ts's 16, 2 × AMD EPYC, 2026-11-28): reading the 41 MB image, unpacking it
-// into PGlite's in-memory file system, starting Postgres. A vitest worker runs its files one after
+// of buffers instead of db/client.ts's 16, 2 × AMD EPYC, 2026-11-28): reading the image (41 MB then,
+// 32 since its WAL segments are 1 MB: global-setup.ts), unpacking it into PGlite's in-memory file
+// system, starting Postgres. A vitest worker runs its files one after
 // another in one module graph (vitest.config.ts, isolate: false), so each worker keeps the database
 // a file closes and hands it to the next file put back as the snapshot left it. Put back, and proven
 // so: a fingerprint of everything a file can change — schemas, relations, columns and defaults,

@@ -11,13 +11,13 @@
 // in node_modules and are imported from there, as they would be unbundled.
 
 /** The entry points, where `npm start`, `npm run cli` and `npm run db:migrate` find them: dist/src/…js. */
-export const ENTRIES = ['src/main.ts', 'src/cli/index.ts', 'src/migrate.ts'];
+const ENTRIES = ['src/main.ts', 'src/cli/index.ts', 'src/migrate.ts'];
 
 /**
  * Left to node_modules: PGlite (its Postgres as WebAssembly and the data files it loads beside
  * itself), HiGHS and resvg (WebAssembly), pino (its transports run files of their own in worker threads).
  */
-export const LEFT_OUT = ['@electric-sql/pglite', 'highs', '@resvg/resvg-wasm', 'pino'];
+const LEFT_OUT = ['@electric-sql/pglite', 'highs', '@resvg/resvg-wasm', 'pino'];
 
 /**
  * esbuild's options: the entries under `outdir` as under the repository (`src/main.ts` →

@@ -1,9 +1,9 @@
 // Text as the server accepts it, whatever the client sent: one cleaner for every field.
 import fc from 'fast-check';
-import { anyText } from '../support/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import { checkReason } from '../../src/services/forms.ts';
 import { charCount, cleanText, hasVisible } from '../../src/services/text.ts';
+import { anyText } from '../support/arbitraries.ts';
 
 describe('cleanText', () => {
   it.each([

@@ -2,10 +2,10 @@
 // runtime's decoder (src/slack/receiver.ts parseRequestBody), and must give what Bolt's own parse
 // gives for any body Slack — or anyone else — could send, or fail where it fails.
 import fc from 'fast-check';
-import { anyText } from '../support/arbitraries.ts';
 import { HTTPModuleFunctions } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parseRequestBody, verifiedRequest } from '../../src/slack/receiver.ts';
+import { anyText } from '../support/arbitraries.ts';
 import { SIGNING_SECRET, sign } from '../support/signed.ts';
 
 type Req = Parameters<typeof parseRequestBody>[0];

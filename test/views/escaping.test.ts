@@ -3,7 +3,6 @@
 // text field shows no mention, channel ping or link that the bot did not mean, escapes people's
 // text exactly once, and stays within Slack's limits.
 import fc from 'fast-check';
-import { anyText } from '../support/arbitraries.ts';
 import { assert, describe, expect, it } from 'vitest';
 import { addDays, buildWeek, measure, suggest, type CartTask, type Priority, type TaskSource } from '../../src/engine/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
@@ -32,6 +31,7 @@ import { troubleHome, troubleModal } from '../../views/trouble.ts';
 import { appliedMessage, proposalMessage, rebalanceBlocks, rebalanceDm } from '../../views/rebalance.ts';
 import type { ApplyResult, Proposal } from '../../src/services/rebalance.ts';
 import { checkBlocks, checkView } from '../support/limits.ts';
+import { anyText } from '../support/arbitraries.ts';
 
 const MONDAY = '2026-11-30';
 

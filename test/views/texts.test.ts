@@ -4,10 +4,10 @@
 // language's, else English), every {{value}} replaced by the value — escaped in mrkdwn unless the
 // bot built it (Markup), as it is in plain_text.
 import fc from 'fast-check';
-import { anyText } from '../support/arbitraries.ts';
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, textsFor, type Key, type Language } from '../../views/i18n/index.ts';
 import { Markup, escape } from '../../views/text.ts';
+import { anyText } from '../support/arbitraries.ts';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 const LANGUAGES = Object.keys(CATALOGS) as Language[];

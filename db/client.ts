@@ -115,9 +115,32 @@ const reconnectBackoff = (retries: number): number => (0.5 + Math.random() / 2) 
  * caches each statement for itself, so with more connections each one's statements stay colder. With
  * 10 a worker, the server spent twice the CPU a click that it does with 4 (issue 13, measured in
  * docs/performance.md: paced with two workers 3.2–3.4 ms against 1.6–1.7, a burst's 2.6–2.9 against
- * 1.2). A query that finds all four busy waits its turn on one of them, behind a few milliseconds.
+ * 1.2). When both are busy, postgres.js sends a query on one of them at once, behind the others
+ * (pipelined): the server takes several in one wake-up, and a burst keeps two server processes busy
+ * a worker instead of four. With 2 against 4 (2 × AMD EPYC, 2026-11-28, alternating runs): a burst's
+ * "message updated" p95 with two workers 158–183 ms against 160–218 (medians 163 and 186), with one
+ * process 138–163 against 165–167, the server's CPU a click 0.5–1.05 ms against 0.7–1.35; paced the
+ * same. A transaction holds one of them while it lasts (a few milliseconds). A fan-out's lock is held
+ * on a connection apart (LOCK_CONNECTIONS): held on one of these two, a run would wait for the other
+ * for each of its queries, and two runs at once in one process (a slot's and the minute tick's) would
+ * wait for each other for ever.
  */
-export const POOL_MAX = 4;
+export const POOL_MAX = 2;
+/**
+ * Connections that hold a fan-out's advisory lock for as long as it runs (db/queries/jobs.ts
+ * `oneAtATime`), apart from the pool its queries use; opened when a run starts, closed when idle. A
+ * process runs at most two at once (a slot's job, the minute tick's reminders); a third waits its turn.
+ */
+export const LOCK_CONNECTIONS = 2;
+/** A lock connection idle this long is closed: runs come a minute apart at most. */
+const LOCK_IDLE_S = 90;
+/** The lock connections of each PostgreSQL handle (none on the embedded database, which locks in memory). */
+const lockSessions = new WeakMap<object, Sql>();
+
+/** The connections `db`'s fan-outs hold their locks on; none on the embedded database. */
+export function lockSessionsOf(db: Db): Sql | undefined {
+  return lockSessions.get(db);
+}
 /** Connections the job queue (pg-boss, src/jobs/scheduler.ts) opens at most on PostgreSQL, besides. */
 export const QUEUE_CONNECTIONS = 3;
 
@@ -128,6 +151,9 @@ async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
   // postgres.js keeps a query waiting while it retries a connection that times out: time-box the first one.
   await firstConnection(client.unsafe('select 1').execute(), () => client.end({ timeout: 0 }));
   const db = drizzle(preparing(client), { schema }) as unknown as Db;
+  // Nothing connects until a run takes a lock.
+  const locks = postgres(url, { max: LOCK_CONNECTIONS, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff, idle_timeout: LOCK_IDLE_S });
+  lockSessions.set(db, locks);
   return {
     db,
     kind: 'postgres',
@@ -141,7 +167,9 @@ async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
       const result = (await client.unsafe(text).simple()) as unknown as Record<string, unknown>[] | Record<string, unknown>[][];
       return Array.isArray(result[0]) ? (result as Record<string, unknown>[][]).flat() : (result as Record<string, unknown>[]);
     },
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), locks.end({ timeout: 5 })]);
+    },
   };
 }
 

@@ -17,7 +17,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { openDatabase, POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
+import { LOCK_CONNECTIONS, openDatabase, POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
 import { causeOf } from '../db/errors.ts';
 import { connectionRoom, type ConnectionRoom } from '../db/queries/server.ts';
 import type { Config } from './config.ts';
@@ -50,8 +50,8 @@ const MAX_RESTART_MS = 30_000;
 /** A worker that ran this long had not been failing: its next restart waits FIRST_RESTART_MS again. */
 const STABLE_MS = 60_000;
 
-/** PostgreSQL connections a worker may hold at once: its pool's and its job queue's. */
-export const CONNECTIONS_PER_WORKER = POOL_MAX + QUEUE_CONNECTIONS;
+/** PostgreSQL connections a worker may hold at once: its pool's, its job queue's and its fan-outs' locks'. */
+export const CONNECTIONS_PER_WORKER = POOL_MAX + QUEUE_CONNECTIONS + LOCK_CONNECTIONS;
 
 /**
  * How many workers to start, given the connections PostgreSQL takes now (`room`): WORKERS as set,

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { CONNECTIONS_PER_WORKER, workersWithRoom } from '../src/cluster.ts';
-import { POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
+import { LOCK_CONNECTIONS, POOL_MAX, QUEUE_CONNECTIONS } from '../db/client.ts';
 
 const good = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'e0b7c1d2a3f4e5d6c7b8a9f0e1d2c3b4' };
 
@@ -21,8 +21,8 @@ describe('configuration', () => {
   });
 
   it('WORKERS against PostgreSQL’s room: one a core where they fit; fewer, said once, where they do not; as set, with a warning', () => {
-    // Each worker's pool and job queue.
-    expect(CONNECTIONS_PER_WORKER).toBe(POOL_MAX + QUEUE_CONNECTIONS);
+    // Each worker's pool, job queue and fan-outs' locks.
+    expect(CONNECTIONS_PER_WORKER).toBe(POOL_MAX + QUEUE_CONNECTIONS + LOCK_CONNECTIONS);
     expect(CONNECTIONS_PER_WORKER).toBe(7);
     const server = { max: 100, free: 97 };
     expect(workersWithRoom(2, true, server)).toEqual({ workers: 2, warning: null });

@@ -1,6 +1,6 @@
 // Queries of the scheduled work: rule inputs, generated tasks, deliveries.
 import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
-import { rowsOf, type Db, type DbOrTx } from '../client.ts';
+import { lockSessionsOf, rowsOf, type Db, type DbOrTx } from '../client.ts';
 import { customers, deliveries, people, segmentCadences, systemTasks, taskTypes, teams } from '../schema.ts';
 
 export async function allTeams(db: DbOrTx) {
@@ -157,14 +157,15 @@ const inProcess = new WeakMap<object, Map<string, Promise<unknown>>>();
 /**
  * Runs `fn` while no other run holding the same `name` runs, in any process sharing the database:
  * on PostgreSQL a session advisory lock on a connection of its own, which the server releases if
- * the process dies; the embedded database serves one process only, so there a lock in memory.
+ * the process dies — one of the lock connections (db/client.ts LOCK_CONNECTIONS), never one of the
+ * pool `fn`'s queries need; the embedded database serves one process only, so there a lock in memory.
  * A fan-out holds it so that a `sending` delivery it finds is one a stopped run left, never one
  * another run is posting at that moment.
  */
 export async function oneAtATime<T>(db: Db, name: string, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
-  const client = (db as unknown as { $client: object }).$client;
-  if (typeof (client as { reserve?: unknown }).reserve === 'function') {
-    const conn = await (client as { reserve(): Promise<ReservedSql> }).reserve();
+  const sessions = lockSessionsOf(db);
+  if (sessions) {
+    const conn = (await sessions.reserve()) as unknown as ReservedSql;
     try {
       const [got] = await conn`select pg_try_advisory_lock(hashtextextended(${name}, 0)) as ok`;
       if (!got?.ok) {
@@ -180,6 +181,7 @@ export async function oneAtATime<T>(db: Db, name: string, fn: () => Promise<T>, 
       conn.release();
     }
   }
+  const client = (db as unknown as { $client: object }).$client;
   const locks = inProcess.get(client) ?? new Map<string, Promise<unknown>>();
   inProcess.set(client, locks);
   const before = locks.get(name);

@@ -268,6 +268,21 @@ describe('weekly proposal', () => {
     expect(slack.messagesIn(dm(OTHER_AGENT))).toHaveLength(1);
   });
 
+  it('two runs for different weeks at once in one process both finish: each holds its lock apart from the connections its queries need', async () => {
+    // On PostgreSQL each run holds an advisory lock on a connection for as long as it runs. Held on
+    // the pool's (two), two runs holding theirs left none for their own queries, and both waited for ever.
+    const client = slackClient(BOT_TOKEN, slack.url);
+    let held = 0;
+    // Each run's first post waits until the other run holds its lock too.
+    slack.on('chat.postMessage', () => (held < 2 ? (held++, { delayMs: 800 }) : undefined));
+    const reports = (await Promise.all(['2026-11-30', '2026-12-07'].map((weekStart) => runProposals(t.db, client, { now: NOW, weekStart, perSecond: 1000 })))).flat();
+    expect(reports.map((r) => [r.weekStart, r.sent, r.failed])).toEqual([
+      ['2026-11-30', 2, 0],
+      ['2026-12-07', 2, 0],
+    ]);
+    expect(slack.messagesIn(dm(AGENT))).toHaveLength(2);
+  }, 30_000);
+
   it('killed half-way and restarted, sends each agent exactly one cart, and records the one it was posting', async () => {
     // Twelve agents; the command line sends two a second, and is killed while Slack holds the third's answer.
     const people = ['slack_user_id,name,team,role'];

@@ -165,7 +165,7 @@ const inProcess = new WeakMap<object, Map<string, Promise<unknown>>>();
 export async function oneAtATime<T>(db: Db, name: string, fn: () => Promise<T>, onWait?: () => void): Promise<T> {
   const sessions = lockSessionsOf(db);
   if (sessions) {
-    const conn = (await sessions.reserve()) as unknown as ReservedSql;
+    const conn = await sessions.reserve();
     try {
       const [got] = await conn`select pg_try_advisory_lock(hashtextextended(${name}, 0)) as ok`;
       if (!got?.ok) {
@@ -194,11 +194,6 @@ export async function oneAtATime<T>(db: Db, name: string, fn: () => Promise<T>, 
   } finally {
     if (locks.get(name) === held) locks.delete(name);
   }
-}
-
-interface ReservedSql {
-  <R = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]>;
-  release(): void;
 }
 
 export async function lastDelivery(db: DbOrTx, kind: 'nudge', recipient: string) {

@@ -1,0 +1,1 @@
+CREATE INDEX "cart_events_created_idx" ON "cart_events" USING btree ("cart_id","id") WHERE "cart_events"."action" = 'created';

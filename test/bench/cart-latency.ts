@@ -3,7 +3,10 @@
 // this one. Two ways of clicking:
 // - a burst: all 50 submit Add task at the same instant, four times over (as issue 13 measured);
 //   then as many bursts of moves (a task's menu in the day window) and one of Apply, for their cost;
-// - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply.
+// - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply;
+// - spaced out: the same, each agent acting every 31–35 s, past the 30 s a process keeps a cart it
+//   read (src/services/cart-cache.ts MAX_AGE_MS): each click reads its cart, as the clicks of an agent
+//   on the phone, minutes apart, do. Three each, one process on each database (some 100 s a run).
 // Each click is sent as Slack sends it: with the whole message it was in (the cart) or the whole
 // modal (the day window, the Add task modal the bot opened), tens of kilobytes a move.
 // Each interaction is timed twice: the ack (Slack's HTTP request answered) and "message updated"
@@ -25,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
+import { MAX_AGE_MS } from '../../src/services/cart-cache.ts';
 import { WARM_UP_AFTER_MS } from '../../src/services/solver.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, signedHeaders } from '../support/signed.ts';
@@ -64,10 +68,19 @@ export interface LatencyOpts {
   bursts: number;
   /** Paced: interactions per agent. */
   actions: number;
+  /** Also the clicks spaced out past the cart's keeping (some 100 s a database; not with --quick). */
+  spacedOut?: boolean;
 }
 
 type Target = { database: 'embedded' | 'postgres'; workers: number };
-type Mode = 'burst' | 'paced';
+type Mode = 'burst' | 'paced' | 'cold';
+/** node's flags in `npm start` (package.json), which the bot runs with here too. */
+const START_FLAGS = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/\bnode((?: --[\w-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
+/** Spaced out: how long an agent waits before each click, past MAX_AGE_MS, and how many clicks each makes. */
+const COLD_GAP_MS = { from: MAX_AGE_MS + 1_000, spread: 4_000 };
+const COLD_ACTIONS = 3;
+/** Spaced out: how long the bot's idle CPU is measured before the clicks (/proc counts in 10 ms steps). */
+const IDLE_MS = 30_000;
 type Kind = 'add' | 'move' | 'apply';
 
 interface Row {
@@ -102,14 +115,17 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
     { database: 'embedded', workers: 1 },
     ...(opts.databaseUrl ? [{ database: 'postgres' as const, workers: 1 }, { database: 'postgres' as const, workers: 2 }] : []),
   ];
-  for (const mode of ['burst', 'paced'] as const) {
+  for (const mode of ['burst', 'paced', ...(opts.spacedOut ? (['cold'] as const) : [])] as const) {
     console.log(
       mode === 'burst'
         ? `\n### Burst: ${opts.agents} agents submit Add task at the same instant on ${opts.tasks}-task carts (${opts.bursts} times); then ${opts.bursts} bursts of ${opts.agents} moves, and ${opts.agents} Apply at once`
-        : `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every 0.5–1.5 s (${opts.actions} each: Add task, a move, Apply in turn)`,
+        : mode === 'paced'
+          ? `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every 0.5–1.5 s (${opts.actions} each: Add task, a move, Apply in turn)`
+          : `\n### Spaced out: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every ${COLD_GAP_MS.from / 1000}–${(COLD_GAP_MS.from + COLD_GAP_MS.spread) / 1000} s (${COLD_ACTIONS} each: Add task, a move, Apply), past the ${MAX_AGE_MS / 1000} s a process keeps a cart it read: each click reads its cart, as an agent's clicks minutes apart do`,
     );
     const rows: Row[] = [];
-    for (const target of targets) {
+    // The same path on two workers: one process of each database is enough to show it.
+    for (const target of mode === 'cold' ? targets.filter((t) => t.workers === 1) : targets) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
       if (run.status !== 0) throw new Error(`bench: the ${target.database} run failed`);
       rows.push(...(JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as Row[]));
@@ -257,14 +273,15 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
 
   const slack = await new SlackStandIn().start();
   const port = 3900 + Math.floor(Math.random() * 90);
-  // The compiled program, as `npm start` runs it (the bench builds it first): no loader in the way.
+  // The compiled program, as `npm start` runs it, with its flags (START_FLAGS; the bench builds it
+  // first): no loader in the way.
   // BOT_PROF=dir: the bot runs under V8's profiler (a sample every 0.1 ms), its profile written there.
   // BOT_FLAGS: flags for node before the program's, to try one (e.g. a V8 heap setting).
   // BOT_OUT=file: the bot's log lines written there at the end (each request with its pid: how a
   // burst was shared between the processes); BOT_LOG_LEVEL=debug adds, with WORKERS, each change a
   // worker followed or dropped. BENCH_BY_PID=1 prints, on stderr, each process's CPU over 6 s at rest
   // before the measured window and over each measured set (the primary first).
-  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
+  const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...START_FLAGS, ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
       TASKCART_ENV_FILE: 'none',
@@ -521,22 +538,29 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       rows.push(row('Apply', applies.result, applies));
     } else {
       const kinds: Kind[] = ['add', 'move', 'apply'];
+      // Spread over some 100 s, the clicks share the bot's CPU with what it spends idle (its job
+      // queue's polls, timers): measured for IDLE_MS first, at that rate, and left out of the clicks'.
+      const idle = mode === 'cold' ? await costed(() => new Promise((r) => setTimeout(r, IDLE_MS))) : null;
+      const startedAt = performance.now();
       const paced = await costed(() =>
         Promise.all(
           agents.map(async (id) => {
             const mine = [];
-            for (let k = 0; k < opts.actions; k++) {
-              await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+            for (let k = 0; k < (mode === 'cold' ? COLD_ACTIONS : opts.actions); k++) {
+              await new Promise((r) => setTimeout(r, mode === 'cold' ? COLD_GAP_MS.from + Math.random() * COLD_GAP_MS.spread : 500 + Math.random() * 1000));
               mine.push(await interact(id, kinds[k % kinds.length]!));
             }
             return mine;
           }),
         ),
       );
-      rows.push(row('Add task, move, Apply', paced.result.flat(), paced));
+      const share = idle ? (performance.now() - startedAt) / IDLE_MS : 0;
+      const less = (busy: number, still: number | null | undefined) => Math.max(0, busy - (still ?? 0) * share);
+      if (idle) console.error(`  (${label}, spaced out: idle, the bot spent ${f1(idle.bot / (IDLE_MS / 1000))} ms of CPU a second${postgres ? ` and the database ${f1(idle.db! / (IDLE_MS / 1000))}` : ''}, left out of the clicks' figures)`);
+      rows.push(row('Add task, move, Apply', paced.result.flat(), { bot: less(paced.bot, idle?.bot), db: paced.db === null ? null : less(paced.db, idle?.db), harness: paced.harness }));
       // Which kind of click the paced row's tail is made of (on stderr: the table keeps one row).
       const updated = (kind: Kind) => paced.result.flatMap((mine) => mine.filter((r, k): r is Timed => kinds[k % kinds.length] === kind && r !== null && !Number.isNaN(r.updated)).map((r) => r.updated));
-      console.error(`  (${label}, paced, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);
+      console.error(`  (${label}, ${mode === 'cold' ? 'spaced out' : 'paced'}, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);
     }
     if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
     if (nothingToMove) console.error(`  (${label}: ${nothingToMove} move(s) found the task already moved, by an Apply before it: answered in the day window, without a message update)`);

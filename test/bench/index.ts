@@ -58,7 +58,7 @@ if (!part) {
 } else if (part === 'latency') {
   const { benchCartLatency } = await import('./cart-latency.ts');
   console.log('\n## Cart interactions: the ack, and the cart message updated');
-  await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, bursts: quick ? 2 : 4, actions: 6 });
+  await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, bursts: quick ? 2 : 4, actions: 6, spacedOut: !quick });
   // What the same clicks cost a Bolt app that does next to nothing: the floor under those figures.
   const { benchBoltFloor } = await import('./bolt-floor.ts');
   await benchBoltFloor();

@@ -150,10 +150,15 @@ async function exercise(run: ReturnType<typeof watch>, npmPid: number, port: num
   const botPid = run.logs().find((l) => l.pid)!.pid as number;
   // No wrapper between npm and the bot: npm's child is node running dist/.
   const { stdout: args } = await promisify(execFile)('ps', ['-o', 'ppid=,args=', '-p', String(botPid)]);
-  expect(args.trim()).toMatch(new RegExp(`^${npmPid} node --enable-source-maps dist/src/main\\.js$`));
-  // On PostgreSQL the bot is a primary with a worker a core (WORKERS), its children in the same group.
+  expect(args.trim()).toMatch(new RegExp(`^${npmPid} node --enable-source-maps --no-memory-reducer dist/src/main\\.js$`));
+  // On PostgreSQL the bot is a primary with a worker a core (WORKERS), its children in the same group,
+  // each run with the primary's flags (V8's memory reducer off: README, Running in production).
   const workers = await childrenOf(botPid);
   expect(workers.length).toBe(process.env.DATABASE_URL ? availableParallelism() : 0);
+  for (const worker of workers) {
+    const { stdout: line } = await promisify(execFile)('ps', ['-o', 'args=', '-p', String(worker)]);
+    expect(line.trim()).toMatch(/^\S*node --enable-source-maps --no-memory-reducer \S*dist\/src\/main\.js$/);
+  }
   expect((await group(npmPid)).sort()).toEqual([npmPid, botPid, ...workers].sort());
 
   // A /cart whose message Slack takes two seconds to accept: in flight when SIGTERM comes.

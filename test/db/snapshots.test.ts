@@ -8,17 +8,23 @@ import { openCart } from '../../src/services/cart.ts';
 import { testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 
-describe('several carts in one read', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await testDatabase();
-    await loadCenter(t.db);
-  });
-  afterAll(() => t.close());
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await testDatabase();
+  await loadCenter(t.db);
+});
+afterAll(() => t.close());
 
+/** The two agents' carts of next week (made by the first call, the same ones after). */
+async function twoCarts(): Promise<number[]> {
+  const ids = [];
+  for (const agent of [AGENT, OTHER_AGENT]) ids.push((await openCart(t.db, agent, 'next', NOW)).state.cart.id);
+  return ids;
+}
+
+describe('several carts in one read', () => {
   it('gives each cart as the one-cart read does, leaves out one that does not exist, and nothing for no ids', async () => {
-    const ids = [];
-    for (const agent of [AGENT, OTHER_AGENT]) ids.push((await openCart(t.db, agent, 'next', NOW)).state.cart.id);
+    const ids = await twoCarts();
     const one = await Promise.all(ids.map((id) => cartSnapshot(t.db, id)));
     expect(one.every((s) => s !== null && s.items.length > 0)).toBe(true);
     const many = await cartSnapshots(t.db, [...ids, 2_000_000_000]);
@@ -28,16 +34,8 @@ describe('several carts in one read', () => {
 });
 
 describe('a cart read late in its week', () => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await testDatabase();
-    await loadCenter(t.db);
-  });
-  afterAll(() => t.close());
-
   it('takes its merge note from its created event by one probe, however many clicks its week has logged', async () => {
-    const ids = [];
-    for (const agent of [AGENT, OTHER_AGENT]) ids.push((await openCart(t.db, agent, 'next', NOW)).state.cart.id);
+    const ids = await twoCarts();
     const before = await cartSnapshot(t.db, ids[0]!);
     // A busy week: 400 changes on each cart, logged in turn as the clicks came.
     await t.db.execute(sql`insert into cart_events (cart_id, action, version, detail)

@@ -73,12 +73,13 @@ export interface LatencyOpts {
 }
 
 type Target = { database: 'embedded' | 'postgres'; workers: number };
-type Mode = 'burst' | 'paced' | 'cold';
+type Mode = 'burst' | 'paced' | 'spaced';
 /** node's flags in `npm start` (package.json), which the bot runs with here too. */
 const START_FLAGS = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/\bnode((?: --[\w-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
-/** Spaced out: how long an agent waits before each click, past MAX_AGE_MS, and how many clicks each makes. */
-const COLD_GAP_MS = { from: MAX_AGE_MS + 1_000, spread: 4_000 };
-const COLD_ACTIONS = 3;
+/** Paced and spaced out: how long an agent waits before each click (from + up to spread ms), and how many clicks each makes. */
+type Pacing = { fromMs: number; spreadMs: number; actions: number };
+const pacing = (mode: 'paced' | 'spaced', opts: LatencyOpts): Pacing =>
+  mode === 'paced' ? { fromMs: 500, spreadMs: 1_000, actions: opts.actions } : { fromMs: MAX_AGE_MS + 1_000, spreadMs: 4_000, actions: 3 };
 /** Spaced out: how long the bot's idle CPU is measured before the clicks (/proc counts in 10 ms steps). */
 const IDLE_MS = 30_000;
 type Kind = 'add' | 'move' | 'apply';
@@ -115,17 +116,18 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
     { database: 'embedded', workers: 1 },
     ...(opts.databaseUrl ? [{ database: 'postgres' as const, workers: 1 }, { database: 'postgres' as const, workers: 2 }] : []),
   ];
-  for (const mode of ['burst', 'paced', ...(opts.spacedOut ? (['cold'] as const) : [])] as const) {
+  for (const mode of ['burst', 'paced', ...(opts.spacedOut ? (['spaced'] as const) : [])] as const) {
+    const every = (p: Pacing) => `each acting every ${p.fromMs / 1000}–${(p.fromMs + p.spreadMs) / 1000} s (${p.actions} each: Add task, a move, Apply in turn)`;
     console.log(
       mode === 'burst'
         ? `\n### Burst: ${opts.agents} agents submit Add task at the same instant on ${opts.tasks}-task carts (${opts.bursts} times); then ${opts.bursts} bursts of ${opts.agents} moves, and ${opts.agents} Apply at once`
         : mode === 'paced'
-          ? `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every 0.5–1.5 s (${opts.actions} each: Add task, a move, Apply in turn)`
-          : `\n### Spaced out: ${opts.agents} agents on ${opts.tasks}-task carts, each acting every ${COLD_GAP_MS.from / 1000}–${(COLD_GAP_MS.from + COLD_GAP_MS.spread) / 1000} s (${COLD_ACTIONS} each: Add task, a move, Apply), past the ${MAX_AGE_MS / 1000} s a process keeps a cart it read: each click reads its cart, as an agent's clicks minutes apart do`,
+          ? `\n### Paced: ${opts.agents} agents on ${opts.tasks}-task carts, ${every(pacing(mode, opts))}`
+          : `\n### Spaced out: ${opts.agents} agents on ${opts.tasks}-task carts, ${every(pacing(mode, opts))}, past the ${MAX_AGE_MS / 1000} s a process keeps a cart it read: each click reads its cart, as an agent's clicks minutes apart do`,
     );
     const rows: Row[] = [];
     // The same path on two workers: one process of each database is enough to show it.
-    for (const target of mode === 'cold' ? targets.filter((t) => t.workers === 1) : targets) {
+    for (const target of mode === 'spaced' ? targets.filter((t) => t.workers === 1) : targets) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
       if (run.status !== 0) throw new Error(`bench: the ${target.database} run failed`);
       rows.push(...(JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as Row[]));
@@ -538,16 +540,17 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       rows.push(row('Apply', applies.result, applies));
     } else {
       const kinds: Kind[] = ['add', 'move', 'apply'];
+      const pace = pacing(mode, opts);
       // Spread over some 100 s, the clicks share the bot's CPU with what it spends idle (its job
       // queue's polls, timers): measured for IDLE_MS first, at that rate, and left out of the clicks'.
-      const idle = mode === 'cold' ? await costed(() => new Promise((r) => setTimeout(r, IDLE_MS))) : null;
+      const idle = mode === 'spaced' ? await costed(() => new Promise((r) => setTimeout(r, IDLE_MS))) : null;
       const startedAt = performance.now();
       const paced = await costed(() =>
         Promise.all(
           agents.map(async (id) => {
             const mine = [];
-            for (let k = 0; k < (mode === 'cold' ? COLD_ACTIONS : opts.actions); k++) {
-              await new Promise((r) => setTimeout(r, mode === 'cold' ? COLD_GAP_MS.from + Math.random() * COLD_GAP_MS.spread : 500 + Math.random() * 1000));
+            for (let k = 0; k < pace.actions; k++) {
+              await new Promise((r) => setTimeout(r, pace.fromMs + Math.random() * pace.spreadMs));
               mine.push(await interact(id, kinds[k % kinds.length]!));
             }
             return mine;
@@ -560,7 +563,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       rows.push(row('Add task, move, Apply', paced.result.flat(), { bot: less(paced.bot, idle?.bot), db: paced.db === null ? null : less(paced.db, idle?.db), harness: paced.harness }));
       // Which kind of click the paced row's tail is made of (on stderr: the table keeps one row).
       const updated = (kind: Kind) => paced.result.flatMap((mine) => mine.filter((r, k): r is Timed => kinds[k % kinds.length] === kind && r !== null && !Number.isNaN(r.updated)).map((r) => r.updated));
-      console.error(`  (${label}, ${mode === 'cold' ? 'spaced out' : 'paced'}, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);
+      console.error(`  (${label}, ${mode === 'spaced' ? 'spaced out' : 'paced'}, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);
     }
     if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
     if (nothingToMove) console.error(`  (${label}: ${nothingToMove} move(s) found the task already moved, by an Apply before it: answered in the day window, without a message update)`);

@@ -127,6 +127,21 @@ export const customers = pgTable(
   (t) => [index('customers_owner_idx').on(t.ownerId), index('customers_segment_region_idx').on(t.segment, t.region)],
 );
 
+/**
+ * A count of the changes to what a cart shows but is not versioned with it: a customer's name, a
+ * task type's label or effort. Bumped once by each transaction that changes one, as it commits (the
+ * triggers of migration 0014); a process keeping a cart past MAX_AGE_MS (src/services/cart-cache.ts)
+ * compares it with the count its cart was read at. No row yet reads as 0.
+ */
+export const namesVersion = pgTable(
+  'names_version',
+  {
+    one: boolean('one').primaryKey().default(true),
+    version: integer('version').notNull(),
+  },
+  (t) => [check('names_version_one_row', sql`${t.one}`)],
+);
+
 export const recommendations = pgTable(
   'recommendations',
   {
@@ -427,6 +442,7 @@ export const schema = {
   timeOff,
   taskTypes,
   customers,
+  namesVersion,
   recommendations,
   systemTasks,
   carts,

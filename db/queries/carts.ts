@@ -3,7 +3,7 @@ import { and, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-o
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
 import type { CartTask } from '../../src/engine/types.ts';
-import { cartEvents, cartItems, carts, customers, exceptions, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
+import { cartEvents, cartItems, carts, customers, exceptions, namesVersion, people, requestKeys, systemTasks, taskTypes, tasks, teams, timeOff } from '../schema.ts';
 import type { FlaggedDay } from './approvals.ts';
 import type { PersonWithTeam } from './people.ts';
 
@@ -18,6 +18,8 @@ export interface CartSnapshot {
   timeOff: TimeOffRange[];
   /** The fingerprint of the owner's and team's rows, the time off and the cart's message: a save can check it is unchanged. */
   context: string;
+  /** The count of changes to customers' names and task types' labels and efforts when read (names_version). */
+  names: number;
   /** The items as the engine's tasks, by day. */
   items: CartTask[];
   /** The duplicates dropped when the cart was made, as the 'created' event recorded them. */
@@ -70,7 +72,7 @@ export function snapshotSql(cartId: unknown, requestKey: unknown, typeKey: unkno
 /** The snapshot of each cart `which` picks (a condition on `c`, the carts row). */
 function snapshotsWhere(which: SQL, requestKey: unknown, typeKey: unknown): SQL {
   return sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team, o.list as time_off,
-      ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context,
+      ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context, ${namesCount} as names,
       (select coalesce(json_agg(json_build_array(
           i.id::text, i.type_key, tt.label, i.title, i.customer_id, cu.name,
           i.effort_minutes, i.priority, i.planned_day, i.earliest, i.due,
@@ -108,7 +110,10 @@ const timeOffOf = (c: SQL, p: SQL) => sql`(select
  */
 const contextOf = (c: SQL, p: SQL, tm: SQL, timeOffStamp: SQL) => sql`concat_ws('|', ${p}.xmin, ${tm}.xmin, coalesce(${timeOffStamp}, ''), coalesce(${c}.channel_id, ''), coalesce(${c}.message_ts, ''))`;
 
-type SnapshotRow = { cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; context: string; items: ItemRow[]; merged: unknown[] | null; replayed: boolean; type: [string, number] | null };
+/** The count of changes to what a cart shows but does not version (db/schema.ts namesVersion). */
+const namesCount = sql`coalesce((select n.version from ${namesVersion} n), 0)`;
+
+type SnapshotRow = { cart: Json; person: Json; team: Json; time_off: TimeOffRange[]; context: string; names: number; items: ItemRow[]; merged: unknown[] | null; replayed: boolean; type: [string, number] | null };
 type Json = Record<string, unknown>;
 
 function snapshotOf(row: SnapshotRow, typeKey?: string): CartSnapshot {
@@ -117,6 +122,7 @@ function snapshotOf(row: SnapshotRow, typeKey?: string): CartSnapshot {
     owner: { person: rowFromJson(people, row.person), team: rowFromJson(teams, row.team) },
     timeOff: row.time_off,
     context: row.context,
+    names: row.names,
     items: row.items.map(itemOf),
     merged: row.merged ?? [],
     replayed: Boolean(row.replayed),
@@ -127,6 +133,39 @@ function snapshotOf(row: SnapshotRow, typeKey?: string): CartSnapshot {
 export async function cartSnapshot(db: DbOrTx, cartId: number, requestKey?: string, typeKey?: string): Promise<CartSnapshot | null> {
   const [row] = await rowsOf<SnapshotRow>(db, snapshotQuery(cartId, requestKey ?? null, typeKey ?? null));
   return row ? snapshotOf(row, typeKey) : null;
+}
+
+/** What a kept cart is checked against (cartProbe): as they are now. */
+export interface CartProbe {
+  version: number;
+  context: string;
+  names: number;
+  /** The task type asked for (an Add task's), when it exists. */
+  type: CartSnapshot['type'];
+}
+
+/**
+ * A cart's version, context and names count, and a task type: a small fraction of the cart's read,
+ * to tell whether a cart kept past MAX_AGE_MS is still the cart (src/services/cart.ts). Null when
+ * the cart is gone.
+ */
+export async function cartProbe(db: DbOrTx, cartId: number, typeKey?: string): Promise<CartProbe | null> {
+  const [row] = await rowsOf<{ version: number; context: string; names: number; type: [string, number] | null }>(
+    db,
+    madeOnce(
+      'probe',
+      (v) => sql`select c.version, ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context, ${namesCount} as names,
+          (select json_build_array(t.label, t.effort_minutes) from ${taskTypes} t where t.key = ${v.typeKey}) as type
+        from ${carts} c
+        join ${people} p on p.slack_user_id = c.agent_id
+        join ${teams} tm on tm.id = p.team_id
+        cross join lateral ${timeOffOf(sql`c`, sql`p`)} o
+        where c.id = ${v.cartId}`,
+      { cartId, typeKey: typeKey ?? null },
+    ),
+  );
+  if (!row) return null;
+  return { version: row.version, context: row.context, names: row.names, type: row.type && typeKey !== undefined ? { key: typeKey, label: row.type[0], effortMinutes: row.type[1] } : null };
 }
 
 /**

@@ -3,10 +3,12 @@
 // for what is written — the save claims the version and the context it was decided on
 // (db/queries/carts.ts saveChangeOrRead), and answers the cart as it is now when another process,
 // a supervisor or an import changed it — nor for a refusal, which is decided again on a fresh read.
-// What only shows (a task type's label, a customer's name) may be up to MAX_AGE_MS old.
+// What only shows (a task type's label, a customer's name) may be up to MAX_AGE_MS old; past that,
+// a kept cart is used again only once a probe found its version, its context and the count of
+// changes to names (db/queries/carts.ts cartProbe) as they were (src/services/cart.ts keptOrProbed).
 import type { Db } from '../../db/client.ts';
 
-/** How long a kept cart is used: past this, the next click reads it again. */
+/** How long a kept cart is used as it is: past this, the next click probes it, or reads it again. */
 export const MAX_AGE_MS = 30_000;
 /**
  * Carts kept per database, the least recently used dropped first: a 120-task cart with its
@@ -42,14 +44,14 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
 
   /** The cart, and when it was read, if kept and read less than MAX_AGE_MS ago. */
   get(cartId: number): Kept<S> | null {
+    const kept = this.aged(cartId);
+    return kept && this.now() - kept.at <= MAX_AGE_MS ? kept : null;
+  }
+
+  /** The cart, and when it was read, if kept, however long ago: past MAX_AGE_MS, to be probed before it is used. */
+  aged(cartId: number): Kept<S> | null {
     this.looking?.();
-    const kept = this.#carts.get(cartId);
-    if (!kept) return null;
-    if (this.now() - kept.at > MAX_AGE_MS) {
-      this.#carts.delete(cartId);
-      return null;
-    }
-    return kept;
+    return this.#carts.get(cartId) ?? null;
   }
 
   /**

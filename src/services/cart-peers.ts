@@ -145,14 +145,15 @@ export function followChange(kept: CartState, change: SharedChange): CartState |
   const { committedAt, updatedAt, ...row } = change.cart;
   const cart: CartRow = { ...kept.cart, ...row, committedAt: committedAt === null ? null : new Date(committedAt), updatedAt: new Date(updatedAt) };
   // Measured now (some microseconds); advised when first asked, as a cart read is.
-  return withAdvice({ cart, person: kept.person, week: kept.week, tasks, measure: measure(tasks, kept.week), merged: kept.merged, context: kept.context });
+  return withAdvice({ cart, person: kept.person, week: kept.week, tasks, measure: measure(tasks, kept.week), merged: kept.merged, context: kept.context, names: kept.names });
 }
 
 export type FollowOutcome = 'followed' | 'dropped' | 'not kept';
 
 /** Follows a peer's change in the carts of `cache`: the kept cart moves on to the version after it, or, when it cannot, is dropped. */
 export function followKept(cache: CartCache<CartState>, change: SharedChange): FollowOutcome {
-  const kept = cache.get(change.cartId);
+  // However long ago it was read: a cart kept past MAX_AGE_MS and followed is probed before it is used.
+  const kept = cache.aged(change.cartId);
   if (!kept || kept.state.cart.version >= change.cart.version) return 'not kept';
   const next = followChange(kept.state, change);
   if (!next) {

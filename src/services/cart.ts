@@ -1,7 +1,7 @@
 // The method's loop on a stored cart: load it, decide with the pure engine, save the change,
 // its version and its audit entry in one statement. Knows nothing of Slack.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartSnapshot, ensureCart, saveChange, saveChangeOrRead, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
+import { cartProbe, cartSnapshot, ensureCart, saveChange, saveChangeOrRead, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { claimRequest, isReplayConflict } from '../../db/queries/requests.ts';
 import {
@@ -29,7 +29,7 @@ import {
   type Week,
 } from '../engine/index.ts';
 import { AppError, type ErrorCode, type ErrorParams } from '../errors.ts';
-import { cacheOf, type CartCache } from './cart-cache.ts';
+import { MAX_AGE_MS, cacheOf, type CartCache } from './cart-cache.ts';
 import { loadSolver } from './solver.ts';
 
 export interface CartState {
@@ -45,6 +45,8 @@ export interface CartState {
   replayed?: boolean;
   /** What the cart was decided on besides its version, as read (CartSnapshot's `context`): a save checks it. */
   context: string;
+  /** The count of changes to names when its labels and customers' names were read (CartSnapshot's `names`). */
+  names: number;
 }
 
 /** A duplicate dropped when the cart was made (step 03): its type, customer, day, and the day of the one kept. */
@@ -182,7 +184,7 @@ const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m 
  */
 export function stateOf(s: CartSnapshot): CartState {
   const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
-  const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine), context: s.context });
+  const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine), context: s.context, names: s.names });
   if (s.replayed) state.replayed = true;
   return state;
 }
@@ -268,9 +270,9 @@ export async function loadCartAndType(
   options: { kept: boolean },
 ): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
   const cache = cacheOf<CartState>(db);
-  const keptCart = options.kept ? cache.get(cartId) : null;
+  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, CURRENT, typeKey) : null;
   const keptType = cache.type(typeKey);
-  if (keptCart && keptType && keptCart.state.cart.agentId === userId) return { state: keptCart.state, type: keptType, kept: true };
+  if (keptCart && keptType) return { state: keptCart, type: keptType, kept: true };
   const at = cache.now();
   const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
   if (snapshot.type) cache.putType(snapshot.type, at);
@@ -340,7 +342,8 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   // Loaded once per process (the first auto-balance waits for it); null when it cannot load.
   const solver = change.kind === 'balance' ? await loadSolver() : null;
   const cache = cacheOf<CartState>(db);
-  let basis: Basis | null = options.state ? { state: options.state, read: false } : keptFor(cache, userId, cartId, version);
+  const kept = options.state ?? (await keptOrProbed(db, cache, userId, cartId, version));
+  let basis: Basis | null = kept ? { state: kept, read: false } : null;
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
       const at = cache.now();
@@ -382,7 +385,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       const tasks = after && withIds(after, saved.added);
       let fresh: CartState;
       if (tasks) {
-        fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context });
+        fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context, names: state.names });
         cache.put(fresh, cache.readAt(cartId));
       } else {
         fresh = await loadCart(db, userId, cartId);
@@ -405,12 +408,28 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   }
 }
 
-/** The cart as this process kept it, unless it is someone else's or older than the copy the agent acted on. */
-function keptFor(cache: CartCache<CartState>, userId: string, cartId: number, version: number): Basis | null {
-  const found = cache.get(cartId);
+/**
+ * The cart as this process kept it, unless it is someone else's or older than the copy the agent
+ * acted on (`version`). Read less than MAX_AGE_MS ago, as kept; longer ago, only once a probe found
+ * its version, its context and the count of changes to names as they were (then it is kept as if
+ * read now): a few fields instead of the whole cart, for the clicks of an agent on the phone, minutes
+ * apart. With `typeKey`, a task type kept longer than MAX_AGE_MS (or not at all) is read by the probe
+ * too. Null when the cart must be read.
+ */
+async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, version: number, typeKey?: string): Promise<CartState | null> {
+  const found = cache.aged(cartId);
   if (!found || found.state.cart.agentId !== userId) return null;
-  if (version !== CURRENT && found.state.cart.version < version) return null;
-  return { state: found.state, read: false };
+  const { state } = found;
+  if (version !== CURRENT && state.cart.version < version) return null;
+  const young = cache.now() - found.at <= MAX_AGE_MS;
+  if (young && (typeKey === undefined || cache.type(typeKey))) return state;
+  const at = cache.now();
+  const probe = await cartProbe(db, cartId, typeKey);
+  if (probe?.type) cache.putType(probe.type, at);
+  if (young) return state;
+  if (!probe || probe.version !== state.cart.version || probe.context !== state.context || probe.names !== state.names) return null;
+  cache.put(state, at);
+  return state;
 }
 
 /**

@@ -6,7 +6,7 @@ import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
 import { openDatabase, pgliteDatabase, type Db } from '../../db/client.ts';
-import { CURRENT, changeCart, loadCart, openCart, type CartState, type NewItem } from '../../src/services/cart.ts';
+import { CURRENT, changeCart, loadCart, openCart, withAdvice, type CartState, type NewItem } from '../../src/services/cart.ts';
 import { followPeers, type FollowOutcome, type Peers, type SharedChange } from '../../src/services/cart-peers.ts';
 import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf } from '../../src/services/cart-cache.ts';
 import { submitAddTask } from '../../src/services/forms.ts';
@@ -294,6 +294,104 @@ describe('a cart this process kept from its last click', () => {
     }));
 });
 
+describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)', () => {
+  /**
+   * The cart this process keeps, as if read MAX_AGE_MS + 1 ms ago; with `mark`, one kept task's title
+   * changed as no read of the database gives it, to tell a change decided on the kept cart.
+   */
+  function age(cartId: number, mark?: { title: string; as: string }): void {
+    const cache = cacheOf<CartState>(t.db);
+    const kept = cache.aged(cartId)!.state;
+    const tasks = mark ? kept.tasks.map((x) => (x.title === mark.title ? { ...x, title: mark.as } : x)) : kept.tasks;
+    cache.put(withAdvice({ ...kept, tasks }), cache.now() - MAX_AGE_MS - 1);
+  }
+  /** A move of the cart's first task that can move, to another work day. */
+  function moveOne(state: CartState) {
+    const task = state.tasks.find((x) => !x.fixed && x.source !== 'custom')!;
+    const to = state.week.days.find((d) => d.work && d.day !== task.day)!.day;
+    return changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: to }, NOW);
+  }
+  const titlesIn = async (cartId: number) => (await t.db.select({ title: cartItems.title }).from(cartItems).where(eq(cartItems.cartId, cartId))).map((r) => r.title);
+
+  it('is used as kept once a probe finds it unchanged, then kept afresh', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+    age(state.cart.id, { title: 'Kept here', as: 'Kept here, as kept' });
+
+    const r = await moveOne(state);
+    expect(r.changed).toBe(true);
+    // Decided on the kept cart, not on a read: the mark is still there.
+    expect(r.state.tasks.map((x) => x.title)).toContain('Kept here, as kept');
+    expect(await titlesIn(state.cart.id)).toContain('Kept here');
+    expect(cacheOf<CartState>(t.db).get(state.cart.id)?.state.cart.version).toBe((await cartOf(state.cart.id)).version);
+  });
+
+  it('is read again when another process changed it since: both changes are there, each once', () =>
+    inOtherProcess(async (other) => {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+      await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
+      age(state.cart.id, { title: 'Kept here', as: 'Kept here, as kept' });
+
+      const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added here after')] }, NOW);
+      const titles = ['Kept here', 'Added by the other process', 'Added here after'];
+      expect(r.state.tasks.filter((x) => titles.includes(x.title) || x.title.endsWith('as kept')).map((x) => x.title).sort()).toEqual([...titles].sort());
+      expect((await titlesIn(state.cart.id)).filter((x) => titles.includes(x)).sort()).toEqual([...titles].sort());
+      expect((await eventsOf(state.cart.id)).map((e) => e.version)).toEqual([2, 3, 4, 5]);
+    }));
+
+  it('shows a customer renamed and a task type relabelled by an import since, at the next click', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const task = state.tasks.find((x) => x.customerId === 'C5' && !x.fixed)!;
+    expect(task).toMatchObject({ customerName: '客户5 Customer 5', label: 'Follow-up' });
+    const to = state.week.days.find((d) => d.work && d.day !== task.day)!.day;
+    const moved = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: to }, NOW);
+    // An admin imports the CRM's files meanwhile, by another process.
+    expect((await importCsv(t.db, 'customers', `customer_id,name,owner\nC5,客户五 Renamed,${AGENT}\n`)).errors).toEqual([]);
+    expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,8,normal\n')).errors).toEqual([]);
+    age(state.cart.id);
+
+    const r = await changeCart(t.db, AGENT, state.cart.id, moved.state.cart.version, { kind: 'move', itemId: Number(task.id), day: task.day }, NOW);
+    expect(r.changed).toBe(true);
+    expect(r.state.tasks.find((x) => x.id === task.id)).toMatchObject({ customerName: '客户五 Renamed', label: '回访 Follow-up call', day: task.day });
+    expect(r.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
+  });
+
+  it('takes an Add task on the kept cart and its task type as they are now: as kept when unchanged, relabelled when an import changed the type', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const cache = cacheOf<CartState>(t.db);
+    let n = 0;
+    const add = (title: string) =>
+      submitAddTask(t.db, AGENT, state.cart.id, { title, customerId: null, typeKey: 'follow_up', day: '2026-12-02', effort: null, priority: 'normal', notes: null }, NOW, { requestKey: `aged-${++n}`, accepted: async () => {} });
+    const ageType = () => cache.putType(cache.type('follow_up')!, cache.now() - MAX_AGE_MS - 1);
+    expect((await add('Kept here')).ok).toBe(true);
+    age(state.cart.id, { title: 'Kept here', as: 'Kept here, as kept' });
+    ageType();
+
+    const unchanged = await add('Added, nothing changed');
+    expect(unchanged.ok && unchanged.result.state.tasks.map((x) => x.title)).toEqual(expect.arrayContaining(['Kept here, as kept', 'Added, nothing changed']));
+
+    expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,9,normal\n')).errors).toEqual([]);
+    age(state.cart.id);
+    ageType();
+    const relabelled = await add('Added after the import');
+    expect(relabelled.ok && relabelled.result.state.tasks.find((x) => x.title === 'Added after the import')).toMatchObject({ label: '回访 Follow-up call', effort: 9 });
+    expect(relabelled.ok && relabelled.result.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
+  });
+
+  it('is used as kept after an import that renamed nothing (the same file again)', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+    const file = `customer_id,name,owner\nC5,客户5 Customer 5,${AGENT}\nC6,客户6 Customer 6,${AGENT}\n`;
+    expect((await importCsv(t.db, 'customers', file)).errors).toEqual([]);
+    age(state.cart.id, { title: 'Kept here', as: 'Kept here, as kept' });
+
+    const r = await moveOne(state);
+    expect(r.changed).toBe(true);
+    expect(r.state.tasks.map((x) => x.title)).toContain('Kept here, as kept');
+  });
+});
+
 /** Two processes' peers, as the cluster's primary relays them: `lose` drops the next message on its way. */
 function linked() {
   const heard: ((c: SharedChange) => void)[] = [];
@@ -543,7 +641,7 @@ describe('the cart message, edited by two workers', () => {
 describe('CartCache', () => {
   const cart = (id: number, version: number) => ({ cart: { id, version } });
 
-  it('answers a cart for MAX_AGE_MS after it was read, then reads it again', () => {
+  it('answers a cart for MAX_AGE_MS after it was read, then only to be probed', () => {
     let now = 0;
     const cache = new CartCache<ReturnType<typeof cart>>(() => now);
     cache.put(cart(1, 3), now);
@@ -553,6 +651,10 @@ describe('CartCache', () => {
     cache.put(cart(1, 4), cache.readAt(1));
     now = MAX_AGE_MS + 1;
     expect(cache.get(1)).toBeNull();
+    expect(cache.aged(1)).toEqual({ state: cart(1, 4), at: 0 });
+    // Probed and found unchanged: kept as if read now.
+    cache.put(cart(1, 4), now);
+    expect(cache.get(1)?.state).toEqual(cart(1, 4));
   });
 
   it('never puts back a cart older than the one it holds, and keeps at most MAX_CARTS', () => {

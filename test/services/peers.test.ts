@@ -23,6 +23,7 @@ function stateOf(tasks: CartTask[], version: number, context = 'c1'): CartState 
     advice: [],
     merged: [],
     context,
+    names: 3,
   };
 }
 

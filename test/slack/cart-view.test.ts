@@ -21,6 +21,7 @@ function state(tasks: CartTask[], status: 'open' | 'committed' = 'open', merged 
     advice: suggest(tasks, week),
     merged: Array.from({ length: merged }, (_, i) => ({ type: 'renewal_call', label: LONG_EN, customer: `${LONG_ZH} ${i}`, from: addDays(MONDAY, 1), into: MONDAY })),
     context: '',
+    names: 0,
   };
 }
 

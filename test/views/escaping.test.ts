@@ -194,6 +194,7 @@ function cartState(c: CartInput): CartState {
     advice: suggest(tasks, week),
     merged: c.merged.map((m) => (m.legacy ? { text: m.label } : { type: 'custom', label: m.label, customer: m.customer, from: MONDAY, into: addDays(MONDAY, 1) })),
     context: '',
+    names: 0,
   };
 }
 

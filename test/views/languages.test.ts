@@ -95,6 +95,7 @@ function cart(language: Language, n: number, status: 'open' | 'committed' = 'ope
     advice: suggest(tasks, w),
     merged: Array.from({ length: 6 }, (_, i) => ({ type: 'custom', label: d.label, customer: `${d.customer} ${i}`, from: addDays(MONDAY, 1), into: MONDAY })),
     context: '',
+    names: 0,
   };
 }
 

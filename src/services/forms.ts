@@ -7,7 +7,7 @@ import type { Week } from '../engine/index.ts';
 import { PRIORITIES, type Priority } from '../engine/types.ts';
 import { AppError } from '../errors.ts';
 import { decide, type DecisionResult } from './approvals.ts';
-import { CURRENT, changeCart, loadCart, loadCartAndType, type CartState, type ChangeResult, type NewItem } from './cart.ts';
+import { CURRENT, changeCart, currentCart, loadCart, loadCartAndType, type CartState, type ChangeResult, type NewItem } from './cart.ts';
 import { PICK_LIMIT, findTargets, type Target } from './recommend.ts';
 import { charCount, cleanText, hasVisible } from './text.ts';
 
@@ -187,7 +187,7 @@ export async function submitPickFilters(
   const days = cleanText(form.lastContact ?? '');
   if (days && !/^\d{1,4}$/.test(days)) errors.lastContact = { code: 'days_number' };
   if (Object.keys(errors).length) return { ok: false, errors };
-  const state = await loadCart(db, userId, cartId);
+  const state = await currentCart(db, userId, cartId);
   if (state.cart.status === 'committed') return { ok: false, errors: { segment: COMMITTED } };
   // Only where the team lets its agents plan for each other's customers is "not only mine" wider.
   const onlyMine = form.onlyMine || !state.person.team.teamCustomers;

@@ -6,7 +6,7 @@ import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../../db/schema.ts';
 import { openDatabase, pgliteDatabase, type Db } from '../../db/client.ts';
-import { CURRENT, changeCart, loadCart, openCart, withAdvice, type CartState, type NewItem } from '../../src/services/cart.ts';
+import { CURRENT, changeCart, currentCart, loadCart, openCart, withAdvice, type CartState, type NewItem } from '../../src/services/cart.ts';
 import { followPeers, type FollowOutcome, type Peers, type SharedChange } from '../../src/services/cart-peers.ts';
 import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf } from '../../src/services/cart-cache.ts';
 import { submitAddTask } from '../../src/services/forms.ts';
@@ -15,7 +15,7 @@ import { markTask } from '../../src/services/tasks.ts';
 import { logPeers, makePeerFolder } from '../../src/peer-log.ts';
 import { tempDir } from '../support/temp.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
-import { AGENT, NOW, loadCenter } from '../support/fixtures.ts';
+import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import type { WebClient } from '@slack/web-api';
 import { showCart } from '../../src/slack/cart-message.ts';
 import { textsFor } from '../../views/i18n/index.ts';
@@ -389,6 +389,45 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     const r = await moveOne(state);
     expect(r.changed).toBe(true);
     expect(r.state.tasks.map((x) => x.title)).toContain('Kept here, as kept');
+  });
+});
+
+describe('a cart shown (a day window turned or opened, a form opened)', () => {
+  /** The cart this process keeps, with one task's title changed as no read of the database gives it. */
+  function mark(cartId: number, title: string, as: string): void {
+    const cache = cacheOf<CartState>(t.db);
+    const kept = cache.aged(cartId)!;
+    cache.put(withAdvice({ ...kept.state, tasks: kept.state.tasks.map((x) => (x.title === title ? { ...x, title: as } : x)) }), kept.at);
+  }
+
+  it('is the kept cart when a probe finds it as it is, however long ago it was read', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+    mark(state.cart.id, 'Kept here', 'Kept here, as kept');
+    expect((await currentCart(t.db, AGENT, state.cart.id)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
+    const cache = cacheOf<CartState>(t.db);
+    cache.put(cache.aged(state.cart.id)!.state, cache.now() - MAX_AGE_MS - 1);
+    expect((await currentCart(t.db, AGENT, state.cart.id)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
+  });
+
+  it('is the cart as it is now when another process changed it, even a moment after this one kept it', () =>
+    inOtherProcess(async (other) => {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
+      mark(state.cart.id, 'Kept here', 'Kept here, as kept');
+      const there = await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
+
+      const shown = await currentCart(t.db, AGENT, state.cart.id);
+      expect(shown.cart.version).toBe(there.state.cart.version);
+      expect(shown.tasks.map((x) => x.title)).toEqual(expect.arrayContaining(['Kept here', 'Added by the other process']));
+      expect(shown.tasks.map((x) => x.title)).not.toContain('Kept here, as kept');
+    }));
+
+  it('is refused to anyone but its owner, as a read refuses it', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const refused = await currentCart(t.db, OTHER_AGENT, state.cart.id).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('cart_not_yours');
   });
 });
 

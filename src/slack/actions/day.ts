@@ -2,7 +2,7 @@
 import type { BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../../errors.ts';
-import { changeCart, loadCart, type CartState, type Notice } from '../../services/cart.ts';
+import { changeCart, currentCart, loadCart, type CartState, type Notice } from '../../services/cart.ts';
 import { parseCartRef } from '../../../views/cart.ts';
 import { dayModal, decodeDayRef, parseDayMenu, parsePage } from '../../../views/day.ts';
 import type { T } from '../../../views/i18n/index.ts';
@@ -50,7 +50,7 @@ export function register(app: Listeners, deps: Deps): void {
       const ref = parseCartRef(action.value ?? '');
       const day = ref?.rest[0];
       if (!ref || !day) throw new AppError('unknown_button');
-      const state = await loadCart(db, body.user.id, ref.cartId);
+      const state = await currentCart(db, body.user.id, ref.cartId);
       await client.views.open({ trigger_id: body.trigger_id, view: dayModal(await languages.of(client, state.person), state, day, 0) });
     }),
   );
@@ -91,7 +91,7 @@ export function register(app: Listeners, deps: Deps): void {
         const view = body.view!;
         const ref = decodeDayRef(view.private_metadata ?? '');
         if (!ref) throw new AppError('unknown_menu');
-        const state = await loadCart(db, body.user.id, ref.cartId);
+        const state = await currentCart(db, body.user.id, ref.cartId);
         const t = await languages.of(client, state.person);
         const page = parsePage(action.value);
         await updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, page), async () => dayModal(t, await loadCart(db, body.user.id, ref.cartId), ref.day, page));

@@ -32,8 +32,8 @@ export interface Kept<S> {
 /** Carts by id, kept with when they were read; per database, so that two in one process never mix. */
 export class CartCache<S extends { cart: { id: number; version: number } }> {
   readonly #carts = new Map<number, Kept<S>>();
-  /** Task types: a few dozen in a contact center. */
-  readonly #types = new Map<string, Kept<TaskTypeInfo>>();
+  /** Task types: a few dozen in a contact center; each with the count of changes to names it was read at. */
+  readonly #types = new Map<string, Kept<TaskTypeInfo> & { names: number }>();
   /** The newest version the other workers said each cart reached (cart-peers.ts), the least recently told forgotten first. */
   readonly #told = new Map<number, number>();
   /** Told of each change this process saved, the cart before it and after (cart-peers.ts shares it with the other workers). */
@@ -98,14 +98,18 @@ export class CartCache<S extends { cart: { id: number; version: number } }> {
     return this.#told.get(cartId) ?? 0;
   }
 
-  /** A task type as last read (an Add task's label and effort), if read less than MAX_AGE_MS ago. */
-  type(key: string): TaskTypeInfo | null {
+  /**
+   * A task type as last read (an Add task's label and effort), if read less than MAX_AGE_MS ago and
+   * at no fewer changes to names than `names` (the cart's it is for): a label older than the cart's
+   * names, put in it, would look as current as they do.
+   */
+  type(key: string, names: number): TaskTypeInfo | null {
     const kept = this.#types.get(key);
-    return kept && this.now() - kept.at <= MAX_AGE_MS ? kept.state : null;
+    return kept && this.now() - kept.at <= MAX_AGE_MS && kept.names >= names ? kept.state : null;
   }
 
-  putType(type: TaskTypeInfo, at: number): void {
-    this.#types.set(type.key, { state: type, at });
+  putType(type: TaskTypeInfo, at: number, names: number): void {
+    this.#types.set(type.key, { state: type, at, names });
   }
 }
 

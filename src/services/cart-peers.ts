@@ -18,6 +18,8 @@ export interface SharedChange {
   from: number;
   fromContext: string;
   context: string;
+  /** The count of changes to names its labels and customers' names were read at (CartState's `names`). */
+  names: number;
   cart: Pick<CartRow, 'version' | 'status' | 'exceptionReason' | 'channelId' | 'messageTs'> & { committedAt: string | null; updatedAt: string };
   /** The tasks gone. */
   removed: string[];
@@ -83,6 +85,7 @@ export function sharedChange(before: CartState, after: CartState, age: number): 
     from: before.cart.version,
     fromContext: before.context,
     context: after.context,
+    names: after.names,
     cart: {
       version: cart.version,
       status: cart.status,
@@ -140,6 +143,9 @@ function sameTask(a: CartTask | undefined, b: CartTask): boolean {
 /** The cart after a peer's change, from the cart as kept at the version it was made on; null when it cannot be followed. */
 export function followChange(kept: CartState, change: SharedChange): CartState | null {
   if (kept.cart.id !== change.cartId || kept.cart.version !== change.from || kept.context !== change.fromContext || change.context !== change.fromContext) return null;
+  // Labels or names read before the kept ones would look as current as they do (a worker of an
+  // older build sends no count): read again instead.
+  if (!(change.names >= kept.names)) return null;
   const tasks = tasksAfter(kept.tasks, change);
   if (!tasks) return null;
   const { committedAt, updatedAt, ...row } = change.cart;

@@ -271,11 +271,11 @@ export async function loadCartAndType(
 ): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
   const cache = cacheOf<CartState>(db);
   const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, CURRENT, typeKey) : null;
-  const keptType = cache.type(typeKey);
+  const keptType = keptCart && cache.type(typeKey, keptCart.names);
   if (keptCart && keptType) return { state: keptCart, type: keptType, kept: true };
   const at = cache.now();
   const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
-  if (snapshot.type) cache.putType(snapshot.type, at);
+  if (snapshot.type) cache.putType(snapshot.type, at, snapshot.names);
   return { state: keep(cache, stateOf(snapshot), at), type: snapshot.type, kept: false };
 }
 
@@ -446,10 +446,10 @@ async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string,
   const { state } = found;
   if (version !== CURRENT && state.cart.version < version) return null;
   const young = cache.now() - found.at <= MAX_AGE_MS;
-  if (young && (typeKey === undefined || cache.type(typeKey))) return state;
+  if (young && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);
-  if (probe?.type) cache.putType(probe.type, at);
+  if (probe?.type) cache.putType(probe.type, at, probe.names);
   if (young) return state;
   if (!unchanged(state, probe)) return null;
   cache.put(state, at);

@@ -363,7 +363,8 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     let n = 0;
     const add = (title: string) =>
       submitAddTask(t.db, AGENT, state.cart.id, { title, customerId: null, typeKey: 'follow_up', day: '2026-12-02', effort: null, priority: 'normal', notes: null }, NOW, { requestKey: `aged-${++n}`, accepted: async () => {} });
-    const ageType = () => cache.putType(cache.type('follow_up')!, cache.now() - MAX_AGE_MS - 1);
+    // Each time read before the import below: at no change to names yet.
+    const ageType = () => cache.putType(cache.type('follow_up', 0)!, cache.now() - MAX_AGE_MS - 1, 0);
     expect((await add('Kept here')).ok).toBe(true);
     age(state.cart.id, { title: 'Kept here', as: 'Kept here, as kept' });
     ageType();
@@ -377,6 +378,22 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     const relabelled = await add('Added after the import');
     expect(relabelled.ok && relabelled.result.state.tasks.find((x) => x.title === 'Added after the import')).toMatchObject({ label: '回访 Follow-up call', effort: 9 });
     expect(relabelled.ok && relabelled.result.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
+  });
+
+  it('does not put a task type label older than the cart’s names into it: an Add task after a relabel shows the new label', async () => {
+    const { state } = await openCart(t.db, AGENT, 'next', NOW);
+    const form = (title: string) => ({ title, customerId: null, typeKey: 'follow_up', day: '2026-12-02', effort: null, priority: 'normal', notes: null });
+    let n = 0;
+    const add = (title: string) => submitAddTask(t.db, AGENT, state.cart.id, form(title), NOW, { requestKey: `relabel-${++n}`, accepted: async () => {} });
+    // The task type is kept here with its label of now, a moment before an import relabels it.
+    expect((await add('Before the import')).ok).toBe(true);
+    expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,8,normal\n')).errors).toEqual([]);
+    // The cart is read again (a day window opened): its labels are the new ones now.
+    await loadCart(t.db, AGENT, state.cart.id);
+
+    const r = await add('After the import');
+    expect(r.ok && r.result.state.tasks.filter((x) => x.type === 'follow_up').map((x) => x.label)).toEqual(expect.arrayContaining(['回访 Follow-up call']));
+    expect(r.ok && r.result.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
   });
 
   it('is used as kept after an import that renamed nothing (the same file again)', async () => {

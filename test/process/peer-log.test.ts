@@ -15,6 +15,7 @@ const change = (cartId: number, version: number, title = ''): SharedChange => ({
   from: version - 1,
   fromContext: 'c',
   context: 'c',
+  names: 0,
   cart: { version, status: 'open', exceptionReason: null, channelId: 'D1', messageTs: '1.1', committedAt: null, updatedAt: '2026-11-27T00:00:00.000Z' },
   removed: [],
   tasks: title ? [{ id: String(version), title } as never] : [],

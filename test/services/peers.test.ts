@@ -81,4 +81,14 @@ describe('a cart change shared with the other processes', () => {
     expect(followChange(stateOf(tasks, 4), { ...change, order: ['1', '2'] })).toBeNull();
     expect(followChange(stateOf(tasks, 4), change)?.tasks).toEqual([{ ...tasks[0]!, day: week.days[1]!.day }]);
   });
+
+  it('is not followed when decided on names older than the kept ones, nor from a worker that sends no count', () => {
+    const tasks = [{ id: '1', type: 'follow_up', label: 'Follow-up', title: 'Call', customerId: null, customerName: null, effort: 10, priority: 'normal', day: MONDAY, earliest: null, due: null, fixed: false, source: 'system' } satisfies CartTask];
+    const change = sharedChange(stateOf(tasks, 4), stateOf([{ ...tasks[0]!, day: week.days[1]!.day }], 5), 0);
+    const kept = { ...stateOf(tasks, 4), names: 4 };
+    expect(followChange(kept, { ...change, names: 3 })).toBeNull();
+    expect(followChange(kept, { ...change, names: undefined } as unknown as SharedChange)).toBeNull();
+    // Decided on newer names: followed, and kept at the older count, so a probe still finds the change.
+    expect(followChange(kept, { ...change, names: 5 })).toMatchObject({ names: 4, cart: { version: 5 } });
+  });
 });

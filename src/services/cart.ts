@@ -437,20 +437,20 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
  * acted on (`version`). Read less than MAX_AGE_MS ago, as kept; longer ago, only once a probe found
  * its version, its context and the count of changes to names as they were (then it is kept as if
  * read now): a few fields instead of the whole cart, for the clicks of an agent on the phone, minutes
- * apart. With `typeKey`, a task type kept longer than MAX_AGE_MS (or not at all) is read by the probe
- * too. Null when the cart must be read.
+ * apart. With `typeKey`, a task type not kept as it is (MAX_AGE_MS, no fewer changes to names than
+ * the cart's) is read by the probe too, and the cart is then held to the probe as well. Null when the
+ * cart must be read.
  */
 async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, version: number, typeKey?: string): Promise<CartState | null> {
   const found = cache.aged(cartId);
   if (!found || found.state.cart.agentId !== userId) return null;
   const { state } = found;
   if (version !== CURRENT && state.cart.version < version) return null;
-  const young = cache.now() - found.at <= MAX_AGE_MS;
-  if (young && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
+  if (cache.now() - found.at <= MAX_AGE_MS && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);
   if (probe?.type) cache.putType(probe.type, at, probe.names);
-  if (young) return state;
+  // Probed, for whatever reason: a cart found changed is read now rather than tried and refused by the save.
   if (!unchanged(state, probe)) return null;
   cache.put(state, at);
   return state;

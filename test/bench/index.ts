@@ -1,4 +1,4 @@
-// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run; --only=engine,import,latency,proposal,reminders,chart.
+// `npm run bench`: prints figures, asserts nothing. --quick for a shorter run; --only=engine,import,latency,shown,proposal,reminders,chart.
 // With DATABASE_URL set, database figures are measured on that PostgreSQL too.
 // It empties the tables it uses: point it at a scratch database.
 // Each part runs in a fresh process, so no part is measured with another's memory or leftovers.
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const PARTS = ['engine', 'import', 'latency', 'proposal', 'reminders', 'chart'] as const;
+const PARTS = ['engine', 'import', 'latency', 'shown', 'proposal', 'reminders', 'chart'] as const;
 const quick = process.argv.includes('--quick');
 const part = process.argv.find((a) => a.startsWith('--part='))?.slice('--part='.length);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -62,6 +62,9 @@ if (!part) {
   // What the same clicks cost a Bolt app that does next to nothing: the floor under those figures.
   const { benchBoltFloor } = await import('./bolt-floor.ts');
   await benchBoltFloor();
+} else if (part === 'shown') {
+  const { benchCartShown } = await import('./cart-shown.ts');
+  await benchCartShown({ databaseUrl, agents: quick ? 10 : 50, rounds: quick ? 4 : 20 });
 } else if (part === 'proposal') {
   const { benchProposal } = await import('./proposal.ts');
   await benchProposal({ databaseUrl, agents: quick ? 200 : 2000, tasksEach: 100, perSecond: 50 });

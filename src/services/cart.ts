@@ -1,7 +1,7 @@
 // The method's loop on a stored cart: load it, decide with the pure engine, save the change,
 // its version and its audit entry in one statement. Knows nothing of Slack.
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { cartProbe, cartSnapshot, ensureCart, saveChange, saveChangeOrRead, type CartProbe, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
+import { cartProbe, cartSnapshot, ensureCart, saveChange, saveChangeOrRead, type CartRow, type CartSnapshot, type CartWrite, type TimeOffRange } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
 import { claimRequest, isReplayConflict } from '../../db/queries/requests.ts';
 import {
@@ -270,7 +270,7 @@ export async function loadCartAndType(
   options: { kept: boolean },
 ): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
   const cache = cacheOf<CartState>(db);
-  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, CURRENT, typeKey) : null;
+  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, CURRENT, { typeKey }) : null;
   const keptType = keptCart && cache.type(typeKey, keptCart.names);
   if (keptCart && keptType) return { state: keptCart, type: keptType, kept: true };
   const at = cache.now();
@@ -287,21 +287,8 @@ export async function loadCartAndType(
  * another process or host changed.
  */
 export async function currentCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  const cache = cacheOf<CartState>(db);
-  const kept = cache.aged(cartId)?.state;
-  if (kept?.cart.agentId === userId) {
-    const at = cache.now();
-    if (unchanged(kept, await cartProbe(db, cartId))) {
-      cache.put(kept, at);
-      return kept;
-    }
-  }
-  return loadCart(db, userId, cartId);
+  return (await keptOrProbed(db, cacheOf<CartState>(db), userId, cartId, CURRENT, { always: true })) ?? loadCart(db, userId, cartId);
 }
-
-/** Whether a probe found the cart as `state` has it: the same version, context and names. */
-const unchanged = (state: CartState, probe: CartProbe | null): boolean =>
-  probe !== null && probe.version === state.cart.version && probe.context === state.context && probe.names === state.names;
 
 /** The cart, for adding tasks to it: refused when it is committed. Without a request key, as currentCart finds it. */
 export async function loadOpenCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
@@ -438,20 +425,28 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
  * its version, its context and the count of changes to names as they were (then it is kept as if
  * read now): a few fields instead of the whole cart, for the clicks of an agent on the phone, minutes
  * apart. With `typeKey`, a task type not kept as it is (MAX_AGE_MS, no fewer changes to names than
- * the cart's) is read by the probe too, and the cart is then held to the probe as well. Null when the
- * cart must be read.
+ * the cart's) is read by the probe too, and the cart is then held to the probe as well. `always`:
+ * probed however young (a cart shown, which no save checks after). Null when the cart must be read.
  */
-async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, version: number, typeKey?: string): Promise<CartState | null> {
+async function keptOrProbed(
+  db: Db,
+  cache: CartCache<CartState>,
+  userId: string,
+  cartId: number,
+  version: number,
+  options: { typeKey?: string; always?: boolean } = {},
+): Promise<CartState | null> {
+  const { typeKey } = options;
   const found = cache.aged(cartId);
   if (!found || found.state.cart.agentId !== userId) return null;
   const { state } = found;
   if (version !== CURRENT && state.cart.version < version) return null;
-  if (cache.now() - found.at <= MAX_AGE_MS && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
+  if (!options.always && cache.now() - found.at <= MAX_AGE_MS && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);
   if (probe?.type) cache.putType(probe.type, at, probe.names);
   // Probed, for whatever reason: a cart found changed is read now rather than tried and refused by the save.
-  if (!unchanged(state, probe)) return null;
+  if (!probe || probe.version !== state.cart.version || probe.context !== state.context || probe.names !== state.names) return null;
   cache.put(state, at);
   return state;
 }

@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { lockDataDir } from './data-dir-lock.ts';
 import { preparingPglite } from './pglite-statements.ts';
 import { CONNECT_TIMEOUT_S, DatabaseError } from './errors.ts';
+import { postgresTarget } from './postgres-url.ts';
 import { schema } from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -144,15 +145,21 @@ export function lockSessionsOf(db: Db): Sql | undefined {
 /** Connections the job queue (pg-boss, src/jobs/scheduler.ts) opens at most on PostgreSQL, besides. */
 export const QUEUE_CONNECTIONS = 3;
 
-async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
+/** A postgres.js client for a DATABASE_URL, a Unix socket's included (postgresTarget). */
+export async function postgresClient(url: string, options: import('postgres').Options<Record<string, never>>): Promise<Sql> {
   const { default: postgres } = await import('postgres');
+  const target = postgresTarget(url);
+  return postgres(target.url, { ...options, ...(target.path ? { path: target.path } : {}) }) as unknown as Sql;
+}
+
+async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff });
+  const client = await postgresClient(url, { max, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff });
   // postgres.js keeps a query waiting while it retries a connection that times out: time-box the first one.
   await firstConnection(client.unsafe('select 1').execute(), () => client.end({ timeout: 0 }));
   const db = drizzle(preparing(client), { schema }) as unknown as Db;
   // Nothing connects until a run takes a lock.
-  const locks = postgres(url, { max: LOCK_CONNECTIONS, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff, idle_timeout: LOCK_IDLE_S });
+  const locks = await postgresClient(url, { max: LOCK_CONNECTIONS, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, backoff: reconnectBackoff, idle_timeout: LOCK_IDLE_S });
   lockSessions.set(db, locks);
   return {
     db,
@@ -313,10 +320,9 @@ const MIGRATION_LOCK = 7_461_001;
  */
 export async function migrateDatabase(database: Database): Promise<void> {
   if (database.kind === 'postgres') {
-    const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const session = postgres(database.url!, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+    const session = await postgresClient(database.url!, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
     try {
       await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
       await migrate(drizzle(session), { migrationsFolder });

@@ -2,9 +2,14 @@
 // carry the statement and its parameters (row data: names, phone numbers), and PostgreSQL's messages
 // and details quote values, so neither is ever shown; the SQLSTATE code or the connection's failure
 // says enough to act on.
+import { postgresTarget } from './postgres-url.ts';
 
 /** Codes of a connection that failed before PostgreSQL answered (socket errors, timeouts, postgres.js's own). */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'DATABASE_TIMEOUT']);
+
+/** Whether an error's own code is a failed connection: one of those, or a Unix socket that is not there (a server restarting). */
+const failedConnection = (err: { code?: unknown; syscall?: unknown } | null): boolean =>
+  typeof err?.code === 'string' && (CONNECTION_CODES.has(err.code) || (err.code === 'ENOENT' && err.syscall === 'connect'));
 
 /** The SQLSTATE of a PostgreSQL error (postgres.js or PGlite), looking through Drizzle's wrapper; null if none. */
 export function sqlState(e: unknown): string | null {
@@ -18,8 +23,7 @@ export function sqlState(e: unknown): string | null {
 /** A connection that failed before PostgreSQL answered (refused, unknown host, timed out). */
 function connectionCode(e: unknown): string | null {
   for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth += 1) {
-    const code = (c as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return code;
+    if (failedConnection(c)) return (c as { code: string }).code;
   }
   return null;
 }
@@ -83,11 +87,11 @@ export function rootCause(e: unknown): unknown {
  * socket errors, connection timeouts, and PostgreSQL's own "shutting down / cannot connect now".
  */
 export function isConnectionError(e: unknown): boolean {
-  const err = rootCause(e) as { code?: unknown; message?: unknown } | null;
+  const err = rootCause(e) as { code?: unknown; message?: unknown; syscall?: unknown } | null;
   const code = typeof err?.code === 'string' ? err.code : '';
   const message = typeof err?.message === 'string' ? err.message : '';
   return (
-    CONNECTION_CODES.has(code) ||
+    failedConnection(err) ||
     /^(08|57P)/.test(code) ||
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|socket hang up/i.test(message)
   );
@@ -114,19 +118,22 @@ interface Target {
  */
 export function explainDatabaseError(e: unknown, target: Target): string | null {
   if (e instanceof DatabaseError) return e.message;
-  const err = rootCause(e) as { code?: unknown; message?: unknown; hostname?: unknown } | null;
+  const err = rootCause(e) as { code?: unknown; message?: unknown; hostname?: unknown; syscall?: unknown } | null;
   const code = typeof err?.code === 'string' ? err.code : '';
   const message = typeof err?.message === 'string' ? err.message : '';
   if (!target.url) return null;
+  const connect = postgresTarget(target.url);
   let u: URL;
   try {
-    u = new URL(target.url);
+    u = new URL(connect.url);
   } catch {
     return null;
   }
-  const host = u.hostname || 'localhost';
-  const port = u.port || '5432';
-  const where = `${host}:${port}`;
+  // A Unix socket: named by its folder, as createdb -h takes it.
+  const socket = connect.path?.match(/^(.*)\/\.s\.PGSQL\.(\d+)$/);
+  const host = socket ? socket[1]! : u.hostname || 'localhost';
+  const port = socket ? socket[2]! : u.port || '5432';
+  const where = socket ? `the socket ${connect.path}` : `${host}:${port}`;
   const user = decodeURIComponent(u.username) || process.env.USER || 'postgres';
   const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || user;
   switch (code) {
@@ -144,6 +151,9 @@ export function explainDatabaseError(e: unknown, target: Target): string | null 
       return `PostgreSQL on ${where} is starting up or shutting down: try again in a moment`;
     case 'ECONNREFUSED':
       return `nothing answers on ${where} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`;
+    case 'ENOENT':
+      if (socket && failedConnection(err)) return `there is no PostgreSQL socket at ${connect.path}: start PostgreSQL, or fix the socket folder (host) and port in DATABASE_URL`;
+      break;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `the database host "${host}" is not found: fix the host in DATABASE_URL`;

@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writ
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferCacheMb, migrationsFolder, openDatabase } from '../../db/client.ts';
+import { bufferCacheMb, migrationsFolder, openDatabase, postgresClient } from '../../db/client.ts';
 import { LOCK_FILE } from '../../db/data-dir-lock.ts';
 import { withDb } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
@@ -35,12 +35,11 @@ async function stop(run: Running) {
 
 /** A new, empty PostgreSQL database, dropped after the test. */
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>; query: (sql: string) => Promise<Record<string, unknown>[]> }> {
-  const postgres = (await import('postgres')).default;
   const name = `taskcart_fresh_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(withDb(pg!, 'postgres'), { max: 1, onnotice: () => {} });
+  const admin = await postgresClient(withDb(pg!, 'postgres'), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = withDb(pg!, name);
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = await postgresClient(url, { max: 1, onnotice: () => {} });
   return {
     url,
     query: async (sql) => (await client.unsafe(sql)) as unknown as Record<string, unknown>[],
@@ -85,6 +84,40 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
       try {
         await started(bot);
         expect(bot.logs().map((l) => l.msg)).toContain('database: PostgreSQL, migrations checked');
+      } finally {
+        await stop(bot);
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 120_000);
+
+  it("a server on the bot's host, through its Unix socket as libpq's URLs name it: migrated, then served, no connection over TCP", async (ctx) => {
+    const db = await freshDatabase();
+    try {
+      const [row] = await db.query(`select split_part(current_setting('unix_socket_directories'), ',', 1) as folder`);
+      const folder = String(row!.folder).trim();
+      if (!folder.startsWith('/')) return ctx.skip(`the server at DATABASE_URL listens on no socket folder ('${folder}')`);
+      const socketUrl = (u: URL) => `${u.protocol}//${u.username ? `${u.username}@` : ''}`;
+      const at = new URL(db.url);
+      const port = at.port || '5432';
+      // The two forms: a host parameter, and a percent-encoded host.
+      const asParameter = `${socketUrl(at)}localhost${at.pathname}?host=${folder}&port=${port}`;
+      const asHost = `${socketUrl(at)}${encodeURIComponent(folder)}:${port}${at.pathname}`;
+      const migrate = runEntry('src/migrate.ts', [], { DATABASE_URL: asParameter });
+      expect((await migrate.exited).code, migrate.err.join('\n')).toBe(0);
+      const bot = runEntry('src/main.ts', [], { ...(await botEnv({ DATABASE_URL: asHost })), MIGRATE_ON_START: 'false' });
+      try {
+        await started(bot);
+        expect(bot.err).toEqual([]);
+        expect(bot.logs().map((l) => l.msg)).toContain('database: PostgreSQL, migrations checked');
+        // The bot's pool and its job queue (pg-boss's own driver) both came through the socket.
+        const [seen] = await db.query(
+          `select count(*) filter (where client_addr is null)::int as socket, count(*) filter (where client_addr is not null)::int as tcp
+             from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+        );
+        expect(seen).toEqual({ socket: expect.any(Number), tcp: 0 });
+        expect(seen!.socket).toBeGreaterThanOrEqual(2);
       } finally {
         await stop(bot);
       }

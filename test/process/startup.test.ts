@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { postgresClient } from '../../db/client.ts';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -168,8 +169,7 @@ describe.concurrent('start-up errors', QUEUED, () => {
     let drop = async () => {};
     if (pg) {
       const name = `taskcart_empty_${randomBytes(4).toString('hex')}`;
-      const postgres = (await import('postgres')).default;
-      const admin = postgres(withDb(pg, 'postgres'), { max: 1, onnotice: () => {} });
+      const admin = await postgresClient(withDb(pg, 'postgres'), { max: 1, onnotice: () => {} });
       await admin.unsafe(`create database ${name}`);
       env.DATABASE_URL = withDb(pg, name);
       drop = async () => {

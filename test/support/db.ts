@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
 import type { PGlite } from '@electric-sql/pglite';
-import { openDatabase, type Database } from '../../db/client.ts';
+import { openDatabase, postgresClient, type Database } from '../../db/client.ts';
 import { forgetKept } from '../../src/services/cart-cache.ts';
 import { embeddedDatabase } from './embedded.ts';
 
@@ -30,8 +30,7 @@ export async function testDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) return embeddedDatabase();
   const name = `taskcart_test_${randomBytes(6).toString('hex')}`;
-  const postgres = (await import('postgres')).default;
-  const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });
+  const admin = await postgresClient(adminUrl(url), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name} template ${inject('pgTemplate')}`);
   const dbUrl = withDb(url, name);
   const db = await openDatabase({ databaseUrl: dbUrl, migrate: false });

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { migrateDatabase, openDatabase, pgliteDatabase, startPglite } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, pgliteDatabase, postgresClient, startPglite } from '../../db/client.ts';
 import { cacheFolder, compileProgram, digestOf } from './compile.ts';
 import { adminUrl, templateName, withDb } from './db.ts';
 import { makeRunFolder } from './temp.ts';
@@ -45,8 +45,7 @@ async function prepareDatabase(project: TestProject): Promise<() => void | Promi
   const url = process.env.DATABASE_URL;
   if (!url) return () => {};
   const template = templateName();
-  const postgres = (await import('postgres')).default;
-  const admin = postgres(adminUrl(url), { max: 1, onnotice: () => {} });
+  const admin = await postgresClient(adminUrl(url), { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${template}`);
   await admin.unsafe(`create database ${template}`);
   const db = await openDatabase({ databaseUrl: withDb(url, template), max: 1 });

@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
 import { cpuOf, poster } from './cart-latency.ts';
+import { stopOnInterrupt } from './scratch.ts';
 
 type Floor = 'ack' | 'update' | 'lean' | 'move';
 type Blocks = Array<Record<string, unknown>>;
@@ -42,6 +43,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
     env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), FLOOR: floor, ...client },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const forgetApp = stopOnInterrupt(app);
   try {
     await new Promise((resolve) => app.stdout!.once('data', resolve));
     const post = poster(`http://127.0.0.1:${port}`);
@@ -112,6 +114,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
   } finally {
     app.kill('SIGTERM');
     await new Promise((r) => app.on('exit', r));
+    forgetApp();
     await slack.stop();
   }
 }

@@ -21,10 +21,9 @@
 // Ten more agents walk the same sequence first, 600 clicks unmeasured: the figures are of a warm bot.
 import { request, Agent as HttpAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
@@ -34,6 +33,7 @@ import { WARM_UP_AFTER_MS } from '../../src/services/solver.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, signedHeaders } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
+import { runNode, scratchFolder, stopOnInterrupt } from './scratch.ts';
 
 // The bot runs as its own process (as deployed) and reads the real clock: seed next week.
 const MONDAY = nextWeekStart(new Date(), 'Asia/Shanghai');
@@ -129,9 +129,9 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
     const rows: Row[] = [];
     // The same path on two workers: one process of each database is enough to show it.
     for (const target of mode === 'spaced' ? targets.filter((t) => t.workers === 1) : targets) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+      const run = await runNode(['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { keepStdout: true });
       if (run.status !== 0) throw new Error(`bench: the ${target.database} run failed`);
-      rows.push(...(JSON.parse(run.stdout.toString().trim().split('\n').at(-1)!) as Row[]));
+      rows.push(...(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Row[]));
     }
     printRows(rows);
   }
@@ -262,7 +262,8 @@ interface Unchanged {
 }
 
 async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<Row[]> {
-  const dataDir = join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
+  const scratch = scratchFolder('taskcart-bench-');
+  const dataDir = join(scratch.path, 'data');
   const postgres = target.database === 'postgres';
   const database = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl }) : await openDatabase({ dataDir });
   const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
@@ -298,6 +299,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const forgetBot = stopOnInterrupt(bot);
   let out = '';
   bot.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await waitFor(() => (out.match(/listening on/g) ?? []).length >= target.workers, 90_000);
@@ -574,10 +576,11 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     if (process.env.BOT_OUT) writeFileSync(process.env.BOT_OUT, out);
     bot.kill('SIGTERM');
     await new Promise((r) => bot.on('exit', r));
+    forgetBot();
     await slack.stop();
     await monitor?.close();
     // The embedded run's data folder (some 60 MB): the bot has stopped with it.
-    rmSync(dirname(dataDir), { recursive: true, force: true });
+    scratch.remove();
   }
 }
 

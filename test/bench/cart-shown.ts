@@ -7,14 +7,13 @@
 // time off, and the agents' clicks in turn so that each cart is as cold as a real agent's. Per call:
 // this process's CPU (the bot's side; on the embedded database the database's too) and, on
 // PostgreSQL, the CPU of the one server process its connection uses, from /proc; and the wall time.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
 import { currentCart, loadCart, openCart } from '../../src/services/cart.ts';
 import { cpuOf } from './cart-latency.ts';
+import { scratchFolder } from './scratch.ts';
 
 const MONDAY = nextWeekStart(new Date(), 'Asia/Shanghai');
 
@@ -68,7 +67,8 @@ export async function benchCartShown(opts: { databaseUrl?: string; agents: numbe
   console.log('|---|---|---:|---:|---:|');
   const targets = [{ name: 'embedded (PGlite)', url: undefined as string | undefined }, ...(opts.databaseUrl ? [{ name: 'PostgreSQL', url: opts.databaseUrl }] : [])];
   for (const target of targets) {
-    const dataDir = target.url ? null : join(mkdtempSync(join(tmpdir(), 'taskcart-bench-')), 'data');
+    const scratch = target.url ? null : scratchFolder('taskcart-bench-');
+    const dataDir = scratch ? join(scratch.path, 'data') : null;
     // One connection: its server process is the one measured.
     const db = target.url ? await openDatabase({ databaseUrl: target.url, max: 1 }) : await openDatabase({ dataDir: dataDir! });
     try {
@@ -84,7 +84,7 @@ export async function benchCartShown(opts: { databaseUrl?: string; agents: numbe
       }
     } finally {
       await db.close();
-      if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      scratch?.remove();
     }
   }
 }

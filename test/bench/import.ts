@@ -3,14 +3,14 @@
 // time and the command's peak RSS, on the embedded database (a data folder on disk, as the command
 // line uses) and, with DATABASE_URL, on PostgreSQL (whose own memory is not counted).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { openDatabase } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
+import { scratchFolder, stopOnInterrupt } from './scratch.ts';
 
 const AGENTS = 200;
 const agent = (i: number) => `U0BENCH${String(i % AGENTS).padStart(3, '0')}`;
@@ -59,7 +59,9 @@ async function measure(env: NodeJS.ProcessEnv, file: string) {
   };
   const timer = setInterval(sample, 25);
   const started = performance.now();
+  const forget = stopOnInterrupt(child);
   const [code] = (await once(child, 'exit')) as [number];
+  forget();
   clearInterval(timer);
   const wall = (performance.now() - started) / 1000;
   const summary = /imported (\d+) rows: (\d+) inserted, (\d+) updated, (\d+) unchanged \(([\d.]+) s\)/.exec(out);
@@ -80,7 +82,8 @@ async function prepare(target: string): Promise<void> {
 }
 
 export async function benchImport(opts: { quick: boolean; databaseUrl?: string }): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'taskcart-bench-import-'));
+  const scratch = scratchFolder('taskcart-bench-import-');
+  const dir = scratch.path;
   try {
     const files: Array<[string, string]> = [];
     for (const rows of opts.quick ? [10_000] : [100_000, 310_000]) {
@@ -108,6 +111,6 @@ export async function benchImport(opts: { quick: boolean; databaseUrl?: string }
     }
     if (opts.databaseUrl) await prepare(opts.databaseUrl);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    scratch.remove();
   }
 }

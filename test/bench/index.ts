@@ -2,9 +2,9 @@
 // With DATABASE_URL set, database figures are measured on that PostgreSQL too.
 // It empties the tables it uses: point it at a scratch database.
 // Each part runs in a fresh process, so no part is measured with another's memory or leftovers.
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runNode } from './scratch.ts';
 
 const PARTS = ['engine', 'import', 'latency', 'shown', 'proposal', 'reminders', 'chart'] as const;
 const quick = process.argv.includes('--quick');
@@ -44,9 +44,9 @@ if (!part) {
   console.log(`Reference work (fixed): ${referenceMs().toFixed(0)} ms of CPU; the smaller, the faster the machine is now.`);
   const parts = PARTS.filter((p) => !only || only.split(',').includes(p));
   // The latency part measures the bot as deployed: the compiled program, built from these sources.
-  if (parts.includes('latency') && spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+  if (parts.includes('latency') && (await runNode(['scripts/build.mjs'])).status !== 0) process.exit(1);
   for (const name of parts) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), `--part=${name}`, ...(quick ? ['--quick'] : [])], { stdio: 'inherit' });
+    const run = await runNode(['--import', 'tsx', fileURLToPath(import.meta.url), `--part=${name}`, ...(quick ? ['--quick'] : [])]);
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
 } else if (part === 'engine') {

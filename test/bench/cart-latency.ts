@@ -7,7 +7,8 @@
 // - spaced out: the same, each agent acting every 31–35 s, past the 30 s a process uses a cart it kept
 //   as it is (src/services/cart-cache.ts MAX_AGE_MS): each click probes its cart before using it, as
 //   the clicks of an agent on the phone, minutes apart, do. Three each, one process on each database
-//   (some 100 s a run).
+//   and two workers on PostgreSQL, where an agent's clicks reach either worker, each following the
+//   other's changes to the carts it kept (some 100 s a run).
 // Each click is sent as Slack sends it: with the whole message it was in (the cart) or the whole
 // modal (the day window, the Add task modal the bot opened), tens of kilobytes a move.
 // Each interaction is timed twice: the ack (Slack's HTTP request answered) and "message updated"
@@ -69,7 +70,7 @@ export interface LatencyOpts {
   bursts: number;
   /** Paced: interactions per agent. */
   actions: number;
-  /** Also the clicks spaced out past the cart's keeping (some 100 s a database; not with --quick). */
+  /** Also the clicks spaced out past the cart's keeping (some 100 s a run, three runs; not with --quick). */
   spacedOut?: boolean;
 }
 
@@ -127,8 +128,7 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
           : `\n### Spaced out: ${opts.agents} agents on ${opts.tasks}-task carts, ${every(pacing(mode, opts))}, past the ${MAX_AGE_MS / 1000} s a process uses a cart it kept as it is: each click probes its cart first, as an agent's clicks minutes apart do`,
     );
     const rows: Row[] = [];
-    // The same path on two workers: one process of each database is enough to show it.
-    for (const target of mode === 'spaced' ? targets.filter((t) => t.workers === 1) : targets) {
+    for (const target of targets) {
       const run = await runNode(['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify({ opts, mode, target })], { keepStdout: true });
       if (run.status !== 0) throw new Error(`bench: the ${target.database} run failed`);
       rows.push(...(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Row[]));

@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import pino from 'pino';
+import { postgresTarget } from '../db/postgres-url.ts';
 
 export interface JsonLogger extends BoltLogger {
   debug(...args: unknown[]): void;
@@ -34,8 +35,9 @@ export function secretsOf(config: { SLACK_BOT_TOKEN?: string; SLACK_SIGNING_SECR
   const out = [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN];
   if (config.DATABASE_URL) {
     try {
-      const password = decodeURIComponent(new URL(config.DATABASE_URL).password);
-      out.push(password, new URL(config.DATABASE_URL).password);
+      // As the driver reads it (db/postgres-url.ts): libpq's `postgres://me:secret@/db?host=/folder` too.
+      const { password } = new URL(postgresTarget(config.DATABASE_URL).url);
+      out.push(decodeURIComponent(password), password);
     } catch {
       // not a URL: the configuration check says so
     }

@@ -57,6 +57,14 @@ describe('the logger', () => {
     expect(all).toContain('postgres://taskcart:…redacted@db.internal:5432/taskcart');
   });
 
+  it("masks the password of a URL naming a Unix socket as libpq does, where the password shows alone", () => {
+    const url = 'postgresql://taskcart:pl41n-s0cket@/taskcart?host=/var/run/postgresql';
+    const lines: string[] = [];
+    const logger = createLogger({ secrets: secretsOf({ SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SIGNING, DATABASE_URL: url }), write: (l) => lines.push(l) });
+    logger.warn('the server said', { detail: 'password pl41n-s0cket refused' });
+    expect(lines.join('\n')).not.toContain('pl41n-s0cket');
+  });
+
   it('is Bolt’s Logger: levels can be read and set, and a name set by Bolt changes nothing', () => {
     const { logger, lines } = capture('info');
     expect(logger.getLevel()).toBe(LogLevel.INFO);

@@ -1,6 +1,7 @@
 // The cart service on the database, under concurrency: changes made at the same moment on one
 // cart each land once or are answered, never half-saved, never lost, never made twice.
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { cartSnapshot } from '../../db/queries/carts.ts';
 import { importCsv } from '../../src/import/run.ts';
@@ -8,7 +9,7 @@ import { cartEvents, cartItems, carts, people, tasks, teams, timeOff } from '../
 import { openDatabase, pgliteDatabase, type Db } from '../../db/client.ts';
 import { CURRENT, changeCart, currentCart, loadCart, openCart, withAdvice, type CartState, type NewItem } from '../../src/services/cart.ts';
 import { followPeers, type FollowOutcome, type Peers, type SharedChange } from '../../src/services/cart-peers.ts';
-import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf } from '../../src/services/cart-cache.ts';
+import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf, forgetKept } from '../../src/services/cart-cache.ts';
 import { submitAddTask } from '../../src/services/forms.ts';
 import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
@@ -407,6 +408,133 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     expect(r.changed).toBe(true);
     expect(r.state.tasks.map((x) => x.title)).toContain('Kept here, as kept');
   });
+});
+
+describe('kept carts in two processes, clicks and imports in any order (a property)', () => {
+  type Proc = 0 | 1;
+  type Op =
+    | { k: 'add'; p: Proc }
+    | { k: 'typed'; p: Proc }
+    | { k: 'move'; p: Proc; pick: number; to: number }
+    | { k: 'remove'; p: Proc; pick: number }
+    | { k: 'rename'; customer: number }
+    | { k: 'relabel'; effort: number }
+    | { k: 'age'; p: Proc }
+    | { k: 'show'; p: Proc };
+  const proc = fc.constantFrom<Proc>(0, 1);
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ k: fc.constant('add' as const), p: proc }),
+    fc.record({ k: fc.constant('typed' as const), p: proc }),
+    fc.record({ k: fc.constant('move' as const), p: proc, pick: fc.nat(), to: fc.nat() }),
+    fc.record({ k: fc.constant('remove' as const), p: proc, pick: fc.nat() }),
+    fc.record({ k: fc.constant('rename' as const), customer: fc.integer({ min: 1, max: 60 }) }),
+    fc.record({ k: fc.constant('relabel' as const), effort: fc.integer({ min: 5, max: 60 }) }),
+    fc.record({ k: fc.constant('age' as const), p: proc }),
+    fc.record({ k: fc.constant('show' as const), p: proc }),
+  );
+  /** What an agent sees of a cart: its version and status, and each task as shown. */
+  const seen = (s: CartState, names: boolean) => ({
+    version: s.cart.version,
+    status: s.cart.status,
+    tasks: [...s.tasks]
+      .sort((a, b) => Number(a.id) - Number(b.id))
+      .map((x) => ({ id: x.id, title: x.title, day: x.day, effort: x.effort, priority: x.priority, ...(names ? { customerName: x.customerName, label: x.label } : {}) })),
+  });
+
+  it('every cart shown is the database’s, every answer to a change is the database’s right after it, and no change is lost', async () => {
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
+        await resetDatabase(t);
+        await loadCenter(t.db);
+        runs += 1;
+        await inOtherProcess((other) =>
+          inOtherProcess(async (observer) => {
+            const dbs = [t.db, other] as const;
+            const { state } = await openCart(t.db, AGENT, 'next', NOW);
+            const cartId = state.cart.id;
+            /** The cart as the database has it, read by a third process that keeps nothing of its own between reads. */
+            const truth = async () => {
+              forgetKept(observer);
+              return loadCart(observer, AGENT, cartId);
+            };
+            // Which process kept its cart past MAX_AGE_MS since its last click: its next answer shows names as they are now.
+            const aged: [boolean, boolean] = [false, false];
+            const added = new Set<string>();
+            const removed = new Set<string>();
+            const removedTitles = new Set<string>();
+            const movedTo = new Map<string, string>();
+            let n = 0;
+            for (const o of ops) {
+              const now = await truth();
+              const open = now.tasks.filter((x) => !x.fixed);
+              const workDays = now.week.days.filter((d) => d.work).map((d) => d.day);
+              let answer: CartState | null = null;
+              if (o.k === 'add') {
+                const title = `Added ${++n}`;
+                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'add', items: [custom(title)] }, NOW);
+                if (r.changed) added.add(title);
+                answer = r.state;
+              } else if (o.k === 'typed') {
+                const title = `Typed ${++n}`;
+                const r = await submitAddTask(dbs[o.p], AGENT, cartId, { title, customerId: null, typeKey: 'follow_up', day: workDays[0]!, effort: null, priority: 'normal', notes: null }, NOW, { requestKey: `prop-${runs}-${n}`, accepted: async () => {} });
+                expect(r.ok).toBe(true);
+                if (r.ok && r.result.changed) added.add(title);
+                answer = r.ok ? r.result.state : null;
+              } else if (o.k === 'move' && open.length) {
+                const task = open[o.pick % open.length]!;
+                const day = workDays[o.to % workDays.length]!;
+                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'move', itemId: Number(task.id), day }, NOW);
+                if (r.changed) movedTo.set(task.id, day);
+                answer = r.state;
+              } else if (o.k === 'remove' && open.length) {
+                const task = open[o.pick % open.length]!;
+                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW);
+                if (r.changed) {
+                  removed.add(task.id);
+                  removedTitles.add(task.title);
+                }
+                answer = r.state;
+              } else if (o.k === 'rename') {
+                expect((await importCsv(t.db, 'customers', `customer_id,name,owner\nC${o.customer},客户${o.customer} renamed ${++n},${AGENT}\n`)).errors).toEqual([]);
+              } else if (o.k === 'relabel') {
+                expect((await importCsv(t.db, 'task-types', `type,label,effort_minutes,priority\nfollow_up,回访 ${++n},${o.effort},normal\n`)).errors).toEqual([]);
+              } else if (o.k === 'age') {
+                const cache = cacheOf<CartState>(dbs[o.p]);
+                const kept = cache.aged(cartId);
+                if (kept) {
+                  cache.put(kept.state, cache.now() - MAX_AGE_MS - 1);
+                  const type = cache.type('follow_up', 0);
+                  if (type) cache.putType(type, cache.now() - MAX_AGE_MS - 1, 0);
+                  aged[o.p] = true;
+                }
+              } else if (o.k === 'show') {
+                // A day window or a form opened: never older than the database, names included.
+                expect(seen(await currentCart(dbs[o.p], AGENT, cartId), true)).toEqual(seen(await truth(), true));
+              }
+              if (answer) {
+                // The answer to a change is the cart right after it; within MAX_AGE_MS of its last click a
+                // process may show a name as it was then (names are not versioned), past it never.
+                const p = (o as { p: Proc }).p;
+                expect(seen(answer, aged[p])).toEqual(seen(await truth(), aged[p]));
+                aged[p] = false;
+              }
+            }
+            // Nothing lost, nothing made twice: each task added is there once unless removed, each
+            // removed one is gone, each moved one on its last day; one audit entry a version.
+            const end = await truth();
+            for (const title of added) expect(end.tasks.filter((x) => x.title === title).length, title).toBe(removedTitles.has(title) ? 0 : 1);
+            expect(end.tasks.filter((x) => removed.has(x.id))).toEqual([]);
+            for (const [id, day] of movedTo) if (!removed.has(id)) expect(end.tasks.find((x) => x.id === id)?.day).toBe(day);
+            const versions = (await eventsOf(cartId)).map((e) => e.version);
+            expect(versions).toEqual(versions.map((_, i) => versions[0]! + i));
+            expect(versions.at(-1)).toBe(end.cart.version);
+          }),
+        );
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
 });
 
 describe('a cart shown (a day window turned or opened, a form opened)', () => {

@@ -262,6 +262,8 @@ export interface Saved {
   /** Ids of the items inserted, in the order of `write.insert`. */
   added: number[];
   exceptionId?: number;
+  /** The count of changes to customers' names and task types' labels (`names_version`) the save saw. */
+  names: number;
 }
 
 interface SavedRow {
@@ -269,6 +271,7 @@ interface SavedRow {
   listed: number;
   added: number[];
   exception_id: number | null;
+  names: number;
   current: SnapshotRow | null;
 }
 
@@ -305,7 +308,7 @@ export async function saveChangeOrRead(
 
 type ChangeEvent = { actorId: string; action: string; detail: unknown; requestKey?: string | undefined };
 
-const savedOf = (row: SavedRow): Saved => ({ version: row.version!, listed: row.listed, added: row.added, ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) });
+const savedOf = (row: SavedRow): Saved => ({ version: row.version!, listed: row.listed, added: row.added, names: Number(row.names), ...(row.exception_id !== null && { exceptionId: Number(row.exception_id) }) });
 
 /** What decides the save statement's text: which steps it has. Its values travel as parameters. */
 export interface SaveShape {
@@ -484,8 +487,9 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
   // Read only when nothing was claimed (PostgreSQL runs a CASE branch's subquery only when taken), as
   // the statement's snapshot saw the cart: a change that raced this one shows on the next attempt.
   const current = shape.context ? sql`case when claim.id is null then (select row_to_json(s) from (${snapshotSql(v.cartId, v.key, sql`null`)}) s) end` : sql`null::json`;
+  // The count of renames, for the answer: a cart decided on names older than this is read again to be shown.
   return sql`with ${sql.join(steps, sql`, `)}
-    select claim.version, ${listed} as listed, ${added} as added, ${excepted} as exception_id, ${current} as current
+    select claim.version, ${listed} as listed, ${added} as added, ${excepted} as exception_id, ${namesCount} as names, ${current} as current
     from (select 1) as one left join claim on true`;
 }
 

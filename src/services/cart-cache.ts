@@ -3,12 +3,15 @@
 // for what is written — the save claims the version and the context it was decided on
 // (db/queries/carts.ts saveChangeOrRead), and answers the cart as it is now when another process,
 // a supervisor or an import changed it — nor for a refusal, which is decided again on a fresh read.
-// What only shows (a task type's label, a customer's name) may be up to MAX_AGE_MS old; past that,
-// a kept cart is used again only once a probe found its version, its context and the count of
-// changes to names (db/queries/carts.ts cartProbe) as they were (src/services/cart.ts keptOrProbed).
+// What only shows (a task type's label, a customer's name) is not versioned: the save also says how
+// many renames (`names_version`) it saw, and a change decided on a cart kept from fewer is read again
+// to be shown, however young. So a change uses a kept cart however old. A cart only shown (a day
+// window, a form) is used only once a probe found its version, its context and that count
+// (db/queries/carts.ts cartProbe) as they were; an Add task's task type, up to MAX_AGE_MS old, or
+// probed with its cart (src/services/cart.ts keptOrProbed).
 import type { Db } from '../../db/client.ts';
 
-/** How long a kept cart is used as it is: past this, the next click probes it, or reads it again. */
+/** How long an Add task uses a kept cart and task type as they are: past this, it probes them, or reads them again. */
 export const MAX_AGE_MS = 30_000;
 /**
  * Carts kept per database, the least recently used dropped first: a 120-task cart with its

@@ -353,7 +353,9 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   // Loaded once per process (the first auto-balance waits for it); null when it cannot load.
   const solver = change.kind === 'balance' ? await loadSolver() : null;
   const cache = cacheOf<CartState>(db);
-  const kept = options.state ?? (await keptOrProbed(db, cache, userId, cartId, version));
+  // As kept, however long ago: the save claims its version and context, and says how many renames it
+  // saw (below), so a probe would tell it nothing more.
+  const kept = options.state ?? (await keptOrProbed(db, cache, userId, cartId, version, { saved: true }));
   let basis: Basis | null = kept ? { state: kept, read: false } : null;
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
@@ -393,7 +395,9 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.status === 'committed' && { committedAt: now }),
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
-      const tasks = after && withIds(after, saved.added);
+      // Decided on names older than the save saw (a customer renamed, a task type relabelled since the
+      // cart was read): the decision stands, and the cart is read to show it with the names of now.
+      const tasks = after && saved.names === state.names && withIds(after, saved.added);
       let fresh: CartState;
       if (tasks) {
         fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context, names: state.names });
@@ -426,7 +430,8 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
  * read now): a few fields instead of the whole cart, for the clicks of an agent on the phone, minutes
  * apart. With `typeKey`, a task type not kept as it is (MAX_AGE_MS, no fewer changes to names than
  * the cart's) is read by the probe too, and the cart is then held to the probe as well. `always`:
- * probed however young (a cart shown, which no save checks after). Null when the cart must be read.
+ * probed however young (a cart shown, which no save checks after). `saved`: as kept however old, for
+ * a change, whose save checks all a probe would. Null when the cart must be read.
  */
 async function keptOrProbed(
   db: Db,
@@ -434,13 +439,14 @@ async function keptOrProbed(
   userId: string,
   cartId: number,
   version: number,
-  options: { typeKey?: string; always?: boolean } = {},
+  options: { typeKey?: string; always?: boolean; saved?: boolean } = {},
 ): Promise<CartState | null> {
   const { typeKey } = options;
   const found = cache.aged(cartId);
   if (!found || found.state.cart.agentId !== userId) return null;
   const { state } = found;
   if (version !== CURRENT && state.cart.version < version) return null;
+  if (options.saved) return state;
   if (!options.always && cache.now() - found.at <= MAX_AGE_MS && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);

@@ -270,7 +270,7 @@ export async function loadCartAndType(
   options: { kept: boolean },
 ): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
   const cache = cacheOf<CartState>(db);
-  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, CURRENT, { typeKey }) : null;
+  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, typeKey) : null;
   const keptType = keptCart && cache.type(typeKey, keptCart.names);
   if (keptCart && keptType) return { state: keptCart, type: keptType, kept: true };
   const at = cache.now();
@@ -287,7 +287,7 @@ export async function loadCartAndType(
  * another process or host changed.
  */
 export async function currentCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  return (await keptOrProbed(db, cacheOf<CartState>(db), userId, cartId, CURRENT, { always: true })) ?? loadCart(db, userId, cartId);
+  return (await keptOrProbed(db, cacheOf<CartState>(db), userId, cartId)) ?? loadCart(db, userId, cartId);
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. Without a request key, as currentCart finds it. */
@@ -355,7 +355,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   const cache = cacheOf<CartState>(db);
   // As kept, however long ago: the save claims its version and context, and says how many renames it
   // saw (below), so a probe would tell it nothing more.
-  const kept = options.state ?? (await keptOrProbed(db, cache, userId, cartId, version, { saved: true }));
+  const kept = options.state ?? keptFor(cache, userId, cartId, version)?.state;
   let basis: Basis | null = kept ? { state: kept, read: false } : null;
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
@@ -423,31 +423,27 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   }
 }
 
-/**
- * The cart as this process kept it, unless it is someone else's or older than the copy the agent
- * acted on (`version`). Read less than MAX_AGE_MS ago, as kept; longer ago, only once a probe found
- * its version, its context and the count of changes to names as they were (then it is kept as if
- * read now): a few fields instead of the whole cart, for the clicks of an agent on the phone, minutes
- * apart. With `typeKey`, a task type not kept as it is (MAX_AGE_MS, no fewer changes to names than
- * the cart's) is read by the probe too, and the cart is then held to the probe as well. `always`:
- * probed however young (a cart shown, which no save checks after). `saved`: as kept however old, for
- * a change, whose save checks all a probe would. Null when the cart must be read.
- */
-async function keptOrProbed(
-  db: Db,
-  cache: CartCache<CartState>,
-  userId: string,
-  cartId: number,
-  version: number,
-  options: { typeKey?: string; always?: boolean; saved?: boolean } = {},
-): Promise<CartState | null> {
-  const { typeKey } = options;
+/** The cart as this process kept it, however long ago, unless it is someone else's or older than the copy the agent acted on (`version`). */
+function keptFor(cache: CartCache<CartState>, userId: string, cartId: number, version: number): { state: CartState; at: number } | null {
   const found = cache.aged(cartId);
   if (!found || found.state.cart.agentId !== userId) return null;
+  if (version !== CURRENT && found.state.cart.version < version) return null;
+  return found;
+}
+
+/**
+ * The cart as this process kept it, once a probe found its version, its context and the count of
+ * changes to names as they are now (then it is kept as if read now): a few fields instead of the
+ * whole cart. Without `typeKey`, probed however young (a cart shown, which no save checks after).
+ * With it (an Add task), as kept when read less than MAX_AGE_MS ago with that task type kept as it
+ * is (MAX_AGE_MS, no fewer changes to names than the cart's); else the probe reads the type too. Null
+ * when the cart must be read.
+ */
+async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, typeKey?: string): Promise<CartState | null> {
+  const found = keptFor(cache, userId, cartId, CURRENT);
+  if (!found) return null;
   const { state } = found;
-  if (version !== CURRENT && state.cart.version < version) return null;
-  if (options.saved) return state;
-  if (!options.always && cache.now() - found.at <= MAX_AGE_MS && (typeKey === undefined || cache.type(typeKey, state.names))) return state;
+  if (typeKey !== undefined && cache.now() - found.at <= MAX_AGE_MS && cache.type(typeKey, state.names)) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);
   if (probe?.type) cache.putType(probe.type, at, probe.names);

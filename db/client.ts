@@ -149,7 +149,7 @@ export const QUEUE_CONNECTIONS = 3;
 export async function postgresClient(url: string, options: import('postgres').Options<Record<string, never>>): Promise<Sql> {
   const { default: postgres } = await import('postgres');
   const target = postgresTarget(url);
-  return postgres(target.url, { ...options, ...(target.path ? { path: target.path } : {}) }) as unknown as Sql;
+  return postgres(target.url, { ...options, ...(target.socket ? { path: target.socket.path } : {}) }) as unknown as Sql;
 }
 
 async function openPostgres(url: string, max = POOL_MAX): Promise<Database> {

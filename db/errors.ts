@@ -130,10 +130,10 @@ export function explainDatabaseError(e: unknown, target: Target): string | null 
     return null;
   }
   // A Unix socket: named by its folder, as createdb -h takes it.
-  const socket = connect.path?.match(/^(.*)\/\.s\.PGSQL\.(\d+)$/);
-  const host = socket ? socket[1]! : u.hostname || 'localhost';
-  const port = socket ? socket[2]! : u.port || '5432';
-  const where = socket ? `the socket ${connect.path}` : `${host}:${port}`;
+  const { socket } = connect;
+  const host = socket ? socket.folder : u.hostname || 'localhost';
+  const port = socket ? socket.port : u.port || '5432';
+  const where = socket ? `the socket ${socket.path}` : `${host}:${port}`;
   const user = decodeURIComponent(u.username) || process.env.USER || 'postgres';
   const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || user;
   switch (code) {
@@ -152,7 +152,7 @@ export function explainDatabaseError(e: unknown, target: Target): string | null 
     case 'ECONNREFUSED':
       return `nothing answers on ${where} (connection refused): start PostgreSQL there, or fix the host and port in DATABASE_URL`;
     case 'ENOENT':
-      if (socket && failedConnection(err)) return `there is no PostgreSQL socket at ${connect.path}: start PostgreSQL, or fix the socket folder (host) and port in DATABASE_URL`;
+      if (socket && failedConnection(err)) return `there is no PostgreSQL socket at ${socket.path}: start PostgreSQL, or fix the socket folder (host) and port in DATABASE_URL`;
       break;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':

@@ -10,7 +10,13 @@
  * (`<folder>/.s.PGSQL.<port>`, as libpq names it) and a `host` or `port` parameter the URL's own, as
  * libpq reads them; any other URL is as given. pg-boss's driver (pg) reads all of these itself.
  */
-export function postgresTarget(url: string): { url: string; path?: string } {
+export interface PostgresTarget {
+  url: string;
+  /** The Unix socket, when the URL names one: its folder, its port, and the path postgres.js opens. */
+  socket?: { folder: string; port: string; path: string };
+}
+
+export function postgresTarget(url: string): PostgresTarget {
   let parsed: URL;
   try {
     // libpq allows an empty host beside a user (`postgresql://me@/db?host=…`); WHATWG URLs do not.
@@ -31,5 +37,7 @@ export function postgresTarget(url: string): { url: string; path?: string } {
   }
   parsed.hostname = 'localhost';
   parsed.port = '';
-  return { url: parsed.toString(), path: `${host.replace(/\/+$/, '')}/.s.PGSQL.${port || '5432'}` };
+  const folder = host.replace(/\/+$/, '');
+  const socketPort = port || '5432';
+  return { url: parsed.toString(), socket: { folder, port: socketPort, path: `${folder}/.s.PGSQL.${socketPort}` } };
 }

@@ -12,13 +12,13 @@ describe('postgresTarget', () => {
   });
 
   it('a socket folder in a host parameter: the socket path, the other settings kept', () => {
-    expect(postgresTarget('postgresql://taskcart@localhost/taskcart?host=/var/run/postgresql')).toEqual({ url: 'postgresql://taskcart@localhost/taskcart', path: '/var/run/postgresql/.s.PGSQL.5432' });
-    expect(postgresTarget('postgres://me:p%40ss@/db?host=/run/pg/&sslmode=disable&port=5433')).toEqual({ url: 'postgres://me:p%40ss@localhost/db?sslmode=disable', path: '/run/pg/.s.PGSQL.5433' });
-    expect(postgresTarget('postgresql:///taskcart?host=/tmp')).toEqual({ url: 'postgresql://localhost/taskcart', path: '/tmp/.s.PGSQL.5432' });
+    expect(postgresTarget('postgresql://taskcart@localhost/taskcart?host=/var/run/postgresql')).toEqual({ url: 'postgresql://taskcart@localhost/taskcart', socket: { folder: '/var/run/postgresql', port: '5432', path: '/var/run/postgresql/.s.PGSQL.5432' } });
+    expect(postgresTarget('postgres://me:p%40ss@/db?host=/run/pg/&sslmode=disable&port=5433')).toEqual({ url: 'postgres://me:p%40ss@localhost/db?sslmode=disable', socket: { folder: '/run/pg', port: '5433', path: '/run/pg/.s.PGSQL.5433' } });
+    expect(postgresTarget('postgresql:///taskcart?host=/tmp')).toEqual({ url: 'postgresql://localhost/taskcart', socket: { folder: '/tmp', port: '5432', path: '/tmp/.s.PGSQL.5432' } });
   });
 
   it('a socket folder as a percent-encoded host, with its port', () => {
-    expect(postgresTarget('postgresql://taskcart@%2Fvar%2Frun%2Fpostgresql:5433/taskcart')).toEqual({ url: 'postgresql://taskcart@localhost/taskcart', path: '/var/run/postgresql/.s.PGSQL.5433' });
+    expect(postgresTarget('postgresql://taskcart@%2Fvar%2Frun%2Fpostgresql:5433/taskcart')).toEqual({ url: 'postgresql://taskcart@localhost/taskcart', socket: { folder: '/var/run/postgresql', port: '5433', path: '/var/run/postgresql/.s.PGSQL.5433' } });
   });
 
   it('host and port parameters naming a server become the URL’s own', () => {

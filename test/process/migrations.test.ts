@@ -98,12 +98,13 @@ describe.skipIf(!pg)('migrations on a PostgreSQL server (DATABASE_URL runs only)
       const [row] = await db.query(`select split_part(current_setting('unix_socket_directories'), ',', 1) as folder`);
       const folder = String(row!.folder).trim();
       if (!folder.startsWith('/')) return ctx.skip(`the server at DATABASE_URL listens on no socket folder ('${folder}')`);
-      const socketUrl = (u: URL) => `${u.protocol}//${u.username ? `${u.username}@` : ''}`;
       const at = new URL(db.url);
+      // The scheme and user of the test's URL, before its host.
+      const userAt = `${at.protocol}//${at.username ? `${at.username}@` : ''}`;
       const port = at.port || '5432';
       // The two forms: a host parameter, and a percent-encoded host.
-      const asParameter = `${socketUrl(at)}localhost${at.pathname}?host=${folder}&port=${port}`;
-      const asHost = `${socketUrl(at)}${encodeURIComponent(folder)}:${port}${at.pathname}`;
+      const asParameter = `${userAt}localhost${at.pathname}?host=${folder}&port=${port}`;
+      const asHost = `${userAt}${encodeURIComponent(folder)}:${port}${at.pathname}`;
       const migrate = runEntry('src/migrate.ts', [], { DATABASE_URL: asParameter });
       expect((await migrate.exited).code, migrate.err.join('\n')).toBe(0);
       const bot = runEntry('src/main.ts', [], { ...(await botEnv({ DATABASE_URL: asHost })), MIGRATE_ON_START: 'false' });

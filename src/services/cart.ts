@@ -357,11 +357,15 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   // saw (below), so a probe would tell it nothing more.
   const kept = options.state ?? keptFor(cache, userId, cartId, version)?.state;
   let basis: Basis | null = kept ? { state: kept, read: false } : null;
+  // What an added task shows of its type and customer (NewItem's label and customerName) was read with
+  // the cart the change was first decided on, at its count of changes to names.
+  let itemsNames: number | undefined;
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
       const at = cache.now();
       basis = { state: keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at), read: true };
     }
+    itemsNames ??= basis.state.names;
     const { state } = basis;
     if (state.replayed) return { state, changed: false, listChanged: false, notice: null, replayed: true };
     let decided;
@@ -396,8 +400,10 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         ...(write.exceptionReason !== undefined && { exceptionReason: write.exceptionReason }),
       };
       // Decided on names older than the save saw (a customer renamed, a task type relabelled since the
-      // cart was read): the decision stands, and the cart is read to show it with the names of now.
-      const tasks = after && saved.names === state.names && withIds(after, saved.added);
+      // cart was read), or tasks added with names read before a retry's cart: the decision stands,
+      // and the cart is read to show it with the names of now.
+      const namesNow = saved.names === state.names && (change.kind !== 'add' || saved.names === itemsNames);
+      const tasks = after && namesNow && withIds(after, saved.added);
       let fresh: CartState;
       if (tasks) {
         fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context, names: state.names });

@@ -411,6 +411,27 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     expect(r.ok && r.result.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
   });
 
+  it('shows the new label of a task added on a kept cart another process changed, when an import relabelled its type meanwhile', () =>
+    // Found by the property below: the save failed on the kept cart's version, the Add task was
+    // decided again on the cart as the save found it (with the names of now), and the task added
+    // kept the label read before the import.
+    inOtherProcess(async (other) => {
+      const { state } = await openCart(t.db, AGENT, 'next', NOW);
+      const cartId = state.cart.id;
+      const form = (title: string) => ({ title, customerId: null, typeKey: 'follow_up', day: '2026-12-02', effort: null, priority: 'normal', notes: null });
+      const add = (title: string) => submitAddTask(t.db, AGENT, cartId, form(title), NOW, { requestKey: `retry-${title}`, accepted: async () => {} });
+      expect((await add('Kept here')).ok).toBe(true);
+      const task = (await loadCart(other, AGENT, cartId)).tasks.find((x) => !x.fixed)!;
+      expect((await changeCart(other, AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW)).changed).toBe(true);
+      expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,8,normal\n')).errors).toEqual([]);
+
+      const r = await add('After the import');
+      expect(r.ok && r.result.changed).toBe(true);
+      expect(r.ok && r.result.state.tasks.find((x) => x.title === 'After the import')).toMatchObject({ label: '回访 Follow-up call' });
+      expect(r.ok && r.result.state.tasks.filter((x) => x.type === 'follow_up').every((x) => x.label === '回访 Follow-up call')).toBe(true);
+      expect(r.ok && r.result.state.tasks.some((x) => x.id === task.id)).toBe(false);
+    }));
+
   it('is used as kept after an import that renamed nothing (the same file again)', async () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);

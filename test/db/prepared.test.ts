@@ -29,7 +29,10 @@ describe.skipIf(!pg)('prepared statements on PostgreSQL (DATABASE_URL runs only)
 
   it('prepares a click’s statements once per connection, and keeps none with ?prepare=false', async () => {
     const prepared = await openDatabase({ databaseUrl: t.url!, migrate: false, max: 1 });
-    const unprepared = await openDatabase({ databaseUrl: `${t.url!}?prepare=false`, migrate: false, max: 1 });
+    // Beside the URL's own parameters (a Unix socket's `?host=…`).
+    const url = new URL(t.url!);
+    url.searchParams.set('prepare', 'false');
+    const unprepared = await openDatabase({ databaseUrl: url.toString(), migrate: false, max: 1 });
     try {
       const a = await twoChanges(prepared);
       expect(a.kept).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { postgresClient } from '../../db/client.ts';
+import { postgresTarget } from '../../db/postgres-url.ts';
 import { testDatabase, withDb, type TestDatabase } from '../support/db.ts';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/signed.ts';
 import { SlackStandIn } from '../support/slack-api.ts';
@@ -191,9 +192,13 @@ describe.concurrent('start-up errors', QUEUED, () => {
 describe.skipIf(!pg).concurrent('start-up errors of a PostgreSQL server (DATABASE_URL runs only)', QUEUED, () => {
   it('a database that does not exist: names it and says how to create it', async ({ expect }) => {
     const name = `taskcart_missing_${randomBytes(4).toString('hex')}`;
+    // Named as createdb takes it: a host and port, or a Unix socket's folder and port (`?host=/var/run/postgresql`).
     const u = new URL(pg!);
+    const { socket } = postgresTarget(pg!);
+    const [host, port] = socket ? [socket.folder, socket.port] : [u.hostname, u.port || '5432'];
+    const where = socket ? `the socket ${socket.path}` : `${host}:${port}`;
     expect(await cannotStart(expect, { ...(await goodEnv()), DATABASE_URL: withDb(pg!, name) })).toEqual([
-      `the database "${name}" does not exist on ${u.hostname}:${u.port || 5432}: create it (createdb -h ${u.hostname} -p ${u.port || 5432} -U ${u.username} ${name}) or fix the database name in DATABASE_URL`,
+      `the database "${name}" does not exist on ${where}: create it (createdb -h ${host} -p ${port} -U ${u.username} ${name}) or fix the database name in DATABASE_URL`,
     ]);
   });
 
@@ -201,7 +206,7 @@ describe.skipIf(!pg).concurrent('start-up errors of a PostgreSQL server (DATABAS
     const u = new URL(t!.url!);
     u.username = 'nobody_here';
     const [line] = await cannotStart(expect, { ...(await goodEnv()), DATABASE_URL: u.toString() });
-    expect(line).toMatch(/^PostgreSQL on [\d.]+:\d+ refused user "nobody_here" \(role "nobody_here" does not exist\): fix the user in DATABASE_URL/);
+    expect(line).toMatch(/^PostgreSQL on (?:[\d.]+:\d+|the socket \/\S+) refused user "nobody_here" \(role "nobody_here" does not exist\): fix the user in DATABASE_URL/);
   });
 
   it('a server that takes the connection and never answers: gives up after 10 s', async ({ expect }) => {

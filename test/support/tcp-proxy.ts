@@ -7,6 +7,7 @@
 //   const url = proxy.url('postgres://postgres@127.0.0.1:5432/db'); // same URL through the proxy
 //   proxy.pause(); … proxy.restore();
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { postgresTarget } from '../../db/postgres-url.ts';
 
 type Mode = 'open' | 'paused' | 'cut';
 /** A client connection, its connection upstream, and the bytes held each way while paused. */
@@ -27,9 +28,9 @@ export class TcpProxy {
     private readonly targetHost = '127.0.0.1',
   ) {}
 
-  /** The same URL with its host and port replaced by the proxy's. */
+  /** The same URL with its host and port replaced by the proxy's (a Unix socket's folder too, `?host=`). */
   url(target: string): string {
-    const u = new URL(target);
+    const u = new URL(postgresTarget(target).url);
     u.hostname = '127.0.0.1';
     u.port = String(this.port);
     return u.toString();

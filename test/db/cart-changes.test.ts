@@ -15,7 +15,7 @@ import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
 import { logPeers, makePeerFolder } from '../../src/peer-log.ts';
 import { tempDir } from '../support/temp.ts';
-import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
+import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
 import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
 import type { WebClient } from '@slack/web-api';
 import { showCart } from '../../src/slack/cart-message.ts';
@@ -27,10 +27,9 @@ beforeAll(async () => {
   t = await testDatabase();
 });
 afterAll(() => t.close());
-beforeEach(async () => {
-  await resetDatabase(t);
-  await loadCenter(t.db);
-});
+// Seeded once; each test, and each run of the properties below, starts from a copy of it.
+const reset = seedOnce((db) => loadCenter(db.db));
+beforeEach(() => reset(t));
 
 const custom = (title: string): NewItem => ({ typeKey: 'custom', title, customerId: null, effortMinutes: 5, priority: 'normal', day: '2026-12-01', source: 'custom', notes: '' });
 const eventsOf = (cartId: number) => t.db.select().from(cartEvents).where(eq(cartEvents.cartId, cartId)).orderBy(asc(cartEvents.id));
@@ -484,8 +483,7 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
-        await resetDatabase(t);
-        await loadCenter(t.db);
+        await reset(t);
         runs += 1;
         await inOtherProcess((other) =>
           inOtherProcess(async (observer) => {

@@ -444,7 +444,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
   });
 });
 
-describe('kept carts in two processes, clicks and imports in any order (a property)', () => {
+describe('kept carts in two processes, clicks, forms, commits, Done and imports in any order (a property)', () => {
   type Proc = 0 | 1;
   type Op =
     | { k: 'add'; p: Proc }
@@ -454,7 +454,12 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
     | { k: 'rename'; customer: number }
     | { k: 'relabel'; effort: number }
     | { k: 'age'; p: Proc }
-    | { k: 'show'; p: Proc };
+    | { k: 'show'; p: Proc }
+    | { k: 'apply'; p: Proc; pick: number }
+    | { k: 'balance'; p: Proc }
+    | { k: 'commit'; p: Proc }
+    | { k: 'reopen'; p: Proc }
+    | { k: 'done'; p: Proc; pick: number };
   const proc = fc.constantFrom<Proc>(0, 1);
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ k: fc.constant('add' as const), p: proc }),
@@ -465,6 +470,11 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
     fc.record({ k: fc.constant('relabel' as const), effort: fc.integer({ min: 5, max: 60 }) }),
     fc.record({ k: fc.constant('age' as const), p: proc }),
     fc.record({ k: fc.constant('show' as const), p: proc }),
+    fc.record({ k: fc.constant('apply' as const), p: proc, pick: fc.nat() }),
+    fc.record({ k: fc.constant('balance' as const), p: proc }),
+    fc.record({ k: fc.constant('commit' as const), p: proc }),
+    fc.record({ k: fc.constant('reopen' as const), p: proc }),
+    fc.record({ k: fc.constant('done' as const), p: proc, pick: fc.nat() }),
   );
   /** What an agent sees of a cart: its version and status, and each task as shown. */
   const seen = (s: CartState) => ({
@@ -505,6 +515,7 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
             const removed = new Set<string>();
             const removedTitles = new Set<string>();
             const movedTo = new Map<string, string>();
+            const doneIds = new Set<number>();
             let n = 0;
             for (const o of ops) {
               const now = await truth();
@@ -519,7 +530,16 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
               } else if (o.k === 'typed') {
                 const title = `Typed ${++n}`;
                 const r = await submitAddTask(dbs[o.p], AGENT, cartId, { title, customerId: null, typeKey: 'follow_up', day: workDays[0]!, effort: null, priority: 'normal', notes: null }, NOW, { requestKey: `prop-${runs}-${n}`, accepted: async () => {} });
-                expect(r.ok).toBe(true);
+                // Taken on an open cart, however old the cart this process kept. On a committed one nothing
+                // is added: refused under its title where this process knows of the commit (it read the
+                // cart, or a worker beside it followed the commit); where only a bot on another host
+                // committed it, within the 30 s this one keeps a cart, the form closes and the answer
+                // says the cart is committed (MAX_AGE_MS, README's Several hosts).
+                if (now.cart.status !== 'committed') expect(r.ok).toBe(true);
+                else if (r.ok) {
+                  expect(link).toBe('hosts');
+                  expect(r.result).toMatchObject({ changed: false, notice: { kind: 'committed_already' } });
+                }
                 if (r.ok && r.result.changed) added.add(title);
                 answer = r.ok ? r.result.state : null;
               } else if (o.k === 'move' && open.length) {
@@ -548,6 +568,25 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
                   const type = cache.type('follow_up', 0);
                   if (type) cache.putType(type, cache.now() - MAX_AGE_MS - 1, 0);
                 }
+              } else if (o.k === 'apply' || o.k === 'balance' || o.k === 'commit' || o.k === 'reopen') {
+                // Buttons of the cart message or a day window: each names the version the agent saw (the newest).
+                const withSuggestions = now.advice.filter((a) => a.suggestions.length);
+                const change =
+                  o.k === 'apply' ? (withSuggestions.length ? { kind: 'apply' as const, day: withSuggestions[o.pick % withSuggestions.length]!.day, index: 0 } : null) : { kind: o.k };
+                if (change) {
+                  const r = await changeCart(dbs[o.p], AGENT, cartId, now.cart.version, change, NOW);
+                  answer = r.state;
+                  // A task moved by hand stays where a suggestion or the auto-balance put it since.
+                  if (r.changed) for (const id of movedTo.keys()) movedTo.set(id, r.state.tasks.find((x) => x.id === id)?.day ?? movedTo.get(id)!);
+                }
+              } else if (o.k === 'done') {
+                // Done on the task list of a committed cart (App Home, /tasks), reopened since or not.
+                const open = await t.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.cartId, cartId), eq(tasks.status, 'open'))).orderBy(asc(tasks.id));
+                const task = open[o.pick % Math.max(open.length, 1)];
+                if (task) {
+                  expect(await markTask(dbs[o.p], AGENT, task.id, 'done')).toBe(true);
+                  doneIds.add(task.id);
+                }
               } else if (o.k === 'show') {
                 // A day window or a form opened: never older than the database, names included.
                 expect(seen(await currentCart(dbs[o.p], AGENT, cartId))).toEqual(seen(await truth()));
@@ -564,6 +603,15 @@ describe('kept carts in two processes, clicks and imports in any order (a proper
             for (const title of added) expect(end.tasks.filter((x) => x.title === title).length, title).toBe(removedTitles.has(title) ? 0 : 1);
             expect(end.tasks.filter((x) => removed.has(x.id))).toEqual([]);
             for (const [id, day] of movedTo) if (!removed.has(id)) expect(end.tasks.find((x) => x.id === id)?.day).toBe(day);
+            // The task list holds at most one task an item, and a committed cart's one for each item. A
+            // reopened cart keeps its list (the agent works from it, docs/export.md): an item removed
+            // since leaves its task there, without an item, until the cart is committed again.
+            const listed = (await t.db.select({ item: tasks.cartItemId }).from(tasks).where(eq(tasks.cartId, cartId))).filter((x) => x.item !== null);
+            expect(new Set(listed.map((x) => x.item)).size).toBe(listed.length);
+            if (end.cart.status === 'committed') expect(listed.length).toBe(end.tasks.length);
+            // Every Done stays done, whatever was committed, reopened or removed after it.
+            const done = doneIds.size ? await t.db.select({ id: tasks.id, status: tasks.status }).from(tasks).where(inArray(tasks.id, [...doneIds])) : [];
+            expect(done.map((x) => x.status).sort()).toEqual([...doneIds].map(() => 'done'));
             const versions = (await eventsOf(cartId)).map((e) => e.version);
             expect(versions).toEqual(versions.map((_, i) => versions[0]! + i));
             expect(versions.at(-1)).toBe(end.cart.version);

@@ -444,7 +444,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
   });
 });
 
-describe('kept carts in two processes, clicks, forms, commits, Done and imports in any order (a property)', () => {
+describe('kept carts in two processes, clicks, forms, commits, Done, replays and imports in any order (a property)', () => {
   type Proc = 0 | 1;
   type Op =
     | { k: 'add'; p: Proc }
@@ -459,7 +459,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
     | { k: 'balance'; p: Proc }
     | { k: 'commit'; p: Proc }
     | { k: 'reopen'; p: Proc }
-    | { k: 'done'; p: Proc; pick: number };
+    | { k: 'done'; p: Proc; pick: number }
+    | { k: 'replay'; p: Proc };
   const proc = fc.constantFrom<Proc>(0, 1);
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ k: fc.constant('add' as const), p: proc }),
@@ -475,6 +476,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
     fc.record({ k: fc.constant('commit' as const), p: proc }),
     fc.record({ k: fc.constant('reopen' as const), p: proc }),
     fc.record({ k: fc.constant('done' as const), p: proc, pick: fc.nat() }),
+    fc.record({ k: fc.constant('replay' as const), p: proc }),
   );
   /** What an agent sees of a cart: its version and status, and each task as shown. */
   const seen = (s: CartState) => ({
@@ -517,6 +519,15 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
             const movedTo = new Map<string, string>();
             const doneIds = new Set<number>();
             let n = 0;
+            /** The last request that changed something, sent again as it was (its key too) to a process: whether that changes anything. */
+            let last = null as ((db: Db) => Promise<boolean>) | null;
+            /** Sends a request with a key of its own, as Slack's have (an action_ts, a view's id and hash). */
+            const request = async <R extends { changed: boolean }>(db: Db, send: (db: Db, requestKey: string) => Promise<R>): Promise<R> => {
+              const requestKey = `prop-${runs}-${++n}`;
+              const r = await send(db, requestKey);
+              if (r.changed) last = async (to) => (await send(to, requestKey)).changed;
+              return r;
+            };
             for (const o of ops) {
               const now = await truth();
               const open = now.tasks.filter((x) => !x.fixed);
@@ -524,12 +535,16 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
               let answer: CartState | null = null;
               if (o.k === 'add') {
                 const title = `Added ${++n}`;
-                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'add', items: [custom(title)] }, NOW);
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'add', items: [custom(title)] }, NOW, { requestKey }));
                 if (r.changed) added.add(title);
                 answer = r.state;
               } else if (o.k === 'typed') {
                 const title = `Typed ${++n}`;
-                const r = await submitAddTask(dbs[o.p], AGENT, cartId, { title, customerId: null, typeKey: 'follow_up', day: workDays[0]!, effort: null, priority: 'normal', notes: null }, NOW, { requestKey: `prop-${runs}-${n}`, accepted: async () => {} });
+                const form = { title, customerId: null, typeKey: 'follow_up', day: workDays[0]!, effort: null, priority: 'normal', notes: null };
+                const { r } = await request(dbs[o.p], async (db, requestKey) => {
+                  const submitted = await submitAddTask(db, AGENT, cartId, form, NOW, { requestKey, accepted: async () => {} });
+                  return { r: submitted, changed: submitted.ok && submitted.result.changed };
+                });
                 // Taken on an open cart, however old the cart this process kept. On a committed one nothing
                 // is added: refused under its title where this process knows of the commit (it read the
                 // cart, or a worker beside it followed the commit); where only a bot on another host
@@ -545,12 +560,12 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
               } else if (o.k === 'move' && open.length) {
                 const task = open[o.pick % open.length]!;
                 const day = workDays[o.to % workDays.length]!;
-                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'move', itemId: Number(task.id), day }, NOW);
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'move', itemId: Number(task.id), day }, NOW, { requestKey }));
                 if (r.changed) movedTo.set(task.id, day);
                 answer = r.state;
               } else if (o.k === 'remove' && open.length) {
                 const task = open[o.pick % open.length]!;
-                const r = await changeCart(dbs[o.p], AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW);
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW, { requestKey }));
                 if (r.changed) {
                   removed.add(task.id);
                   removedTitles.add(task.title);
@@ -574,7 +589,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
                 const change =
                   o.k === 'apply' ? (withSuggestions.length ? { kind: 'apply' as const, day: withSuggestions[o.pick % withSuggestions.length]!.day, index: 0 } : null) : { kind: o.k };
                 if (change) {
-                  const r = await changeCart(dbs[o.p], AGENT, cartId, now.cart.version, change, NOW);
+                  const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, now.cart.version, change, NOW, { requestKey }));
                   answer = r.state;
                   // A task moved by hand stays where a suggestion or the auto-balance put it since.
                   if (r.changed) for (const id of movedTo.keys()) movedTo.set(id, r.state.tasks.find((x) => x.id === id)?.day ?? movedTo.get(id)!);
@@ -584,9 +599,13 @@ describe('kept carts in two processes, clicks, forms, commits, Done and imports 
                 const open = await t.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.cartId, cartId), eq(tasks.status, 'open'))).orderBy(asc(tasks.id));
                 const task = open[o.pick % Math.max(open.length, 1)];
                 if (task) {
-                  expect(await markTask(dbs[o.p], AGENT, task.id, 'done')).toBe(true);
+                  expect((await request(dbs[o.p], async (db, requestKey) => ({ changed: await markTask(db, AGENT, task.id, 'done', requestKey) }))).changed).toBe(true);
                   doneIds.add(task.id);
                 }
+              } else if (o.k === 'replay' && last) {
+                // Slack's retry of a request already done, or a replay, reaching either process: nothing changes.
+                expect(await last(dbs[o.p])).toBe(false);
+                expect(seen(await truth())).toEqual(seen(now));
               } else if (o.k === 'show') {
                 // A day window or a form opened: never older than the database, names included.
                 expect(seen(await currentCart(dbs[o.p], AGENT, cartId))).toEqual(seen(await truth()));

@@ -42,9 +42,22 @@ export async function claimCartVersion(tx: DbOrTx, cartId: number, version: numb
 }
 
 /**
+ * The items of a cart whose task the agent already marked done or skipped: a cart reopened after
+ * its commit keeps its task list, and these are work already finished, never given to a teammate.
+ */
+export async function finishedItems(db: DbOrTx, cartId: number): Promise<Set<string>> {
+  const rows = await db
+    .select({ item: tasks.cartItemId })
+    .from(tasks)
+    .where(and(eq(tasks.cartId, cartId), inArray(tasks.status, ['done', 'skipped'])));
+  return new Set(rows.flatMap((r) => (r.item === null ? [] : [String(r.item)])));
+}
+
+/**
  * Moves items from one cart to others, each to its day: how many moved (each must still be in
- * `fromCart`). A cart reopened after a commit still has its earlier task list: a moved item's open
- * task leaves it too (it is the receiver's now, listed when they commit; done ones stay as history).
+ * `fromCart`, its task on a list still open). A cart reopened after a commit still has its earlier
+ * task list: a moved item's open task leaves it too (it is the receiver's now, listed when they
+ * commit). An item whose task was marked done or skipped does not move (finishedItems).
  */
 export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves: ReadonlyArray<{ itemId: number; toCart: number; day: string }>): Promise<number> {
   if (!moves.length) return 0;
@@ -54,6 +67,7 @@ export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves:
       update ${cartItems} i set cart_id = v.cart, planned_day = v.day
       from json_to_recordset(${JSON.stringify(moves.map((m) => ({ id: m.itemId, cart: m.toCart, day: m.day })))}::json) as v(id int, cart int, day date)
       where i.id = v.id and i.cart_id = ${fromCart}
+        and not exists (select 1 from ${tasks} f where f.cart_item_id = i.id and f.status <> 'open')
       returning i.id),
     unlisted as (delete from ${tasks} t using moved where t.cart_item_id = moved.id and t.cart_id = ${fromCart} and t.status = 'open')
     select count(*)::int as n from moved`,

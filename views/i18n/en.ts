@@ -343,7 +343,7 @@ export const en = {
   'rebalance.proposal_text_one': 'Rebalance {{who}}’s cart: {{count}} move',
   'rebalance.proposal_text_other': 'Rebalance {{who}}’s cart: {{count}} moves',
   'rebalance.blocked_not_overloaded': '{{who}} has no overloaded day this week: nothing to rebalance.',
-  'rebalance.blocked_nothing_movable': 'Every task on {{who}}’s overloaded days is fixed: none may move.',
+  'rebalance.blocked_nothing_movable': 'Every task on {{who}}’s overloaded days is fixed or already done: none may move.',
   'rebalance.blocked_no_teammate': 'No teammate has an open cart for this week to take tasks.',
   'rebalance.blocked_no_room': 'No teammate can take these tasks without a flagged day of their own, within the tasks’ windows and with customers they may serve.',
   'rebalance.blocked_no_cart': '{{who}} has no cart for this week yet.',

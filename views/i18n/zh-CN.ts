@@ -304,7 +304,7 @@ export const zhCN: ChineseCatalog = {
   'rebalance.apply_other': '采用 {{count}} 项调配',
   'rebalance.proposal_text_other': '调配 {{who}} 的任务车：{{count}} 项',
   'rebalance.blocked_not_overloaded': '{{who}} 这一周没有超负荷的日子，无需调配。',
-  'rebalance.blocked_nothing_movable': '{{who}} 超负荷那几天的任务全部是固定任务，无法调走。',
+  'rebalance.blocked_nothing_movable': '{{who}} 超负荷那几天的任务全部是固定任务或已完成，无法调走。',
   'rebalance.blocked_no_teammate': '这一周没有其他同组坐席的任务车还未提交，无人可以接手。',
   'rebalance.blocked_no_room': '在任务的时间窗口内、且能服务这些客户的同组坐席中，没有人能接手而不让自己出现需调整的日子。',
   'rebalance.blocked_no_cart': '{{who}} 这一周还没有任务车。',

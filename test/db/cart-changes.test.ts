@@ -11,12 +11,14 @@ import { CURRENT, changeCart, currentCart, loadCart, openCart, withAdvice, type 
 import { followPeers, type FollowOutcome, type Peers, type SharedChange } from '../../src/services/cart-peers.ts';
 import { CartCache, MAX_AGE_MS, MAX_CARTS, cacheOf, forgetKept } from '../../src/services/cart-cache.ts';
 import { submitAddTask } from '../../src/services/forms.ts';
+import { applyRebalance, proposeRebalance } from '../../src/services/rebalance.ts';
+import { applyValue, parseApplyPlan } from '../../views/rebalance.ts';
 import { AppError } from '../../src/errors.ts';
 import { markTask } from '../../src/services/tasks.ts';
 import { logPeers, makePeerFolder } from '../../src/peer-log.ts';
 import { tempDir } from '../support/temp.ts';
 import { seedOnce, testDatabase, type TestDatabase } from '../support/db.ts';
-import { AGENT, NOW, OTHER_AGENT, loadCenter } from '../support/fixtures.ts';
+import { AGENT, NOW, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import type { WebClient } from '@slack/web-api';
 import { showCart } from '../../src/slack/cart-message.ts';
 import { textsFor } from '../../views/i18n/index.ts';
@@ -444,7 +446,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
   });
 });
 
-describe('kept carts in two processes, clicks, forms, commits, Done, replays and imports in any order (a property)', () => {
+describe('kept carts in two processes, clicks, forms, commits, Done, replays, rebalances and imports in any order (a property)', () => {
   type Proc = 0 | 1;
   type Op =
     | { k: 'add'; p: Proc }
@@ -460,7 +462,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays and
     | { k: 'commit'; p: Proc }
     | { k: 'reopen'; p: Proc }
     | { k: 'done'; p: Proc; pick: number }
-    | { k: 'replay'; p: Proc };
+    | { k: 'replay'; p: Proc }
+    | { k: 'rebalance'; p: Proc };
   const proc = fc.constantFrom<Proc>(0, 1);
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ k: fc.constant('add' as const), p: proc }),
@@ -477,6 +480,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays and
     fc.record({ k: fc.constant('reopen' as const), p: proc }),
     fc.record({ k: fc.constant('done' as const), p: proc, pick: fc.nat() }),
     fc.record({ k: fc.constant('replay' as const), p: proc }),
+    fc.record({ k: fc.constant('rebalance' as const), p: proc }),
   );
   /** What an agent sees of a cart: its version and status, and each task as shown. */
   const seen = (s: CartState) => ({
@@ -508,6 +512,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays and
             }
             const { state } = await openCart(t.db, AGENT, 'next', NOW);
             const cartId = state.cart.id;
+            // The agent beside, with room in their week for a supervisor's rebalance.
+            await openCart(t.db, OTHER_AGENT, 'next', NOW);
             /** The cart as the database has it, read by a third process that keeps nothing of its own between reads. */
             const truth = async () => {
               forgetKept(observer);
@@ -601,6 +607,25 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays and
                 if (task) {
                   expect((await request(dbs[o.p], async (db, requestKey) => ({ changed: await markTask(db, AGENT, task.id, 'done', requestKey) }))).changed).toBe(true);
                   doneIds.add(task.id);
+                }
+              } else if (o.k === 'rebalance') {
+                // A supervisor's Rebalance, then Apply (/team-carts): tasks of this agent's overloaded days go to the other agent.
+                const proposal = await proposeRebalance(dbs[o.p], SUPERVISOR, { teamId: now.person.team.id, weekStart: now.cart.weekStart, agentId: AGENT });
+                if (proposal.kind === 'proposal') {
+                  const plan = parseApplyPlan(applyValue(proposal))!;
+                  const r = await request(dbs[o.p], async (db, requestKey) => {
+                    const applied = await applyRebalance(db, SUPERVISOR, plan, NOW, requestKey);
+                    return { applied, changed: applied.kind === 'applied' };
+                  });
+                  expect(r.applied.kind).toBe('applied');
+                  if (r.applied.kind === 'applied') {
+                    answer = r.applied.giver;
+                    for (const m of r.applied.moves) {
+                      // Gone from this agent's cart, as if removed: in the other agent's now.
+                      removed.add(String(m.itemId));
+                      removedTitles.add(now.tasks.find((x) => x.id === String(m.itemId))!.title);
+                    }
+                  }
                 }
               } else if (o.k === 'replay' && last) {
                 // Slack's retry of a request already done, or a replay, reaching either process: nothing changes.

@@ -84,7 +84,7 @@ const overloadedDays = (state: CartState) => flaggedDays(state.measure).filter((
 const overMinutes = (m: Measure) => m.days.reduce((sum, d) => sum + (d.flag && d.flag.kind !== 'idle' ? d.flag.by : 0), 0);
 const memberOf = (s: CartState): Member => ({ agentId: s.cart.agentId, tasks: s.tasks, week: s.week });
 
-/** The giver as the engine sees it: a task already done or skipped on their list (a cart reopened after its commit) is fixed, never given away. */
+/** The giver as the engine proposes from: a task already done or skipped on their list (a cart reopened after its commit) is fixed, never given away. */
 async function giverOf(db: DbOrTx, giver: CartState): Promise<Member> {
   const finished = await finishedItems(db, giver.cart.id);
   return { ...memberOf(giver), tasks: giver.tasks.map((t) => (finished.has(t.id) && !t.fixed ? { ...t, fixed: true } : t)) };
@@ -179,7 +179,8 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
       const [giver, ...receivers] = states as [CartState, ...CartState[]];
       const byId = new Map(giver.tasks.map((t) => [t.id, t]));
       const moves: TeamMove[] = plan.moves.map((m) => ({ taskId: String(m.itemId), from: byId.get(String(m.itemId))?.day ?? '', to: m.day, receiverId: receivers[m.receiver]!.cart.agentId }));
-      if (!checkTeamMoves(await giverOf(tx, giver), receivers.map(memberOf), await servingFor(tx, sup, giver), moves)) throw new Stale();
+      // A task done or skipped since the proposal is left where it is by the move itself (moveItemsBetweenCarts), which then moves fewer.
+      if (!checkTeamMoves(memberOf(giver), receivers.map(memberOf), await servingFor(tx, sup, giver), moves)) throw new Stale();
       // Claimed in the order of their ids, so two rebalances touching the same carts wait for each other rather than deadlock.
       const versions = new Map<number, number>();
       for (const s of [...states].sort((a, b) => a.cart.id - b.cart.id)) {

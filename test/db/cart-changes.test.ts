@@ -602,8 +602,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 }
               } else if (o.k === 'done') {
                 // Done on the task list of a committed cart (App Home, /tasks), reopened since or not.
-                const open = await t.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.cartId, cartId), eq(tasks.status, 'open'))).orderBy(asc(tasks.id));
-                const task = open[o.pick % Math.max(open.length, 1)];
+                const onList = await t.db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.cartId, cartId), eq(tasks.status, 'open'))).orderBy(asc(tasks.id));
+                const task = onList[o.pick % Math.max(onList.length, 1)];
                 if (task) {
                   expect((await request(dbs[o.p], async (db, requestKey) => ({ changed: await markTask(db, AGENT, task.id, 'done', requestKey) }))).changed).toBe(true);
                   doneIds.add(task.id);

@@ -10,7 +10,7 @@ import { CURRENT, changeCart, loadCart } from '../../src/services/cart.ts';
 import { applyRebalance, proposeRebalance } from '../../src/services/rebalance.ts';
 import { markTask } from '../../src/services/tasks.ts';
 import { ACTIONS } from '../../views/ids.ts';
-import { parseApplyPlan } from '../../views/rebalance.ts';
+import { applyValue, parseApplyPlan } from '../../views/rebalance.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, NEXT_MONDAY, NOW, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { post } from '../support/signed.ts';
@@ -276,12 +276,18 @@ describe('rebalancing in /team-carts', () => {
     await eventually(async () => expect((await cartOf(AGENT)).version).toBe(p.giver.version));
   });
 
-  it('a cart reopened after a commit gives the moved task off its old task list, and the receiver lists it when they commit', async () => {
+  /** Both carts, AGENT's committed with a reason (its Monday overloaded) and reopened: it keeps its task list. */
+  async function reopenedAfterCommit() {
     await bothCarts();
     await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
-    let giver = await cartOf(AGENT);
+    const giver = await cartOf(AGENT);
     const committed = await changeCart(ctx.t.db, AGENT, giver.id, giver.version, { kind: 'commit', reason: 'Busy Monday, will ask for help' }, NOW);
     await changeCart(ctx.t.db, AGENT, giver.id, committed.state.cart.version, { kind: 'reopen' }, NOW);
+    return giver;
+  }
+
+  it('a cart reopened after a commit gives the moved task off its old task list, and the receiver lists it when they commit', async () => {
+    await reopenedAfterCommit();
     const proposal = await propose();
     const plan = parseApplyPlan(sup().button(ACTIONS.applyRebalance, proposal.blocks).value)!;
     const moved = plan.moves[0]!.itemId;
@@ -291,22 +297,17 @@ describe('rebalancing in /team-carts', () => {
     const receiver = await cartOf(OTHER_AGENT);
     await changeCart(ctx.t.db, OTHER_AGENT, receiver.id, receiver.version, { kind: 'commit', reason: 'Light week, helping Wang Fang' }, NOW);
     expect((await ctx.t.db.select().from(tasks).where(eq(tasks.cartItemId, moved))).map((t) => [t.agentId, t.day])).toEqual([[OTHER_AGENT, NEXT_MONDAY]]);
-    giver = await cartOf(AGENT);
-    expect(giver.status).toBe('open');
+    expect((await cartOf(AGENT)).status).toBe('open');
   });
 
   it('never gives a teammate a task the agent already marked done on a reopened cart, even with an Apply made before the Done', async () => {
-    await bothCarts();
-    await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
-    const giver = await cartOf(AGENT);
-    const committed = await changeCart(ctx.t.db, AGENT, giver.id, giver.version, { kind: 'commit', reason: 'Busy Monday, will ask for help' }, NOW);
-    await changeCart(ctx.t.db, AGENT, giver.id, committed.state.cart.version, { kind: 'reopen' }, NOW);
+    const giver = await reopenedAfterCommit();
     const teamId = (await ctx.t.db.select().from(teams))[0]!.id;
     const ask = { teamId, weekStart: NEXT_MONDAY, agentId: AGENT };
     const before = await proposeRebalance(ctx.t.db, SUPERVISOR, ask);
     expect(before.kind).toBe('proposal');
     if (before.kind !== 'proposal') return;
-    const plan = { teamId, weekStart: NEXT_MONDAY, giver: { cartId: before.giver.cartId, version: before.giver.version }, receivers: before.receivers.map((r) => ({ cartId: r.cartId, version: r.version })), token: 'before-done' };
+    const plan = parseApplyPlan(applyValue(before))!;
 
     // The agent works from the list kept by the reopened cart: the task the proposal would move is done.
     const moving = before.moves[0]!.itemId;
@@ -314,13 +315,13 @@ describe('rebalancing in /team-carts', () => {
     expect(await markTask(ctx.t.db, AGENT, task!.id, 'done')).toBe(true);
 
     // Applied after the Done: nothing moves, and a fresh proposal leaves the done task out.
-    const applied = await applyRebalance(ctx.t.db, SUPERVISOR, { ...plan, moves: before.moves.map((m) => ({ itemId: m.itemId, receiver: before.receivers.findIndex((r) => r.agentId === m.receiverId), day: m.to })) }, NOW);
+    const applied = await applyRebalance(ctx.t.db, SUPERVISOR, plan, NOW);
     expect(applied.kind).toBe('stale');
     if (applied.kind === 'stale' && applied.fresh.kind === 'proposal') expect(applied.fresh.moves.map((m) => m.itemId)).not.toContain(moving);
     expect((await itemsOf(giver.id)).map((i) => i.id)).toContain(moving);
     expect((await ctx.t.db.select().from(tasks).where(eq(tasks.id, task!.id)))[0]).toMatchObject({ status: 'done', agentId: AGENT, cartItemId: moving });
 
-    // Every task of the overloaded Monday done: nothing left to give, said as such in both languages.
+    // Every task of the overloaded Monday done: nothing left to give, and the supervisor is told why.
     for (const t of await ctx.t.db.select().from(tasks).where(and(eq(tasks.cartId, giver.id), eq(tasks.day, NEXT_MONDAY), eq(tasks.status, 'open')))) await markTask(ctx.t.db, AGENT, t.id, 'done');
     expect(await proposeRebalance(ctx.t.db, SUPERVISOR, ask)).toMatchObject({ kind: 'blocked', reason: 'nothing_movable' });
     const shown = await propose('all-done');

@@ -1,6 +1,6 @@
 // What a click costs a Bolt app that does next to nothing, on this machine: the floor under Task
 // Cart's figures. The same clicks as cart-latency.ts (signed, from 50 agents, each carrying the
-// cart-sized message it came from; 600 clicks of warm-up first), to a Bolt app as Slack's samples
+// cart-sized message it came from; as many clicks of warm-up first, 6,000), to a Bolt app as Slack's samples
 // write one (bolt-floor-app.mjs): one listener that acks, or acks and edits the message once, with
 // Bolt's WebClient or with Task Cart's (src/slack/web-client.ts). Task Cart does more on each click:
 // it saves the cart (one statement where this process kept the cart, two where it reads it first),
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
-import { cpuOf, poster } from './cart-latency.ts';
+import { WARM_UP_ROUNDS, cpuOf, poster } from './cart-latency.ts';
 import { stopOnInterrupt } from './scratch.ts';
 
 type Floor = 'ack' | 'update' | 'lean' | 'move';
@@ -90,7 +90,8 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
       await edited;
     };
     const agents = Array.from({ length: 50 }, (_, i) => `U0FLOOR${String(i).padStart(3, '0')}`);
-    for (let round = 0; round < 12; round++) await Promise.all(agents.map(click));
+    // The bot's warm-up: each agent clicks three times a round (cart-latency.ts WARM_UP_ROUNDS).
+    for (let round = 0; round < 3 * WARM_UP_ROUNDS; round++) await Promise.all(agents.map(click));
     await new Promise((r) => setTimeout(r, 500));
     let before = cpuOf(app.pid!);
     const from = process.hrtime.bigint() / 1000n;

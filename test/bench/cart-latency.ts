@@ -19,7 +19,8 @@
 // The last column is this process's own CPU (the agents and Slack's stand-in, which checks and
 // reads every message as Slack would): on this machine it shares the cores with the bot and the
 // database, so a burst's latency is theirs and its together, where real Slack runs elsewhere.
-// Ten more agents walk the same sequence first, 600 clicks unmeasured: the figures are of a warm bot.
+// As many more agents walk the same sequence first, all at once, 6,000 clicks unmeasured: the figures
+// are of a warm bot (WARM_UP_ROUNDS).
 import { request, Agent as HttpAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -139,15 +140,18 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
 
 /**
  * Agents that walk the sequence first, unmeasured, so the bot is measured warm, as it runs for
- * hours. It takes hundreds of clicks: V8 optimises a function once it has run often enough, and a
- * function a click calls once (Bolt's processEvent, the cart message's rendering) gets there after
- * several hundred. Measured 2026-11-27 with `perf record` over a paced run after 60 clicks of warm-up,
- * V8's optimising compiler was 17–41% of the bot's CPU; five paced runs in a row in one bot cost
- * 5.0, 5.1, 5.1, 4.4 and 4.5 ms of bot CPU a click.
+ * hours: as many as are measured, all at once, each making WARM_UP_ROUNDS rounds of Add task, a
+ * move and Apply (6,000 clicks with 50 agents). V8 optimises a function once it has run often
+ * enough, and a function a click calls once (Bolt's processEvent, the cart message's rendering)
+ * gets there after hundreds of clicks; some only under load, as in a burst (the HTTP agent's queue
+ * of requests waiting for a socket). Measured with `perf record` on the bot (2 × Intel Xeon,
+ * 2026-11-29, one process, bursts of 50 Add task): after 600 clicks of warm-up by 10 agents (this
+ * bench until then) V8's optimising compiler was 31–34% of the bot's CPU in the measured window,
+ * after 6,000 of them 16–18%, and after 6,000 in bursts of 50 as here 7–8%. Before that, after 60
+ * clicks (2026-11-27) it was 17–41% of a paced run. BENCH_WARM_UP_ROUNDS sets the rounds, to
+ * measure a bot less warm.
  */
-const WARM_UP_AGENTS = 10;
-/** Rounds of Add task, a move and Apply by each warm-up agent: 600 clicks. */
-const WARM_UP_ROUNDS = 20;
+export const WARM_UP_ROUNDS = Number(process.env.BENCH_WARM_UP_ROUNDS ?? 40);
 
 /**
  * Slack's requests, signed, over kept-alive connections (cheaper for this process than fetch), as a
@@ -266,7 +270,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   const dataDir = join(scratch.path, 'data');
   const postgres = target.database === 'postgres';
   const database = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl }) : await openDatabase({ dataDir });
-  const ids = await seed(database, opts.agents + WARM_UP_AGENTS, opts.tasks);
+  // The measured agents, then as many who warm the bot up.
+  const ids = await seed(database, opts.agents * 2, opts.tasks);
   // Settle the database before measuring: fresh statistics, and no checkpoint of the seed during the run.
   await database.exec('vacuum analyze');
   if (postgres) await database.exec('checkpoint');
@@ -284,7 +289,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   // BOT_OUT=file: the bot's log lines written there at the end (each request with its pid: how a
   // burst was shared between the processes); BOT_LOG_LEVEL=debug adds, with WORKERS, each change a
   // worker followed or dropped. BENCH_BY_PID=1 prints, on stderr, each process's CPU over 6 s at rest
-  // before the measured window and over each measured set (the primary first).
+  // before the measured window and over each measured set (the primary first). BENCH_WINDOW=1 prints
+  // each measured set's window on the monotonic clock (µs), as BOT_PROF does, to cut a
+  // `perf record -k mono -p <bot's pid>` to it (`perf report --time <from s>,<to s>`).
   const bot = spawn(process.execPath, [...(process.env.BOT_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BOT_PROF] : []), ...START_FLAGS, ...(process.env.BOT_FLAGS ? process.env.BOT_FLAGS.split(' ') : []), 'dist/src/main.js'], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -484,8 +491,8 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const h0 = process.cpuUsage();
       const result = await work();
       const h = process.cpuUsage(h0);
-      // With BOT_PROF: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
-      if (process.env.BOT_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
+      // With BOT_PROF or BENCH_WINDOW: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
+      if (process.env.BOT_PROF || process.env.BENCH_WINDOW) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
       const [b1, d1] = [await meter.bot(), await meter.db()];
       if (process.env.BENCH_BY_PID) console.error(`bot CPU ms by pid: ${[...b1].map(([pid, ms]) => `${pid} ${(ms - (b0.get(pid) ?? 0)).toFixed(0)}`).join(', ')}`);
       return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000 };

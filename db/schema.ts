@@ -270,7 +270,10 @@ export const tasks = pgTable(
     doneAt: timestamp('done_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('tasks_agent_day_idx').on(t.agentId, t.day), index('tasks_cart_idx').on(t.cartId)],
+  // By item: a commit keeps the done and skipped tasks of each item, and a cart's read marks the items
+  // they came from (db/queries/carts.ts); removing an item sets its tasks' item to null. Without it each
+  // of those read every task of every week.
+  (t) => [index('tasks_agent_day_idx').on(t.agentId, t.day), index('tasks_cart_idx').on(t.cartId), index('tasks_cart_item_idx').on(t.cartItemId)],
 );
 
 /** Every change to a cart, who made it and what it was. */

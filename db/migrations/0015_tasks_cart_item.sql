@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_cart_item_idx" ON "tasks" USING btree ("cart_item_id");

@@ -49,7 +49,8 @@ function detailsOf(t: T, task: CartTask): string {
   const parts = [t.fmt.minutes(task.effort), t.fmt.priority(task.priority)];
   if (task.earliest || task.due) parts.push(t.plain('day.window', { from: task.earliest ? t.fmt.weekday(task.earliest) : '…', to: task.due ? t.fmt.weekday(task.due) : '…' }));
   parts.push(t.fmt.source(task.source));
-  if (task.fixed) parts.push(t.plain('day.fixed'));
+  if (task.finished) parts.push(t.plain(task.finished === 'done' ? 'day.done' : 'day.skipped'));
+  else if (task.fixed) parts.push(t.plain('day.fixed'));
   return parts.join(' · ');
 }
 

@@ -19,6 +19,7 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   task_gone: 'error.task_gone',
   fixed_task: 'error.fixed_task',
   fixed_task_remove: 'error.fixed_task_remove',
+  finished_task: 'error.finished_task',
   outside_window: 'error.outside_window',
   outside_week: 'error.outside_week',
   not_work_day: 'error.not_work_day',

@@ -34,9 +34,13 @@ export interface CartSnapshot {
  * An item as the snapshot sends it: its values in the order of `itemOf`. Arrays, not objects: a
  * 120-task cart is 14 kB of JSON instead of 34 kB to build, send and parse on every click.
  */
-type ItemRow = [string, string, string, string, string | null, string | null, number, CartTask['priority'], string, string | null, string | null, boolean, CartTask['source'], string];
+type ItemRow = [string, string, string, string, string | null, string | null, number, CartTask['priority'], string, string | null, string | null, boolean, CartTask['source'], string, Finished];
 
-const itemOf = ([id, type, label, title, customerId, customerName, effort, priority, day, earliest, due, fixed, source, notes]: ItemRow): CartTask => ({
+/** Done or skipped on the task list of an earlier commit (a cart reopened after it), else null. */
+type Finished = NonNullable<CartTask['finished']> | null;
+
+/** An item as the engine sees it: one done or skipped on the task list stays where it is (fixed). */
+const itemOf = ([id, type, label, title, customerId, customerName, effort, priority, day, earliest, due, fixed, source, notes, finished]: ItemRow): CartTask => ({
   id,
   type,
   label,
@@ -48,9 +52,10 @@ const itemOf = ([id, type, label, title, customerId, customerName, effort, prior
   day,
   earliest,
   due,
-  fixed,
+  fixed: fixed || finished !== null,
   source,
   notes,
+  finished,
 });
 
 /**
@@ -72,11 +77,11 @@ export function snapshotSql(cartId: unknown, requestKey: unknown, typeKey: unkno
 /** The snapshot of each cart `which` picks (a condition on `c`, the carts row). */
 function snapshotsWhere(which: SQL, requestKey: unknown, typeKey: unknown): SQL {
   return sql`select to_json(c) as cart, to_json(p) as person, to_json(tm) as team, o.list as time_off,
-      ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context, ${namesCount} as names,
+      ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`, sql`d.stamp`)} as context, ${namesCount} as names,
       (select coalesce(json_agg(json_build_array(
           i.id::text, i.type_key, tt.label, i.title, i.customer_id, cu.name,
           i.effort_minutes, i.priority, i.planned_day, i.earliest, i.due,
-          i.fixed, i.source, i.notes) order by i.planned_day, i.id), '[]')
+          i.fixed, i.source, i.notes, ${finishedOf(sql`i`)}) order by i.planned_day, i.id), '[]')
         from ${cartItems} i
         join ${taskTypes} tt on tt.key = i.type_key
         left join ${customers} cu on cu.id = i.customer_id
@@ -89,6 +94,7 @@ function snapshotsWhere(which: SQL, requestKey: unknown, typeKey: unknown): SQL 
     join ${people} p on p.slack_user_id = c.agent_id
     join ${teams} tm on tm.id = p.team_id
     cross join lateral ${timeOffOf(sql`c`, sql`p`)} o
+    cross join lateral ${finishedStampOf(sql`c`)} d
     where ${which}`;
 }
 
@@ -104,11 +110,27 @@ const timeOffOf = (c: SQL, p: SQL) => sql`(select
       and o.from_day <= ${c}.week_start + 6 and o.to_day >= ${c}.week_start)`;
 
 /**
- * A cart's context, fingerprinted: the row versions (xmin) of its owner's and team's rows — every
- * update of a row makes a new version — the time off's, and where its message is. Some tens of
- * bytes, computed in microseconds (a digest of the rows as JSON took half a millisecond).
+ * What of the task list an item shows (a cart reopened after its commit): 'done' or 'skipped' when
+ * the agent marked its task so, else null. One lookup by item (tasks_cart_item_idx).
  */
-const contextOf = (c: SQL, p: SQL, tm: SQL, timeOffStamp: SQL) => sql`concat_ws('|', ${p}.xmin, ${tm}.xmin, coalesce(${timeOffStamp}, ''), coalesce(${c}.channel_id, ''), coalesce(${c}.message_ts, ''))`;
+const finishedOf = (i: SQL) => sql`(select f.status from ${tasks} f where f.cart_item_id = ${i}.id and f.status in ('done', 'skipped') limit 1)`;
+
+/**
+ * The cart's items whose tasks are done or skipped, fingerprinted (`stamp`, null when none): a Done
+ * or a Skip on the task list changes no cart row, yet makes an item fixed (finishedOf).
+ */
+const finishedStampOf = (c: SQL) => sql`(select md5(string_agg(f.cart_item_id || f.status, ',' order by f.cart_item_id, f.status)) as stamp
+      from ${tasks} f
+      where f.cart_id = ${c}.id and f.cart_item_id is not null and f.status in ('done', 'skipped'))`;
+
+/**
+ * A cart's context, fingerprinted: the row versions (xmin) of its owner's and team's rows — every
+ * update of a row makes a new version — the time off's, which of its items are done or skipped on
+ * the task list, and where its message is. Some tens of bytes, computed in microseconds (a digest
+ * of the rows as JSON took half a millisecond).
+ */
+const contextOf = (c: SQL, p: SQL, tm: SQL, timeOffStamp: SQL, finishedStamp: SQL) =>
+  sql`concat_ws('|', ${p}.xmin, ${tm}.xmin, coalesce(${timeOffStamp}, ''), coalesce(${c}.channel_id, ''), coalesce(${c}.message_ts, ''), coalesce(${finishedStamp}, ''))`;
 
 /** The count of changes to what a cart shows but does not version (db/schema.ts namesVersion). */
 const namesCount = sql`coalesce((select n.version from ${namesVersion} n), 0)`;
@@ -154,12 +176,13 @@ export async function cartProbe(db: DbOrTx, cartId: number, typeKey?: string): P
     db,
     madeOnce(
       'probe',
-      (v) => sql`select c.version, ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`)} as context, ${namesCount} as names,
+      (v) => sql`select c.version, ${contextOf(sql`c`, sql`p`, sql`tm`, sql`o.stamp`, sql`d.stamp`)} as context, ${namesCount} as names,
           (select json_build_array(t.label, t.effort_minutes) from ${taskTypes} t where t.key = ${v.typeKey}) as type
         from ${carts} c
         join ${people} p on p.slack_user_id = c.agent_id
         join ${teams} tm on tm.id = p.team_id
         cross join lateral ${timeOffOf(sql`c`, sql`p`)} o
+        cross join lateral ${finishedStampOf(sql`c`)} d
         where c.id = ${v.cartId}`,
       { cartId, typeKey: typeKey ?? null },
     ),
@@ -425,8 +448,9 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
   if (shape.reason) set.push(sql`exception_reason = ${v.reason}`);
   const fresh = shape.key ? sql` and not exists (select 1 from ${requestKeys} where key = ${v.key})` : sql``;
   const unchanged = shape.context
-    ? sql` and (select ${contextOf(sql`${carts}`, sql`p`, sql`tm`, sql`o.stamp`)}
+    ? sql` and (select ${contextOf(sql`${carts}`, sql`p`, sql`tm`, sql`o.stamp`, sql`d.stamp`)}
         from ${people} p join ${teams} tm on tm.id = p.team_id cross join lateral ${timeOffOf(sql`${carts}`, sql`p`)} o
+        cross join lateral ${finishedStampOf(sql`${carts}`)} d
         where p.slack_user_id = ${carts}.agent_id) = ${v.context}`
     : sql``;
   const steps = [sql`claim as (update ${carts} set ${sql.join(set, sql`, `)} where id = ${v.cartId} and version = ${v.version}${fresh}${unchanged} returning id, version)`];

@@ -42,22 +42,11 @@ export async function claimCartVersion(tx: DbOrTx, cartId: number, version: numb
 }
 
 /**
- * The items of a cart whose task the agent already marked done or skipped: a cart reopened after
- * its commit keeps its task list, and these are work already finished, never given to a teammate.
- */
-export async function finishedItems(db: DbOrTx, cartId: number): Promise<Set<string>> {
-  const rows = await db
-    .select({ item: tasks.cartItemId })
-    .from(tasks)
-    .where(and(eq(tasks.cartId, cartId), inArray(tasks.status, ['done', 'skipped'])));
-  return new Set(rows.flatMap((r) => (r.item === null ? [] : [String(r.item)])));
-}
-
-/**
  * Moves items from one cart to others, each to its day: how many moved (each must still be in
  * `fromCart`, its task on a list still open). A cart reopened after a commit still has its earlier
  * task list: a moved item's open task leaves it too (it is the receiver's now, listed when they
- * commit). An item whose task was marked done or skipped does not move (finishedItems).
+ * commit). An item whose task was marked done or skipped does not move: a proposal reads it as
+ * fixed (db/queries/carts.ts), and one made before that Done moves nothing here.
  */
 export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves: ReadonlyArray<{ itemId: number; toCart: number; day: string }>): Promise<number> {
   if (!moves.length) return 0;

@@ -12,6 +12,7 @@ function find(tasks: readonly CartTask[], id: string): CartTask {
 export function moveTask(tasks: readonly CartTask[], week: Week, id: string, to: IsoDay): CartTask[] {
   const task = find(tasks, id);
   if (task.day === to) return [...tasks];
+  if (task.finished) throw new AppError('finished_task', { title: task.title });
   if (task.fixed) throw new AppError('fixed_task', { title: task.title, day: task.day });
   if (!week.days.some((d) => d.day === to)) throw new AppError('outside_week', { day: to });
   if (!allowedDays(task, week).includes(to)) {

@@ -22,6 +22,11 @@ export interface CartTask {
   fixed: boolean;
   source: TaskSource;
   notes?: string;
+  /**
+   * Marked done or skipped on the task list of an earlier commit (a cart reopened after it): such a
+   * task is also `fixed`, where it was planned. Null or absent for any other.
+   */
+  finished?: 'done' | 'skipped' | null;
 }
 
 export interface DayPlan {

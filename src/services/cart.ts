@@ -508,6 +508,7 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
     case 'remove': {
       const task = state.tasks.find((x) => x.id === String(change.itemId));
       if (!task) return unchanged({ kind: 'task_gone' });
+      if (task.finished) throw new AppError('finished_task', { title: task.title });
       if (task.fixed) throw new AppError('fixed_task_remove', { title: task.title });
       const after = removeTask(state.tasks, task.id);
       const notice: Notice = { kind: 'removed', task: taskNote(task), day: task.day, flagged: flaggedDays(measure(after, state.week)) };

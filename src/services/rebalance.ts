@@ -7,7 +7,7 @@
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { cartSnapshot, cartSnapshots } from '../../db/queries/carts.ts';
 import { findPerson, type PersonWithTeam } from '../../db/queries/people.ts';
-import { claimCartVersion, customerOwners, finishedItems, logCartEvents, moveItemsBetweenCarts, rebalanceApplied, teamPeople, teamWeekCarts } from '../../db/queries/rebalance.ts';
+import { claimCartVersion, customerOwners, logCartEvents, moveItemsBetweenCarts, rebalanceApplied, teamPeople, teamWeekCarts } from '../../db/queries/rebalance.ts';
 import { claimRequest } from '../../db/queries/requests.ts';
 import { applyTeamMoves, checkTeamMoves, isMonday, measure, proposeTeamMoves, type Measure, type Member, type RebalanceBlocked, type Serving, type TeamMove } from '../engine/index.ts';
 import { AppError } from '../errors.ts';
@@ -84,12 +84,6 @@ const overloadedDays = (state: CartState) => flaggedDays(state.measure).filter((
 const overMinutes = (m: Measure) => m.days.reduce((sum, d) => sum + (d.flag && d.flag.kind !== 'idle' ? d.flag.by : 0), 0);
 const memberOf = (s: CartState): Member => ({ agentId: s.cart.agentId, tasks: s.tasks, week: s.week });
 
-/** The giver as the engine proposes from: a task already done or skipped on their list (a cart reopened after its commit) is fixed, never given away. */
-async function giverOf(db: DbOrTx, giver: CartState): Promise<Member> {
-  const finished = await finishedItems(db, giver.cart.id);
-  return { ...memberOf(giver), tasks: giver.tasks.map((t) => (finished.has(t.id) && !t.fixed ? { ...t, fixed: true } : t)) };
-}
-
 async function load(db: DbOrTx, cartId: number): Promise<CartState | null> {
   const snapshot = await cartSnapshot(db, cartId);
   return snapshot ? stateOf(snapshot) : null;
@@ -118,10 +112,11 @@ export async function proposeRebalance(db: Db, supervisorId: string, ask: { team
   const giver = await load(db, mine.id);
   if (!giver) return blocked('no_cart');
   if (giver.cart.status === 'committed') return blocked('committed', overloadedDays(giver));
-  // The teammates' open carts, in one round trip.
-  const [read, member] = await Promise.all([loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id)), giverOf(db, giver)]);
+  // The teammates' open carts, in one round trip. A task the giver already marked done or skipped
+  // (a cart reopened after its commit) is read as fixed (db/queries/carts.ts): never given away.
+  const read = await loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id));
   const others = read.filter((s): s is CartState => s !== null);
-  const plan = proposeTeamMoves(member, others.map(memberOf), await servingFor(db, sup, giver));
+  const plan = proposeTeamMoves(memberOf(giver), others.map(memberOf), await servingFor(db, sup, giver));
   if (!plan.moves.length) return blocked(plan.blocked ?? 'no_room', overloadedDays(giver));
   const receivers = [...new Set(plan.moves.map((m) => m.receiverId))].map((id) => others.find((o) => o.cart.agentId === id)!);
   const ref = (s: CartState): CartRef => ({ cartId: s.cart.id, version: s.cart.version, agentId: s.cart.agentId });
@@ -133,7 +128,7 @@ export async function proposeRebalance(db: Db, supervisorId: string, ask: { team
     receivers: receivers.map(ref),
     moves: notes(giver, plan.moves),
     overBefore: overMinutes(giver.measure),
-    overAfter: overMinutes(measure(applyTeamMoves(member, others.map(memberOf), plan.moves).giver.tasks, giver.week)),
+    overAfter: overMinutes(measure(applyTeamMoves(memberOf(giver), others.map(memberOf), plan.moves).giver.tasks, giver.week)),
     overloaded: overloadedDays(giver),
   };
 }

@@ -2,9 +2,10 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { cartEvents, cartItems, carts, teams } from '../../db/schema.ts';
+import { cartEvents, cartItems, carts, tasks, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { CURRENT, changeCart } from '../../src/services/cart.ts';
+import { markTask } from '../../src/services/tasks.ts';
 import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { DAY_PAGE } from '../../views/day.ts';
 import { eventually, useTestApp } from '../support/app.ts';
@@ -67,6 +68,49 @@ describe('open a day', () => {
     await a.settle();
     expect(await items()).toHaveLength(before - 1);
     expect(text(a.modal().blocks)).toMatch(/Removed Follow-up/);
+    expect(ctx.app.slack.violations).toEqual([]);
+  });
+
+  it('on a cart reopened after its commit, a task done or skipped on the list shows so and stays on its day: no menu, Auto-balance leaves it, a menu from before moves nothing', async () => {
+    const a = agent();
+    await ctx.t.db.update(teams).set({ allowFlaggedCommit: true });
+    await openCart(a);
+    // Committed (Monday is overloaded: with a reason), then reopened to plan again, while the agent works from its list.
+    const committed = await changeCart(ctx.t.db, AGENT, (await ctx.t.db.select().from(carts))[0]!.id, CURRENT, { kind: 'commit', reason: 'Busy Monday' }, NOW);
+    await changeCart(ctx.t.db, AGENT, committed.state.cart.id, CURRENT, { kind: 'reopen' }, NOW);
+    const before = await openDay(a);
+    // Every Monday task the agent could move is done or skipped on the list but the last (Customer 3).
+    const monday = (await ctx.t.db.select().from(tasks).where(eq(tasks.day, '2026-11-30'))).filter((t) => !t.title.endsWith(' 1') && !t.title.endsWith(' 3'));
+    expect(monday.length).toBeGreaterThan(6);
+    for (const [n, t] of monday.entries()) expect(await markTask(ctx.t.db, AGENT, t.id, n % 4 === 3 ? 'skipped' : 'done')).toBe(true);
+    const finishedItems = new Set(monday.map((t) => t.cartItemId!));
+
+    // A menu of the window opened before the Done: refused, nothing changes.
+    const version = (await ctx.t.db.select().from(carts))[0]!.version;
+    const stale = dayMenus(a, before).find((m) => finishedItems.has(Number(m.block_id.replace('task_', ''))))!;
+    await a.choose(before, ACTIONS.dayTaskMenu, stale.block_id, toThu(stale));
+    await a.settle();
+    expect(text(a.modal().blocks)).toMatch(/is already done or skipped on your task list, so it stays where it is/);
+    expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
+
+    // Opened now: each shows what the list says, without a menu.
+    const now = await openDay(a);
+    expect(text(now.blocks)).toMatch(/· ✅ done on your task list/);
+    expect(text(now.blocks)).toMatch(/· ⏭️ skipped on your task list/);
+    expect(dayMenus(a, now).map((m) => Number(m.block_id.replace('task_', ''))).filter((id) => finishedItems.has(id))).toEqual([]);
+    expect(dayMenus(a, now)).toHaveLength(13 - finishedItems.size);
+
+    // Auto-balance relieves Monday with what is left to move, never a finished task.
+    await a.click(ACTIONS.autoBalance, a.button(ACTIONS.autoBalance).value);
+    await a.settle();
+    const after = await items();
+    expect(after.filter((i) => finishedItems.has(i.id)).map((i) => i.plannedDay)).toEqual([...finishedItems].map(() => '2026-11-30'));
+    expect((await ctx.t.db.select().from(carts))[0]!.version).toBeGreaterThan(version);
+
+    // Committed again, the list keeps each of them once, done or skipped on Monday.
+    await changeCart(ctx.t.db, AGENT, committed.state.cart.id, CURRENT, { kind: 'commit', reason: 'Busy Monday' }, NOW);
+    const listed = (await ctx.t.db.select().from(tasks)).filter((t) => finishedItems.has(t.cartItemId!));
+    expect(listed.map((t) => [t.day, t.status]).sort()).toEqual(monday.map((t, n) => ['2026-11-30', n % 4 === 3 ? 'skipped' : 'done']).sort());
     expect(ctx.app.slack.violations).toEqual([]);
   });
 

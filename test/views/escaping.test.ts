@@ -135,6 +135,7 @@ const taskArb = fc.record({
   priority,
   source,
   fixed: fc.boolean(),
+  finished: fc.constantFrom(null, 'done' as const, 'skipped' as const),
 });
 
 const cartArb = fc.record({
@@ -182,8 +183,9 @@ function cartState(c: CartInput): CartState {
     day: addDays(MONDAY, t.day),
     earliest: null,
     due: null,
-    fixed: t.fixed,
+    fixed: t.fixed || t.finished !== null,
     source: t.source,
+    finished: t.finished,
   }));
   return {
     cart: { id: 7, agentId: 'U0AGENT1', weekStart: MONDAY, status: c.committed ? 'committed' : 'open', version: 3, channelId: 'D1', messageTs: '1.1', committedAt: null, exceptionReason: null, createdAt: new Date(0), updatedAt: new Date(0) },

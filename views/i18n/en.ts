@@ -137,8 +137,8 @@ export const en = {
   'advice.other_ways_other': '_{{count}} other ways: Auto-balance weighs the whole week._',
   'advice.idle_would_flag': 'Moving work to {{day}} would leave another day flagged. Pick recommended tasks to fill it.',
   'advice.idle_nothing_movable': 'No planned task may move to {{day}}. Pick recommended tasks to fill it.',
-  'advice.all_fixed_one': 'The {{count}} task on {{day}} is fixed.',
-  'advice.all_fixed_other': 'All {{count}} tasks on {{day}} are fixed.',
+  'advice.all_fixed_one': 'The {{count}} task on {{day}} is fixed or already done.',
+  'advice.all_fixed_other': 'All {{count}} tasks on {{day}} are fixed or already done.',
   'advice.windows': 'The tasks on {{day}} that are not fixed must stay within their windows, which allow no other day.',
   'advice.no_room': 'No other day in these tasks’ windows has room for them without being overloaded itself.',
 

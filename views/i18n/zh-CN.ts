@@ -128,7 +128,7 @@ export const zhCN: ChineseCatalog = {
   'advice.other_ways_other': '_另有 {{count}} 种方案：自动均衡会统筹整周。_',
   'advice.idle_would_flag': '把工作移到{{day}}会让别的日子需调整。可以挑选推荐任务来填满这一天。',
   'advice.idle_nothing_movable': '没有已排的任务能移到{{day}}。可以挑选推荐任务来填满这一天。',
-  'advice.all_fixed_other': '{{day}}的 {{count}} 项任务全部是固定任务。',
+  'advice.all_fixed_other': '{{day}}的 {{count}} 项任务全部是固定任务或已完成。',
   'advice.windows': '{{day}}的非固定任务都必须留在各自的时间窗口内，无法移到其他日子。',
   'advice.no_room': '这些任务的时间窗口内，其他日子都没有空余，移过去自己也会超负荷。',
 

@@ -74,14 +74,15 @@ function keeps(a: CartTask, b: CartTask): boolean {
 /**
  * Step 03: duplicates (same customer, same type) become one task. The survivor
  * takes the tighter window (when it still holds its day) and the higher priority.
- * Tasks without a customer are never merged.
+ * Tasks without a customer are never merged, nor a task already done or skipped on the
+ * list of a reopened cart: that is work done, and a new one for the customer is more.
  */
 export function mergeTasks(tasks: readonly CartTask[]): { tasks: CartTask[]; merged: MergeNote[] } {
   const byKey = new Map<string, number>();
   const out: CartTask[] = [];
   const merged: MergeNote[] = [];
   for (const task of tasks) {
-    const key = task.customerId === null ? null : `${task.customerId}\u0000${task.type}`;
+    const key = task.customerId === null || task.finished ? null : `${task.customerId}\u0000${task.type}`;
     const at = key === null ? undefined : byKey.get(key);
     if (at === undefined) {
       if (key !== null) byKey.set(key, out.length);

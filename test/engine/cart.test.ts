@@ -54,6 +54,15 @@ describe('merge duplicates', () => {
     expect(mergeTasks(tasks)).toEqual({ tasks, merged: [] });
   });
 
+  it('never merges into a task already done or skipped on the list of a reopened cart: a new one for the customer is added', () => {
+    const done = task({ day: TUE, customerId: 'c1', type: 'renewal', source: 'system', fixed: true, finished: 'done' });
+    const skipped = task({ day: WED, customerId: 'c2', type: 'renewal', fixed: true, finished: 'skipped' });
+    const again = [task({ day: MON, customerId: 'c1', type: 'renewal', source: 'custom' }), task({ day: THU, customerId: 'c2', type: 'renewal', source: 'custom' })];
+    expect(addTasks([done, skipped], again)).toEqual({ tasks: [done, skipped, ...again], merged: [] });
+    // Two new ones for the customer still merge with each other.
+    expect(addTasks([done], [...again, task({ day: FRI, customerId: 'c1', type: 'renewal', source: 'custom' })]).merged).toHaveLength(1);
+  });
+
   it('does not tighten a window that would no longer hold the kept day', () => {
     const sys = task({ day: MON, customerId: 'c1', type: 'renewal', earliest: MON, due: FRI });
     const mine = task({ day: THU, customerId: 'c1', type: 'renewal', source: 'custom', earliest: WED, due: FRI });

@@ -24,7 +24,7 @@ export function register(app: Listeners, deps: Deps): void {
       const { state, replayed } = await openCart(db, command.user_id, arg === 'this' ? 'this' : 'next', deps.now(), requestKey(body));
       if (replayed) return;
       const t = await deps.languages.of(client, state.person);
-      await postCart(t, client, db, state);
+      await postCart(t, client, db, state, deps.now());
       if (command.channel_id !== state.cart.channelId) await respond(ephemeral(t('cart.in_dm')));
     }),
   );

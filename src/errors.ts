@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'outside_window'
   /** `day` is not in the cart's week. */
   | 'outside_week'
+  /** `day` of the working week has gone by: nothing moves to it. */
+  | 'day_past'
+  /** Every work day of the cart's week has gone by: nothing more can be planned on it. */
+  | 'week_over'
   /** A new task's day is not a work day of the cart's week. */
   | 'not_work_day'
   /** The cart kept changing while a change was saved. */

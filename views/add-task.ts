@@ -28,7 +28,7 @@ export function decodeModalRef(metadata: string): ModalRef {
 }
 
 export function addTaskModal(t: T, cartId: number, week: Week, types: TaskTypeOption[], defaultDay: string): View {
-  const days = week.days.filter((d) => d.work);
+  const days = week.days.filter((d) => d.work && !d.past);
   const typeOptions = types
     .slice(0, LIMITS.selectOptions)
     .map((x) => ({ text: plain(t.plain('add.type_option', { label: t.fmt.typeLabel(x.key, x.label), effort: t.fmt.minutes(x.effortMinutes) }), LIMITS.optionText), value: x.key }));

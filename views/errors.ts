@@ -22,6 +22,8 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   finished_task: 'error.finished_task',
   outside_window: 'error.outside_window',
   outside_week: 'error.outside_week',
+  day_past: 'error.day_past',
+  week_over: 'error.week_over',
   not_work_day: 'error.not_work_day',
   cart_busy: 'error.cart_busy',
   suggestion_stale: 'error.suggestion_stale',
@@ -45,7 +47,7 @@ export function errorText(t: T, code: ErrorCode, params: ErrorParams, mode: Mode
   return render(t, mode)(ERROR[code], values);
 }
 
-const FIELD: Record<Exclude<FieldError['code'], 'day_off'>, Key> = {
+const FIELD: Record<Exclude<FieldError['code'], 'day_off' | 'day_past'>, Key> = {
   title_missing: 'field.title_missing',
   title_long: 'field.title_long',
   customer_not_yours: 'field.customer_not_yours',
@@ -73,6 +75,7 @@ const FIELD: Record<Exclude<FieldError['code'], 'day_off'>, Key> = {
 /** What is wrong with a field, under it (plain text, as Slack shows a modal's errors). */
 export function fieldErrorText(t: T, e: FieldError): string {
   if (e.code === 'day_off') return t.plain('field.day_off', { off: offName(t, e.day, { kind: e.kind, reason: e.reason }) });
+  if (e.code === 'day_past') return t.plain('error.day_past', { day: t.fmt.day(e.day) });
   const values = Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'code')) as Record<string, number>;
   return t.plain(FIELD[e.code], values);
 }

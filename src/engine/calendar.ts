@@ -112,6 +112,16 @@ export function buildWeek(start: IsoDay, rules: CalendarRules): Week {
   return { zone: rules.zone, start: days[0]!.day, days };
 }
 
+/**
+ * The week as it stands on `today` (the agent's local day): its days before today are gone by
+ * (DayPlan's `past`). A planning week has none yet; the week being worked gains one a day. The same
+ * week object when nothing changed, so a cart kept since earlier today is used as it is.
+ */
+export function asOf(week: Week, today: IsoDay): Week {
+  if (week.days.every((d) => (d.past ?? false) === d.day < today)) return week;
+  return { ...week, days: week.days.map((d) => ({ ...d, past: d.day < today })) };
+}
+
 export function weekEnd(week: Week): IsoDay {
   return week.days[week.days.length - 1]!.day;
 }

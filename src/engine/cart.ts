@@ -2,14 +2,23 @@
 // each day's workload measured against its capacity and flagged.
 import { PRIORITIES, type CartTask, type DayLoad, type DayPlan, type Flag, type IsoDay, type Week } from './types.ts';
 
+/** Minutes of one day's workload over its upper threshold: all of it on a day without capacity; none on a day gone by. */
+export function overOf(plan: DayPlan, workload: number): number {
+  return plan.past ? 0 : Math.max(0, workload - plan.upper);
+}
+
+/** Minutes of one work day's workload under its lower threshold; none on a day gone by. */
+export function underOf(plan: DayPlan, workload: number): number {
+  return plan.work && !plan.past ? Math.max(0, plan.lower - workload) : 0;
+}
+
 /** Flagged minutes of one day at a given workload: the excess over the upper threshold plus the shortfall under the lower. */
 export function dayCost(plan: DayPlan, workload: number): number {
-  const over = Math.max(0, workload - plan.upper);
-  const under = plan.work ? Math.max(0, plan.lower - workload) : 0;
-  return over + under;
+  return overOf(plan, workload) + underOf(plan, workload);
 }
 
 export function flagOf(plan: DayPlan, workload: number): Flag | null {
+  if (plan.past) return null;
   if (!plan.work) return workload > 0 ? { kind: 'off_day', by: workload } : null;
   if (workload > plan.upper) return { kind: 'overloaded', by: workload - plan.upper };
   if (workload < plan.lower) return { kind: 'idle', by: plan.lower - workload };
@@ -49,11 +58,11 @@ export function measure(tasks: readonly CartTask[], week: Week): Measure {
   };
 }
 
-/** Days of the week a task may be planned on: inside its window, with capacity. A fixed task stays put. */
+/** Days of the week a task may be planned on: inside its window, with capacity, not gone by. A fixed task stays put. */
 export function allowedDays(task: CartTask, week: Week): IsoDay[] {
   if (task.fixed) return [task.day];
   return week.days
-    .filter((d) => d.work && (!task.earliest || d.day >= task.earliest) && (!task.due || d.day <= task.due))
+    .filter((d) => d.work && !d.past && (!task.earliest || d.day >= task.earliest) && (!task.due || d.day <= task.due))
     .map((d) => d.day);
 }
 

@@ -14,7 +14,9 @@ export function moveTask(tasks: readonly CartTask[], week: Week, id: string, to:
   if (task.day === to) return [...tasks];
   if (task.finished) throw new AppError('finished_task', { title: task.title });
   if (task.fixed) throw new AppError('fixed_task', { title: task.title, day: task.day });
-  if (!week.days.some((d) => d.day === to)) throw new AppError('outside_week', { day: to });
+  const plan = week.days.find((d) => d.day === to);
+  if (!plan) throw new AppError('outside_week', { day: to });
+  if (plan.past) throw new AppError('day_past', { day: to });
   if (!allowedDays(task, week).includes(to)) {
     throw new AppError('outside_window', { title: task.title, day: to });
   }

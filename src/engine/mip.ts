@@ -16,6 +16,7 @@
 // than the rest, as flagged minutes come first. The fewest moves are the hard part
 // (proving no plan needs fewer) and get what is left of the total. One weighted
 // objective was tried and is slower: its relaxation is weaker in both parts.
+import { overOf, underOf } from './cart.ts';
 import type { LoadState } from './state.ts';
 
 /** min colCost·x subject to rowLower ≤ A·x ≤ rowUpper, colLower ≤ x ≤ colUpper, some x integer. A is by rows (CSR). */
@@ -173,7 +174,8 @@ export function dayPlan(s: LoadState, day: number, solver: MipSolver, limits: { 
   const kind = (d: number) => s.flagKind(d);
   const idle = kind(day) === 'idle';
   // May day d take more work, or give some?
-  const takes = (d: number) => kind(d) !== 'overloaded' && kind(d) !== 'off_day';
+  // A day gone by takes nothing, and may give all it holds (it is never flagged).
+  const takes = (d: number) => !s.plans[d]!.past && kind(d) !== 'overloaded' && kind(d) !== 'off_day';
   const gives = (d: number) => kind(d) !== 'idle';
   const targetsOf = (i: number) => {
     const o = s.origin[i]!;
@@ -185,7 +187,7 @@ export function dayPlan(s: LoadState, day: number, solver: MipSolver, limits: { 
   // nor take keep their load and need no bound.
   const bounds = s.plans.map((p, d) => {
     if (d === day) return idle ? { lo: -Infinity, hi: p.upper } : { lo: p.work ? p.lower : -Infinity, hi: Infinity };
-    if (idle) return gives(d) && p.work ? { lo: p.lower, hi: Infinity } : null;
+    if (idle) return gives(d) && p.work && !p.past ? { lo: p.lower, hi: Infinity } : null;
     return takes(d) ? { lo: -Infinity, hi: p.upper } : null;
   });
   const model = buildModel(s, targetsOf, bounds);
@@ -247,8 +249,8 @@ function buildModel(s: LoadState, targetsOf: (i: number) => number[], limits?: R
   // Finite bounds (the most a day can be over, or under) help the solver's propagation.
   const most = [...base];
   for (const g of groups) for (const d of g.targets) most[d]! += g.effort * g.members.length;
-  s.plans.forEach((p, d) => colUpper.push(Math.max(0, most[d]! - p.upper)));
-  s.plans.forEach((p) => colUpper.push(p.work ? p.lower : 0));
+  s.plans.forEach((p, d) => colUpper.push(overOf(p, most[d]!)));
+  s.plans.forEach((p) => colUpper.push(underOf(p, 0)));
   const numCols = colUpper.length;
 
   // Rows: one per day (its load between the thresholds, or over/under pay for it), then one per group moving to two or more days.
@@ -273,6 +275,8 @@ function buildModel(s: LoadState, targetsOf: (i: number) => number[], limits?: R
   };
   s.plans.forEach((p, d) => {
     const entries = dayRows[d]!;
+    // A day gone by is never flagged: its load is free (its over and under columns are held at 0).
+    if (p.past) return row(entries, -Infinity, Infinity);
     entries.push([over(d), -1]);
     if (p.work) entries.push([under(d), 1]);
     row(entries, p.work ? p.lower - base[d]! : -Infinity, p.upper - base[d]!);
@@ -320,8 +324,8 @@ function planOf(s: LoadState, yCol: Model['yCol'], x: readonly number[]): number
 function pointOf(s: LoadState, yCol: Model['yCol'], plan: readonly number[]): number[] {
   const x = yCol.map(({ g, d }) => g.members.filter((i) => plan[i] === d).length);
   const loads = loadsOf(s, plan);
-  const overs = s.plans.map((p, d) => Math.max(0, loads[d]! - p.upper));
-  const unders = s.plans.map((p, d) => (p.work ? Math.max(0, p.lower - loads[d]!) : 0));
+  const overs = s.plans.map((p, d) => overOf(p, loads[d]!));
+  const unders = s.plans.map((p, d) => underOf(p, loads[d]!));
   return [...x, ...overs, ...unders];
 }
 

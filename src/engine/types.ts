@@ -45,6 +45,12 @@ export interface DayPlan {
    * no capacity at all. `reason` is the holiday's or day off's own text from the file, or empty.
    */
   off: null | { kind: 'non_work_day' | 'holiday' | 'day_off' | 'no_capacity'; reason: string };
+  /**
+   * Gone by: a day of the working week before today, in the agent's zone (calendar.ts asOf). Its
+   * workload is measured as planned, but it is never flagged (nothing can be done about it now)
+   * and no task moves or is added to it; a task still on it may move to a day to come.
+   */
+  past?: boolean;
 }
 
 export interface Week {

@@ -118,7 +118,7 @@ export async function decide(db: Db, userId: string, exceptionId: number, decisi
   });
   if (result.outcome === 'decided' && 'sentBack' in result && result.sentBack) {
     const { sentBack, ...rest } = result;
-    return { ...rest, cart: await loadCart(db, sentBack.agentId, sentBack.cartId) };
+    return { ...rest, cart: await loadCart(db, sentBack.agentId, sentBack.cartId, now) };
   }
   return result;
 }

@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client.ts';
 import type { CartRow } from '../../db/queries/carts.ts';
 import { measure, type CartTask } from '../engine/index.ts';
-import { loadCart, withAdvice, type CartState } from './cart.ts';
+import { asOfNow, loadCart, withAdvice, type CartState } from './cart.ts';
 import { cacheOf, type CartCache } from './cart-cache.ts';
 
 /** A change as a peer follows it: the tasks after it in order, each one new or different in full. */
@@ -66,13 +66,13 @@ export function followPeers(db: Db, peers: Peers, followed: (change: SharedChang
  * saved may have shown it last — two workers' edits of one message are not ordered against each
  * other — so it shows this one after it.
  */
-export async function savedPast(db: Db, shown: CartState): Promise<CartState | null> {
+export async function savedPast(db: Db, shown: CartState, now: Date): Promise<CartState | null> {
   const cache = cacheOf<CartState>(db);
   const newest = cache.toldOf(shown.cart.id);
   if (newest <= shown.cart.version) return null;
   const kept = cache.get(shown.cart.id)?.state;
-  if (kept && kept.cart.version >= newest) return kept;
-  return loadCart(db, shown.cart.agentId, shown.cart.id);
+  if (kept && kept.cart.version >= newest) return asOfNow(kept, now);
+  return loadCart(db, shown.cart.agentId, shown.cart.id, now);
 }
 
 /** What a change did to a cart, for the processes that keep it at the version before. */

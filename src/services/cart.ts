@@ -13,6 +13,7 @@ import {
   localDay,
   moveTask,
   removeTask,
+  asOf,
   buildWeek,
   measure,
   mergeTasks,
@@ -182,11 +183,23 @@ const mergeLine = (m: unknown): MergeLine => (typeof m === 'string' ? { text: m 
  * are computed on every render (the solver's, where greedy moves leave a day flagged, cost
  * 5–30 ms a render on hard carts for a better plan on about one such day in ten).
  */
-export function stateOf(s: CartSnapshot): CartState {
-  const week = weekOf(s.owner, s.cart.weekStart, s.timeOff);
+export function stateOf(s: CartSnapshot, now: Date): CartState {
+  const week = asOf(weekOf(s.owner, s.cart.weekStart, s.timeOff), localDay(now, zoneOf(s.owner)));
   const state = withAdvice({ cart: s.cart, person: s.owner, week, tasks: s.items, measure: measure(s.items, week), merged: s.merged.map(mergeLine), context: s.context, names: s.names });
   if (s.replayed) state.replayed = true;
   return state;
+}
+
+/**
+ * A cart kept since earlier, as it stands `now`: once the agent's day has turned, a day of the week
+ * being worked has gone by (calendar.ts asOf), so it is measured and advised again. The same state
+ * otherwise.
+ */
+export function asOfNow(state: CartState, now: Date): CartState {
+  const week = asOf(state.week, localDay(now, zoneOf(state.person)));
+  if (week === state.week) return state;
+  const { cart, person, tasks, merged, context, names, replayed } = state;
+  return withAdvice({ cart, person, week, tasks, measure: measure(tasks, week), merged, context, names, ...(replayed && { replayed }) });
 }
 
 /**
@@ -230,23 +243,23 @@ export async function openCart(
     const today = localDay(now, zone);
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6), today < weekStart ? today : weekStart);
     const snapshot = (await cartSnapshot(tx, cart.id))!;
-    if (!created) return { state: stateOf(snapshot), created, ...(replayed && { replayed }) };
+    if (!created) return { state: stateOf(snapshot, now), created, ...(replayed && { replayed }) };
     // Step 03: duplicates of the first group are merged once, when the cart is made.
     const { tasks, merged } = mergeTasks(snapshot.items);
     const lines: MergeLine[] = merged.map((m) => ({ type: m.dropped.type, label: m.dropped.label, customer: m.dropped.customerName ?? m.dropped.customerId ?? '', from: m.dropped.day, into: m.kept.day }));
     const write = { remove: merged.map((m) => Number(m.dropped.id)), revise: revisions(snapshot.items, tasks) };
     const saved = await saveChange(tx, cart, write, { actorId: userId, action: 'created', detail: { items: tasks.length, merged: lines } }, now);
-    return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }), created };
+    return { state: stateOf({ ...snapshot, cart: { ...cart, version: saved!.version, updatedAt: now }, items: tasks, merged: lines }, now), created };
   });
   cacheOf<CartState>(db).put(opened.state, at);
   return opened;
 }
 
 /** The cart, for its owner, read now (and kept for the next click); with a request key, `replayed` says whether that request was seen before. */
-export async function loadCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
+export async function loadCart(db: Db, userId: string, cartId: number, now: Date, requestKey?: string): Promise<CartState> {
   const cache = cacheOf<CartState>(db);
   const at = cache.now();
-  return keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at);
+  return keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey), now), at);
 }
 
 /** Keeps a cart just read, unless read for a replay. */
@@ -265,18 +278,19 @@ export async function loadCartAndType(
   db: Db,
   userId: string,
   cartId: number,
+  now: Date,
   typeKey: string,
   requestKey: string | undefined,
   options: { kept: boolean },
 ): Promise<{ state: CartState; type: CartSnapshot['type']; kept: boolean }> {
   const cache = cacheOf<CartState>(db);
-  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, typeKey) : null;
+  const keptCart = options.kept ? await keptOrProbed(db, cache, userId, cartId, now, typeKey) : null;
   const keptType = keptCart && cache.type(typeKey, keptCart.names);
   if (keptCart && keptType) return { state: keptCart, type: keptType, kept: true };
   const at = cache.now();
   const snapshot = await ownCart(db, userId, cartId, requestKey, typeKey);
   if (snapshot.type) cache.putType(snapshot.type, at, snapshot.names);
-  return { state: keep(cache, stateOf(snapshot), at), type: snapshot.type, kept: false };
+  return { state: keep(cache, stateOf(snapshot, now), at), type: snapshot.type, kept: false };
 }
 
 /**
@@ -286,16 +300,20 @@ export async function loadCartAndType(
  * parsing here; and, unlike a kept cart used without a probe, never older than the database, whatever
  * another process or host changed.
  */
-export async function currentCart(db: Db, userId: string, cartId: number): Promise<CartState> {
-  return (await keptOrProbed(db, cacheOf<CartState>(db), userId, cartId)) ?? loadCart(db, userId, cartId);
+export async function currentCart(db: Db, userId: string, cartId: number, now: Date): Promise<CartState> {
+  return (await keptOrProbed(db, cacheOf<CartState>(db), userId, cartId, now)) ?? loadCart(db, userId, cartId, now);
 }
 
 /** The cart, for adding tasks to it: refused when it is committed. Without a request key, as currentCart finds it. */
-export async function loadOpenCart(db: Db, userId: string, cartId: number, requestKey?: string): Promise<CartState> {
-  const state = requestKey === undefined ? await currentCart(db, userId, cartId) : await loadCart(db, userId, cartId, requestKey);
+export async function loadOpenCart(db: Db, userId: string, cartId: number, now: Date, requestKey?: string): Promise<CartState> {
+  const state = requestKey === undefined ? await currentCart(db, userId, cartId, now) : await loadCart(db, userId, cartId, now, requestKey);
   if (state.cart.status === 'committed') throw new AppError('committed');
+  if (!openDays(state.week).length) throw new AppError('week_over');
   return state;
 }
+
+/** The work days of the week still to come (today among them): where tasks may be added or moved. */
+const openDays = (week: Week) => week.days.filter((d) => d.work && !d.past);
 
 /** Where a new task goes unless the agent picks a day: the lightest work day of the week. */
 export function defaultDay(state: CartState): string {
@@ -355,7 +373,8 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   const cache = cacheOf<CartState>(db);
   // As kept, however long ago: the save claims its version and context, and says how many renames it
   // saw (below), so a probe would tell it nothing more.
-  const kept = options.state ?? keptFor(cache, userId, cartId, version)?.state;
+  const found = options.state ?? keptFor(cache, userId, cartId, version)?.state;
+  const kept = found && asOfNow(found, now);
   let basis: Basis | null = kept ? { state: kept, read: false } : null;
   // What an added task shows of its type and customer (NewItem's label and customerName) was read with
   // the cart the change was first decided on, at its count of changes to names.
@@ -363,7 +382,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
   for (let attempt = 1; ; attempt++) {
     if (!basis) {
       const at = cache.now();
-      basis = { state: keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey)), at), read: true };
+      basis = { state: keep(cache, stateOf(await ownCart(db, userId, cartId, requestKey), now), at), read: true };
     }
     itemsNames ??= basis.state.names;
     const { state } = basis;
@@ -409,7 +428,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
         fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context, names: state.names });
         cache.put(fresh, cache.readAt(cartId));
       } else {
-        fresh = await loadCart(db, userId, cartId);
+        fresh = await loadCart(db, userId, cartId, now);
       }
       // The other workers of this deployment follow it (cart-peers.ts).
       cache.saved?.(state, fresh, cache.now() - cache.readAt(cartId));
@@ -423,7 +442,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
     // more, and racing changes need no more attempts than there are of them.
     const current = outcome.current;
     const moved = current && (current.cart.version !== state.cart.version || current.context !== state.context);
-    basis = current && moved && current.cart.agentId === userId ? { state: keep(cache, stateOf(current), cache.now()), read: true } : null;
+    basis = current && moved && current.cart.agentId === userId ? { state: keep(cache, stateOf(current, now), cache.now()), read: true } : null;
     if (!basis) cache.drop(cartId);
     if (attempt === MAX_ATTEMPTS) throw new AppError('cart_busy');
   }
@@ -445,10 +464,10 @@ function keptFor(cache: CartCache<CartState>, userId: string, cartId: number, ve
  * is (MAX_AGE_MS, no fewer changes to names than the cart's); else the probe reads the type too. Null
  * when the cart must be read.
  */
-async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, typeKey?: string): Promise<CartState | null> {
+async function keptOrProbed(db: Db, cache: CartCache<CartState>, userId: string, cartId: number, now: Date, typeKey?: string): Promise<CartState | null> {
   const found = keptFor(cache, userId, cartId, CURRENT);
   if (!found) return null;
-  const { state } = found;
+  const state = asOfNow(found.state, now);
   if (typeKey !== undefined && cache.now() - found.at <= MAX_AGE_MS && cache.type(typeKey, state.names)) return state;
   const at = cache.now();
   const probe = await cartProbe(db, cartId, typeKey);
@@ -520,7 +539,10 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
       for (const [n, item] of change.items.entries()) {
         const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.label ?? '', title: item.title, customerId: item.customerId, customerName: item.customerName ?? null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
         const day = item.day ?? lightestAllowedDay(current, state.week, draft);
-        if (!day || !state.week.days.some((d) => d.day === day && d.work)) throw new AppError('not_work_day');
+        const plan = state.week.days.find((d) => d.day === day);
+        if (!day && !openDays(state.week).length) throw new AppError('week_over');
+        if (plan?.past) throw new AppError('day_past', { day: plan.day });
+        if (!day || !plan?.work) throw new AppError('not_work_day');
         added.push({ ...draft, day });
         current = [...current, { ...draft, day }];
       }

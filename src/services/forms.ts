@@ -41,6 +41,7 @@ export type FieldError =
   | { code: 'title_missing' | 'customer_not_yours' | 'type_missing' | 'day_not_in_week' | 'priority_missing' | 'committed' | 'reason_short' }
   | { code: 'title_long' | 'notes_long' | 'reason_long'; max: number; has: number }
   | { code: 'day_off'; day: string; kind: NonNullable<Week['days'][number]['off']>['kind']; reason: string }
+  | { code: 'day_past'; day: string }
   | { code: 'effort_range'; max: number }
   | { code: 'segment_from_list' | 'region_from_list' | 'days_number' | 'no_targets' }
   | { code: 'tags_too_many'; max: number; each: number }
@@ -83,6 +84,7 @@ export function checkAddTask(
   const day = week.days.find((d) => d.day === form.day);
   if (!day) errors.day = { code: 'day_not_in_week' };
   else if (!day.work) errors.day = { code: 'day_off', day: day.day, kind: day.off?.kind ?? 'no_capacity', reason: day.off?.reason ?? '' };
+  else if (day.past) errors.day = { code: 'day_past', day: day.day };
   let effort = type?.effortMinutes ?? 0;
   const raw = form.effort?.trim();
   if (raw) {
@@ -119,7 +121,7 @@ export async function submitAddTask(db: Db, userId: string, cartId: number, form
   // Checked first against the cart as this process kept it; a form refused on that is checked again
   // on the cart read now (another process may have reopened it), so no refusal rests on an old copy.
   const [first, customers] = await Promise.all([
-    loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: true }),
+    loadCartAndType(db, userId, cartId, now, typeKey, submission.requestKey, { kept: true }),
     customerId ? plannableCustomers(db, userId, [customerId]) : Promise.resolve([]),
   ]);
   const check = ({ state, type }: typeof first) =>
@@ -127,7 +129,7 @@ export async function submitAddTask(db: Db, userId: string, cartId: number, form
   let loaded = first;
   let checked = check(loaded);
   if (!checked.ok && loaded.kept) {
-    loaded = await loadCartAndType(db, userId, cartId, typeKey, submission.requestKey, { kept: false });
+    loaded = await loadCartAndType(db, userId, cartId, now, typeKey, submission.requestKey, { kept: false });
     checked = check(loaded);
   }
   const { state } = loaded;
@@ -187,7 +189,7 @@ export async function submitPickFilters(
   const days = cleanText(form.lastContact ?? '');
   if (days && !/^\d{1,4}$/.test(days)) errors.lastContact = { code: 'days_number' };
   if (Object.keys(errors).length) return { ok: false, errors };
-  const state = await currentCart(db, userId, cartId);
+  const state = await currentCart(db, userId, cartId, now);
   if (state.cart.status === 'committed') return { ok: false, errors: { segment: COMMITTED } };
   // Only where the team lets its agents plan for each other's customers is "not only mine" wider.
   const onlyMine = form.onlyMine || !state.person.team.teamCustomers;
@@ -231,7 +233,7 @@ export async function submitPickTasks(
   // The modal shows PICK_LIMIT customers of at most ten tasks: more is not a form Slack sent.
   if (picks.length > PICK_LIMIT || picks.some((p) => p.typeKeys.length > 10)) throw new AppError('unknown_form');
   const ids = picks.map((p) => p.customerId).filter((id) => id.length <= VALUE_MAX);
-  const [state, types, customers] = await Promise.all([loadCart(db, userId, cartId, submission.requestKey), allTaskTypes(db), plannableCustomers(db, userId, ids)]);
+  const [state, types, customers] = await Promise.all([loadCart(db, userId, cartId, now, submission.requestKey), allTaskTypes(db), plannableCustomers(db, userId, ids)]);
   if (state.replayed) {
     await submission.accepted();
     return { ok: true, result: REPLAYED(state) };
@@ -239,7 +241,7 @@ export async function submitPickTasks(
   if (state.cart.status === 'committed') return { ok: false, errors: { day: COMMITTED } };
   const errors: PickTaskErrors = {};
   const day = form.day ?? 'auto';
-  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work)) errors.day = { code: 'pick_work_day' };
+  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work && !d.past)) errors.day = { code: 'pick_work_day' };
   const typeOf = new Map(types.map((t) => [t.key, t]));
   const nameOf = new Map(customers.map((c) => [c.id, c.name]));
   const items: NewItem[] = [];

@@ -84,14 +84,14 @@ const overloadedDays = (state: CartState) => flaggedDays(state.measure).filter((
 const overMinutes = (m: Measure) => m.days.reduce((sum, d) => sum + (d.flag && d.flag.kind !== 'idle' ? d.flag.by : 0), 0);
 const memberOf = (s: CartState): Member => ({ agentId: s.cart.agentId, tasks: s.tasks, week: s.week });
 
-async function load(db: DbOrTx, cartId: number): Promise<CartState | null> {
+async function load(db: DbOrTx, cartId: number, now: Date): Promise<CartState | null> {
   const snapshot = await cartSnapshot(db, cartId);
-  return snapshot ? stateOf(snapshot) : null;
+  return snapshot ? stateOf(snapshot, now) : null;
 }
 
 /** Carts read in one round trip, in the order asked; null for one that is gone. */
-async function loadAll(db: DbOrTx, cartIds: readonly number[]): Promise<Array<CartState | null>> {
-  const read = new Map((await cartSnapshots(db, cartIds)).map((s) => [s.cart.id, stateOf(s)]));
+async function loadAll(db: DbOrTx, cartIds: readonly number[], now: Date): Promise<Array<CartState | null>> {
+  const read = new Map((await cartSnapshots(db, cartIds)).map((s) => [s.cart.id, stateOf(s, now)]));
   return cartIds.map((id) => read.get(id) ?? null);
 }
 
@@ -102,19 +102,19 @@ async function servingFor(db: DbOrTx, person: PersonWithTeam, giver: CartState):
 }
 
 /** The moves that would relieve `agentId`'s overloaded days of the week onto teammates with room. */
-export async function proposeRebalance(db: Db, supervisorId: string, ask: { teamId: number; weekStart: string; agentId: string }): Promise<Proposal> {
+export async function proposeRebalance(db: Db, supervisorId: string, ask: { teamId: number; weekStart: string; agentId: string }, now: Date): Promise<Proposal> {
   const sup = await requireSupervisor(db, supervisorId, ask.teamId);
   if (!isWeek(ask.weekStart)) throw new AppError('unknown_team_button');
   const rows = await teamWeekCarts(db, ask.teamId, ask.weekStart);
   const mine = rows.find((r) => r.agentId === ask.agentId);
   const blocked = (reason: Extract<Proposal, { kind: 'blocked' }>['reason'], overloaded: DayFlag[] = []): Proposal => ({ kind: 'blocked', teamId: ask.teamId, weekStart: ask.weekStart, agentId: ask.agentId, reason, overloaded });
   if (!mine) return blocked('no_cart');
-  const giver = await load(db, mine.id);
+  const giver = await load(db, mine.id, now);
   if (!giver) return blocked('no_cart');
   if (giver.cart.status === 'committed') return blocked('committed', overloadedDays(giver));
   // The teammates' open carts, in one round trip. A task the giver already marked done or skipped
   // (a cart reopened after its commit) is read as fixed (db/queries/carts.ts): never given away.
-  const read = await loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id));
+  const read = await loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id), now);
   const others = read.filter((s): s is CartState => s !== null);
   const plan = proposeTeamMoves(memberOf(giver), others.map(memberOf), await servingFor(db, sup, giver));
   if (!plan.moves.length) return blocked(plan.blocked ?? 'no_room', overloadedDays(giver));
@@ -159,14 +159,14 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
   const refs = [plan.giver, ...plan.receivers];
   if (!isWeek(plan.weekStart) || refs.length > MAX_CARTS || refs.some((r) => !isId(r.cartId)) || new Set(refs.map((r) => r.cartId)).size !== refs.length) throw new AppError('unknown_team_button');
   if (!plan.moves.length || plan.moves.some((m) => !isId(m.itemId) || !plan.receivers[m.receiver])) throw new AppError('unknown_team_button');
-  const giverNow = await load(db, plan.giver.cartId);
+  const giverNow = await load(db, plan.giver.cartId, now);
   if (!giverNow || giverNow.person.team.id !== plan.teamId || giverNow.cart.weekStart !== plan.weekStart) throw new AppError('unknown_team_button');
   try {
     const done = await db.transaction(async (tx) => {
       if (requestKey && !(await claimRequest(tx, requestKey))) return null;
       const states: CartState[] = [];
       for (const r of refs) {
-        const s = await load(tx, r.cartId);
+        const s = await load(tx, r.cartId, now);
         if (!s || s.person.team.id !== plan.teamId || s.person.person.role !== 'agent' || s.cart.weekStart !== plan.weekStart) throw new AppError('unknown_team_button');
         if (s.cart.version !== r.version || s.cart.status !== 'open') throw new Stale();
         states.push(s);
@@ -201,7 +201,7 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
       return { giver, list };
     });
     if (!done) return { kind: 'replayed' };
-    const fresh = await loadAll(db, refs.map((r) => r.cartId));
+    const fresh = await loadAll(db, refs.map((r) => r.cartId), now);
     const [giver, ...receivers] = fresh as [CartState, ...CartState[]];
     return {
       kind: 'applied',
@@ -216,6 +216,6 @@ export async function applyRebalance(db: Db, supervisorId: string, plan: ApplyPl
   } catch (e) {
     if (!(e instanceof Stale)) throw e;
     if (await rebalanceApplied(db, plan.giver.cartId, plan.token)) return { kind: 'applied_already' };
-    return { kind: 'stale', fresh: await proposeRebalance(db, supervisorId, { teamId: plan.teamId, weekStart: plan.weekStart, agentId: giverNow.cart.agentId }) };
+    return { kind: 'stale', fresh: await proposeRebalance(db, supervisorId, { teamId: plan.teamId, weekStart: plan.weekStart, agentId: giverNow.cart.agentId }, now) };
   }
 }

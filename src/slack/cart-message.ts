@@ -22,12 +22,12 @@ const NEWER_SHOWN_MAX = 3;
  * leaving the agent a message whose buttons are an older copy's. The notice of the change shown
  * then is the other worker's to give, so it is shown without one.
  */
-export async function showCart(t: T, client: WebClient, db: Db, state: CartState, notice?: Notice | null): Promise<void> {
+export async function showCart(t: T, client: WebClient, db: Db, state: CartState, now: Date, notice?: Notice | null): Promise<void> {
   let shown = state;
   let note = notice;
   for (let round = 0; ; round++) {
     const { channelId, messageTs } = shown.cart;
-    if (!channelId || !messageTs) return postCart(t, client, db, shown, note);
+    if (!channelId || !messageTs) return postCart(t, client, db, shown, now, note);
     try {
       const answer = await client.chat.update({ channel: channelId, ts: messageTs, ...cartMessage(t, shown, note) });
       // A newer edit of this process took its place (web-client.ts): that one looks further.
@@ -37,11 +37,11 @@ export async function showCart(t: T, client: WebClient, db: Db, state: CartState
       if (shown !== state) return;
       const code = refusalOf(e);
       if (code !== 'message_not_found' && code !== 'cant_update_message') throw e;
-      return postCart(t, client, db, shown, note);
+      return postCart(t, client, db, shown, now, note);
     }
     // Best effort too: the message shows what this click did either way, and a failing read here
     // (the click's change is saved) is not the agent's to be told of.
-    const newer = round < NEWER_SHOWN_MAX ? await savedPast(db, shown).catch(() => null) : null;
+    const newer = round < NEWER_SHOWN_MAX ? await savedPast(db, shown, now).catch(() => null) : null;
     if (!newer) return;
     shown = newer;
     note = null;
@@ -54,7 +54,7 @@ export async function showCart(t: T, client: WebClient, db: Db, state: CartState
  * would leave two live copies: the post that records itself second turns its own copy into the note
  * too, and shows the cart as it now is in the one recorded first.
  */
-export async function postCart(t: T, client: WebClient, db: Db, state: CartState, notice?: Notice | null): Promise<void> {
+export async function postCart(t: T, client: WebClient, db: Db, state: CartState, now: Date, notice?: Notice | null): Promise<void> {
   const { channelId: oldChannel, messageTs: oldTs } = state.cart;
   if (oldChannel && oldTs) await retireCartCopy(t, client, oldChannel, oldTs);
   const dm = await client.conversations.open({ users: state.cart.agentId });
@@ -66,8 +66,8 @@ export async function postCart(t: T, client: WebClient, db: Db, state: CartState
   // copy was retired (an edit of it waiting then gave way to the retiring, web-client.ts, and showed
   // nothing). The read also keeps the cart with its new message, which the next click's save claims
   // (its context). Best effort, as the second look after an edit: this click's change is saved either way.
-  const newest = await loadCart(db, state.cart.agentId, state.cart.id).catch(() => null);
-  if (newest && (!claimed || newest.cart.version > state.cart.version)) await showCart(t, client, db, newest).catch(() => undefined);
+  const newest = await loadCart(db, state.cart.agentId, state.cart.id, now).catch(() => null);
+  if (newest && (!claimed || newest.cart.version > state.cart.version)) await showCart(t, client, db, newest, now).catch(() => undefined);
 }
 
 /** Turns a copy of the cart that is not its message any more into a note, so no one acts on it. */
@@ -81,5 +81,5 @@ export async function retireCartCopy(t: T, client: WebClient, channel: string, t
  */
 export async function afterChange(t: T, client: WebClient, db: Db, languages: Languages, result: ChangeResult, now: Date): Promise<void> {
   if (result.replayed) return;
-  await savedThen(result, 'cart', Promise.all([showCart(t, client, db, result.state, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
+  await savedThen(result, 'cart', Promise.all([showCart(t, client, db, result.state, now, result.notice), result.listChanged && publishHome(client, db, languages, result.state.person, now)]));
 }

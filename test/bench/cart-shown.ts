@@ -51,7 +51,7 @@ interface Figures {
 /** `rounds` calls for each agent in turn, after one round unmeasured: the CPU and wall ms per call. */
 async function timed(db: Database, serverPid: number | null, ids: string[], carts: Map<string, number>, show: typeof loadCart, rounds: number): Promise<Figures> {
   const once = async () => {
-    for (const id of ids) await show(db.db, id, carts.get(id)!);
+    for (const id of ids) await show(db.db, id, carts.get(id)!, new Date());
   };
   await once();
   const [c0, s0, t0] = [process.cpuUsage(), serverPid ? cpuOf(serverPid) : 0, performance.now()];

@@ -43,6 +43,8 @@ export async function exactOptimum(tasks: readonly CartTask[], week: Week, timeL
   });
   const flagTerms: string[] = [];
   week.days.forEach((p, d) => {
+    // A day gone by is never flagged: no row bounds its load.
+    if (p.past) return;
     const terms = vars.filter((v) => v.day === d).map((v) => `${v.effort} ${v.name}`);
     const sum = terms.length ? terms.join(' + ') : `0 o${d}`;
     rows.push(` up${d}: ${sum} - o${d} <= ${p.upper - fixedLoad[d]!}`);

@@ -292,7 +292,7 @@ describe('a cart this process kept from its last click', () => {
       const refused = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(task.id), day: target }, NOW).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(AppError);
       expect(await cartOf(state.cart.id)).toEqual(before);
-      expect((await loadCart(t.db, AGENT, state.cart.id)).tasks.some((x) => x.id === task.id)).toBe(false);
+      expect((await loadCart(t.db, AGENT, state.cart.id, NOW)).tasks.some((x) => x.id === task.id)).toBe(false);
     }));
 });
 
@@ -405,7 +405,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
     expect((await add('Before the import')).ok).toBe(true);
     expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,8,normal\n')).errors).toEqual([]);
     // The cart is read again (a day window opened): its labels are the new ones now.
-    await loadCart(t.db, AGENT, state.cart.id);
+    await loadCart(t.db, AGENT, state.cart.id, NOW);
 
     const r = await add('After the import');
     expect(r.ok && r.result.state.tasks.filter((x) => x.type === 'follow_up').map((x) => x.label)).toEqual(expect.arrayContaining(['回访 Follow-up call']));
@@ -422,7 +422,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
       const form = (title: string) => ({ title, customerId: null, typeKey: 'follow_up', day: '2026-12-02', effort: null, priority: 'normal', notes: null });
       const add = (title: string) => submitAddTask(t.db, AGENT, cartId, form(title), NOW, { requestKey: `retry-${title}`, accepted: async () => {} });
       expect((await add('Kept here')).ok).toBe(true);
-      const task = (await loadCart(other, AGENT, cartId)).tasks.find((x) => !x.fixed)!;
+      const task = (await loadCart(other, AGENT, cartId, NOW)).tasks.find((x) => !x.fixed)!;
       expect((await changeCart(other, AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW)).changed).toBe(true);
       expect((await importCsv(t.db, 'task-types', 'type,label,effort_minutes,priority\nfollow_up,回访 Follow-up call,8,normal\n')).errors).toEqual([]);
 
@@ -517,7 +517,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
             /** The cart as the database has it, read by a third process that keeps nothing of its own between reads. */
             const truth = async () => {
               forgetKept(observer);
-              return loadCart(observer, AGENT, cartId);
+              return loadCart(observer, AGENT, cartId, NOW);
             };
             const added = new Set<string>();
             const removed = new Set<string>();
@@ -610,7 +610,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 }
               } else if (o.k === 'rebalance') {
                 // A supervisor's Rebalance, then Apply (/team-carts): tasks of this agent's overloaded days go to the other agent.
-                const proposal = await proposeRebalance(dbs[o.p], SUPERVISOR, { teamId: now.person.team.id, weekStart: now.cart.weekStart, agentId: AGENT });
+                const proposal = await proposeRebalance(dbs[o.p], SUPERVISOR, { teamId: now.person.team.id, weekStart: now.cart.weekStart, agentId: AGENT }, NOW);
                 if (proposal.kind === 'proposal') {
                   const plan = parseApplyPlan(applyValue(proposal))!;
                   const r = await request(dbs[o.p], async (db, requestKey) => {
@@ -633,7 +633,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 expect(seen(await truth())).toEqual(seen(now));
               } else if (o.k === 'show') {
                 // A day window or a form opened: never older than the database, names included.
-                expect(seen(await currentCart(dbs[o.p], AGENT, cartId))).toEqual(seen(await truth()));
+                expect(seen(await currentCart(dbs[o.p], AGENT, cartId, NOW))).toEqual(seen(await truth()));
               }
               if (answer) {
                 // The answer to a change is the cart right after it, names included: the save says how
@@ -679,10 +679,10 @@ describe('a cart shown (a day window turned or opened, a form opened)', () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Kept here')] }, NOW);
     mark(state.cart.id, 'Kept here', 'Kept here, as kept');
-    expect((await currentCart(t.db, AGENT, state.cart.id)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
+    expect((await currentCart(t.db, AGENT, state.cart.id, NOW)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
     const cache = cacheOf<CartState>(t.db);
     cache.put(cache.aged(state.cart.id)!.state, cache.now() - MAX_AGE_MS - 1);
-    expect((await currentCart(t.db, AGENT, state.cart.id)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
+    expect((await currentCart(t.db, AGENT, state.cart.id, NOW)).tasks.map((x) => x.title)).toContain('Kept here, as kept');
   });
 
   it('is the cart as it is now when another process changed it, even a moment after this one kept it', () =>
@@ -692,7 +692,7 @@ describe('a cart shown (a day window turned or opened, a form opened)', () => {
       mark(state.cart.id, 'Kept here', 'Kept here, as kept');
       const there = await changeCart(other, AGENT, state.cart.id, CURRENT, { kind: 'add', items: [custom('Added by the other process')] }, NOW);
 
-      const shown = await currentCart(t.db, AGENT, state.cart.id);
+      const shown = await currentCart(t.db, AGENT, state.cart.id, NOW);
       expect(shown.cart.version).toBe(there.state.cart.version);
       expect(shown.tasks.map((x) => x.title)).toEqual(expect.arrayContaining(['Kept here', 'Added by the other process']));
       expect(shown.tasks.map((x) => x.title)).not.toContain('Kept here, as kept');
@@ -700,7 +700,7 @@ describe('a cart shown (a day window turned or opened, a form opened)', () => {
 
   it('is refused to anyone but its owner, as a read refuses it', async () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
-    const refused = await currentCart(t.db, OTHER_AGENT, state.cart.id).catch((e: unknown) => e);
+    const refused = await currentCart(t.db, OTHER_AGENT, state.cart.id, NOW).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('cart_not_yours');
   });
@@ -750,7 +750,7 @@ describe('a change followed by the other processes of one deployment (WORKERS)',
     followPeers(other, link.peers(1), (_c, outcome) => outcomes.push(outcome));
     if ('found' in link) await link.found();
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
-    await loadCart(other, AGENT, state.cart.id);
+    await loadCart(other, AGENT, state.cart.id, NOW);
     return { link, outcomes, state };
   };
   /** Tasks as a fresh read finds them, by id (read apart from either process's kept carts). */
@@ -858,8 +858,8 @@ describe('the cart message, edited by two workers', () => {
     if ('found' in link) await link.found();
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     await t.db.update(carts).set({ channelId: 'D0AGENT', messageTs: '1700000000.000100' }).where(eq(carts.id, state.cart.id));
-    await loadCart(t.db, AGENT, state.cart.id);
-    await loadCart(other, AGENT, state.cart.id);
+    await loadCart(t.db, AGENT, state.cart.id, NOW);
+    await loadCart(other, AGENT, state.cart.id, NOW);
     return state.cart.id;
   };
 
@@ -870,10 +870,10 @@ describe('the cart message, edited by two workers', () => {
         const id = await posted(other, logs);
         const slack = slackEdits();
         const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
-        const showing = showCart(en, slack.client('here'), t.db, here.state, here.notice);
+        const showing = showCart(en, slack.client('here'), t.db, here.state, NOW, here.notice);
         if (!kept) cacheOf<CartState>(t.db).drop(id);
         const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
-        await showCart(en, slack.client('there'), other, there.state, there.notice);
+        await showCart(en, slack.client('there'), other, there.state, NOW, there.notice);
         slack.release();
         await showing;
 
@@ -892,9 +892,9 @@ describe('the cart message, edited by two workers', () => {
       const id = await posted(other);
       const slack = slackEdits({ refuseAfter: 2 });
       const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
-      const showing = showCart(en, slack.client('here'), t.db, here.state, here.notice);
+      const showing = showCart(en, slack.client('here'), t.db, here.state, NOW, here.notice);
       const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
-      await showCart(en, slack.client('there'), other, there.state, there.notice);
+      await showCart(en, slack.client('there'), other, there.state, NOW, there.notice);
       slack.release();
       await expect(showing).resolves.toBeUndefined();
       expect(slack.landed.map((l) => l.worker)).toEqual(['there', 'here']);
@@ -927,7 +927,7 @@ describe('the cart message, edited by two workers', () => {
       } as unknown as WebClient;
       const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
       const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
-      await Promise.all([showCart(en, client, t.db, here.state, here.notice), showCart(en, client, other, there.state, there.notice)]);
+      await Promise.all([showCart(en, client, t.db, here.state, NOW, here.notice), showCart(en, client, other, there.state, NOW, there.notice)]);
 
       const withButtons = [...live].filter(([, blocks]) => JSON.stringify(blocks).includes(ACTIONS.addTask));
       const row = await cartOf(id);
@@ -942,9 +942,9 @@ describe('the cart message, edited by two workers', () => {
       const slack = slackEdits();
       slack.release();
       const there = await changeCart(other, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added there')] }, NOW);
-      await showCart(en, slack.client('there'), other, there.state, there.notice);
+      await showCart(en, slack.client('there'), other, there.state, NOW, there.notice);
       const here = await changeCart(t.db, AGENT, id, CURRENT, { kind: 'add', items: [custom('Added here')] }, NOW);
-      await showCart(en, slack.client('here'), t.db, here.state, here.notice);
+      await showCart(en, slack.client('here'), t.db, here.state, NOW, here.notice);
       expect(slack.landed).toEqual([
         { worker: 'there', versions: [there.state.cart.version] },
         { worker: 'here', versions: [here.state.cart.version] },

@@ -10,8 +10,13 @@ import {
   setEffort,
   suggest,
 } from '../../src/engine/index.ts';
+import { dayPlan } from '../../src/engine/mip.ts';
+import { LoadState } from '../../src/engine/state.ts';
 import { AppError } from '../../src/errors.ts';
+import { loadSolver } from '../../src/services/solver.ts';
 import { makeWeek, task } from '../support/carts.ts';
+
+const highs = (await loadSolver())!;
 
 const MON = '2026-11-30';
 const TUE = '2026-12-01';
@@ -212,5 +217,73 @@ describe('edits', () => {
     const sys = task({ day: FRI, customerId: 'c9', type: 'x' });
     expect(addTasks([sys], [dupe]).merged).toHaveLength(1);
     expect(() => applyMoves([a], week, [{ taskId: a.id, from: TUE, to: WED }])).toThrow(/suggestion_stale/);
+  });
+});
+
+describe('the week being worked: days gone by', () => {
+  // Thursday: Monday to Wednesday have gone by.
+  const thursday = makeWeek(390, { today: 3 });
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof AppError ? e.code : String(e);
+    }
+    return null;
+  };
+
+  it('measures a day gone by but never flags it: an empty Tuesday and an overloaded Monday do not stop a commit', () => {
+    const tasks = [...fill(MON, 450), ...fill(WED, 60), ...fill(THU, 300), ...fill(FRI, 300)];
+    const m = measure(tasks, thursday);
+    expect(m.days.slice(0, 3).map((d) => [d.workload, d.flag])).toEqual([[450, null], [0, null], [60, null]]);
+    expect(m.committable).toBe(true);
+    // The same cart planned ahead (nothing gone by) is flagged on all three.
+    expect(measure(tasks, week).days.slice(0, 3).map((d) => d.flag?.kind)).toEqual(['overloaded', 'idle', 'idle']);
+  });
+
+  it('moves a task from a day gone by to a day to come, never onto a day gone by', () => {
+    const [missed] = fill(WED, 30);
+    const [later] = fill(THU, 30);
+    const tasks = [missed!, later!];
+    expect(moveTask(tasks, thursday, missed!.id, FRI).find((t) => t.id === missed!.id)!.day).toBe(FRI);
+    expect(codeOf(() => moveTask(tasks, thursday, later!.id, TUE))).toBe('day_past');
+    expect(codeOf(() => moveTask(tasks, thursday, missed!.id, MON))).toBe('day_past');
+  });
+
+  it('auto-balance fills an idle day to come with work missed on a day gone by, and puts nothing on the days gone by', () => {
+    // Thursday (240) cannot give 30 minutes without going idle (under 234): Friday is filled from Monday and Wednesday.
+    const tasks = [...fill(MON, 120), ...fill(WED, 150), ...fill(THU, 240), ...fill(FRI, 120)];
+    for (const solver of [highs, undefined]) {
+      const r = autoBalance(tasks, thursday, { solver });
+      expect(r.flaggedBefore).toBe(234 - 120);
+      expect(r.flaggedAfter).toBe(0);
+      const was = new Map(tasks.map((t) => [t.id, t.day]));
+      expect(r.moves.length).toBe(4);
+      for (const m of r.moves) {
+        expect([MON, WED]).toContain(m.from);
+        expect(m.to).toBe(FRI);
+      }
+      expect(r.tasks.filter((t) => t.day < THU).every((t) => was.get(t.id) === t.day)).toBe(true);
+    }
+  });
+
+  it('the solver relieves an overloaded day to come beside a day gone by that is over its threshold', () => {
+    // Tuesday went by with 500 minutes; Thursday holds 450, Friday has room.
+    const tasks = [...fill(TUE, 500), ...fill(THU, 450), ...fill(FRI, 240)];
+    const s = new LoadState(tasks, thursday);
+    const plan = dayPlan(s, 3, highs, { timeLimitMs: 60_000, nodeLimit: 100_000 });
+    expect(plan).not.toBeNull();
+    const after = tasks.map((t, i) => ({ ...t, day: thursday.days[plan![i]!]!.day }));
+    expect(measure(after, thursday).flagged).toBe(0);
+    expect(after.filter((t) => t.day === TUE)).toHaveLength(tasks.filter((t) => t.day === TUE).length);
+  });
+
+  it('suggests nothing for a day gone by, and an idle day to come is offered the missed work', () => {
+    const tasks = [...fill(TUE, 60), ...fill(WED, 120), ...fill(THU, 300), ...fill(FRI, 150)];
+    const advice = suggest(tasks, thursday);
+    expect(advice.map((a) => a.day)).toEqual([FRI]);
+    const first = advice[0]!.suggestions[0]!;
+    expect(first.clears).toBe(true);
+    expect(first.moves.every((m) => m.to === FRI)).toBe(true);
   });
 });

@@ -40,10 +40,16 @@ function respectsRules(before: readonly CartTask[], after: readonly CartTask[], 
     const o = old.get(t.id)!;
     if (t.day === o.day) continue;
     expect(o.fixed, `fixed task ${t.id} moved`).toBe(false);
-    // allowedDays holds only work days with capacity: no task moves onto a day off.
+    // allowedDays holds only work days with capacity, still to come: no task moves onto a day off or a day gone by.
     expect(allowedDays(o, w), `task ${t.id} left its window or went to a day off`).toContain(t.day);
+    expect(w.days.find((d) => d.day === t.day)!.past, `task ${t.id} moved onto a day gone by`).toBeFalsy();
   }
+  // A day gone by is never flagged, whatever it holds.
+  for (const d of measure(after, w).days) if (d.plan.past) expect(d.flag).toBeNull();
 }
+
+/** The week worked on Wednesday (Monday and Tuesday gone by), and on Thursday with Friday off (one day left to plan on). */
+const worked = [makeWeek(120, { today: 2 }), makeWeek(120, { today: 3, dayOff: 4 })];
 
 describe('engine properties', () => {
   it('merging loses no task but duplicates, and leaves no two tasks of one customer and type', () => {
@@ -60,9 +66,9 @@ describe('engine properties', () => {
   });
 
   it.each(SOLVERS)('auto-balance %s keeps every task, conserves minutes, respects windows, fixed tasks and days off, never adds flagged minutes', (_, solver) => {
-    const weeks = [week, makeWeek(120, { dayOff: 1 }), makeWeek(120, { dayOff: 3 })];
+    const weeks = [week, makeWeek(120, { dayOff: 1 }), makeWeek(120, { dayOff: 3 }), ...worked];
     fc.assert(
-      fc.property(carts, fc.nat(2), (tasks, w) => {
+      fc.property(carts, fc.nat(4), (tasks, w) => {
         const r = autoBalance(tasks, weeks[w]!, { solver, timeLimitMs: LIMIT });
         expect(ids(r.tasks)).toEqual(ids(tasks));
         expect(minutes(r.tasks)).toBe(minutes(tasks));
@@ -121,10 +127,11 @@ describe('engine properties', () => {
 
   it('auto-balance reaches the exact optimum on small carts, flagged minutes and then moves, and says it is proven', () => {
     fc.assert(
-      fc.property(cartArb({ maxTasks: 8, capacity: 60, maxEffort: 40 }), fc.boolean(), (tasks, dayOff) => {
-        const small = makeWeek(60, dayOff ? { dayOff: 2 } : {});
+      fc.property(cartArb({ maxTasks: 8, capacity: 60, maxEffort: 40 }), fc.boolean(), fc.nat(3), (tasks, dayOff, today) => {
+        const small = makeWeek(60, { ...(dayOff && { dayOff: 2 }), ...(today > 0 && { today }) });
         const best = exactOptimum(tasks, small);
         const r = autoBalance(tasks, small);
+        respectsRules(tasks, r.tasks, small);
         expect({ flagged: r.flaggedAfter, moves: r.moves.length }).toEqual(best);
         expect(r.optimal).toBe(true);
       }),
@@ -145,8 +152,8 @@ describe('engine properties', () => {
 
   it('the MIP reaches the exact optimum on small carts, flagged minutes and then moves, and says it is proven', () => {
     fc.assert(
-      fc.property(cartArb({ maxTasks: 10, capacity: 60, maxEffort: 40 }), fc.boolean(), (tasks, dayOff) => {
-        const small = makeWeek(60, dayOff ? { dayOff: 2 } : {});
+      fc.property(cartArb({ maxTasks: 10, capacity: 60, maxEffort: 40 }), fc.boolean(), fc.nat(3), (tasks, dayOff, today) => {
+        const small = makeWeek(60, { ...(dayOff && { dayOff: 2 }), ...(today > 0 && { today }) });
         const s = new LoadState(tasks, small);
         // Started from the cart as it is: the solver alone must find the optimum.
         const found = mipPlan(s, [...s.origin], highs, { totalMs: LIMIT, flaggedMs: LIMIT });
@@ -168,8 +175,8 @@ describe('engine properties', () => {
   it('auto-balance with HiGHS says "optimal" only when an independent solve agrees (bigger carts)', async () => {
     const bigger = cartArb({ minTasks: 15, maxTasks: 60, capacity: 120 });
     await fc.assert(
-      fc.asyncProperty(bigger, fc.nat(5), async (tasks, off) => {
-        const w = off < 5 ? makeWeek(120, { dayOff: off }) : week;
+      fc.asyncProperty(bigger, fc.nat(7), async (tasks, off) => {
+        const w = off < 5 ? makeWeek(120, { dayOff: off }) : off < 7 ? worked[off - 5]! : week;
         const r = autoBalance(tasks, w, { solver: highs, timeLimitMs: LIMIT });
         // A model written apart from the engine's: one binary per task and day, two solves.
         const best = await highsOptimum(tasks, w);
@@ -185,9 +192,9 @@ describe('engine properties', () => {
   });
 
   it.each(SOLVERS)('every suggestion %s is applicable, respects the rules, strictly reduces flagged minutes and raises no new flag', (_, solver) => {
-    const weeks = [week, makeWeek(120, { dayOff: 2 })];
+    const weeks = [week, makeWeek(120, { dayOff: 2 }), ...worked];
     fc.assert(
-      fc.property(carts, fc.nat(1), (tasks, w) => {
+      fc.property(carts, fc.nat(3), (tasks, w) => {
         const cartWeek = weeks[w]!;
         const before = measure(tasks, cartWeek);
         for (const advice of suggest(tasks, cartWeek, { solver })) {

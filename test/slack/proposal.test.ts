@@ -207,7 +207,7 @@ describe('weekly proposal', () => {
     const [stray] = slack.messagesIn(dm(AGENT));
     // `/cart`: the cart has no message yet, so a new one is posted.
     const { state } = await openCart(t.db, AGENT, { weekStart: '2026-11-30' }, NOW);
-    await showCart(textsFor('en'), client, t.db, state);
+    await showCart(textsFor('en'), client, t.db, state, NOW);
     const mine = (await cartOf(AGENT)).messageTs;
     expect(slack.messagesIn(dm(AGENT)).map((m) => m.ts)).toEqual([stray!.ts, mine]);
 

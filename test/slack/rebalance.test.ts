@@ -87,8 +87,8 @@ describe('rebalancing in /team-carts', () => {
     // Both carts changed, each by one version, with an audit entry each.
     const [giver, receiver] = [await cartOf(AGENT), await cartOf(OTHER_AGENT)];
     expect([giver.version, receiver.version]).toEqual([giverBefore.version + 1, receiverBefore.version + 1]);
-    const giverState = await loadCart(ctx.t.db, AGENT, giver.id);
-    const receiverState = await loadCart(ctx.t.db, OTHER_AGENT, receiver.id);
+    const giverState = await loadCart(ctx.t.db, AGENT, giver.id, NOW);
+    const receiverState = await loadCart(ctx.t.db, OTHER_AGENT, receiver.id, NOW);
     expect(giverState.measure.days[0]!.flag).toBeNull();
     expect(receiverState.tasks.filter((t) => t.day === NEXT_MONDAY)).toHaveLength(2);
     expect(receiverState.measure.days[0]!.workload).toBe(60);
@@ -191,14 +191,14 @@ describe('rebalancing in /team-carts', () => {
     const proposal = await propose();
     const apply = sup().button(ACTIONS.applyRebalance, proposal.blocks);
     const giver = await cartOf(AGENT);
-    const state = await loadCart(ctx.t.db, AGENT, giver.id);
+    const state = await loadCart(ctx.t.db, AGENT, giver.id, NOW);
     const tuesday = state.tasks.find((t) => t.day === '2026-12-01' && !t.fixed)!;
     await changeCart(ctx.t.db, AGENT, giver.id, giver.version, { kind: 'move', itemId: Number(tuesday.id), day: '2026-12-03' }, NOW);
     await sup().click(ACTIONS.applyRebalance, apply.value, 'stale');
     await sup().settle();
     expect(response('stale')!.text).toMatch(/Rebalance/);
     expect(text(response('stale')!.blocks!)).toContain('A cart changed since this proposal');
-    const after = await loadCart(ctx.t.db, AGENT, giver.id);
+    const after = await loadCart(ctx.t.db, AGENT, giver.id, NOW);
     expect(after.tasks.find((t) => t.id === tuesday.id)!.day).toBe('2026-12-03');
     expect(after.cart.version).toBe(giver.version + 1);
   });
@@ -264,7 +264,7 @@ describe('rebalancing in /team-carts', () => {
 
   it('the service refuses a forged plan: a cart of another week or an unknown item', async () => {
     await bothCarts();
-    const p = await proposeRebalance(ctx.t.db, SUPERVISOR, { teamId: (await ctx.t.db.select().from(teams))[0]!.id, weekStart: NEXT_MONDAY, agentId: AGENT });
+    const p = await proposeRebalance(ctx.t.db, SUPERVISOR, { teamId: (await ctx.t.db.select().from(teams))[0]!.id, weekStart: NEXT_MONDAY, agentId: AGENT }, NOW);
     expect(p.kind).toBe('proposal');
     if (p.kind !== 'proposal') return;
     const plan = { teamId: p.teamId, weekStart: NEXT_MONDAY, giver: { cartId: p.giver.cartId, version: p.giver.version }, receivers: p.receivers.map((r) => ({ cartId: r.cartId, version: r.version })), token: 'x' };
@@ -304,7 +304,7 @@ describe('rebalancing in /team-carts', () => {
     const giver = await reopenedAfterCommit();
     const teamId = (await ctx.t.db.select().from(teams))[0]!.id;
     const ask = { teamId, weekStart: NEXT_MONDAY, agentId: AGENT };
-    const before = await proposeRebalance(ctx.t.db, SUPERVISOR, ask);
+    const before = await proposeRebalance(ctx.t.db, SUPERVISOR, ask, NOW);
     expect(before.kind).toBe('proposal');
     if (before.kind !== 'proposal') return;
     const plan = parseApplyPlan(applyValue(before))!;
@@ -323,7 +323,7 @@ describe('rebalancing in /team-carts', () => {
 
     // Every task of the overloaded Monday done: nothing left to give, and the supervisor is told why.
     for (const t of await ctx.t.db.select().from(tasks).where(and(eq(tasks.cartId, giver.id), eq(tasks.day, NEXT_MONDAY), eq(tasks.status, 'open')))) await markTask(ctx.t.db, AGENT, t.id, 'done');
-    expect(await proposeRebalance(ctx.t.db, SUPERVISOR, ask)).toMatchObject({ kind: 'blocked', reason: 'nothing_movable' });
+    expect(await proposeRebalance(ctx.t.db, SUPERVISOR, ask, NOW)).toMatchObject({ kind: 'blocked', reason: 'nothing_movable' });
     const shown = await propose('all-done');
     expect(text(shown.blocks ?? [])).toContain('is fixed or already done: none may move');
   });

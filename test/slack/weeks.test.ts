@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { ACTIONS } from '../../views/ids.ts';
+import { carts } from '../../db/schema.ts';
+import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, eventBody, post } from '../support/signed.ts';
@@ -115,5 +116,64 @@ describe('a Thursday, both agents having committed next week', () => {
     expect(answer('next')).toContain('▫️ *Follow-up* — Next week 0 (4 h 30 m)\n*Tue 1 Dec*\n▫️ *Follow-up* — Next week 1 (5 h)');
     expect(answer('today')).toContain('*Today · Thu 26 Nov*');
     expect(answer('today')).toContain('`/tasks next`');
+  }, 60_000);
+});
+
+describe('the week being worked, in its cart, on Thursday', () => {
+  const sel = (value: string) => ({ type: 'static_select', selected_option: { value } });
+  const txt = (value: string) => ({ type: 'plain_text_input', value });
+  const dayLine = (a: Agent, day: string) => (a.message().blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '').find((l) => l.includes(`*${day}*`)) ?? '';
+  async function openDay(a: Agent, day: string) {
+    await a.click(ACTIONS.openDay, a.button(ACTIONS.openDay, undefined, (e) => e.value.endsWith(`:${day}`)).value);
+    await a.settle();
+    return a.modal();
+  }
+  const menuOf = (a: Agent, modal: ReturnType<Agent['modal']>) => a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
+
+  it('shows Monday to Wednesday gone by and never flags them; nothing moves or is added to them; after midnight Thursday has gone by too', async () => {
+    const a = new Agent(ctx.app, AGENT);
+    await a.command('/cart', 'this', 'this');
+    await eventually(() => expect(a.message().text).toMatch(/Task cart · week of 23 Nov 2026/), 15_000);
+    await a.settle();
+    for (const day of ['Mon 23 Nov', 'Tue 24 Nov', 'Wed 25 Nov']) expect(dayLine(a, day)).toMatch(/5 h \/ 6 h 30 m · 1 task · ⏪ gone by$/);
+    expect(dayLine(a, 'Thu 26 Nov')).toMatch(/· ✅$/);
+
+    // Wednesday's task was missed: the menu offers today and Friday, no day gone by. The agent removes it.
+    let modal = await openDay(a, '2026-11-25');
+    expect(modal.blocks[0]!.text.text).toMatch(/⏪ gone by/);
+    const menu = menuOf(a, modal);
+    expect(menu.options.map((o: { text: { text: string } }) => o.text.text)).toEqual(['Move to Thu 26 Nov', 'Move to Fri 27 Nov', 'Remove from cart']);
+    await a.choose(modal, ACTIONS.dayTaskMenu, menu.block_id, menu.options.at(-1).value);
+    await a.settle();
+    // An empty Wednesday gone by is not idle: the cart stays balanced, and may be committed.
+    expect(dayLine(a, 'Wed 25 Nov')).toMatch(/0 m \/ 6 h 30 m · 0 tasks · ⏪ gone by$/);
+    expect(a.message().text).toBe('Task cart · week of 23 Nov 2026: balanced');
+    expect(a.button(ACTIONS.commit).confirm).toBeDefined();
+
+    // Add task offers today and Friday only; a day gone by sent anyway is answered under the field.
+    await a.click(ACTIONS.addTask, a.button(ACTIONS.addTask).value);
+    await a.settle();
+    modal = a.modal();
+    const dayInput = modal.blocks.find((b) => b.block_id === INPUTS.day)!;
+    expect(dayInput.element.options.map((o: { value: string }) => o.value)).toEqual(['2026-11-26', '2026-11-27']);
+    const values = (day: string) => ({
+      [INPUTS.title]: { [VALUE]: txt('Call back') },
+      [INPUTS.customer]: { [ACTIONS.customerSearch]: { type: 'external_select', selected_option: null } },
+      [INPUTS.type]: { [VALUE]: sel('custom') },
+      [INPUTS.day]: { [VALUE]: sel(day) },
+      [INPUTS.effort]: { [VALUE]: txt('30') },
+      [INPUTS.priority]: { [VALUE]: sel('normal') },
+      [INPUTS.notes]: { [VALUE]: txt('') },
+    });
+    const version = (await ctx.t.db.select().from(carts))[0]!.version;
+    expect(await a.submit(modal, values('2026-11-24'))).toEqual({ response_action: 'errors', errors: { [INPUTS.day]: 'Tue 24 Nov has gone by: pick today or a day to come.' } });
+    expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
+
+    // Past midnight in Shanghai, Friday: the window of Thursday opened now says it has gone by, and its task may only go to Friday.
+    ctx.app.clock.now = new Date('2026-11-26T16:30:00Z');
+    modal = await openDay(a, '2026-11-26');
+    expect(modal.blocks[0]!.text.text).toMatch(/⏪ gone by/);
+    expect(menuOf(a, modal).options.map((o: { text: { text: string } }) => o.text.text)).toEqual(['Move to Fri 27 Nov', 'Remove from cart']);
+    expect(ctx.app.slack.violations).toEqual([]);
   }, 60_000);
 });

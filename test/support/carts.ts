@@ -1,13 +1,14 @@
 // Random week carts for property tests and the benchmark, and an exact optimum to measure auto-balance against.
 import fc from 'fast-check';
-import { addDays, allowedDays, buildWeek, dayCost, type CartTask, type Priority, type TaskSource, type Week } from '../../src/engine/index.ts';
+import { addDays, allowedDays, asOf, buildWeek, dayCost, type CartTask, type Priority, type TaskSource, type Week } from '../../src/engine/index.ts';
 
 export const MONDAY = '2026-11-30';
 const PRIORITIES: Priority[] = ['low', 'normal', 'high', 'urgent'];
 const SOURCES: TaskSource[] = ['system', 'carried_over', 'recommended', 'custom'];
 
-export function makeWeek(capacity = 390, opts: { upper?: number; lower?: number; dayOff?: number } = {}): Week {
-  return buildWeek(MONDAY, {
+/** A week of `capacity`-minute days from Monday to Friday; `today`: the index of the day it is (the days before it gone by). */
+export function makeWeek(capacity = 390, opts: { upper?: number; lower?: number; dayOff?: number; today?: number } = {}): Week {
+  const week = buildWeek(MONDAY, {
     zone: 'Asia/Shanghai',
     workDays: [1, 2, 3, 4, 5],
     dayCapacity: capacity,
@@ -16,6 +17,7 @@ export function makeWeek(capacity = 390, opts: { upper?: number; lower?: number;
     holidays: [],
     timeOff: opts.dayOff === undefined ? [] : [{ from: addDays(MONDAY, opts.dayOff), to: addDays(MONDAY, opts.dayOff), reason: 'day off' }],
   });
+  return opts.today === undefined ? week : asOf(week, addDays(MONDAY, opts.today));
 }
 
 let seq = 0;

@@ -4,7 +4,7 @@
 // text exactly once, and stays within Slack's limits.
 import fc from 'fast-check';
 import { assert, describe, expect, it } from 'vitest';
-import { addDays, buildWeek, measure, suggest, type CartTask, type Priority, type TaskSource } from '../../src/engine/index.ts';
+import { addDays, asOf, buildWeek, measure, suggest, type CartTask, type Priority, type TaskSource } from '../../src/engine/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
 import { LANGUAGES } from '../../src/language.ts';
 import type { CartState, Notice } from '../../src/services/cart.ts';
@@ -145,6 +145,8 @@ const cartArb = fc.record({
   notice: text,
   noticeKind: fc.integer({ min: 0, max: 5 }),
   committed: fc.boolean(),
+  /** The day it is, from Monday (the week being worked, the days before it gone by) to past Friday; 0 also for a week planned ahead. */
+  today: fc.integer({ min: 0, max: 5 }),
 });
 
 /** A notice carrying people's text in every field it has. */
@@ -170,7 +172,7 @@ function noticeOf(kind: number, text: string): Notice {
 type CartInput = typeof cartArb extends fc.Arbitrary<infer T> ? T : never;
 
 function cartState(c: CartInput): CartState {
-  const week = weekOf(c.reason);
+  const week = asOf(weekOf(c.reason), addDays(MONDAY, c.today));
   const tasks: CartTask[] = c.tasks.map((t, i) => ({
     id: String(i + 1),
     type: 'custom',
@@ -444,7 +446,7 @@ describe('people’s text in every view', () => {
     for (const t of LANGS) {
       const task: CartTask = { id: '1', type: 'custom', label: hostile, title: hostile, customerId: 'C1', customerName: hostile, effort: 10, priority: 'normal', day: MONDAY, earliest: null, due: null, fixed: false, source: 'custom' };
       const week = weekOf(hostile);
-      const s: CartState = { ...cartState({ tasks: [], reason: hostile, merged: [], notice: '', noticeKind: 0, committed: false }), tasks: [task], measure: measure([task], week), advice: suggest([task], week) };
+      const s: CartState = { ...cartState({ tasks: [], reason: hostile, merged: [], notice: '', noticeKind: 0, committed: false, today: 0 }), tasks: [task], measure: measure([task], week), advice: suggest([task], week) };
       const texts = [
         ...mrkdwnTexts(cartMessage(t, s, noticeOf(0, hostile)).blocks),
         ...mrkdwnTexts(dayModal(t, s, MONDAY, 0, noticeOf(2, hostile))),

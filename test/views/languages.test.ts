@@ -4,7 +4,7 @@
 // reads in one language only: a Chinese reader sees no English catalog word, an English reader
 // no Chinese (the data of each is in the reader's language here, so anything else is a leak).
 import { describe, expect, it } from 'vitest';
-import { addDays, buildWeek, measure, suggest, type CartTask, type Week } from '../../src/engine/index.ts';
+import { addDays, asOf, buildWeek, measure, suggest, type CartTask, type Week } from '../../src/engine/index.ts';
 import type { ErrorCode } from '../../src/errors.ts';
 import type { Language } from '../../src/language.ts';
 import type { CartState, Notice } from '../../src/services/cart.ts';
@@ -55,8 +55,9 @@ function readsIn(language: Language, payload: unknown) {
   else expect(chineseIn(texts), texts.slice(0, 400)).toEqual([]);
 }
 
+/** The week on its Tuesday: Monday gone by (each view then shows a day gone by too). */
 function week(language: Language): Week {
-  return buildWeek(MONDAY, {
+  const built = buildWeek(MONDAY, {
     zone: 'Asia/Shanghai',
     workDays: [1, 2, 3, 4, 5],
     dayCapacity: 390,
@@ -65,6 +66,7 @@ function week(language: Language): Week {
     holidays: [{ from: addDays(MONDAY, 2), to: addDays(MONDAY, 2), reason: DATA[language].reason }],
     timeOff: [],
   });
+  return asOf(built, addDays(MONDAY, 1));
 }
 
 function cart(language: Language, n: number, status: 'open' | 'committed' = 'open'): CartState {

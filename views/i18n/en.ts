@@ -93,6 +93,7 @@ export const en = {
   // Flags: a day's, and a flagged day in a list.
   'flag.overloaded': '🔴 overloaded +{{by}}',
   'flag.idle': '🟡 idle −{{by}}',
+  'flag.past': '⏪ gone by',
   'flag.off_day': '🔴 {{by}} on {{off}}',
   'flagged.overloaded': '{{day}} overloaded by {{by}}',
   'flagged.idle': '{{day}} idle, {{by}} under',
@@ -367,6 +368,8 @@ export const en = {
   'error.finished_task': '“{{title}}” is already done or skipped on your task list, so it stays where it is.',
   'error.outside_window': '“{{title}}” cannot move to {{day}}: outside its window or not a work day.',
   'error.outside_week': '{{day}} is not in this cart’s week.',
+  'error.day_past': '{{day}} has gone by: pick today or a day to come.',
+  'error.week_over': 'Every work day of this cart’s week has gone by: nothing more can be planned on it. Plan next week with `/cart`.',
   'error.not_work_day': 'Pick a work day of this cart’s week.',
   'error.cart_busy': 'Your cart kept changing while this was saved, so nothing changed. Please try again.',
   'error.suggestion_stale': 'The cart changed since this suggestion was made.',

@@ -92,6 +92,7 @@ export const zhCN: ChineseCatalog = {
 
   'flag.overloaded': '🔴 超负荷 +{{by}}',
   'flag.idle': '🟡 空闲 −{{by}}',
+  'flag.past': '⏪ 已过去',
   'flag.off_day': '🔴 {{off}}排了 {{by}}',
   'flagged.overloaded': '{{day}}超负荷 {{by}}',
   'flagged.idle': '{{day}}空闲，还差 {{by}}',
@@ -326,6 +327,8 @@ export const zhCN: ChineseCatalog = {
   'error.finished_task': '“{{title}}”在任务清单上已完成或已跳过，保留在原处。',
   'error.outside_window': '“{{title}}”不能移到{{day}}：超出了它的时间窗口，或那天不是工作日。',
   'error.outside_week': '{{day}}不在这个任务车的那一周内。',
+  'error.day_past': '{{day}}已经过去了，请选择今天或之后的某一天。',
+  'error.week_over': '这个任务车那一周的工作日都已过去，不能再安排任务了。请用 `/cart` 安排下周。',
   'error.not_work_day': '请选择这个任务车那一周里的工作日。',
   'error.cart_busy': '保存时你的任务车一直在变，所以这次什么都没改。请再试一次。',
   'error.suggestion_stale': '这条建议提出后，任务车已经有了变化。',

@@ -54,7 +54,7 @@ export function register(app: Listeners, deps: Deps): void {
       await ack();
       const ref = parseCartRef(action.value ?? '');
       if (!ref) throw new AppError('unknown_button');
-      const [state, types] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), allTaskTypes(db)]);
+      const [state, types] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId, deps.now()), allTaskTypes(db)]);
       const t = await languages.of(client, state.person);
       await client.views.open({ trigger_id: body.trigger_id, view: addTaskModal(t, state.cart.id, state.week, types, defaultDay(state)) });
     }),

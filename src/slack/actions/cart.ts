@@ -82,10 +82,10 @@ export function register(app: Listeners, deps: Deps): void {
           await afterChange(await languages.of(client, result.state.person), client, db, languages, result, deps.now());
         } catch (e) {
           if (!(e instanceof AppError && (e.code === 'cart_busy' || e.code === 'suggestion_stale'))) throw e;
-          const state = await loadCart(db, user, ref.cartId);
+          const state = await loadCart(db, user, ref.cartId, deps.now());
           const t = await languages.of(client, state.person);
           await respond(ephemeral(errorText(t, e.code, e.params)));
-          await showCart(t, client, db, state);
+          await showCart(t, client, db, state, deps.now());
         }
       }),
     );

@@ -50,7 +50,7 @@ export function register(app: Listeners, deps: Deps): void {
       const ref = parseCartRef(action.value ?? '');
       const day = ref?.rest[0];
       if (!ref || !day) throw new AppError('unknown_button');
-      const state = await currentCart(db, body.user.id, ref.cartId);
+      const state = await currentCart(db, body.user.id, ref.cartId, deps.now());
       await client.views.open({ trigger_id: body.trigger_id, view: dayModal(await languages.of(client, state.person), state, day, 0) });
     }),
   );
@@ -66,14 +66,14 @@ export function register(app: Listeners, deps: Deps): void {
       const user = body.user.id;
       // The click's notice stays true of the cart read again after a conflict: it says what this click did.
       const show = (t: T, state: CartState, notice: Notice | null) =>
-        updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice), async () => dayModal(t, await loadCart(db, user, ref.cartId), ref.day, ref.page, notice));
+        updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, ref.page, notice), async () => dayModal(t, await loadCart(db, user, ref.cartId, deps.now()), ref.day, ref.page, notice));
       let result;
       try {
         result = await changeCart(db, user, ref.cartId, ref.version, change, deps.now(), { requestKey: requestKey(body) });
       } catch (e) {
         // A refusal (fixed task, outside its window…) shows in the modal, with the day as it is now.
         if (!(e instanceof AppError)) throw e;
-        const state = await loadCart(db, user, ref.cartId);
+        const state = await loadCart(db, user, ref.cartId, deps.now());
         return show(await languages.of(client, state.person), state, { kind: 'refused', code: e.code, params: e.params });
       }
       if (result.replayed) return;
@@ -91,10 +91,10 @@ export function register(app: Listeners, deps: Deps): void {
         const view = body.view!;
         const ref = decodeDayRef(view.private_metadata ?? '');
         if (!ref) throw new AppError('unknown_menu');
-        const state = await currentCart(db, body.user.id, ref.cartId);
+        const state = await currentCart(db, body.user.id, ref.cartId, deps.now());
         const t = await languages.of(client, state.person);
         const page = parsePage(action.value);
-        await updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, page), async () => dayModal(t, await loadCart(db, body.user.id, ref.cartId), ref.day, page));
+        await updateModal(client, view.id, view.hash, dayModal(t, state, ref.day, page), async () => dayModal(t, await loadCart(db, body.user.id, ref.cartId, deps.now()), ref.day, page));
       }),
     );
   }

@@ -36,7 +36,7 @@ export function register(app: Listeners, deps: Deps): void {
       await ack();
       const ref = parseCartRef(action.value ?? '');
       if (!ref) throw new AppError('unknown_button');
-      const [state, choices] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId), filterChoices(db, body.user.id)]);
+      const [state, choices] = await Promise.all([loadOpenCart(db, body.user.id, ref.cartId, deps.now()), filterChoices(db, body.user.id)]);
       const t = await languages.of(client, state.person);
       await client.views.open({ trigger_id: body.trigger_id, view: pickFiltersModal(t, state.cart.id, choices, { teamCustomers: state.person.team.teamCustomers }) });
     }),

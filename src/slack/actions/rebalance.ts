@@ -24,7 +24,7 @@ export function register(app: Listeners, deps: Deps): void {
       await ack();
       const ask = parseRebalanceAsk(action.value ?? '');
       if (!ask) throw new AppError('unknown_team_button');
-      const proposal = await proposeRebalance(db, body.user.id, ask);
+      const proposal = await proposeRebalance(db, body.user.id, ask, deps.now());
       const t = await languages.of(client, body.user.id);
       await respond({ response_type: 'ephemeral', replace_original: false, ...proposalMessage(t, proposal) });
     }),

@@ -51,7 +51,7 @@ export function register(app: Listeners, deps: Deps): void {
       await ack();
       const { state, replayed } = await openCart(db, body.user.id, 'next', deps.now(), requestKey(body));
       if (replayed) return;
-      await postCart(await languages.of(client, state.person), client, db, state);
+      await postCart(await languages.of(client, state.person), client, db, state, deps.now());
       await publishHome(client, db, languages, state.person, deps.now(), homeHash(body));
     }),
   );

@@ -210,10 +210,10 @@ export async function findCart(db: DbOrTx, agentId: string, weekStart: string): 
 /**
  * Creates the agent's cart for a week with the first group of the method: the system tasks
  * planned in it, and open tasks of the days before `carryBefore` (the week's Monday, or today
- * when the cart is made ahead of its week), carried over. Returns the existing cart when there
- * is one (two requests racing create one cart).
+ * when the cart is made ahead of its week), carried over onto `carryTo` (the week's first day
+ * still to come). Returns the existing cart when there is one (two requests racing create one cart).
  */
-export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string, weekEnd: string, carryBefore: string): Promise<{ cart: CartRow; created: boolean }> {
+export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string, weekEnd: string, carryBefore: string, carryTo = weekStart): Promise<{ cart: CartRow; created: boolean }> {
   const [inserted] = await tx.insert(carts).values({ agentId, weekStart }).onConflictDoNothing().returning();
   if (!inserted) return { cart: (await findCart(tx, agentId, weekStart))!, created: false };
   const planned = await tx
@@ -247,9 +247,9 @@ export async function ensureCart(tx: DbOrTx, agentId: string, weekStart: string,
       customerId: t.customerId,
       effortMinutes: t.effortMinutes,
       priority: t.priority,
-      plannedDay: weekStart,
+      plannedDay: carryTo,
       earliest: null,
-      due: t.due && t.due >= weekStart ? t.due : null,
+      due: t.due && t.due >= carryTo ? t.due : null,
       fixed: false,
       source: 'carried_over' as const,
       notes: t.notes,

@@ -122,6 +122,14 @@ export function asOf(week: Week, today: IsoDay): Week {
   return { ...week, days: week.days.map((d) => ({ ...d, past: d.day < today })) };
 }
 
+/**
+ * Where work carried into the week lands: its first work day not gone by (today, in the week being
+ * worked), or its Monday when none is left — a week worked to its end passes such work on to the next.
+ */
+export function firstOpenDay(week: Week): IsoDay {
+  return week.days.find((d) => d.work && !d.past)?.day ?? week.start;
+}
+
 export function weekEnd(week: Week): IsoDay {
   return week.days[week.days.length - 1]!.day;
 }

@@ -15,6 +15,7 @@ import {
   removeTask,
   asOf,
   buildWeek,
+  firstOpenDay,
   measure,
   mergeTasks,
   planningWeek,
@@ -241,7 +242,9 @@ export async function openCart(
     // Open tasks of days gone by carry over; today's and later ones stay on the list being worked
     // (next week's cart is made on Friday, when Friday's tasks are still to be done).
     const today = localDay(now, zone);
-    const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6), today < weekStart ? today : weekStart);
+    // Carried onto the first work day still to come: in the week being worked, not a day gone by.
+    const carryTo = firstOpenDay(asOf(weekOf(person, weekStart, []), today));
+    const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6), today < weekStart ? today : weekStart, carryTo);
     const snapshot = (await cartSnapshot(tx, cart.id))!;
     if (!created) return { state: stateOf(snapshot, now), created, ...(replayed && { replayed }) };
     // Step 03: duplicates of the first group are merged once, when the cart is made.

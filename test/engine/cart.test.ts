@@ -3,6 +3,7 @@ import {
   addTasks,
   applyMoves,
   autoBalance,
+  firstOpenDay,
   measure,
   mergeTasks,
   moveTask,
@@ -239,6 +240,13 @@ describe('the week being worked: days gone by', () => {
     expect(m.committable).toBe(true);
     // The same cart planned ahead (nothing gone by) is flagged on all three.
     expect(measure(tasks, week).days.slice(0, 3).map((d) => d.flag?.kind)).toEqual(['overloaded', 'idle', 'idle']);
+  });
+
+  it('carries work into the first work day still to come: today, or Monday when the week is worked to its end', () => {
+    expect(firstOpenDay(thursday)).toBe(THU);
+    expect(firstOpenDay(makeWeek(390, { today: 3, dayOff: 3 }))).toBe(FRI);
+    expect(firstOpenDay(makeWeek(390, { today: 5 }))).toBe(MON);
+    expect(firstOpenDay(week)).toBe(MON);
   });
 
   it('moves a task from a day gone by to a day to come, never onto a day gone by', () => {

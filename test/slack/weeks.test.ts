@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { carts } from '../../db/schema.ts';
+import { cartItems, carts, tasks } from '../../db/schema.ts';
 import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
@@ -131,12 +131,16 @@ describe('the week being worked, in its cart, on Thursday', () => {
   const menuOf = (a: Agent, modal: ReturnType<Agent['modal']>) => a.elements(modal.blocks).find((e) => e.action_id === ACTIONS.dayTaskMenu)!;
 
   it('shows Monday to Wednesday gone by and never flags them; nothing moves or is added to them; after midnight Thursday has gone by too', async () => {
+    // A task left open last week: carried into this week's cart onto today, not onto Monday, gone by.
+    const [lastWeek] = await ctx.t.db.insert(carts).values({ agentId: AGENT, weekStart: '2026-11-16', status: 'committed' }).returning();
+    await ctx.t.db.insert(tasks).values({ cartId: lastWeek!.id, agentId: AGENT, typeKey: 'follow_up', title: 'Missed last Friday', effortMinutes: 30, day: '2026-11-20', source: 'system' });
     const a = new Agent(ctx.app, AGENT);
     await a.command('/cart', 'this', 'this');
     await eventually(() => expect(a.message().text).toMatch(/Task cart · week of 23 Nov 2026/), 15_000);
     await a.settle();
     for (const day of ['Mon 23 Nov', 'Tue 24 Nov', 'Wed 25 Nov']) expect(dayLine(a, day)).toMatch(/5 h \/ 6 h 30 m · 1 task · ⏪ gone by$/);
-    expect(dayLine(a, 'Thu 26 Nov')).toMatch(/· ✅$/);
+    expect(dayLine(a, 'Thu 26 Nov')).toMatch(/5 h 30 m \/ 6 h 30 m · 2 tasks · ✅$/);
+    expect((await ctx.t.db.select().from(cartItems)).find((i) => i.title === 'Missed last Friday')).toMatchObject({ plannedDay: '2026-11-26', source: 'carried_over' });
 
     // Wednesday's task was missed: the menu offers today and Friday, no day gone by. The agent removes it.
     let modal = await openDay(a, '2026-11-25');
@@ -165,9 +169,9 @@ describe('the week being worked, in its cart, on Thursday', () => {
       [INPUTS.priority]: { [VALUE]: sel('normal') },
       [INPUTS.notes]: { [VALUE]: txt('') },
     });
-    const version = (await ctx.t.db.select().from(carts))[0]!.version;
+    const version = (await ctx.t.db.select().from(carts)).find((c) => c.weekStart === '2026-11-23')!.version;
     expect(await a.submit(modal, values('2026-11-24'))).toEqual({ response_action: 'errors', errors: { [INPUTS.day]: 'Tue 24 Nov has gone by: pick today or a day to come.' } });
-    expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
+    expect((await ctx.t.db.select().from(carts)).find((c) => c.weekStart === '2026-11-23')!.version).toBe(version);
 
     // Past midnight in Shanghai, Friday: the window of Thursday opened now says it has gone by, and its task may only go to Friday.
     ctx.app.clock.now = new Date('2026-11-26T16:30:00Z');

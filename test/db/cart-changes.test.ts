@@ -446,7 +446,7 @@ describe('a cart kept longer than MAX_AGE_MS (an agent clicking minutes apart)',
   });
 });
 
-describe('kept carts in two processes, clicks, forms, commits, Done, replays, rebalances and imports in any order (a property)', () => {
+describe('kept carts in two processes, clicks, forms, commits, Done, replays, rebalances, imports and the days passing, in any order (a property)', () => {
   type Proc = 0 | 1;
   type Op =
     | { k: 'add'; p: Proc }
@@ -463,7 +463,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
     | { k: 'reopen'; p: Proc }
     | { k: 'done'; p: Proc; pick: number }
     | { k: 'replay'; p: Proc }
-    | { k: 'rebalance'; p: Proc };
+    | { k: 'rebalance'; p: Proc }
+    | { k: 'day'; p: Proc };
   const proc = fc.constantFrom<Proc>(0, 1);
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ k: fc.constant('add' as const), p: proc }),
@@ -481,11 +482,13 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
     fc.record({ k: fc.constant('done' as const), p: proc, pick: fc.nat() }),
     fc.record({ k: fc.constant('replay' as const), p: proc }),
     fc.record({ k: fc.constant('rebalance' as const), p: proc }),
+    fc.record({ k: fc.constant('day' as const), p: proc }),
   );
   /** What an agent sees of a cart: its version and status, and each task as shown. */
   const seen = (s: CartState) => ({
     version: s.cart.version,
     status: s.cart.status,
+    past: s.week.days.filter((d) => d.past).map((d) => d.day),
     tasks: [...s.tasks]
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((x) => ({ id: x.id, title: x.title, day: x.day, effort: x.effort, priority: x.priority, customerName: x.customerName, label: x.label })),
@@ -517,7 +520,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
             /** The cart as the database has it, read by a third process that keeps nothing of its own between reads. */
             const truth = async () => {
               forgetKept(observer);
-              return loadCart(observer, AGENT, cartId, NOW);
+              return loadCart(observer, AGENT, cartId, at);
             };
             const added = new Set<string>();
             const removed = new Set<string>();
@@ -525,6 +528,8 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
             const movedTo = new Map<string, string>();
             const doneIds = new Set<number>();
             let n = 0;
+            /** The time of the clicks: the clock moves on a day at a time, and the week planned becomes the week worked. */
+            let at = NOW;
             /** The last request that changed something, sent again as it was (its key too) to a process: whether that changes anything. */
             let last = null as ((db: Db) => Promise<boolean>) | null;
             /** Sends a request with a key of its own, as Slack's have (an action_ts, a view's id and hash). */
@@ -537,18 +542,20 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
             for (const o of ops) {
               const now = await truth();
               const open = now.tasks.filter((x) => !x.fixed);
-              const workDays = now.week.days.filter((d) => d.work).map((d) => d.day);
+              const workDays = now.week.days.filter((d) => d.work && !d.past).map((d) => d.day);
               let answer: CartState | null = null;
               if (o.k === 'add') {
                 const title = `Added ${++n}`;
-                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'add', items: [custom(title)] }, NOW, { requestKey }));
+                // On Tuesday, as long as it is to come.
+                const item = { ...custom(title), day: workDays.includes('2026-12-01') ? '2026-12-01' : workDays.at(-1)! };
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'add', items: [item] }, at, { requestKey }));
                 if (r.changed) added.add(title);
                 answer = r.state;
               } else if (o.k === 'typed') {
                 const title = `Typed ${++n}`;
                 const form = { title, customerId: null, typeKey: 'follow_up', day: workDays[0]!, effort: null, priority: 'normal', notes: null };
                 const { r } = await request(dbs[o.p], async (db, requestKey) => {
-                  const submitted = await submitAddTask(db, AGENT, cartId, form, NOW, { requestKey, accepted: async () => {} });
+                  const submitted = await submitAddTask(db, AGENT, cartId, form, at, { requestKey, accepted: async () => {} });
                   return { r: submitted, changed: submitted.ok && submitted.result.changed };
                 });
                 // Taken on an open cart, however old the cart this process kept. On a committed one nothing
@@ -566,12 +573,12 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
               } else if (o.k === 'move' && open.length) {
                 const task = open[o.pick % open.length]!;
                 const day = workDays[o.to % workDays.length]!;
-                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'move', itemId: Number(task.id), day }, NOW, { requestKey }));
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'move', itemId: Number(task.id), day }, at, { requestKey }));
                 if (r.changed) movedTo.set(task.id, day);
                 answer = r.state;
               } else if (o.k === 'remove' && open.length) {
                 const task = open[o.pick % open.length]!;
-                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, NOW, { requestKey }));
+                const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, CURRENT, { kind: 'remove', itemId: Number(task.id) }, at, { requestKey }));
                 if (r.changed) {
                   removed.add(task.id);
                   removedTitles.add(task.title);
@@ -595,7 +602,7 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 const change =
                   o.k === 'apply' ? (withSuggestions.length ? { kind: 'apply' as const, day: withSuggestions[o.pick % withSuggestions.length]!.day, index: 0 } : null) : { kind: o.k };
                 if (change) {
-                  const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, now.cart.version, change, NOW, { requestKey }));
+                  const r = await request(dbs[o.p], (db, requestKey) => changeCart(db, AGENT, cartId, now.cart.version, change, at, { requestKey }));
                   answer = r.state;
                   // A task moved by hand stays where a suggestion or the auto-balance put it since.
                   if (r.changed) for (const id of movedTo.keys()) movedTo.set(id, r.state.tasks.find((x) => x.id === id)?.day ?? movedTo.get(id)!);
@@ -610,11 +617,11 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 }
               } else if (o.k === 'rebalance') {
                 // A supervisor's Rebalance, then Apply (/team-carts): tasks of this agent's overloaded days go to the other agent.
-                const proposal = await proposeRebalance(dbs[o.p], SUPERVISOR, { teamId: now.person.team.id, weekStart: now.cart.weekStart, agentId: AGENT }, NOW);
+                const proposal = await proposeRebalance(dbs[o.p], SUPERVISOR, { teamId: now.person.team.id, weekStart: now.cart.weekStart, agentId: AGENT }, at);
                 if (proposal.kind === 'proposal') {
                   const plan = parseApplyPlan(applyValue(proposal))!;
                   const r = await request(dbs[o.p], async (db, requestKey) => {
-                    const applied = await applyRebalance(db, SUPERVISOR, plan, NOW, requestKey);
+                    const applied = await applyRebalance(db, SUPERVISOR, plan, at, requestKey);
                     return { applied, changed: applied.kind === 'applied' };
                   });
                   expect(r.applied.kind).toBe('applied');
@@ -631,9 +638,16 @@ describe('kept carts in two processes, clicks, forms, commits, Done, replays, re
                 // Slack's retry of a request already done, or a replay, reaching either process: nothing changes.
                 expect(await last(dbs[o.p])).toBe(false);
                 expect(seen(await truth())).toEqual(seen(now));
+              } else if (o.k === 'day') {
+                // The days pass, the weekend at once: Tuesday of the cart's week (Monday gone by), then Wednesday,
+                // then Thursday (Thursday and Friday left to plan on). A cart either process kept is shown and
+                // changed as the week stands now, its days gone by too.
+                const day = (d: string) => Date.parse(`${d}T07:00:00Z`);
+                at = new Date(Math.max(day('2026-12-01'), Math.min(at.getTime() + 86_400_000, day('2026-12-03'))));
+                expect(seen(await currentCart(dbs[o.p], AGENT, cartId, at))).toEqual(seen(await truth()));
               } else if (o.k === 'show') {
                 // A day window or a form opened: never older than the database, names included.
-                expect(seen(await currentCart(dbs[o.p], AGENT, cartId, NOW))).toEqual(seen(await truth()));
+                expect(seen(await currentCart(dbs[o.p], AGENT, cartId, at))).toEqual(seen(await truth()));
               }
               if (answer) {
                 // The answer to a change is the cart right after it, names included: the save says how

@@ -13,7 +13,7 @@ export type ErrorCode =
   | 'fixed_task'
   /** A fixed task asked to be removed: `title`. */
   | 'fixed_task_remove'
-  /** A task done or skipped on the task list (a cart reopened after its commit) asked to move or go: `title`. */
+  /** A task done, skipped or carried over on the task list (a cart reopened after its commit) asked to move or go: `title`. */
   | 'finished_task'
   /** `title` may not move to `day`: outside its window, or not a work day. */
   | 'outside_window'

@@ -2,7 +2,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { allowedDays, type CartTask } from '../src/engine/index.ts';
 import type { CartState, Notice } from '../src/services/cart.ts';
-import type { T } from './i18n/index.ts';
+import type { Key, T } from './i18n/index.ts';
 import { ACTIONS, VIEWS } from './ids.ts';
 import { LIMITS, mrkdwn, plain, truncateMrkdwn } from './limits.ts';
 import { flagText, noticeText } from './notices.ts';
@@ -30,6 +30,9 @@ export function decodeDayRef(s: string): DayRef | null {
 /** A task's menu: move it to a day, or remove it. */
 export type DayMenuChoice = { kind: 'move'; itemId: number; day: string } | { kind: 'remove'; itemId: number };
 
+/** What the task list says of a task settled there (a cart reopened after its commit). */
+const FINISHED: Record<NonNullable<CartTask['finished']>, Key> = { done: 'day.done', skipped: 'day.skipped', carried_over: 'day.carried_over' };
+
 const menuValue = (c: DayMenuChoice) => (c.kind === 'move' ? `m:${c.itemId}:${c.day}` : `r:${c.itemId}`);
 
 /** Reads a task menu's value (`m:itemId:day` or `r:itemId`); the service refuses a day or an item not of the cart. */
@@ -49,7 +52,7 @@ function detailsOf(t: T, task: CartTask): string {
   const parts = [t.fmt.minutes(task.effort), t.fmt.priority(task.priority)];
   if (task.earliest || task.due) parts.push(t.plain('day.window', { from: task.earliest ? t.fmt.weekday(task.earliest) : '…', to: task.due ? t.fmt.weekday(task.due) : '…' }));
   parts.push(t.fmt.source(task.source));
-  if (task.finished) parts.push(t.plain(task.finished === 'done' ? 'day.done' : 'day.skipped'));
+  if (task.finished) parts.push(t.plain(FINISHED[task.finished]));
   else if (task.fixed) parts.push(t.plain('day.fixed'));
   return parts.join(' · ');
 }

@@ -39,7 +39,7 @@ type ItemRow = [string, string, string, string, string | null, string | null, nu
 /** Done or skipped on the task list of an earlier commit (a cart reopened after it), else null. */
 type Finished = NonNullable<CartTask['finished']> | null;
 
-/** An item as the engine sees it: one done or skipped on the task list stays where it is (fixed). */
+/** An item as the engine sees it: one done, skipped or carried over on the task list stays where it is (fixed). */
 const itemOf = ([id, type, label, title, customerId, customerName, effort, priority, day, earliest, due, fixed, source, notes, finished]: ItemRow): CartTask => ({
   id,
   type,
@@ -109,23 +109,28 @@ const timeOffOf = (c: SQL, p: SQL) => sql`(select
     where (o.slack_user_id = ${c}.agent_id or (o.slack_user_id is null and o.team_id = ${p}.team_id))
       and o.from_day <= ${c}.week_start + 6 and o.to_day >= ${c}.week_start)`;
 
-/**
- * What of the task list an item shows (a cart reopened after its commit): 'done' or 'skipped' when
- * the agent marked its task so, else null. One lookup by item (tasks_cart_item_idx).
- */
-const finishedOf = (i: SQL) => sql`(select f.status from ${tasks} f where f.cart_item_id = ${i}.id and f.status in ('done', 'skipped') limit 1)`;
+/** What of a task on the list is settled: done, skipped, or carried over into a later week's cart. */
+const FINISHED = sql`('done', 'skipped', 'carried_over')`;
 
 /**
- * The cart's items whose tasks are done or skipped, fingerprinted (`stamp`, null when none): a Done
- * or a Skip on the task list changes no cart row, yet makes an item fixed (finishedOf).
+ * What of the task list an item shows (a cart reopened after its commit): 'done' or 'skipped' when
+ * the agent marked its task so, 'carried_over' when a later week's cart took it, else null. One
+ * lookup by item (tasks_cart_item_idx).
+ */
+const finishedOf = (i: SQL) => sql`(select f.status from ${tasks} f where f.cart_item_id = ${i}.id and f.status in ${FINISHED} limit 1)`;
+
+/**
+ * The cart's items whose tasks are done, skipped or carried over, fingerprinted (`stamp`, null when
+ * none): a Done or a Skip on the task list, or a later cart carrying a task, changes no cart row, yet
+ * makes an item fixed (finishedOf).
  */
 const finishedStampOf = (c: SQL) => sql`(select md5(string_agg(f.cart_item_id || f.status, ',' order by f.cart_item_id, f.status)) as stamp
       from ${tasks} f
-      where f.cart_id = ${c}.id and f.cart_item_id is not null and f.status in ('done', 'skipped'))`;
+      where f.cart_id = ${c}.id and f.cart_item_id is not null and f.status in ${FINISHED})`;
 
 /**
  * A cart's context, fingerprinted: the row versions (xmin) of its owner's and team's rows — every
- * update of a row makes a new version — the time off's, which of its items are done or skipped on
+ * update of a row makes a new version — the time off's, which of its items are done, skipped or carried over on
  * the task list, and where its message is. Some tens of bytes, computed in microseconds (a digest
  * of the rows as JSON took half a millisecond).
  */
@@ -482,7 +487,8 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
       returning id)`);
   }
   if (shape.taskList) {
-    // Done and skipped tasks of an earlier commit stay; open ones are replaced. The statement reads
+    // Done, skipped and carried-over tasks of an earlier commit stay (a carried one is in a later
+    // week's cart: listing it here again would plan it twice); open ones are replaced. The statement reads
     // one snapshot, so an open task that a concurrent Done changed is not deleted (the delete
     // re-checks it) and must not get a copy either: its item is left out unless its task went.
     steps.push(sql`replaced as (delete from ${tasks} t using claim where t.cart_id = claim.id and t.status = 'open' returning t.id)`);
@@ -492,7 +498,7 @@ export function saveSql(shape: SaveShape, v: SaveValues): SQL {
       from ${cartItems} i join claim on i.cart_id = claim.id
       where not exists (
         select 1 from ${tasks} t
-        where t.cart_item_id = i.id and (t.status in ('done', 'skipped') or (t.status = 'open' and t.id not in (select id from replaced))))
+        where t.cart_item_id = i.id and (t.status in ${FINISHED} or (t.status = 'open' and t.id not in (select id from replaced))))
       returning 1)`);
   }
   steps.push(sql`logged as (

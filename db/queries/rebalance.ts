@@ -45,8 +45,8 @@ export async function claimCartVersion(tx: DbOrTx, cartId: number, version: numb
  * Moves items from one cart to others, each to its day: how many moved (each must still be in
  * `fromCart`, its task on a list still open). A cart reopened after a commit still has its earlier
  * task list: a moved item's open task leaves it too (it is the receiver's now, listed when they
- * commit). An item whose task was marked done or skipped does not move: a proposal reads it as
- * fixed (db/queries/carts.ts), and one made before that Done moves nothing here.
+ * commit). An item whose task is no longer open (done, skipped, carried over) does not move: a
+ * proposal reads it as fixed (db/queries/carts.ts), and one made before that Done moves nothing here.
  */
 export async function moveItemsBetweenCarts(tx: DbOrTx, fromCart: number, moves: ReadonlyArray<{ itemId: number; toCart: number; day: string }>): Promise<number> {
   if (!moves.length) return 0;

@@ -83,7 +83,7 @@ function keeps(a: CartTask, b: CartTask): boolean {
 /**
  * Step 03: duplicates (same customer, same type) become one task. The survivor
  * takes the tighter window (when it still holds its day) and the higher priority.
- * Tasks without a customer are never merged, nor a task already done or skipped on the
+ * Tasks without a customer are never merged, nor a task already done, skipped or carried over on the
  * list of a reopened cart: that is work done, and a new one for the customer is more.
  */
 export function mergeTasks(tasks: readonly CartTask[]): { tasks: CartTask[]; merged: MergeNote[] } {

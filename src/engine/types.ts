@@ -23,10 +23,11 @@ export interface CartTask {
   source: TaskSource;
   notes?: string;
   /**
-   * Marked done or skipped on the task list of an earlier commit (a cart reopened after it): such a
-   * task is also `fixed`, where it was planned. Null or absent for any other.
+   * Marked done or skipped on the task list of an earlier commit (a cart reopened after it), or
+   * carried over from that list into a later week's cart: such a task is also `fixed`, where it was
+   * planned. Null or absent for any other.
    */
-  finished?: 'done' | 'skipped' | null;
+  finished?: 'done' | 'skipped' | 'carried_over' | null;
 }
 
 export interface DayPlan {

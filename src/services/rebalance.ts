@@ -112,8 +112,8 @@ export async function proposeRebalance(db: Db, supervisorId: string, ask: { team
   const giver = await load(db, mine.id, now);
   if (!giver) return blocked('no_cart');
   if (giver.cart.status === 'committed') return blocked('committed', overloadedDays(giver));
-  // The teammates' open carts, in one round trip. A task the giver already marked done or skipped
-  // (a cart reopened after its commit) is read as fixed (db/queries/carts.ts): never given away.
+  // The teammates' open carts, in one round trip. A task the giver already marked done or skipped, or
+  // that a later cart carried over (a cart reopened after its commit), is read as fixed (db/queries/carts.ts): never given away.
   const read = await loadAll(db, rows.filter((r) => r.id !== mine.id && r.status === 'open').map((r) => r.id), now);
   const others = read.filter((s): s is CartState => s !== null);
   const plan = proposeTeamMoves(memberOf(giver), others.map(memberOf), await servingFor(db, sup, giver));

@@ -90,7 +90,7 @@ describe('open a day', () => {
     const stale = dayMenus(a, before).find((m) => finishedItems.has(Number(m.block_id.replace('task_', ''))))!;
     await a.choose(before, ACTIONS.dayTaskMenu, stale.block_id, toThu(stale));
     await a.settle();
-    expect(text(a.modal().blocks)).toMatch(/is already done or skipped on your task list, so it stays where it is/);
+    expect(text(a.modal().blocks)).toMatch(/is already done, skipped or carried over on your task list, so it stays where it is/);
     expect((await ctx.t.db.select().from(carts))[0]!.version).toBe(version);
 
     // Opened now: each shows what the list says, without a menu.

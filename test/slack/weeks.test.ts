@@ -2,11 +2,15 @@
 // next week's carts before Friday's proposal time, while this week's task list is being worked.
 // /team-carts and the digest say 2 of 2 committed for the planning week and show the working
 // week's done / skipped / open; /tasks says where each week's list is.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
+import { CURRENT, changeCart, openCart } from '../../src/services/cart.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { cartItems, carts, tasks } from '../../db/schema.ts';
+import { dayModal } from '../../views/day.ts';
+import { textsFor } from '../../views/i18n/index.ts';
 import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
@@ -179,5 +183,29 @@ describe('the week being worked, in its cart, on Thursday', () => {
     expect(modal.blocks[0]!.text.text).toMatch(/⏪ gone by/);
     expect(menuOf(a, modal).options.map((o: { text: { text: string } }) => o.text.text)).toEqual(['Move to Fri 27 Nov', 'Remove from cart']);
     expect(ctx.app.slack.violations).toEqual([]);
+  }, 60_000);
+});
+
+describe('a week worked, its open tasks carried into the next week’s cart, then its cart reopened', () => {
+  it('shows the carried tasks as carried over and fixed, and a commit again lists none of them twice', async () => {
+    const monday = new Date('2026-11-23T02:00:00Z');
+    const fridayAfterProposal = new Date('2026-11-27T08:00:00Z');
+    // This week's cart, committed on Monday: five tasks, one a day.
+    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
+    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday)).changed).toBe(true);
+    // Friday after the proposal: next week's cart takes Monday to Thursday's open tasks.
+    await openCart(ctx.t.db, AGENT, 'next', fridayAfterProposal);
+    const listed = () => ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id));
+    expect((await listed()).map((x) => x.status).sort()).toEqual(['carried_over', 'carried_over', 'carried_over', 'carried_over', 'open']);
+    // This week's cart reopened: the carried tasks stay where they were, said so, and nothing moves them.
+    const reopened = await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'reopen' }, fridayAfterProposal);
+    const carried = reopened.state.tasks.filter((x) => x.finished === 'carried_over');
+    expect(carried.map((x) => [x.day, x.fixed])).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26'].map((d) => [d, true]));
+    expect(text(dayModal(textsFor('zh-CN'), reopened.state, '2026-11-24', 0).blocks as never)).toContain('➡️ 已结转到之后一周的任务车');
+    const refused = await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(carried[0]!.id), day: '2026-11-27' }, fridayAfterProposal).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'finished_task' });
+    // Committed again: Friday's task is listed again, the carried ones are not (they are in next week's cart).
+    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, fridayAfterProposal)).changed).toBe(true);
+    expect((await listed()).map((x) => x.status).sort()).toEqual(['carried_over', 'carried_over', 'carried_over', 'carried_over', 'open']);
   }, 60_000);
 });

@@ -135,7 +135,7 @@ const taskArb = fc.record({
   priority,
   source,
   fixed: fc.boolean(),
-  finished: fc.constantFrom(null, 'done' as const, 'skipped' as const),
+  finished: fc.constantFrom(null, 'done' as const, 'skipped' as const, 'carried_over' as const),
 });
 
 const cartArb = fc.record({

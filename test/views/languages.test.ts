@@ -85,10 +85,10 @@ function cart(language: Language, n: number, status: 'open' | 'committed' = 'ope
     day: addDays(MONDAY, i % 7 === 6 ? 6 : i % 5 === 4 ? 0 : i % 7),
     earliest: i % 4 === 0 ? MONDAY : null,
     due: i % 4 === 0 ? addDays(MONDAY, 3) : null,
-    // Done or skipped on the list of an earlier commit (a reopened cart): read as fixed, as db/queries/carts.ts reads it.
-    fixed: i % 11 === 0 || i % 13 === 1 || i % 17 === 2,
+    // Done, skipped or carried over on the list of an earlier commit (a reopened cart): read as fixed, as db/queries/carts.ts reads it.
+    fixed: i % 11 === 0 || i % 13 === 1 || i % 17 === 2 || i % 19 === 3,
     source: (['system', 'carried_over', 'recommended', 'custom'] as const)[i % 4]!,
-    finished: i % 13 === 1 ? ('done' as const) : i % 17 === 2 ? ('skipped' as const) : null,
+    finished: i % 13 === 1 ? ('done' as const) : i % 17 === 2 ? ('skipped' as const) : i % 19 === 3 ? ('carried_over' as const) : null,
   }));
   return {
     cart: { id: 2_000_000_000, agentId: 'U0AGENT1', weekStart: MONDAY, status, version: 99_999, channelId: 'D1', messageTs: '1.1', committedAt: null, exceptionReason: null, createdAt: new Date(0), updatedAt: new Date(0) },

@@ -186,6 +186,30 @@ describe('the week being worked, in its cart, on Thursday', () => {
   }, 60_000);
 });
 
+describe('the week being worked, in its cart, on Saturday', () => {
+  it('shows every day gone by, may be committed, and refuses Add task and Pick customers with a way on, in the agent’s language', async () => {
+    ctx.app.clock.now = new Date('2026-11-28T02:00:00Z');
+    const a = new Agent(ctx.app, AGENT);
+    await a.command('/cart', 'this', 'this');
+    await eventually(() => expect(a.message().text).toBe('Task cart · week of 23 Nov 2026: balanced'), 15_000);
+    await a.settle();
+    const lines = (a.message().blocks as Array<{ text?: { text: string } }>).map((b) => b.text?.text ?? '').filter((l) => / · \d+ tasks? · /.test(l));
+    expect(lines).toHaveLength(5);
+    for (const l of lines) expect(l).toMatch(/⏪ gone by$/);
+    for (const action of [ACTIONS.addTask, ACTIONS.pickCustomers]) {
+      const before = ctx.app.slack.responses.length;
+      await a.click(action, a.button(action).value);
+      await a.settle();
+      expect(ctx.app.slack.responses.length).toBe(before + 1);
+      expect(String(ctx.app.slack.responses.at(-1)!.body.text)).toContain('Every work day of this cart’s week has gone by: nothing more can be planned on it. Plan next week with `/cart`.');
+    }
+    expect(ctx.app.slack.callsTo('views.open')).toEqual([]);
+    // Committed as it stands: the days gone by are never flagged.
+    await press(a, ACTIONS.commit);
+    expect(a.message().text).toMatch(/: committed$/);
+  }, 60_000);
+});
+
 describe('a week worked, its open tasks carried into the next week’s cart, then its cart reopened', () => {
   it('shows the carried tasks as carried over and fixed, and a commit again lists none of them twice', async () => {
     const monday = new Date('2026-11-23T02:00:00Z');

@@ -11,7 +11,7 @@ import { offName, taskName } from './words.ts';
 /** A day's flag with its emoji: "🔴 overloaded +30 m". `plan` names a day off. */
 export function flagText(t: T, flag: Flag | null, plan?: DayPlan): string {
   // A day gone by is never flagged, whatever its load: it says so rather than look balanced.
-  if (!flag) return plan?.past ? t.plain('flag.past') : '✅';
+  if (!flag) return plan?.past ? t('flag.past') : '✅';
   const by = t.fmt.minutes(flag.by);
   if (flag.kind === 'overloaded') return t('flag.overloaded', { by });
   if (flag.kind === 'idle') return t('flag.idle', { by });

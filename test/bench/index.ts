@@ -49,6 +49,9 @@ if (!part) {
     const run = await runNode(['--import', 'tsx', fileURLToPath(import.meta.url), `--part=${name}`, ...(quick ? ['--quick'] : [])]);
     if (run.status !== 0) process.exit(run.status ?? 1);
   }
+  // Again at the end: a machine drifts within a run (2026-11-29, 2 × AMD EPYC: 66 ms, then 71 in the
+  // next run, when the floor's Bolt app cost 0.3–0.4 ms more a click), and the figures are read by both.
+  if (parts.length) console.log(`\nReference work at the end: ${referenceMs().toFixed(0)} ms of CPU.`);
 } else if (part === 'engine') {
   const { benchEngine } = await import('./engine.ts');
   await benchEngine({ cartsPerVariant: quick ? 25 : 200 });

@@ -1,6 +1,6 @@
 // The Add task modal (step 02): the agent's own task, checked field by field on submit.
 import type { View } from '@slack/types';
-import type { Week } from '../src/engine/index.ts';
+import { openDays, type Week } from '../src/engine/index.ts';
 import { PRIORITIES } from '../src/engine/types.ts';
 import { isLanguage, type Language } from '../src/language.ts';
 import type { T } from './i18n/index.ts';
@@ -28,7 +28,7 @@ export function decodeModalRef(metadata: string): ModalRef {
 }
 
 export function addTaskModal(t: T, cartId: number, week: Week, types: TaskTypeOption[], defaultDay: string): View {
-  const days = week.days.filter((d) => d.work && !d.past);
+  const days = openDays(week);
   const typeOptions = types
     .slice(0, LIMITS.selectOptions)
     .map((x) => ({ text: plain(t.plain('add.type_option', { label: t.fmt.typeLabel(x.key, x.label), effort: t.fmt.minutes(x.effortMinutes) }), LIMITS.optionText), value: x.key }));

@@ -1,6 +1,6 @@
 // Pick customers: step one filters, step two the matching customers with their recommended tasks to tick.
 import type { KnownBlock, View } from '@slack/types';
-import type { RecommendationReason, Week } from '../src/engine/index.ts';
+import { openDays, type RecommendationReason, type Week } from '../src/engine/index.ts';
 import type { Target } from '../src/services/recommend.ts';
 import { encodeModalRef } from './add-task.ts';
 import type { T } from './i18n/index.ts';
@@ -76,7 +76,7 @@ export function pickFiltersModal(t: T, cartId: number, choices: { segments: stri
 
 export function pickTasksModal(t: T, cartId: number, week: Week, targets: Target[], labels: ReadonlyMap<string, string>): View {
   const auto = option(t.plain('pick.lightest_day'), AUTO_DAY);
-  const days = week.days.filter((d) => d.work && !d.past).map((d) => option(t.fmt.dayLong(d.day), d.day));
+  const days = openDays(week).map((d) => option(t.fmt.dayLong(d.day), d.day));
   const blocks: KnownBlock[] = [
     { type: 'section', text: mrkdwn(t('pick.found', { count: targets.length })) },
     { type: 'input', block_id: INPUTS.pickDay, label: plain(t.plain('pick.plan_on'), LIMITS.inputLabel), element: { type: 'static_select', action_id: VALUE, options: [auto, ...days], initial_option: auto } },

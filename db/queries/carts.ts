@@ -36,7 +36,7 @@ export interface CartSnapshot {
  */
 type ItemRow = [string, string, string, string, string | null, string | null, number, CartTask['priority'], string, string | null, string | null, boolean, CartTask['source'], string, Finished];
 
-/** Done or skipped on the task list of an earlier commit (a cart reopened after it), else null. */
+/** Done, skipped or carried over on the task list of an earlier commit (a cart reopened after it), else null. */
 type Finished = NonNullable<CartTask['finished']> | null;
 
 /** An item as the engine sees it: one done, skipped or carried over on the task list stays where it is (fixed). */

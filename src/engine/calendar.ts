@@ -122,12 +122,17 @@ export function asOf(week: Week, today: IsoDay): Week {
   return { ...week, days: week.days.map((d) => ({ ...d, past: d.day < today })) };
 }
 
+/** The week's work days still to come (today among them): the only days a task may be moved or added to. */
+export function openDays(week: Week): DayPlan[] {
+  return week.days.filter((d) => d.work && !d.past);
+}
+
 /**
  * Where work carried into the week lands: its first work day not gone by (today, in the week being
  * worked), or its Monday when none is left — a week worked to its end passes such work on to the next.
  */
 export function firstOpenDay(week: Week): IsoDay {
-  return week.days.find((d) => d.work && !d.past)?.day ?? week.start;
+  return openDays(week)[0]?.day ?? week.start;
 }
 
 export function weekEnd(week: Week): IsoDay {

@@ -1,5 +1,6 @@
 // Steps 03 and 04 of the method: one cart from both groups, duplicates merged,
 // each day's workload measured against its capacity and flagged.
+import { openDays } from './calendar.ts';
 import { PRIORITIES, type CartTask, type DayLoad, type DayPlan, type Flag, type IsoDay, type Week } from './types.ts';
 
 /** Minutes of one day's workload over its upper threshold: all of it on a day without capacity; none on a day gone by. */
@@ -61,8 +62,8 @@ export function measure(tasks: readonly CartTask[], week: Week): Measure {
 /** Days of the week a task may be planned on: inside its window, with capacity, not gone by. A fixed task stays put. */
 export function allowedDays(task: CartTask, week: Week): IsoDay[] {
   if (task.fixed) return [task.day];
-  return week.days
-    .filter((d) => d.work && !d.past && (!task.earliest || d.day >= task.earliest) && (!task.due || d.day <= task.due))
+  return openDays(week)
+    .filter((d) => (!task.earliest || d.day >= task.earliest) && (!task.due || d.day <= task.due))
     .map((d) => d.day);
 }
 

@@ -16,6 +16,7 @@ import {
   asOf,
   buildWeek,
   firstOpenDay,
+  openDays,
   measure,
   mergeTasks,
   planningWeek,
@@ -242,7 +243,8 @@ export async function openCart(
     // Open tasks of days gone by carry over; today's and later ones stay on the list being worked
     // (next week's cart is made on Friday, when Friday's tasks are still to be done).
     const today = localDay(now, zone);
-    // Carried onto the first work day still to come: in the week being worked, not a day gone by.
+    // Carried onto the first of the team's work days still to come: in the week being worked, not a
+    // day gone by (a holiday or day off falling then shows flagged, for the agent to move it on).
     const carryTo = firstOpenDay(asOf(weekOf(person, weekStart, []), today));
     const { cart, created } = await ensureCart(tx, userId, weekStart, addDays(weekStart, 6), today < weekStart ? today : weekStart, carryTo);
     const snapshot = (await cartSnapshot(tx, cart.id))!;
@@ -314,9 +316,6 @@ export async function loadOpenCart(db: Db, userId: string, cartId: number, now: 
   if (!openDays(state.week).length) throw new AppError('week_over');
   return state;
 }
-
-/** The work days of the week still to come (today among them): where tasks may be added or moved. */
-const openDays = (week: Week) => week.days.filter((d) => d.work && !d.past);
 
 /** Where a new task goes unless the agent picks a day: the lightest work day of the week. */
 export function defaultDay(state: CartState): string {
@@ -542,10 +541,11 @@ function decide(state: CartState, version: number, change: CartChange, solver: M
       for (const [n, item] of change.items.entries()) {
         const draft: CartTask = { id: `new${n}`, type: item.typeKey, label: item.label ?? '', title: item.title, customerId: item.customerId, customerName: item.customerName ?? null, effort: item.effortMinutes, priority: item.priority, day: item.day ?? state.week.start, earliest: null, due: null, fixed: false, source: item.source, notes: item.notes };
         const day = item.day ?? lightestAllowedDay(current, state.week, draft);
+        // No lightest day: no work day is left to come.
+        if (!day) throw new AppError('week_over');
         const plan = state.week.days.find((d) => d.day === day);
-        if (!day && !openDays(state.week).length) throw new AppError('week_over');
         if (plan?.past) throw new AppError('day_past', { day: plan.day });
-        if (!day || !plan?.work) throw new AppError('not_work_day');
+        if (!plan?.work) throw new AppError('not_work_day');
         added.push({ ...draft, day });
         current = [...current, { ...draft, day }];
       }

@@ -3,7 +3,7 @@
 // is made to the cart. Each wrong field gets its own message; nothing is saved until all are right.
 import type { Db } from '../../db/client.ts';
 import { allTaskTypes, plannableCustomers } from '../../db/queries/customers.ts';
-import type { Week } from '../engine/index.ts';
+import { openDays, type Week } from '../engine/index.ts';
 import { PRIORITIES, type Priority } from '../engine/types.ts';
 import { AppError } from '../errors.ts';
 import { decide, type DecisionResult } from './approvals.ts';
@@ -241,7 +241,7 @@ export async function submitPickTasks(
   if (state.cart.status === 'committed') return { ok: false, errors: { day: COMMITTED } };
   const errors: PickTaskErrors = {};
   const day = form.day ?? 'auto';
-  if (day !== 'auto' && !state.week.days.some((d) => d.day === day && d.work && !d.past)) errors.day = { code: 'pick_work_day' };
+  if (day !== 'auto' && !openDays(state.week).some((d) => d.day === day)) errors.day = { code: 'pick_work_day' };
   const typeOf = new Map(types.map((t) => [t.key, t]));
   const nameOf = new Map(customers.map((c) => [c.id, c.name]));
   const items: NewItem[] = [];

@@ -200,7 +200,9 @@ export class SlackWebClient extends webApi.WebClient {
 
   /** Sends a call, retrying as WebClient would; with `still`, a call no longer wanted after a wait answers `still.answer` instead. */
   private async send(method: string, options: Record<string, unknown>, still?: { wanted: () => boolean; answer: webApi.WebAPICallResult }): Promise<webApi.WebAPICallResult> {
-    const body = JSON.stringify(options);
+    // Encoded once, off the JavaScript heap: a retry sends the same bytes, and the tens of kilobytes
+    // of a message or modal waiting for Slack's answer are not copied by the collector meanwhile.
+    const body = Buffer.from(JSON.stringify(options));
     let limited = 0;
     let failed = 0;
     /** Waits; then the answer of a call no longer wanted, or null to go on. */
@@ -258,7 +260,7 @@ export class SlackWebClient extends webApi.WebClient {
     }
   }
 
-  private post(method: string, body: string): Promise<Answer> {
+  private post(method: string, body: Buffer): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const send = this.secure ? httpsRequest : httpRequest;
       const req = send(
@@ -267,7 +269,7 @@ export class SlackWebClient extends webApi.WebClient {
           method: 'POST',
           agent: this.agent,
           timeout: this.timeoutMs,
-          headers: { authorization: this.bearer, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+          headers: { authorization: this.bearer, 'content-type': 'application/json; charset=utf-8', 'content-length': body.length },
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];

@@ -70,22 +70,19 @@ export function cutBlocks(text: string, body: Uint8Array): string {
     const at = i;
     const c = read();
     if (c === QUOTE) {
-      // A string, read to its closing quote: only %, " and \ can start one, or escape it.
+      // A string, read to its closing quote (one not escaped by a backslash).
       const from = i;
+      let escaped = false;
       for (;;) {
-        let b = body[i];
-        while (i < n && b !== PERCENT && b !== QUOTE && b !== BACKSLASH) b = body[++i];
         if (i >= n) return text;
         const end = i;
         const d = read();
-        if (d === QUOTE) {
+        if (escaped) escaped = false;
+        else if (d === BACKSLASH) escaped = true;
+        else if (d === QUOTE) {
           keyFrom = from;
           keyTo = end;
           break;
-        }
-        if (d === BACKSLASH) {
-          if (i >= n) return text;
-          read();
         }
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {

@@ -113,7 +113,7 @@ describe('a request body, read once', () => {
         expect(HTTPModuleFunctions.parseHTTPRequestBody(req)).toEqual(JSON.parse(JSON.stringify(value)));
         expect(read).toEqual(unreadBlocks(JSON.parse(JSON.stringify(value))));
       }),
-      { numRuns: 1500 },
+      { numRuns: 1000 },
     );
   });
 
@@ -135,7 +135,7 @@ describe('a request body, read once', () => {
           expect(unreadBlocks(ours.value)).toEqual(ours.value);
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 1000 },
     );
   });
 

@@ -76,6 +76,8 @@ export interface LatencyOpts {
 }
 
 type Target = { database: 'embedded' | 'postgres'; workers: number };
+/** The advisory lock a row holds on its PostgreSQL database while it runs (any number no other lock of the program uses). */
+const BENCH_LOCK = 7_318_042;
 type Mode = 'burst' | 'paced' | 'spaced';
 /** node's flags in `npm start` (package.json), which the bot runs with here too. */
 const START_FLAGS = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start.match(/\bnode((?: --[\w-]+)*) /)![1]!.trim().split(' ').filter(Boolean);
@@ -269,6 +271,13 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   const scratch = scratchFolder('taskcart-bench-');
   const dataDir = join(scratch.path, 'data');
   const postgres = target.database === 'postgres';
+  // One row at a time on a PostgreSQL database: a second row's seed would empty the first's carts
+  // under it (every click of that row then goes unanswered). The lock lives with this connection.
+  const monitor = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl, migrate: false, max: 1 }) : null;
+  if (monitor && !(await monitor.query<{ ok: boolean }>(`select pg_try_advisory_lock(${BENCH_LOCK}) as ok`))[0]!.ok) {
+    await monitor.close();
+    throw new Error('another bench row is running on this database: wait for it to end, or give this one a database of its own (DATABASE_URL)');
+  }
   const database = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl }) : await openDatabase({ dataDir });
   // The measured agents, then as many who warm the bot up.
   const ids = await seed(database, opts.agents * 2, opts.tasks);
@@ -276,7 +285,6 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
   await database.exec('vacuum analyze');
   if (postgres) await database.exec('checkpoint');
   await database.close();
-  const monitor = postgres ? await openDatabase({ databaseUrl: opts.databaseUrl, migrate: false, max: 1 }) : null;
   const dbPids = async () =>
     monitor ? (await monitor.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).map((r) => r.pid) : [];
 

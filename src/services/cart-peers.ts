@@ -7,8 +7,8 @@
 // decided on.
 import type { Db } from '../../db/client.ts';
 import type { CartRow } from '../../db/queries/carts.ts';
-import { measure, type CartTask } from '../engine/index.ts';
-import { asOfNow, loadCart, withAdvice, type CartState } from './cart.ts';
+import type { CartTask } from '../engine/index.ts';
+import { asOfNow, loadCart, remeasured, type CartState } from './cart.ts';
 import { cacheOf, type CartCache } from './cart-cache.ts';
 
 /** A change as a peer follows it: the tasks after it in order, each one new or different in full. */
@@ -151,7 +151,7 @@ export function followChange(kept: CartState, change: SharedChange): CartState |
   const { committedAt, updatedAt, ...row } = change.cart;
   const cart: CartRow = { ...kept.cart, ...row, committedAt: committedAt === null ? null : new Date(committedAt), updatedAt: new Date(updatedAt) };
   // Measured now (some microseconds); advised when first asked, as a cart read is.
-  return withAdvice({ cart, person: kept.person, week: kept.week, tasks, measure: measure(tasks, kept.week), merged: kept.merged, context: kept.context, names: kept.names });
+  return remeasured(kept, { cart, tasks });
 }
 
 export type FollowOutcome = 'followed' | 'dropped' | 'not kept';

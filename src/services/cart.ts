@@ -200,8 +200,14 @@ export function stateOf(s: CartSnapshot, now: Date): CartState {
 export function asOfNow(state: CartState, now: Date): CartState {
   const week = asOf(state.week, localDay(now, zoneOf(state.person)));
   if (week === state.week) return state;
-  const { cart, person, tasks, merged, context, names, replayed } = state;
-  return withAdvice({ cart, person, week, tasks, measure: measure(tasks, week), merged, context, names, ...(replayed && { replayed }) });
+  const next = remeasured(state, { week });
+  if (state.replayed) next.replayed = true;
+  return next;
+}
+
+/** The cart as `state` with another row, other tasks or another week: measured again, and advised when first asked. */
+export function remeasured(state: CartState, { cart = state.cart, tasks = state.tasks, week = state.week }: Partial<Pick<CartState, 'cart' | 'tasks' | 'week'>>): CartState {
+  return withAdvice({ cart, person: state.person, week, tasks, measure: measure(tasks, week), merged: state.merged, context: state.context, names: state.names });
 }
 
 /**
@@ -427,7 +433,7 @@ export async function changeCart(db: Db, userId: string, cartId: number, version
       const tasks = after && namesNow && withIds(after, saved.added);
       let fresh: CartState;
       if (tasks) {
-        fresh = withAdvice({ cart, person: state.person, week: state.week, tasks, measure: measure(tasks, state.week), merged: state.merged, context: state.context, names: state.names });
+        fresh = remeasured(state, { cart, tasks });
         cache.put(fresh, cache.readAt(cartId));
       } else {
         fresh = await loadCart(db, userId, cartId, now);

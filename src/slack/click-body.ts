@@ -93,7 +93,7 @@ export function cutBlocks(text: string, body: Uint8Array): string {
       depth += 1;
       const keyed = keyTo >= 0;
       if (depth === 2) carrier = keyed && c === OPEN_OBJECT && CARRIERS.some((k) => holds(body, keyFrom, keyTo, k));
-      else if (depth === 3 && carrier && keyed && c === OPEN_ARRAY && cutFrom < 0 && holds(body, keyFrom, keyTo, 'blocks')) cutFrom = i;
+      else if (depth === 3 && carrier && keyed && c === OPEN_ARRAY && holds(body, keyFrom, keyTo, 'blocks')) cutFrom = i;
       keyTo = -1;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       if (depth === 3 && cutFrom >= 0) {

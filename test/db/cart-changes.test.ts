@@ -70,7 +70,7 @@ describe('the cart read in one query', () => {
 });
 
 describe('auto-balance', () => {
-  it('clears the week in the fewest moves and records the plan, proven optimal, in the audit', async () => {
+  it('clears the week in the fewest moves and records the plan, and whether the solver proved it, in the audit', async () => {
     const { state } = await openCart(t.db, AGENT, 'next', NOW);
     const r = await changeCart(t.db, AGENT, state.cart.id, CURRENT, { kind: 'balance' }, NOW);
 
@@ -78,7 +78,12 @@ describe('auto-balance', () => {
     expect(r.notice).toMatchObject({ kind: 'balanced', count: 4 });
     expect(r.state.measure.committable).toBe(true);
     const event = (await eventsOf(state.cart.id)).find((e) => e.action === 'auto_balance')!;
-    expect(event.detail).toMatchObject({ before: 144, after: 0, optimal: true });
+    expect(event.detail).toMatchObject({ before: 144, after: 0 });
+    expect((event.detail as { moves: unknown[] }).moves).toHaveLength(4);
+    // The proof is HiGHS's within its budget of wall-clock time (BALANCE_TIME_LIMIT_MS), which a machine
+    // running four heavy test files on two cores has exhausted (once on PostgreSQL, 2026-11-28): local
+    // search finds these four moves without it, and the engine's tests (properties.test.ts) check the proof itself.
+    expect((event.detail as { optimal: unknown }).optimal).toBeTypeOf('boolean');
   });
 });
 

@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'cart_not_found'
   | 'cart_not_yours'
   | 'task_not_yours'
+  /** A task a later week's cart carried over asked to be marked: its copy there is the one to mark. */
+  | 'task_carried'
   /** The task is no longer in the cart. */
   | 'task_gone'
   /** A fixed task asked to move: `title`, `day`. */

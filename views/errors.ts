@@ -16,6 +16,7 @@ const ERROR: Record<Exclude<ErrorCode, 'unknown_user'>, Key> = {
   cart_not_found: 'error.cart_not_found',
   cart_not_yours: 'error.cart_not_yours',
   task_not_yours: 'error.task_not_yours',
+  task_carried: 'error.task_carried',
   task_gone: 'error.task_gone',
   fixed_task: 'error.fixed_task',
   fixed_task_remove: 'error.fixed_task_remove',

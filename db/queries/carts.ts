@@ -563,21 +563,24 @@ export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: 
 /**
  * Marks one of the agent's tasks done, skipped or open again, in one statement that also claims
  * the request's key: 'replayed' when the key was claimed before (nothing changes), 'not_theirs'
- * when the task is not on the agent's list.
+ * when the task is not on the agent's list, 'carried' when a later week's cart took it (its copy
+ * there is the one to mark: a stale button marking this one would leave that copy to be done
+ * again, and an Undo would let the next cart carry it a second time).
  */
-export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number, status: 'open' | 'done' | 'skipped', requestKey?: string): Promise<'marked' | 'not_theirs' | 'replayed'> {
+export async function setTaskStatus(db: DbOrTx, agentId: string, taskId: number, status: 'open' | 'done' | 'skipped', requestKey?: string): Promise<'marked' | 'not_theirs' | 'carried' | 'replayed'> {
   const claim = requestKey
     ? sql`claimed as (insert into ${requestKeys} (key) values (${requestKey}) on conflict do nothing returning key)`
     : sql`claimed as (select 1)`;
-  const [row] = await rowsOf<{ claimed: number; marked: number }>(
+  const [row] = await rowsOf<{ claimed: number; marked: number; carried: number }>(
     db,
     sql`with ${claim},
       marked as (
         update ${tasks} set status = ${status}, done_at = ${status === 'open' ? null : sql`now()`}
-        where id = ${taskId} and agent_id = ${agentId} and exists (select 1 from claimed)
+        where id = ${taskId} and agent_id = ${agentId} and status <> 'carried_over' and exists (select 1 from claimed)
         returning 1)
-    select (select count(*) from claimed)::int as claimed, (select count(*) from marked)::int as marked`,
+    select (select count(*) from claimed)::int as claimed, (select count(*) from marked)::int as marked,
+      (select count(*) from ${tasks} where id = ${taskId} and agent_id = ${agentId} and status = 'carried_over')::int as carried`,
   );
   if (!row?.claimed) return 'replayed';
-  return row.marked ? 'marked' : 'not_theirs';
+  return row.marked ? 'marked' : row.carried ? 'carried' : 'not_theirs';
 }

@@ -53,5 +53,6 @@ export async function markTask(db: Db, userId: string, taskId: number, status: '
   if (!isId(taskId)) throw new AppError('task_not_yours');
   const outcome = await setTaskStatus(db, userId, taskId, status, requestKey);
   if (outcome === 'not_theirs') throw new AppError('task_not_yours');
+  if (outcome === 'carried') throw new AppError('task_carried');
   return outcome === 'marked';
 }

@@ -114,6 +114,16 @@ describe('carried over', () => {
     const again = await openCart(t.db, AGENT, 'next', new Date('2026-12-04T10:00:00Z'));
     expect(again.created).toBe(false);
     expect(again.state.tasks.filter((x) => x.source === 'carried_over')).toHaveLength(before.length);
+
+    // A button left on an old reminder or App Home marks nothing once the task was carried: Done would
+    // leave its copy in next week's cart to be done again, and Undo would let the next cart carry it twice.
+    for (const status of ['done', 'skipped', 'open'] as const) {
+      await expect(markTask(t.db, AGENT, before[0]!.id, status)).rejects.toMatchObject({ code: 'task_carried' });
+    }
+    const unchanged = await t.db.select().from(tasks).where(eq(tasks.agentId, AGENT));
+    expect(unchanged.map((x) => [x.id, x.status]).sort()).toEqual(after.map((x) => [x.id, x.status]).sort());
+    const later = await openCart(t.db, AGENT, 'next', new Date('2026-12-04T12:00:00Z'));
+    expect(later.state.tasks.filter((x) => x.source === 'carried_over')).toHaveLength(before.length);
   });
 });
 

@@ -363,6 +363,7 @@ export const en = {
   'error.cart_not_found': 'That cart no longer exists.',
   'error.cart_not_yours': 'That cart belongs to someone else: you can only change your own.',
   'error.task_not_yours': 'That task is not on your list.',
+  'error.task_carried': 'That task was left open and carried into a later week’s cart: mark it on that week’s list.',
   'error.task_gone': 'That task is no longer in the cart.',
   'error.fixed_task': '“{{title}}” is fixed to {{day}} and cannot move.',
   'error.fixed_task_remove': '“{{title}}” is fixed and cannot be removed.',

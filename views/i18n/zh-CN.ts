@@ -322,6 +322,7 @@ export const zhCN: ChineseCatalog = {
   'error.cart_not_found': '这个任务车已不存在。',
   'error.cart_not_yours': '这个任务车属于别人：你只能修改自己的任务车。',
   'error.task_not_yours': '这项任务不在你的清单上。',
+  'error.task_carried': '这项任务未完成，已结转到之后一周的任务车：请在那一周的清单上标记。',
   'error.task_gone': '这项任务已不在任务车里。',
   'error.fixed_task': '“{{title}}”固定在{{day}}，不能移动。',
   'error.fixed_task_remove': '“{{title}}”是固定任务，不能移除。',

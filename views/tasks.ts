@@ -1,5 +1,7 @@
-// The task list: App Home (today with Done and Skip, the working week at a glance, both weeks'
-// carts, an agent's reminder switches) and /tasks (today, the working week, or the plan committed for the planning week).
+// The task list: App Home (today with Done and Skip, then the tasks of days before the working week
+// still open, the working week at a glance, both weeks' carts, an agent's reminder switches) and
+// /tasks (today, the working week, or the plan committed for the planning week; the first two end
+// with the tasks still open from before the week).
 import type { KnownBlock } from '@slack/types';
 import type { TaskRow } from '../db/queries/carts.ts';
 import { addDays } from '../src/engine/index.ts';
@@ -12,6 +14,12 @@ import { md } from './text.ts';
 
 /** Today's tasks shown with buttons in App Home: two blocks each, leaving room for the rest. */
 export const HOME_TODAY_MAX = 35;
+/**
+ * Tasks still open from before the working week shown with buttons in App Home, the latest: with
+ * today's at their most (72 blocks with the line saying how many more) and the rest of the Home (at
+ * most 10), 7 of these (their title, 14 blocks and a line saying how many more) keep it within Slack's 100.
+ */
+export const HOME_EARLIER_MAX = 7;
 /** A /tasks answer longer than this is cut: Slack's message text holds about 4,000 characters. */
 const LIST_MAX = 3400;
 
@@ -30,6 +38,9 @@ export function taskLine(t: T, task: TaskRow): string {
   return truncateMrkdwn(line, 400);
 }
 
+/** A task of a day before the working week: its day, then its line. */
+const earlierLine = (t: T, task: TaskRow) => truncateMrkdwn(t('tasks.earlier_line', { day: t.fmt.day(task.day), line: md(taskLine(t, task)) }), 400);
+
 function cartState(t: T, cart: TaskListView['thisCart']): string {
   if (!cart) return t('cart.state_none');
   if (cart.status === 'committed') return t(cart.exceptionReason ? 'cart.state_exception' : 'cart.state_committed');
@@ -44,8 +55,8 @@ export function homeView(t: T, v: TaskListView) {
     { type: 'context', elements: [mrkdwn(t('home.hello', { name: v.name }))] },
   ];
   if (!today.length) blocks.push({ type: 'section', text: mrkdwn(t(committed ? 'home.nothing_today' : 'home.no_list_today')) });
-  for (const task of today.slice(0, HOME_TODAY_MAX)) {
-    blocks.push({ type: 'section', text: mrkdwn(taskLine(t, task)) });
+  const withButtons = (task: TaskRow, line: string) => {
+    blocks.push({ type: 'section', text: mrkdwn(line) });
     const button = (action: string, key: Key, primary = false) => ({
       type: 'button' as const,
       action_id: action,
@@ -58,11 +69,19 @@ export function homeView(t: T, v: TaskListView) {
       block_id: `task_${task.id}`,
       elements: task.status === 'open' ? [button(ACTIONS.taskDone, 'button.done', true), button(ACTIONS.taskSkip, 'button.skip')] : [button(ACTIONS.taskUndo, 'button.undo')],
     });
-  }
+  };
+  for (const task of today.slice(0, HOME_TODAY_MAX)) withButtons(task, taskLine(t, task));
   if (today.length > HOME_TODAY_MAX) blocks.push({ type: 'context', elements: [mrkdwn(t('home.more_today', { count: today.length - HOME_TODAY_MAX }))] });
   const done = today.filter((x) => x.status === 'done').length;
   const left = today.filter((x) => x.status === 'open').reduce((s, x) => s + x.effortMinutes, 0);
   if (today.length) blocks.push({ type: 'context', elements: [mrkdwn(t('home.progress', { done, total: today.length, left: t.fmt.minutes(left) }))] });
+  if (v.earlierCount) {
+    blocks.push({ type: 'section', text: mrkdwn(t('home.earlier', { count: v.earlierCount })) });
+    // The latest ones: the days just before this week.
+    for (const task of v.earlier.slice(-HOME_EARLIER_MAX)) withButtons(task, earlierLine(t, task));
+    const more = v.earlierCount - Math.min(v.earlier.length, HOME_EARLIER_MAX);
+    if (more > 0) blocks.push({ type: 'context', elements: [mrkdwn(t('home.more_earlier', { count: more }))] });
+  }
 
   blocks.push({ type: 'divider' }, { type: 'header', text: plain(t.plain('week.this', { week: t.fmt.week(v.weekStart) }), LIMITS.headerText) });
   const fields = [];
@@ -131,8 +150,8 @@ export function taskListText(t: T, v: TaskListView, range: ListRange): string {
       : range === 'week'
         ? t('tasks.title_week', { week: t.fmt.week(v.weekStart) })
         : t('tasks.title_next', { week: t.fmt.week(v.nextWeekStart) });
-  if (!rows.length) return `${title}\n${emptyText(t, v, range)}`;
   const lines: string[] = [title];
+  if (!rows.length) lines.push(emptyText(t, v, range));
   let current = '';
   for (const task of rows) {
     if (range !== 'today' && task.day !== current) {
@@ -140,6 +159,10 @@ export function taskListText(t: T, v: TaskListView, range: ListRange): string {
       lines.push(task.day === v.today ? t('home.day_today', { day: t.fmt.day(task.day) }) : t('home.day', { day: t.fmt.day(task.day) }));
     }
     lines.push(taskLine(t, task));
+  }
+  if (range !== 'next' && v.earlierCount) {
+    lines.push('', t('tasks.earlier_title', { count: v.earlierCount }), ...v.earlier.map((task) => earlierLine(t, task)));
+    if (v.earlierCount > v.earlier.length) lines.push(t('tasks.more_earlier', { count: v.earlierCount - v.earlier.length }));
   }
   const text = lines.join('\n');
   return text.length > LIST_MAX + 100 ? `${truncateMrkdwn(text, LIST_MAX)}\n${t('tasks.too_long')}` : text;

@@ -544,20 +544,36 @@ export async function claimCartMessage(db: DbOrTx, cartId: number, was: string |
 export type TaskRow = Pick<typeof tasks.$inferSelect, 'id' | 'typeKey' | 'title' | 'effortMinutes' | 'priority' | 'day' | 'status'> & { label: string; customerName: string | null };
 export type CartSummary = Pick<CartRow, 'weekStart' | 'status' | 'exceptionReason'>;
 
-/** The agent's tasks between two days, by day, and their carts of the given weeks: one round trip. */
-export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: string, weekStarts: string[]): Promise<{ tasks: TaskRow[]; carts: CartSummary[] }> {
-  const [row] = await rowsOf<{ tasks: TaskRow[]; carts: CartSummary[] }>(db, sql`select
-    (select coalesce(json_agg(json_build_object(
-        'id', t.id, 'typeKey', t.type_key, 'title', t.title, 'effortMinutes', t.effort_minutes, 'priority', t.priority, 'day', t.day, 'status', t.status,
-        'label', tt.label, 'customerName', cu.name) order by t.day, t.id), '[]')
-      from ${tasks} t
-      join ${taskTypes} tt on tt.key = t.type_key
-      left join ${customers} cu on cu.id = t.customer_id
-      where t.agent_id = ${agentId} and t.day between ${from}::date and ${to}::date) as tasks,
+/** How many of the open tasks before the list's first day taskListOf reads: the latest ones. */
+export const EARLIER_MAX = 50;
+
+/**
+ * The agent's tasks between two days, by day, and their carts of the given weeks: one round trip.
+ * With them, the tasks still open before `from` (no later cart carried them yet: the last work day's
+ * of the week before, when the next week's cart was made on it), the latest EARLIER_MAX by day, and
+ * how many there are.
+ */
+export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: string, weekStarts: string[]): Promise<{ tasks: TaskRow[]; carts: CartSummary[]; earlier: TaskRow[]; earlierCount: number }> {
+  const row = (t: string) => sql.raw(`json_build_object(
+        'id', ${t}.id, 'typeKey', ${t}.type_key, 'title', ${t}.title, 'effortMinutes', ${t}.effort_minutes, 'priority', ${t}.priority, 'day', ${t}.day, 'status', ${t}.status,
+        'label', ${t}.label, 'customerName', ${t}.customer_name)`);
+  const [found] = await rowsOf<{ tasks: TaskRow[]; carts: CartSummary[]; earlier: TaskRow[]; earlierCount: number }>(db, sql`select
+    (select coalesce(json_agg(${row('t')} order by t.day, t.id), '[]')
+      from (select t.*, tt.label, cu.name as customer_name from ${tasks} t
+        join ${taskTypes} tt on tt.key = t.type_key
+        left join ${customers} cu on cu.id = t.customer_id
+        where t.agent_id = ${agentId} and t.day between ${from}::date and ${to}::date) t) as tasks,
+    (select coalesce(json_agg(${row('e')} order by e.day, e.id), '[]')
+      from (select t.*, tt.label, cu.name as customer_name from ${tasks} t
+        join ${taskTypes} tt on tt.key = t.type_key
+        left join ${customers} cu on cu.id = t.customer_id
+        where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${from}::date
+        order by t.day desc, t.id desc limit ${EARLIER_MAX}) e) as earlier,
+    (select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${from}::date)::int as "earlierCount",
     (select coalesce(json_agg(json_build_object('weekStart', c.week_start, 'status', c.status, 'exceptionReason', c.exception_reason)), '[]')
       from ${carts} c
       where c.agent_id = ${agentId} and c.week_start in (${sql.join(weekStarts.map((w) => sql`${w}::date`), sql`, `)})) as carts`);
-  return row!;
+  return found!;
 }
 
 /**

@@ -16,6 +16,15 @@ export interface TaskListView {
   weekStart: string;
   /** The working week's task list, by day. */
   week: TaskRow[];
+  /**
+   * Tasks of days before the working week still open, by day (the latest EARLIER_MAX): no cart has
+   * carried them yet. The cart made on the last work day of a week carries that week's days before
+   * it; that day's own leftovers are carried by the next cart made, and until then they are here,
+   * to be done or skipped.
+   */
+  earlier: TaskRow[];
+  /** How many there are in all. */
+  earlierCount: number;
   /** Monday of the planning week. */
   nextWeekStart: string;
   /** The plan committed for the planning week, by day (empty until its cart is committed). */
@@ -32,13 +41,15 @@ export async function taskListFor(db: Db, who: string | PersonWithTeam, now: Dat
   const zone = zoneOf(person);
   const weekStart = workingWeek(now, zone);
   const next = planningWeek(now, zone);
-  const { tasks, carts } = await taskListOf(db, person.person.slackUserId, weekStart, addDays(next, 6), [weekStart, next]);
+  const { tasks, carts, earlier, earlierCount } = await taskListOf(db, person.person.slackUserId, weekStart, addDays(next, 6), [weekStart, next]);
   return {
     person,
     name: person.person.name,
     today: localDay(now, zone),
     weekStart,
     week: tasks.filter((t) => t.day < next),
+    earlier,
+    earlierCount,
     nextWeekStart: next,
     next: tasks.filter((t) => t.day >= next),
     thisCart: carts.find((c) => c.weekStart === weekStart) ?? null,

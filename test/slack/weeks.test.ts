@@ -15,7 +15,7 @@ import { ACTIONS, INPUTS, VALUE } from '../../views/ids.ts';
 import { eventually, useTestApp } from '../support/app.ts';
 import { AGENT, OTHER_AGENT, SUPERVISOR, loadCenter } from '../support/fixtures.ts';
 import { BOT_TOKEN, eventBody, post } from '../support/signed.ts';
-import { Agent, text } from '../support/slack-client.ts';
+import { Agent, text, type Blocks } from '../support/slack-client.ts';
 
 /** Thursday 26 Nov 2026, 10:00 in Shanghai: before Friday 15:00, when next week's carts are proposed. */
 const THURSDAY = new Date('2026-11-26T02:00:00Z');
@@ -231,5 +231,59 @@ describe('a week worked, its open tasks carried into the next week’s cart, the
     // Committed again: Friday's task is listed again, the carried ones are not (they are in next week's cart).
     expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, fridayAfterProposal)).changed).toBe(true);
     expect((await listed()).map((x) => x.status).sort()).toEqual(['carried_over', 'carried_over', 'carried_over', 'carried_over', 'open']);
+  }, 60_000);
+});
+
+describe('the last work day’s tasks left open, after the week', () => {
+  it('are in App Home and /tasks the Monday after, each with its day, Done and Skip, until a cart carries what is still open', async () => {
+    const monday = new Date('2026-11-23T02:00:00Z');
+    const fridayAfterProposal = new Date('2026-11-27T08:00:00Z');
+    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
+    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday)).changed).toBe(true);
+    // Friday after the proposal: next week's cart carries Monday to Thursday; Friday's task is worked that day, and left open.
+    await openCart(ctx.t.db, AGENT, 'next', fridayAfterProposal);
+    const friday = (await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id))).find((x) => x.day === '2026-11-27')!;
+    expect(friday.status).toBe('open');
+
+    // Monday 30 Nov, 10:00 in Shanghai: the week before is over, and nothing has carried Friday's task yet.
+    ctx.app.clock.now = new Date('2026-11-30T02:00:00Z');
+    const a = new Agent(ctx.app, AGENT);
+    await a.command('/tasks', '', 'today');
+    await a.command('/tasks', 'week', 'week');
+    await a.settle();
+    const answer = (id: string) => String(ctx.app.slack.responses.find((r) => r.id === id)!.body.text);
+    for (const id of ['today', 'week']) expect(answer(id)).toContain('\n\n*Still open from before this week* · 1\nFri 27 Nov · ▫️ *Follow-up* — This week 4 (5 h)');
+    const homes = () => ctx.app.slack.callsTo('views.publish').filter((c) => c.args.user_id === AGENT).length;
+    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: `D${AGENT.slice(1)}`, tab: 'home' }), { contentType: 'application/json' });
+    await eventually(() => expect(homes()).toBe(1), 15_000);
+    const home = () => ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks;
+    expect(text(home())).toContain('*Still open from before this week:* 1 task. Mark it here; if it is still open when your next cart is made, that cart carries it.');
+    expect(text(home())).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4 (5 h)');
+    expect(a.button(ACTIONS.taskSkip, home()).value).toBe(String(friday.id));
+
+    // Done from App Home: marked, and the Home published again without it.
+    await a.clickInHome(ACTIONS.taskDone, a.button(ACTIONS.taskDone, home()).value);
+    await eventually(() => expect(homes()).toBe(2), 15_000);
+    await a.settle();
+    expect((await ctx.t.db.select().from(tasks).where(eq(tasks.id, friday.id)))[0]!.status).toBe('done');
+    expect(text(home())).not.toContain('Still open from before this week');
+    // The next cart made carries nothing of it.
+    const { state: planning } = await openCart(ctx.t.db, AGENT, 'next', ctx.app.clock.now);
+    expect(planning.week.start).toBe('2026-12-07');
+    expect(planning.tasks.filter((x) => x.source === 'carried_over')).toEqual([]);
+  }, 60_000);
+
+  it('one still open when the next cart is made is carried into it, and leaves App Home', async () => {
+    const monday = new Date('2026-11-23T02:00:00Z');
+    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
+    await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday);
+    await openCart(ctx.t.db, AGENT, 'next', new Date('2026-11-27T08:00:00Z'));
+    // Tuesday 1 Dec: the agent opens the cart of the week of 7 Dec, which carries Friday's task.
+    ctx.app.clock.now = new Date('2026-12-01T02:00:00Z');
+    const { state: planning } = await openCart(ctx.t.db, AGENT, 'next', ctx.app.clock.now);
+    expect(planning.tasks.filter((x) => x.source === 'carried_over').map((x) => [x.title, x.day])).toEqual([['This week 4', '2026-12-07']]);
+    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: `D${AGENT.slice(1)}`, tab: 'home' }), { contentType: 'application/json' });
+    await eventually(() => expect(ctx.app.slack.homeOf(AGENT)).toBeDefined(), 15_000);
+    expect(text(ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks)).not.toContain('Still open from before this week');
   }, 60_000);
 });

@@ -281,6 +281,9 @@ describe('people’s text in every view', () => {
           today: MONDAY,
           weekStart: MONDAY,
           week: rows.map((r, i) => row(r, i, MONDAY)),
+          // Left open before the week: the same hostile text, in App Home with buttons and in /tasks.
+          earlier: rows.map((r, i) => ({ ...row(r, i + 200, addDays(MONDAY, -7)), status: 'open' as const })),
+          earlierCount: rows.length * 2,
           nextWeekStart: next,
           next: rows.map((r, i) => row(r, i + 100, next)),
           thisCart: { weekStart: MONDAY, status: 'committed', exceptionReason: name },

@@ -269,14 +269,17 @@ describe.each(LANGS)('every view in %s', (language) => {
       weekStart: MONDAY,
       // Today (Monday) has more tasks than App Home shows with buttons.
       week: Array.from({ length: 300 }, (_, i) => row(i, MONDAY)).map((r, i) => (i % 3 ? r : { ...r, day: MONDAY })).sort((a, b) => a.day.localeCompare(b.day)),
+      // As many left open before the week as the list reads, of more: with today's at their most, App Home at its limit.
+      earlier: Array.from({ length: 50 }, (_, i) => ({ ...row(2000 + i, addDays(MONDAY, -14)), status: 'open' as const })).sort((a, b) => a.day.localeCompare(b.day)),
+      earlierCount: 120,
       nextWeekStart: next,
       next: Array.from({ length: 200 }, (_, i) => row(1000 + i, next)).sort((a, b) => a.day.localeCompare(b.day)),
       thisCart: { weekStart: MONDAY, status: 'committed', exceptionReason: d.reason },
       nextCart: { weekStart: next, status: 'committed', exceptionReason: null },
       reminders: { team: true, start: true, end: false, startAt: '09:00', nudgeAt: '17:00' },
     };
-    const empty: TaskListView = { ...full, week: [], next: [], thisCart: null, nextCart: { weekStart: next, status: 'open', exceptionReason: null }, reminders: { ...full.reminders!, team: false } };
-    for (const v of [full, empty, { ...empty, nextCart: full.nextCart, next: full.next, reminders: undefined }]) {
+    const empty: TaskListView = { ...full, week: [], earlier: [], earlierCount: 0, next: [], thisCart: null, nextCart: { weekStart: next, status: 'open', exceptionReason: null }, reminders: { ...full.reminders!, team: false } };
+    for (const v of [full, empty, { ...empty, nextCart: full.nextCart, next: full.next, reminders: undefined }, { ...empty, earlier: full.earlier.slice(0, 3), earlierCount: 3 }]) {
       const home = homeView(t, v);
       expect(checkView(home as never)).toEqual([]);
       readsIn(language, home);

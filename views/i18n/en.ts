@@ -252,6 +252,9 @@ export const en = {
   'home.no_list_today': 'No task list for today: commit this week’s cart (`/cart this`) to make one.',
   'home.more_today': '…and {{count}} more: `/tasks` lists them all.',
   'home.progress': '{{done}} of {{total}} done · {{left}} left',
+  'home.earlier_one': '*Still open from before this week:* {{count}} task. Mark it here; if it is still open when your next cart is made, that cart carries it.',
+  'home.earlier_other': '*Still open from before this week:* {{count}} tasks. Mark them here; those still open when your next cart is made are carried into it.',
+  'home.more_earlier': '…and {{count}} earlier: `/tasks` lists them.',
   'home.day': '*{{day}}*',
   'home.day_today': '*{{day}}* (today)',
   'home.day_totals_one': '{{count}} task · {{minutes}} · {{done}} done',
@@ -271,6 +274,9 @@ export const en = {
   'tasks.commit_this': 'Commit this week’s cart with `/cart this` to make one.',
   'tasks.see_week': 'This week’s list: `/tasks week`.',
   'tasks.see_next': 'Your committed plan for next week ({{week}}) is in `/tasks next`.',
+  'tasks.earlier_title': '*Still open from before this week* · {{count}}',
+  'tasks.earlier_line': '{{day}} · {{line}}',
+  'tasks.more_earlier': '…and {{count}} older ones.',
   'tasks.too_long': '…the list is longer than a message holds; App Home shows today’s tasks.',
 
   // Reminders: the DMs at the start and near the end of an agent's day, and App Home's switches (views/reminder.ts, views/tasks.ts).

@@ -228,6 +228,8 @@ export const zhCN: ChineseCatalog = {
   'home.no_list_today': '今天还没有任务清单：提交本周的任务车（`/cart 本周`）后就会生成。',
   'home.more_today': '……另有 {{count}} 项：`/tasks` 可列出全部。',
   'home.progress': '已完成 {{done}}/{{total}} · 还剩 {{left}}',
+  'home.earlier_other': '*本周之前仍未完成：*{{count}} 项。可在这里标记；生成你的下一个任务车时，仍未完成的会结转进去。',
+  'home.more_earlier': '……另有更早的 {{count}} 项：`/tasks` 可列出。',
   'home.day': '*{{day}}*',
   'home.day_today': '*{{day}}*（今天）',
   'home.day_totals_other': '{{count}} 项 · {{minutes}} · 已完成 {{done}}',
@@ -246,6 +248,9 @@ export const zhCN: ChineseCatalog = {
   'tasks.commit_this': '用 `/cart 本周` 提交本周的任务车，就会生成任务清单。',
   'tasks.see_week': '本周的清单：`/tasks 本周`。',
   'tasks.see_next': '你已提交的下周（{{week}}）安排在 `/tasks 下周`。',
+  'tasks.earlier_title': '*本周之前仍未完成* · {{count}}',
+  'tasks.earlier_line': '{{day}} · {{line}}',
+  'tasks.more_earlier': '……另有更早的 {{count}} 项。',
   'tasks.too_long': '……清单太长，一条消息放不下；主页会显示今天的任务。',
 
   'reminder.start_other': '☀️ *今天 {{day}}*：{{count}} 项任务，共 {{minutes}}。做完一项就点「完成」，不做的点「跳过」。',

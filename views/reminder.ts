@@ -78,6 +78,7 @@ export function reminderMessage(t: T, r: Reminder): { text: string; blocks: Know
     const left = r.tasks.filter((x) => x.status === 'open').reduce((s, x) => s + x.effortMinutes, 0);
     blocks.push({ type: 'context', elements: [mrkdwn(t('home.progress', { done, total: r.tasks.length, left: t.fmt.minutes(left) }))] });
   }
+  if (r.kind === 'start' && r.earlier > 0) blocks.push({ type: 'context', elements: [mrkdwn(t('reminder.earlier', { count: r.earlier }))] });
   blocks.push({ type: 'context', elements: [mrkdwn(t('reminder.footer'))] });
   return { text: head, blocks };
 }

@@ -30,37 +30,47 @@ const dayTasks = (agentId: unknown, day: string) => sql`(select coalesce(json_ag
   left join ${customers} cu on cu.id = t.customer_id
   where t.agent_id = ${agentId} and t.day = ${day}::date and t.status <> 'carried_over')`;
 
+/**
+ * How many of an agent's tasks of days before the week of `day` (from its Monday) are still open:
+ * no cart has carried them yet (the task list's `earlier`, db/queries/carts.ts taskListOf).
+ */
+const earlierOpen = (agentId: unknown, day: string) =>
+  sql`(select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < date_trunc('week', ${day}::date)::date)::int`;
+
 export interface AgentDay {
   person: PersonRow;
   /** A day off of the agent's, or a holiday of the team's. */
   off: boolean;
   tasks: TaskRow[];
+  /** Tasks still open from before the week of the day (earlierOpen). */
+  earlier: number;
   /** The DM with the agent, as a cart posted there recorded it: no conversations.open needed. */
   dm: string | null;
 }
 
 /** Every agent of the team living in `zone`, with their day: one round trip for the whole team. */
 export async function agentDays(db: DbOrTx, teamId: number, zone: string, day: string): Promise<AgentDay[]> {
-  const rows = await rowsOf<{ person: Record<string, unknown>; off: boolean; tasks: TaskRow[]; dm: string | null }>(
+  const rows = await rowsOf<{ person: Record<string, unknown>; off: boolean; tasks: TaskRow[]; earlier: number; dm: string | null }>(
     db,
     sql`select to_json(p) as person,
       exists (select 1 from ${timeOff} o
         where (o.slack_user_id = p.slack_user_id or (o.slack_user_id is null and o.team_id = p.team_id))
           and o.from_day <= ${day}::date and o.to_day >= ${day}::date) as off,
       ${dayTasks(sql`p.slack_user_id`, day)} as tasks,
+      ${earlierOpen(sql`p.slack_user_id`, day)} as earlier,
       (select c.channel_id from ${carts} c where c.agent_id = p.slack_user_id and c.channel_id is not null order by c.week_start desc limit 1) as dm
     from ${people} p join ${teams} tm on tm.id = p.team_id
     where p.team_id = ${teamId} and p.role = 'agent' and coalesce(p.timezone, tm.timezone) = ${zone}
     order by p.slack_user_id`,
   );
-  return rows.map((r) => ({ person: rowFromJson(people, r.person), off: Boolean(r.off), tasks: r.tasks, dm: r.dm }));
+  return rows.map((r) => ({ person: rowFromJson(people, r.person), off: Boolean(r.off), tasks: r.tasks, earlier: Number(r.earlier), dm: r.dm }));
 }
 
-/** An agent's tasks of a day, and the reminder messages posted to them that day (by delivery key). */
-export async function reminderDay(db: DbOrTx, agentId: string, day: string, keys: string[]): Promise<{ tasks: TaskRow[]; messages: Array<{ key: string; channelId: string; ts: string }> }> {
-  const [row] = await rowsOf<{ tasks: TaskRow[]; messages: Array<{ key: string; channelId: string; ts: string }> }>(
+/** An agent's tasks of a day, those still open from before its week, and the reminder messages posted to them that day (by delivery key). */
+export async function reminderDay(db: DbOrTx, agentId: string, day: string, keys: string[]): Promise<{ tasks: TaskRow[]; earlier: number; messages: Array<{ key: string; channelId: string; ts: string }> }> {
+  const [row] = await rowsOf<{ tasks: TaskRow[]; earlier: number; messages: Array<{ key: string; channelId: string; ts: string }> }>(
     db,
-    sql`select ${dayTasks(agentId, day)} as tasks,
+    sql`select ${dayTasks(agentId, day)} as tasks, ${earlierOpen(agentId, day)} as earlier,
       (select coalesce(json_agg(json_build_object('key', d.key, 'channelId', d.channel_id, 'ts', d.message_ts) order by d.key), '[]')
         from ${deliveries} d
         where d.key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) and d.status = 'sent' and d.message_ts is not null) as messages`,

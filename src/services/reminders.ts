@@ -26,6 +26,8 @@ export interface Reminder {
   tasks: TaskRow[];
   /** The nudge: whole minutes until the day ends (0 once it has). Null for the start of the day. */
   minutesLeft: number | null;
+  /** Tasks still open from before the day's week (App Home and /tasks list them): the start of the day says how many. */
+  earlier: number;
 }
 
 /** What a run needs of Slack. */
@@ -99,7 +101,7 @@ export async function remindTeam(
           else report.quiet += 1;
           continue;
         }
-        const reminder: Reminder = { kind, day, tasks: kind === 'start' ? agent.tasks : agent.tasks.filter((t) => t.status === 'open'), minutesLeft: kind === 'end' ? minutesLeft(now, end) : null };
+        const reminder: Reminder = { kind, day, tasks: kind === 'start' ? agent.tasks : agent.tasks.filter((t) => t.status === 'open'), minutesLeft: kind === 'end' ? minutesLeft(now, end) : null, earlier: agent.earlier };
         const outcome = await deliver(
           db,
           row,
@@ -136,6 +138,8 @@ export interface ReminderState {
   day: IsoDay;
   tasks: TaskRow[];
   minutesLeft: number;
+  /** Tasks still open from before the day's week. */
+  earlier: number;
   messages: Array<{ kind: ReminderKind; channelId: string; ts: string }>;
 }
 
@@ -151,13 +155,14 @@ export async function reminderState(db: Db, userId: string, day: IsoDay | null, 
   const zone = zoneOf(person);
   const on = day ?? localDay(now, zone);
   const kinds: ReminderKind[] = ['start', 'end'];
-  const { tasks, messages } = await reminderDay(db, userId, on, kinds.map((k) => reminderKey(k, userId, on)));
+  const { tasks, earlier, messages } = await reminderDay(db, userId, on, kinds.map((k) => reminderKey(k, userId, on)));
   const end = reminderTimes(on, zone, { start: person.team.reminderStart, end: person.team.reminderEnd }).end;
   return {
     person,
     day: on,
     tasks,
     minutesLeft: minutesLeft(now, end),
+    earlier: Number(earlier),
     messages: messages.map((m) => ({ kind: m.key.startsWith('reminder:start:') ? 'start' : 'end', channelId: m.channelId, ts: m.ts })),
   };
 }

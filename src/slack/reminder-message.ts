@@ -29,7 +29,7 @@ export async function refreshReminders(client: WebClient, db: Db, languages: Lan
   const t = await languages.of(client, state.person);
   await Promise.all(
     messages.map(async (m) => {
-      const message = reminderMessage(t, { kind: m.kind, day: state.day, tasks: state.tasks, minutesLeft: m.kind === 'end' ? state.minutesLeft : null });
+      const message = reminderMessage(t, { kind: m.kind, day: state.day, tasks: state.tasks, minutesLeft: m.kind === 'end' ? state.minutesLeft : null, earlier: state.earlier });
       try {
         await client.chat.update({ channel: m.channelId, ts: m.ts, ...message });
       } catch (e) {

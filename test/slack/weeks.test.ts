@@ -6,7 +6,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/import/run.ts';
 import { runDigests } from '../../src/jobs/digest.ts';
+import { runReminders } from '../../src/jobs/remind.ts';
 import { CURRENT, changeCart, openCart } from '../../src/services/cart.ts';
+import { markTask } from '../../src/services/tasks.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
 import { cartItems, carts, tasks } from '../../db/schema.ts';
 import { dayModal } from '../../views/day.ts';
@@ -271,6 +273,41 @@ describe('the last work day’s tasks left open, after the week', () => {
     const { state: planning } = await openCart(ctx.t.db, AGENT, 'next', ctx.app.clock.now);
     expect(planning.week.start).toBe('2026-12-07');
     expect(planning.tasks.filter((x) => x.source === 'carried_over')).toEqual([]);
+  }, 60_000);
+
+  it('the start-of-day reminder says how many, and no longer once it is done', async () => {
+    // A few of next week's tasks for the agent too: with its others, a cart committed once balanced.
+    const rows = ['external_id,agent,type,title,date,effort_minutes', ...NEXT_WEEK.map((day, d) => `nx-${d},${AGENT},follow_up,Next week ${d},${day},30`)];
+    expect((await importCsv(ctx.t.db, 'tasks', rows.join('\n'))).errors).toEqual([]);
+    const monday = new Date('2026-11-23T02:00:00Z');
+    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
+    await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday);
+    // Monday to Thursday done; Friday's left open, and the cart proposed on Friday carries nothing.
+    const listed = await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id));
+    for (const x of listed.filter((x) => x.day < '2026-11-27')) await markTask(ctx.t.db, AGENT, x.id, 'done');
+    await openCart(ctx.t.db, AGENT, 'next', new Date('2026-11-27T08:00:00Z'));
+    // Monday 30 Nov, 09:30 in Shanghai: this week's cart committed, its list made.
+    ctx.app.clock.now = new Date('2026-11-30T01:30:00Z');
+    const { state: week } = await openCart(ctx.t.db, AGENT, 'this', ctx.app.clock.now);
+    await changeCart(ctx.t.db, AGENT, week.cart.id, CURRENT, { kind: 'balance' }, ctx.app.clock.now);
+    const committed = await changeCart(ctx.t.db, AGENT, week.cart.id, CURRENT, { kind: 'commit' }, ctx.app.clock.now);
+    expect(committed.notice).toMatchObject({ kind: 'committed' });
+
+    await runReminders(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { kind: 'start', at: ctx.app.clock.now, now: ctx.app.clock.now, perSecond: 1000 });
+    const dm = `D${AGENT.slice(1)}`;
+    const reminder = () => ctx.app.slack.messagesIn(dm).find((m) => String(m.text).startsWith('☀️'))!;
+    expect(text(reminder().blocks as Blocks)).toContain('↩️ Also 1 task still open from before this week: App Home and `/tasks` list it.');
+
+    // Done in App Home on Friday's task: the reminder is edited, and says it no more.
+    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: dm, tab: 'home' }), { contentType: 'application/json' });
+    await eventually(() => expect(ctx.app.slack.homeOf(AGENT)).toBeDefined(), 15_000);
+    const a = new Agent(ctx.app, AGENT);
+    const home = ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks;
+    const friday = a.elements(home).filter((e) => e.action_id === ACTIONS.taskDone).at(-1)!;
+    expect(text(home)).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4');
+    await a.clickInHome(ACTIONS.taskDone, friday.value as string);
+    await eventually(() => expect(text(reminder().blocks as Blocks)).not.toContain('still open from before this week'), 15_000);
+    await a.settle();
   }, 60_000);
 
   it('one still open when the next cart is made is carried into it, and leaves App Home', async () => {

@@ -310,7 +310,7 @@ describe('people’s text in every view', () => {
       fc.property(fc.array(rowArb, { maxLength: 60 }), fc.constantFrom('start' as const, 'end' as const), fc.integer({ min: 0, max: 600 }), (rows, kind, minutesLeft) => {
         const tasks = rows.map((r, i) => ({ ...r, id: i + 1, typeKey: 'follow_up', effortMinutes: 10, day: MONDAY }));
         for (const t of LANGS) {
-          const message = reminderMessage(t, { kind, day: MONDAY, tasks, minutesLeft: kind === 'end' ? minutesLeft : null });
+          const message = reminderMessage(t, { kind, day: MONDAY, tasks, minutesLeft: kind === 'end' ? minutesLeft : null, earlier: rows.length });
           expectOnlyMeant([...mrkdwnTexts(message.blocks), message.text]);
           expect(checkBlocks(message.blocks, 'message')).toEqual([]);
         }

@@ -306,11 +306,13 @@ describe.each(LANGS)('every view in %s', (language) => {
     const day = Array.from({ length: 60 }, (_, i) => row(i));
     const open = day.filter((x) => x.status === 'open').length;
     for (const r of [
-      { kind: 'start' as const, tasks: day, minutesLeft: null },
-      { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null },
-      { kind: 'end' as const, tasks: day, minutesLeft: 30 },
-      { kind: 'end' as const, tasks: day, minutesLeft: 0 },
-      { kind: 'end' as const, tasks: day.map((x) => ({ ...x, status: 'done' as const })), minutesLeft: 12 },
+      // The start of the day at its most: as many tasks as it lists and more, and some still open from before the week.
+      { kind: 'start' as const, tasks: day, minutesLeft: null, earlier: 120 },
+      { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null, earlier: 1 },
+      { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null, earlier: 0 },
+      { kind: 'end' as const, tasks: day, minutesLeft: 30, earlier: 3 },
+      { kind: 'end' as const, tasks: day, minutesLeft: 0, earlier: 0 },
+      { kind: 'end' as const, tasks: day.map((x) => ({ ...x, status: 'done' as const })), minutesLeft: 12, earlier: 0 },
     ]) {
       const message = reminderMessage(t, { ...r, day: MONDAY });
       expect(checkBlocks(message.blocks, 'message')).toEqual([]);
@@ -320,9 +322,13 @@ describe.each(LANGS)('every view in %s', (language) => {
       expect(listed).toBe(Math.min(shown, REMINDER_TASKS_MAX));
       const more = textsOf(message.blocks).join('\n');
       if (shown > listed) expect(more).toContain(t('home.more_today', { count: shown - listed }));
+      // Only the start of the day says how many are still open from before the week, and only when some are.
+      const earlierLine = t('reminder.earlier', { count: r.earlier });
+      if (r.kind === 'start' && r.earlier) expect(more).toContain(earlierLine);
+      else expect(more).not.toContain(earlierLine);
     }
-    expect(reminderMessage(t, { kind: 'start', day: MONDAY, tasks: day, minutesLeft: null }).blocks.length).toBeLessThanOrEqual(50);
-    expect(textsOf(reminderMessage(t, { kind: 'end', day: MONDAY, tasks: day, minutesLeft: 30 }).blocks).join('\n')).toContain(t('reminder.end', { count: open, left: t.fmt.minutes(30) }));
+    expect(reminderMessage(t, { kind: 'start', day: MONDAY, tasks: day, minutesLeft: null, earlier: 120 }).blocks.length).toBeLessThanOrEqual(50);
+    expect(textsOf(reminderMessage(t, { kind: 'end', day: MONDAY, tasks: day, minutesLeft: 30, earlier: 0 }).blocks).join('\n')).toContain(t('reminder.end', { count: open, left: t.fmt.minutes(30) }));
   });
 
   it('the digests and /team-carts, for 25 agents and for 300, both details, before and after the proposal', () => {

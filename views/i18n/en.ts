@@ -287,6 +287,8 @@ export const en = {
   'reminder.end_over_one': '*{{count}} task of today was left open.*',
   'reminder.end_over_other': '*{{count}} of today’s tasks were left open.*',
   'reminder.end_all_done': '✅ All of today’s tasks are done or skipped. Well done!',
+  'reminder.earlier_one': '↩️ Also {{count}} task still open from before this week: App Home and `/tasks` list it.',
+  'reminder.earlier_other': '↩️ Also {{count}} tasks still open from before this week: App Home and `/tasks` list them.',
   'reminder.footer': 'Reminders come as your day starts and before it ends; turn either off in Task Cart’s Home tab.',
   'reminder.home_title': '*Reminders*',
   'reminder.home_start': '☀️ Today’s tasks at {{time}}, as your day starts: {{state}}',

@@ -257,6 +257,7 @@ export const zhCN: ChineseCatalog = {
   'reminder.end_other': '⏰ *今天还有 {{count}} 项任务未完成*，离下班还有 {{left}}。',
   'reminder.end_over_other': '*今天有 {{count}} 项任务未完成。*',
   'reminder.end_all_done': '✅ 今天的任务都已完成或跳过。辛苦了！',
+  'reminder.earlier_other': '↩️ 另有本周之前仍未完成的 {{count}} 项：主页和 `/tasks` 里可以看到。',
   'reminder.footer': '上班时和下班前各提醒一次；可以在 Task Cart 的主页里关闭。',
   'reminder.home_title': '*提醒*',
   'reminder.home_start': '☀️ {{time}} 上班提醒，发送今天的任务：{{state}}',

@@ -273,7 +273,15 @@ export const tasks = pgTable(
   // By item: a commit keeps the done and skipped tasks of each item, and a cart's read marks the items
   // they came from (db/queries/carts.ts); removing an item sets its tasks' item to null. Without it each
   // of those read every task of every week.
-  (t) => [index('tasks_agent_day_idx').on(t.agentId, t.day), index('tasks_cart_idx').on(t.cartId), index('tasks_cart_item_idx').on(t.cartItemId)],
+  // Open ones by agent and day: the task list's tasks still open from before its week, and their count
+  // in the start-of-day reminder (db/queries/carts.ts taskListOf, reminders.ts), read among the open
+  // tasks only, however many weeks of done ones an agent has.
+  (t) => [
+    index('tasks_agent_day_idx').on(t.agentId, t.day),
+    index('tasks_cart_idx').on(t.cartId),
+    index('tasks_cart_item_idx').on(t.cartItemId),
+    index('tasks_open_agent_day_idx').on(t.agentId, t.day).where(sql`${t.status} = 'open'`),
+  ],
 );
 
 /** Every change to a cart, who made it and what it was. */

@@ -35,7 +35,7 @@ const dayTasks = (agentId: unknown, day: string) => sql`(select coalesce(json_ag
  * no cart has carried them yet (the task list's `earlier`, db/queries/carts.ts taskListOf).
  */
 const earlierOpen = (agentId: unknown, day: string) =>
-  sql`(select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < date_trunc('week', ${day}::date)::date)::int`;
+  sql`(select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${day}::date - (extract(isodow from ${day}::date)::int - 1))::int`;
 
 export interface AgentDay {
   person: PersonRow;

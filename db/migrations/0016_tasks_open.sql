@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_open_agent_day_idx" ON "tasks" USING btree ("agent_id","day") WHERE "tasks"."status" = 'open';

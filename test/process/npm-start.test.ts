@@ -90,12 +90,14 @@ async function group(pgid: number): Promise<number[]> {
 }
 /** A process's children, from ps (a primary's workers). */
 async function childrenOf(pid: number): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,comm=']);
+  // By the program run, not the process's name: Node 24 names its main thread, and so the process's
+  // `comm`, "MainThread".
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,ppid=,args=']);
   return stdout
     .trim()
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter(([, ppid, comm]) => Number(ppid) === pid && comm === 'node')
+    .filter(([, ppid, program]) => Number(ppid) === pid && /(^|\/)node$/.test(program ?? ''))
     .map(([p]) => Number(p));
 }
 const alive = (pid: number) => {

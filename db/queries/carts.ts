@@ -548,28 +548,35 @@ export type CartSummary = Pick<CartRow, 'weekStart' | 'status' | 'exceptionReaso
 export const EARLIER_MAX = 50;
 
 /**
+ * The tasks of `agentId` (an id, or a column) left open on a day before `before`: no cart has carried
+ * them yet. Read by the partial index of open tasks (schema.ts `tasks_open_agent_day_idx`); on the
+ * task list (taskListOf) and in the start-of-day reminder's count (reminders.ts).
+ */
+export const openBefore = (agentId: unknown, before: SQL) => sql`t.agent_id = ${agentId} and t.status = 'open' and t.day < ${before}`;
+
+/** Tasks `t` as a list shows them, with their type's label and their customer's name (also reminders.ts). */
+export const listed = (where: SQL) => sql`select t.*, tt.label, cu.name as customer_name from ${tasks} t
+  join ${taskTypes} tt on tt.key = t.type_key
+  left join ${customers} cu on cu.id = t.customer_id
+  where ${where}`;
+/** A row `r` of `listed` as a TaskRow. */
+export const taskRow = sql`json_build_object('id', r.id, 'typeKey', r.type_key, 'title', r.title, 'effortMinutes', r.effort_minutes, 'priority', r.priority, 'day', r.day,
+  'status', r.status, 'label', r.label, 'customerName', r.customer_name)`;
+
+/**
  * The agent's tasks between two days, by day, and their carts of the given weeks: one round trip.
  * With them, the tasks still open before `from` (no later cart carried them yet: the last work day's
  * of the week before, when the next week's cart was made on it), the latest EARLIER_MAX by day, and
  * how many there are.
  */
 export async function taskListOf(db: DbOrTx, agentId: string, from: string, to: string, weekStarts: string[]): Promise<{ tasks: TaskRow[]; carts: CartSummary[]; earlier: TaskRow[]; earlierCount: number }> {
-  const row = (t: string) => sql.raw(`json_build_object(
-        'id', ${t}.id, 'typeKey', ${t}.type_key, 'title', ${t}.title, 'effortMinutes', ${t}.effort_minutes, 'priority', ${t}.priority, 'day', ${t}.day, 'status', ${t}.status,
-        'label', ${t}.label, 'customerName', ${t}.customer_name)`);
+  const earlier = openBefore(agentId, sql`${from}::date`);
   const [found] = await rowsOf<{ tasks: TaskRow[]; carts: CartSummary[]; earlier: TaskRow[]; earlierCount: number }>(db, sql`select
-    (select coalesce(json_agg(${row('t')} order by t.day, t.id), '[]')
-      from (select t.*, tt.label, cu.name as customer_name from ${tasks} t
-        join ${taskTypes} tt on tt.key = t.type_key
-        left join ${customers} cu on cu.id = t.customer_id
-        where t.agent_id = ${agentId} and t.day between ${from}::date and ${to}::date) t) as tasks,
-    (select coalesce(json_agg(${row('e')} order by e.day, e.id), '[]')
-      from (select t.*, tt.label, cu.name as customer_name from ${tasks} t
-        join ${taskTypes} tt on tt.key = t.type_key
-        left join ${customers} cu on cu.id = t.customer_id
-        where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${from}::date
-        order by t.day desc, t.id desc limit ${EARLIER_MAX}) e) as earlier,
-    (select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${from}::date)::int as "earlierCount",
+    (select coalesce(json_agg(${taskRow} order by r.day, r.id), '[]')
+      from (${listed(sql`t.agent_id = ${agentId} and t.day between ${from}::date and ${to}::date`)}) r) as tasks,
+    (select coalesce(json_agg(${taskRow} order by r.day, r.id), '[]')
+      from (${listed(earlier)} order by t.day desc, t.id desc limit ${EARLIER_MAX}) r) as earlier,
+    (select count(*) from ${tasks} t where ${earlier})::int as "earlierCount",
     (select coalesce(json_agg(json_build_object('weekStart', c.week_start, 'status', c.status, 'exceptionReason', c.exception_reason)), '[]')
       from ${carts} c
       where c.agent_id = ${agentId} and c.week_start in (${sql.join(weekStarts.map((w) => sql`${w}::date`), sql`, `)})) as carts`);

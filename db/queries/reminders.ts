@@ -2,8 +2,8 @@
 // messages of a day, and each agent's wish to get them.
 import { sql } from 'drizzle-orm';
 import { rowFromJson, rowsOf, type DbOrTx } from '../client.ts';
-import { carts, customers, deliveries, people, requestKeys, taskTypes, tasks, teams, timeOff } from '../schema.ts';
-import type { TaskRow } from './carts.ts';
+import { carts, deliveries, people, requestKeys, tasks, teams, timeOff } from '../schema.ts';
+import { listed, openBefore, taskRow, type TaskRow } from './carts.ts';
 
 export type PersonRow = typeof people.$inferSelect;
 
@@ -22,20 +22,12 @@ export async function reminderZones(db: DbOrTx): Promise<Map<number, string[]>> 
 }
 
 /** A day's tasks of one agent as the task list shows them (carried-over ones are on a later list). */
-const dayTasks = (agentId: unknown, day: string) => sql`(select coalesce(json_agg(json_build_object(
-    'id', t.id, 'typeKey', t.type_key, 'title', t.title, 'effortMinutes', t.effort_minutes, 'priority', t.priority, 'day', t.day, 'status', t.status,
-    'label', tt.label, 'customerName', cu.name) order by t.id), '[]')
-  from ${tasks} t
-  join ${taskTypes} tt on tt.key = t.type_key
-  left join ${customers} cu on cu.id = t.customer_id
-  where t.agent_id = ${agentId} and t.day = ${day}::date and t.status <> 'carried_over')`;
+const dayTasks = (agentId: unknown, day: string) =>
+  sql`(select coalesce(json_agg(${taskRow} order by r.id), '[]') from (${listed(sql`t.agent_id = ${agentId} and t.day = ${day}::date and t.status <> 'carried_over'`)}) r)`;
 
-/**
- * How many of an agent's tasks of days before the week of `day` (from its Monday) are still open:
- * no cart has carried them yet (the task list's `earlier`, db/queries/carts.ts taskListOf).
- */
+/** How many of an agent's tasks of days before the week of `day` (its Monday on) are still open (openBefore). */
 const earlierOpen = (agentId: unknown, day: string) =>
-  sql`(select count(*) from ${tasks} t where t.agent_id = ${agentId} and t.status = 'open' and t.day < ${day}::date - (extract(isodow from ${day}::date)::int - 1))::int`;
+  sql`(select count(*) from ${tasks} t where ${openBefore(agentId, sql`${day}::date - (extract(isodow from ${day}::date)::int - 1)`)})::int`;
 
 export interface AgentDay {
   person: PersonRow;

@@ -212,39 +212,50 @@ describe('the week being worked, in its cart, on Saturday', () => {
   }, 60_000);
 });
 
+/** Monday 23 Nov, 10:00 in Shanghai, and Friday 27 Nov after the proposal (16:00). */
+const MONDAY_BEFORE = new Date('2026-11-23T02:00:00Z');
+const FRIDAY_AFTER_PROPOSAL = new Date('2026-11-27T08:00:00Z');
+
+/**
+ * The agent's week of 23 Nov (five tasks, one a day) committed on its Monday; `meanwhile` runs in the
+ * week (tasks marked, say); then, on Friday after the proposal, next week's cart is made, carrying the
+ * tasks of Monday to Thursday still open. The week's cart.
+ */
+async function weekCommittedThenProposed(meanwhile: (cartId: number) => Promise<void> = async () => {}) {
+  const { state } = await openCart(ctx.t.db, AGENT, 'this', MONDAY_BEFORE);
+  expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, MONDAY_BEFORE)).changed).toBe(true);
+  await meanwhile(state.cart.id);
+  await openCart(ctx.t.db, AGENT, 'next', FRIDAY_AFTER_PROPOSAL);
+  return state.cart;
+}
+
+/** The agent's App Home as last published, and how many times it was (openHome above opens it). */
+const home = () => ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks;
+const homes = () => ctx.app.slack.callsTo('views.publish').filter((c) => c.args.user_id === AGENT).length;
+
 describe('a week worked, its open tasks carried into the next week’s cart, then its cart reopened', () => {
   it('shows the carried tasks as carried over and fixed, and a commit again lists none of them twice', async () => {
-    const monday = new Date('2026-11-23T02:00:00Z');
-    const fridayAfterProposal = new Date('2026-11-27T08:00:00Z');
-    // This week's cart, committed on Monday: five tasks, one a day.
-    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
-    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday)).changed).toBe(true);
-    // Friday after the proposal: next week's cart takes Monday to Thursday's open tasks.
-    await openCart(ctx.t.db, AGENT, 'next', fridayAfterProposal);
-    const listed = () => ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id));
+    const cart = await weekCommittedThenProposed();
+    const listed = () => ctx.t.db.select().from(tasks).where(eq(tasks.cartId, cart.id));
     expect((await listed()).map((x) => x.status).sort()).toEqual(['carried_over', 'carried_over', 'carried_over', 'carried_over', 'open']);
     // This week's cart reopened: the carried tasks stay where they were, said so, and nothing moves them.
-    const reopened = await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'reopen' }, fridayAfterProposal);
+    const reopened = await changeCart(ctx.t.db, AGENT, cart.id, CURRENT, { kind: 'reopen' }, FRIDAY_AFTER_PROPOSAL);
     const carried = reopened.state.tasks.filter((x) => x.finished === 'carried_over');
     expect(carried.map((x) => [x.day, x.fixed])).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26'].map((d) => [d, true]));
     expect(text(dayModal(textsFor('zh-CN'), reopened.state, '2026-11-24', 0).blocks as never)).toContain('➡️ 已结转到之后一周的任务车');
-    const refused = await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'move', itemId: Number(carried[0]!.id), day: '2026-11-27' }, fridayAfterProposal).catch((e: unknown) => e);
+    const refused = await changeCart(ctx.t.db, AGENT, cart.id, CURRENT, { kind: 'move', itemId: Number(carried[0]!.id), day: '2026-11-27' }, FRIDAY_AFTER_PROPOSAL).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'finished_task' });
     // Committed again: Friday's task is listed again, the carried ones are not (they are in next week's cart).
-    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, fridayAfterProposal)).changed).toBe(true);
+    expect((await changeCart(ctx.t.db, AGENT, cart.id, CURRENT, { kind: 'commit' }, FRIDAY_AFTER_PROPOSAL)).changed).toBe(true);
     expect((await listed()).map((x) => x.status).sort()).toEqual(['carried_over', 'carried_over', 'carried_over', 'carried_over', 'open']);
   }, 60_000);
 });
 
 describe('the last work day’s tasks left open, after the week', () => {
   it('are in App Home and /tasks the Monday after, each with its day, Done and Skip, until a cart carries what is still open', async () => {
-    const monday = new Date('2026-11-23T02:00:00Z');
-    const fridayAfterProposal = new Date('2026-11-27T08:00:00Z');
-    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
-    expect((await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday)).changed).toBe(true);
-    // Friday after the proposal: next week's cart carries Monday to Thursday; Friday's task is worked that day, and left open.
-    await openCart(ctx.t.db, AGENT, 'next', fridayAfterProposal);
-    const friday = (await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id))).find((x) => x.day === '2026-11-27')!;
+    // Next week's cart carries Monday to Thursday; Friday's task is worked that day, and left open.
+    const cart = await weekCommittedThenProposed();
+    const friday = (await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, cart.id))).find((x) => x.day === '2026-11-27')!;
     expect(friday.status).toBe('open');
 
     // Monday 30 Nov, 10:00 in Shanghai: the week before is over, and nothing has carried Friday's task yet.
@@ -255,10 +266,9 @@ describe('the last work day’s tasks left open, after the week', () => {
     await a.settle();
     const answer = (id: string) => String(ctx.app.slack.responses.find((r) => r.id === id)!.body.text);
     for (const id of ['today', 'week']) expect(answer(id)).toContain('\n\n*Still open from before this week* · 1\nFri 27 Nov · ▫️ *Follow-up* — This week 4 (5 h)');
-    const homes = () => ctx.app.slack.callsTo('views.publish').filter((c) => c.args.user_id === AGENT).length;
-    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: `D${AGENT.slice(1)}`, tab: 'home' }), { contentType: 'application/json' });
-    await eventually(() => expect(homes()).toBe(1), 15_000);
-    const home = () => ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks;
+    expect(homes()).toBe(0);
+    await openHome(a);
+    expect(homes()).toBe(1);
     expect(text(home())).toContain('*Still open from before this week:* 1 task. Mark it here; if it is still open when your next cart is made, that cart carries it.');
     expect(text(home())).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4 (5 h)');
     expect(a.button(ACTIONS.taskSkip, home()).value).toBe(String(friday.id));
@@ -279,13 +289,11 @@ describe('the last work day’s tasks left open, after the week', () => {
     // A few of next week's tasks for the agent too: with its others, a cart committed once balanced.
     const rows = ['external_id,agent,type,title,date,effort_minutes', ...NEXT_WEEK.map((day, d) => `nx-${d},${AGENT},follow_up,Next week ${d},${day},30`)];
     expect((await importCsv(ctx.t.db, 'tasks', rows.join('\n'))).errors).toEqual([]);
-    const monday = new Date('2026-11-23T02:00:00Z');
-    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
-    await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday);
     // Monday to Thursday done; Friday's left open, and the cart proposed on Friday carries nothing.
-    const listed = await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, state.cart.id));
-    for (const x of listed.filter((x) => x.day < '2026-11-27')) await markTask(ctx.t.db, AGENT, x.id, 'done');
-    await openCart(ctx.t.db, AGENT, 'next', new Date('2026-11-27T08:00:00Z'));
+    await weekCommittedThenProposed(async (cartId) => {
+      const listed = await ctx.t.db.select().from(tasks).where(eq(tasks.cartId, cartId));
+      for (const x of listed.filter((x) => x.day < '2026-11-27')) await markTask(ctx.t.db, AGENT, x.id, 'done');
+    });
     // Monday 30 Nov, 09:30 in Shanghai: this week's cart committed, its list made.
     ctx.app.clock.now = new Date('2026-11-30T01:30:00Z');
     const { state: week } = await openCart(ctx.t.db, AGENT, 'this', ctx.app.clock.now);
@@ -294,33 +302,26 @@ describe('the last work day’s tasks left open, after the week', () => {
     expect(committed.notice).toMatchObject({ kind: 'committed' });
 
     await runReminders(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { kind: 'start', at: ctx.app.clock.now, now: ctx.app.clock.now, perSecond: 1000 });
-    const dm = `D${AGENT.slice(1)}`;
-    const reminder = () => ctx.app.slack.messagesIn(dm).find((m) => String(m.text).startsWith('☀️'))!;
+    const reminder = () => ctx.app.slack.messagesIn(`D${AGENT.slice(1)}`).find((m) => String(m.text).startsWith('☀️'))!;
     expect(text(reminder().blocks as Blocks)).toContain('↩️ Also 1 task still open from before this week: App Home and `/tasks` list it.');
 
     // Done in App Home on Friday's task: the reminder is edited, and says it no more.
-    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: dm, tab: 'home' }), { contentType: 'application/json' });
-    await eventually(() => expect(ctx.app.slack.homeOf(AGENT)).toBeDefined(), 15_000);
     const a = new Agent(ctx.app, AGENT);
-    const home = ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks;
-    const friday = a.elements(home).filter((e) => e.action_id === ACTIONS.taskDone).at(-1)!;
-    expect(text(home)).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4');
+    await openHome(a);
+    const friday = a.elements(home()).filter((e) => e.action_id === ACTIONS.taskDone).at(-1)!;
+    expect(text(home())).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4');
     await a.clickInHome(ACTIONS.taskDone, friday.value as string);
     await eventually(() => expect(text(reminder().blocks as Blocks)).not.toContain('still open from before this week'), 15_000);
     await a.settle();
   }, 60_000);
 
   it('one still open when the next cart is made is carried into it, and leaves App Home', async () => {
-    const monday = new Date('2026-11-23T02:00:00Z');
-    const { state } = await openCart(ctx.t.db, AGENT, 'this', monday);
-    await changeCart(ctx.t.db, AGENT, state.cart.id, CURRENT, { kind: 'commit' }, monday);
-    await openCart(ctx.t.db, AGENT, 'next', new Date('2026-11-27T08:00:00Z'));
+    await weekCommittedThenProposed();
     // Tuesday 1 Dec: the agent opens the cart of the week of 7 Dec, which carries Friday's task.
     ctx.app.clock.now = new Date('2026-12-01T02:00:00Z');
     const { state: planning } = await openCart(ctx.t.db, AGENT, 'next', ctx.app.clock.now);
     expect(planning.tasks.filter((x) => x.source === 'carried_over').map((x) => [x.title, x.day])).toEqual([['This week 4', '2026-12-07']]);
-    await post(ctx.app.baseUrl, eventBody({ type: 'app_home_opened', user: AGENT, channel: `D${AGENT.slice(1)}`, tab: 'home' }), { contentType: 'application/json' });
-    await eventually(() => expect(ctx.app.slack.homeOf(AGENT)).toBeDefined(), 15_000);
-    expect(text(ctx.app.slack.homeOf(AGENT)!.view.blocks as Blocks)).not.toContain('Still open from before this week');
+    await openHome(new Agent(ctx.app, AGENT));
+    expect(text(home())).not.toContain('Still open from before this week');
   }, 60_000);
 });

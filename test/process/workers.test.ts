@@ -341,11 +341,14 @@ describe.skipIf(!pg)('several bot processes on one PostgreSQL (DATABASE_URL runs
     expect(items.filter((i) => now.find((n) => n.id === i.id)!.day !== i.day)).toHaveLength(1);
     const told = slack.callsTo('views.update').slice(before).map((c) => JSON.stringify(c.args.view));
     expect(told.filter((v) => v.includes('older copy'))).toHaveLength(1);
-    // The cart message shows every change that landed.
-    const last = slack.callsTo('chat.update').filter((c) => c.args.channel === channel).at(-1)!;
-    expect(JSON.stringify(last.args.blocks)).toContain(`${cartId}:${version + 1}`);
+    // The cart message shows every change that landed. Its edit and the day window's go out at once, so
+    // the window's answer may come first: wait for the edit, then stop both bots (each finishes what it
+    // has under way) and look again, so that no older copy's edit landed after it.
+    const lastShown = () => JSON.stringify(slack.callsTo('chat.update').filter((c) => c.args.channel === channel).at(-1)?.args.blocks);
+    await until(() => lastShown().includes(`${cartId}:${version + 1}`), 20_000, 'the cart message showing the move');
     for (const { bot } of [a, b]) expect(errors(bot)).toEqual([]);
     for (const { bot } of [a, b]) bot.child.kill('SIGTERM');
     for (const { bot } of [a, b]) expect((await bot.exited).code).toBe(0);
+    expect(lastShown()).toContain(`${cartId}:${version + 1}`);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 // The reminders an agent gets as DMs: today's tasks at the start of their day, with Done and Skip
-// on each, and near its end a nudge listing the tasks still open (App Home's switches for them are
-// in tasks.ts).
+// on each, and how many are still open from before the week (its only news on a day with nothing
+// planned); near its end a nudge listing the tasks still open (App Home's switches for them are in
+// tasks.ts).
 // The buttons are the task list's own (task_done, task_skip, task_undo); their block_id names the
 // reminder and its day, so a click edits that message in place (parseReminderBlock).
 import type { KnownBlock } from '@slack/types';
@@ -44,6 +45,8 @@ function taskBlocks(t: T, kind: ReminderKind, day: string, task: TaskRow, line: 
 
 function intro(t: T, r: Reminder, open: number): string {
   if (r.kind === 'start') {
+    // Nothing planned today: the reminder came for the tasks still open from before the week (or said so, and they are done now).
+    if (!r.tasks.length) return r.earlier > 0 ? t('reminder.start_earlier', { day: t.fmt.day(r.day), count: r.earlier }) : t('reminder.start_none', { day: t.fmt.day(r.day) });
     const minutes = r.tasks.reduce((s, x) => s + x.effortMinutes, 0);
     return t('reminder.start', { day: t.fmt.day(r.day), count: r.tasks.length, minutes: t.fmt.minutes(minutes) });
   }
@@ -78,7 +81,7 @@ export function reminderMessage(t: T, r: Reminder): { text: string; blocks: Know
     const left = r.tasks.filter((x) => x.status === 'open').reduce((s, x) => s + x.effortMinutes, 0);
     blocks.push({ type: 'context', elements: [mrkdwn(t('home.progress', { done, total: r.tasks.length, left: t.fmt.minutes(left) }))] });
   }
-  if (r.kind === 'start' && r.earlier > 0) blocks.push({ type: 'context', elements: [mrkdwn(t('reminder.earlier', { count: r.earlier }))] });
+  if (r.kind === 'start' && r.tasks.length && r.earlier > 0) blocks.push({ type: 'context', elements: [mrkdwn(t('reminder.earlier', { count: r.earlier }))] });
   blocks.push({ type: 'context', elements: [mrkdwn(t('reminder.footer'))] });
   return { text: head, blocks };
 }

@@ -89,9 +89,14 @@ export function dueReminders(now: Date, zone: string, settings: ReminderDay): Du
   return all.filter((r) => r.at <= now && now < r.until);
 }
 
-/** Whether an agent gets a reminder: never on a day off or a holiday, and only while tasks are open. */
-export function wantsReminder(day: { off: boolean; tasks: ReadonlyArray<{ status: string }> }): boolean {
-  return !day.off && day.tasks.some((t) => t.status === 'open');
+/**
+ * Whether an agent gets a reminder: never on a day off or a holiday, and only while tasks are open:
+ * the nudge, today's; the start of the day, today's or those still open from before the day's week
+ * (`earlier`), which no surface but App Home and /tasks would show an agent with nothing planned today.
+ */
+export function wantsReminder(kind: ReminderKind, day: { off: boolean; tasks: ReadonlyArray<{ status: string }>; earlier: number }): boolean {
+  if (day.off) return false;
+  return day.tasks.some((t) => t.status === 'open') || (kind === 'start' && day.earlier > 0);
 }
 
 /** Whole minutes from `now` to the day's end (0 once it has ended). */

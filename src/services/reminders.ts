@@ -52,7 +52,7 @@ export interface ReminderReport {
   /** Posted by a run that stopped before recording it: found in the agent's DM. */
   recovered: number;
   alreadySent: number;
-  /** Nothing to remind: a day off or holiday, no open task today, or the agent turned this reminder off. */
+  /** Nothing to remind: a day off or holiday, no open task (today's, or for the start of the day one from before the week), or the agent turned this reminder off. */
   quiet: number;
   /** The reminder's time had passed too long ago (a start reminder an hour late): nothing was posted. */
   late: boolean;
@@ -80,7 +80,7 @@ export async function remindTeam(
     async () => {
       const agents = await agentDays(db, team.id, zone, day);
       const late = now.getTime() >= options.until.getTime();
-      const wanted = (a: AgentDay) => (kind === 'start' ? a.person.remindStart : a.person.remindEnd) && wantsReminder(a);
+      const wanted = (a: AgentDay) => (kind === 'start' ? a.person.remindStart : a.person.remindEnd) && wantsReminder(kind, a);
       await planDeliveries(
         db,
         'reminder',

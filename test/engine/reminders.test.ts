@@ -77,11 +77,19 @@ describe('when reminders are due', () => {
 });
 
 describe('who gets one', () => {
-  it('only an agent with a task still open today, never on a day off or a holiday', () => {
-    expect(wantsReminder({ off: false, tasks: [{ status: 'done' }, { status: 'open' }] })).toBe(true);
-    expect(wantsReminder({ off: false, tasks: [{ status: 'done' }, { status: 'skipped' }] })).toBe(false);
-    expect(wantsReminder({ off: false, tasks: [] })).toBe(false);
-    expect(wantsReminder({ off: true, tasks: [{ status: 'open' }] })).toBe(false);
+  it('an agent with a task still open today; at the start of the day also one with tasks still open from before the week; never on a day off or a holiday', () => {
+    for (const kind of ['start', 'end'] as const) {
+      expect(wantsReminder(kind, { off: false, tasks: [{ status: 'done' }, { status: 'open' }], earlier: 0 })).toBe(true);
+      expect(wantsReminder(kind, { off: false, tasks: [{ status: 'done' }, { status: 'skipped' }], earlier: 0 })).toBe(false);
+      expect(wantsReminder(kind, { off: false, tasks: [], earlier: 0 })).toBe(false);
+      expect(wantsReminder(kind, { off: true, tasks: [{ status: 'open' }], earlier: 2 })).toBe(false);
+      expect(wantsReminder(kind, { off: true, tasks: [], earlier: 2 })).toBe(false);
+    }
+    // Nothing open today, but last week's: the morning says so; the nudge is about today's tasks only.
+    expect(wantsReminder('start', { off: false, tasks: [], earlier: 1 })).toBe(true);
+    expect(wantsReminder('start', { off: false, tasks: [{ status: 'done' }], earlier: 3 })).toBe(true);
+    expect(wantsReminder('end', { off: false, tasks: [], earlier: 1 })).toBe(false);
+    expect(wantsReminder('end', { off: false, tasks: [{ status: 'done' }], earlier: 3 })).toBe(false);
   });
 });
 

@@ -315,6 +315,33 @@ describe('the last work day’s tasks left open, after the week', () => {
     await a.settle();
   }, 60_000);
 
+  it('with nothing on the list today, the start-of-day reminder still comes for them, and says when they are done; no nudge', async () => {
+    // Next week's cart proposed on Friday and not committed yet: on Monday nothing is on the list, but Friday's task is open.
+    await weekCommittedThenProposed();
+    ctx.app.clock.now = new Date('2026-11-30T01:30:00Z');
+    const remind = async (kind: 'start' | 'end', at: Date) => (await runReminders(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { kind, at, now: at, perSecond: 1000 })).reports;
+    const mine = (reports: Awaited<ReturnType<typeof remind>>) => reports.find((r) => r.team === 'Shanghai Care')!;
+    expect(mine(await remind('start', ctx.app.clock.now))).toMatchObject({ sent: 1 });
+    const reminders = () => ctx.app.slack.messagesIn(`D${AGENT.slice(1)}`).filter((m) => /^(☀️|⏰)/.test(String(m.text)));
+    expect(reminders()).toHaveLength(1);
+    const morning = () => reminders()[0]!;
+    expect(morning().text).toBe('☀️ *Today, Mon 30 Nov:* nothing on your list, and 1 task still open from before this week: App Home and `/tasks` list it, with Done and Skip.');
+    expect(text(morning().blocks as Blocks)).not.toContain('Also');
+
+    // Before the day ends, Friday's task still open: the nudge is about today's tasks, and there are none (nor for the other agent).
+    ctx.app.clock.now = new Date('2026-11-30T09:00:00Z');
+    expect(mine(await remind('end', ctx.app.clock.now))).toMatchObject({ agents: 2, sent: 0, quiet: 2 });
+    expect(reminders()).toHaveLength(1);
+
+    // Done in App Home: the reminder says nothing is left.
+    const a = new Agent(ctx.app, AGENT);
+    await openHome(a);
+    await a.clickInHome(ACTIONS.taskDone, a.button(ACTIONS.taskDone, home()).value);
+    await eventually(() => expect(morning().text).toBe('☀️ *Today, Mon 30 Nov:* nothing on your list, and nothing left open from before this week.'), 15_000);
+    await a.settle();
+    expect(reminders()).toHaveLength(1);
+  }, 60_000);
+
   it('one still open when the next cart is made is carried into it, and leaves App Home', async () => {
     await weekCommittedThenProposed();
     // Tuesday 1 Dec: the agent opens the cart of the week of 7 Dec, which carries Friday's task.

@@ -310,6 +310,10 @@ describe.each(LANGS)('every view in %s', (language) => {
       { kind: 'start' as const, tasks: day, minutesLeft: null, earlier: 120 },
       { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null, earlier: 1 },
       { kind: 'start' as const, tasks: day.slice(0, 3), minutesLeft: null, earlier: 0 },
+      // Nothing planned today: sent for those from before the week, and edited once they are done.
+      { kind: 'start' as const, tasks: [], minutesLeft: null, earlier: 120 },
+      { kind: 'start' as const, tasks: [], minutesLeft: null, earlier: 1 },
+      { kind: 'start' as const, tasks: [], minutesLeft: null, earlier: 0 },
       { kind: 'end' as const, tasks: day, minutesLeft: 30, earlier: 3 },
       { kind: 'end' as const, tasks: day, minutesLeft: 0, earlier: 0 },
       { kind: 'end' as const, tasks: day.map((x) => ({ ...x, status: 'done' as const })), minutesLeft: 12, earlier: 0 },
@@ -322,10 +326,17 @@ describe.each(LANGS)('every view in %s', (language) => {
       expect(listed).toBe(Math.min(shown, REMINDER_TASKS_MAX));
       const more = textsOf(message.blocks).join('\n');
       if (shown > listed) expect(more).toContain(t('home.more_today', { count: shown - listed }));
-      // Only the start of the day says how many are still open from before the week, and only when some are.
+      // Only the start of the day says how many are still open from before the week, and only when some are:
+      // after today's tasks, or, with none planned, as what the reminder is for.
       const earlierLine = t('reminder.earlier', { count: r.earlier });
-      if (r.kind === 'start' && r.earlier) expect(more).toContain(earlierLine);
+      const head = message.text;
+      if (r.kind === 'start' && r.tasks.length && r.earlier) expect(more).toContain(earlierLine);
       else expect(more).not.toContain(earlierLine);
+      if (r.kind === 'start' && !r.tasks.length) {
+        expect(head).toBe(r.earlier ? t('reminder.start_earlier', { day: t.fmt.day(MONDAY), count: r.earlier }) : t('reminder.start_none', { day: t.fmt.day(MONDAY) }));
+        expect(head).toContain(t.fmt.day(MONDAY));
+        if (r.earlier) expect(head).toContain(String(r.earlier));
+      }
     }
     expect(reminderMessage(t, { kind: 'start', day: MONDAY, tasks: day, minutesLeft: null, earlier: 120 }).blocks.length).toBeLessThanOrEqual(50);
     expect(textsOf(reminderMessage(t, { kind: 'end', day: MONDAY, tasks: day, minutesLeft: 30, earlier: 0 }).blocks).join('\n')).toContain(t('reminder.end', { count: open, left: t.fmt.minutes(30) }));

@@ -282,6 +282,9 @@ export const en = {
   // Reminders: the DMs at the start and near the end of an agent's day, and App Home's switches (views/reminder.ts, views/tasks.ts).
   'reminder.start_one': '☀️ *Today, {{day}}:* {{count}} task, {{minutes}}. Mark it done or skip it as you go.',
   'reminder.start_other': '☀️ *Today, {{day}}:* {{count}} tasks, {{minutes}}. Mark each one done or skipped as you go.',
+  'reminder.start_earlier_one': '☀️ *Today, {{day}}:* nothing on your list, and {{count}} task still open from before this week: App Home and `/tasks` list it, with Done and Skip.',
+  'reminder.start_earlier_other': '☀️ *Today, {{day}}:* nothing on your list, and {{count}} tasks still open from before this week: App Home and `/tasks` list them, with Done and Skip.',
+  'reminder.start_none': '☀️ *Today, {{day}}:* nothing on your list, and nothing left open from before this week.',
   'reminder.end_one': '⏰ *{{count}} task of today is still open*, and your day ends in {{left}}.',
   'reminder.end_other': '⏰ *{{count}} of today’s tasks are still open*, and your day ends in {{left}}.',
   'reminder.end_over_one': '*{{count}} task of today was left open.*',

@@ -254,6 +254,8 @@ export const zhCN: ChineseCatalog = {
   'tasks.too_long': '……清单太长，一条消息放不下；主页会显示今天的任务。',
 
   'reminder.start_other': '☀️ *今天 {{day}}*：{{count}} 项任务，共 {{minutes}}。做完一项就点「完成」，不做的点「跳过」。',
+  'reminder.start_earlier_other': '☀️ *今天 {{day}}*：今天没有安排任务；本周之前仍未完成的还有 {{count}} 项，主页和 `/tasks` 里可以看到，可以直接点「完成」或「跳过」。',
+  'reminder.start_none': '☀️ *今天 {{day}}*：今天没有安排任务，本周之前的任务也都处理完了。',
   'reminder.end_other': '⏰ *今天还有 {{count}} 项任务未完成*，离下班还有 {{left}}。',
   'reminder.end_over_other': '*今天有 {{count}} 项任务未完成。*',
   'reminder.end_all_done': '✅ 今天的任务都已完成或跳过。辛苦了！',

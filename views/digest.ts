@@ -130,10 +130,16 @@ export function teamBlocks(t: T, p: TeamPicture, kind: DigestKind, options: { nu
   blocks.push({ type: 'divider' });
   const sum = p.agents.reduce((o, a) => ({ done: o.done + a.working.done, skipped: o.skipped + a.working.skipped, open: o.open + a.working.open }), { done: 0, skipped: 0, open: 0 });
   const outcome = total(sum) ? t('digest.outcomes', { done: sum.done, skipped: sum.skipped, open: sum.open }) : t('digest.no_list');
-  blocks.push({ type: 'section', text: mrkdwn(`${t('digest.working', { week: workingWeek })}\n${outcome}`) });
-  const working = p.agents
-    .filter((a) => total(a.working) > 0)
-    .sort((x, y) => x.working.done / total(x.working) - y.working.done / total(y.working));
+  // Tasks left open before this week that no cart has carried yet: said apart from this week's, for the team and each agent.
+  const earlier = p.agents.reduce((n, a) => n + a.earlier, 0);
+  const earlierLine = earlier ? `\n${t('digest.earlier', { count: earlier })}` : '';
+  blocks.push({ type: 'section', text: mrkdwn(`${t('digest.working', { week: workingWeek })}\n${outcome}${earlierLine}`) });
+  // Lowest share done first; an agent with only tasks from before the week has done none of this week's.
+  const doneShare = (a: AgentStanding) => a.working.done / Math.max(1, total(a.working));
+  const working = p.agents.filter((a) => total(a.working) > 0 || a.earlier > 0).sort((x, y) => doneShare(x) - doneShare(y));
+  const agentOutcomes = (a: AgentStanding) =>
+    t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.working.done, skipped: a.working.skipped, open: a.working.open, pct: t.fmt.percent(a.working.done, total(a.working)) }) +
+    (a.earlier ? ` · ${t('digest.agent_earlier', { count: a.earlier })}` : '');
   if (working.length) {
     const shown = small ? working : working.slice(0, LOWEST);
     if (!small) blocks.push({ type: 'context', elements: [mrkdwn(t('digest.lowest_first', { count: shown.length }))] });
@@ -143,14 +149,14 @@ export function teamBlocks(t: T, p: TeamPicture, kind: DigestKind, options: { nu
         ...sections(
           shown.map((a) => {
             const cells = a.working.days.filter((d, i) => i < 5 || total(d) > 0).map((d) => workCell(d, weeks.today)).join('');
-            return `${cells}  ${t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.working.done, skipped: a.working.skipped, open: a.working.open, pct: t.fmt.percent(a.working.done, total(a.working)) })}`;
+            return `${cells}  ${agentOutcomes(a)}`;
           }),
         ),
       );
     } else {
       blocks.push(
         ...sections(
-          shown.map((a) => t('digest.agent_outcomes', { who: md(t.fmt.person(a.id)), done: a.working.done, skipped: a.working.skipped, open: a.working.open, pct: t.fmt.percent(a.working.done, total(a.working)) })),
+          shown.map(agentOutcomes),
         ),
       );
     }

@@ -2,6 +2,7 @@
 import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import { lockSessionsOf, rowsOf, type Db, type DbOrTx } from '../client.ts';
 import { customers, deliveries, people, segmentCadences, systemTasks, taskTypes, teams } from '../schema.ts';
+import { openBefore } from './carts.ts';
 
 export async function allTeams(db: DbOrTx) {
   return db.select().from(teams).orderBy(teams.name);
@@ -224,6 +225,15 @@ export async function teamTaskCounts(db: DbOrTx, teamId: number, from: string, t
     from tasks t join people p on p.slack_user_id = t.agent_id and p.team_id = ${teamId}
     where t.day between ${from} and ${to}
     group by t.agent_id, t.day, t.status`);
+}
+
+/** Per agent of the team, how many tasks of days before `before` are still open: left, and no cart has carried them yet (openBefore). */
+export async function teamOpenBefore(db: DbOrTx, teamId: number, before: string) {
+  return rowsOf<{ agent_id: string; n: number }>(db, sql`
+    select t.agent_id, count(*)::int as n
+    from tasks t join people p on p.slack_user_id = t.agent_id and p.team_id = ${teamId}
+    where ${openBefore(sql`p.slack_user_id`, sql`${before}::date`)}
+    group by t.agent_id`);
 }
 
 export async function teamTimeOff(db: DbOrTx, teamId: number, from: string, to: string) {

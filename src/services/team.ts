@@ -1,9 +1,10 @@
 // How a team stands in its two weeks in flight (src/engine/weeks.ts): the planning week's carts
 // (who has committed, flagged days, planned against capacity, exceptions) and the working week's
-// task list (done, skipped, open), with last week's completion. Feeds the digests and /team-carts.
+// task list (done, skipped, open), with last week's completion and the tasks still open from before
+// the working week, which no cart has carried yet. Feeds the digests and /team-carts.
 import type { DbOrTx } from '../../db/client.ts';
 import { teamApprovals, type ApprovalStanding } from '../../db/queries/approvals.ts';
-import { teamCartLoads, teamMembers, teamTaskCounts, teamTimeOff } from '../../db/queries/jobs.ts';
+import { teamCartLoads, teamMembers, teamOpenBefore, teamTaskCounts, teamTimeOff } from '../../db/queries/jobs.ts';
 import type { teams } from '../../db/schema.ts';
 import { addDays, buildWeek, flagOf, weeksAt, type Flag, type Weeks } from '../engine/index.ts';
 
@@ -28,6 +29,8 @@ export interface AgentStanding {
   /** The working week's task list, in all and day by day. */
   working: Outcomes & { days: Array<Outcomes & { day: string }> };
   lastWeek: Outcomes;
+  /** Tasks of days before the working week still open, which no cart has carried yet (the agent's App Home and /tasks list them). */
+  earlier: number;
   /** The planning week's exception and where its approval stands (services/approvals.ts); none without one. */
   approval?: { reason: string; status: 'pending' | 'approved' | 'sent_back'; by: string | null } | null;
 }
@@ -47,12 +50,13 @@ export function teamWeeks(team: Team, now: Date): Weeks {
 export async function teamPicture(db: DbOrTx, team: Team, weeks: Weeks): Promise<TeamPicture> {
   const { planning, working } = weeks;
   const lastStart = addDays(working, -7);
-  const [agents, loads, counts, off, approvals] = await Promise.all([
+  const [agents, loads, counts, off, approvals, earlier] = await Promise.all([
     teamMembers(db, team.id, 'agent'),
     teamCartLoads(db, team.id, planning),
     teamTaskCounts(db, team.id, lastStart, addDays(working, 6)),
     teamTimeOff(db, team.id, planning, addDays(planning, 6)),
     teamApprovals(db, team.id, planning),
+    teamOpenBefore(db, team.id, working),
   ]);
   const range = (o: (typeof off)[number]) => ({ from: o.from_day, to: o.to_day, reason: o.reason });
   const holidays = off.filter((o) => o.slack_user_id === null).map(range);
@@ -101,6 +105,7 @@ export async function teamPicture(db: DbOrTx, team: Team, weeks: Weeks): Promise
         flagged: days.reduce((s, d) => s + (d.flag?.by ?? 0), 0),
         working,
         lastWeek,
+        earlier: earlier.find((e) => e.agent_id === a.slackUserId)?.n ?? 0,
         approval: approvalOf(approvals.find((x) => x.agent_id === a.slackUserId)),
       };
     }),

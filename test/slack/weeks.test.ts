@@ -272,6 +272,18 @@ describe('the last work day’s tasks left open, after the week', () => {
     expect(text(home())).toContain('*Still open from before this week:* 1 task. Mark it here; if it is still open when your next cart is made, that cart carries it.');
     expect(text(home())).toContain('Fri 27 Nov · ▫️ *Follow-up* — This week 4 (5 h)');
     expect(a.button(ACTIONS.taskSkip, home()).value).toBe(String(friday.id));
+    // The supervisor's /team-carts says it apart from this week's list (which nobody has committed yet).
+    const sup = new Agent(ctx.app, SUPERVISOR);
+    const teamCarts = async (id: string) => {
+      await sup.command('/team-carts', 'this', id);
+      await sup.settle();
+      return text(ctx.app.slack.responses.find((r) => r.id === id)!.body.blocks as never);
+    };
+    const before = await teamCarts('team-before');
+    expect(before).toContain('*This week, being worked* · week of 30 Nov');
+    expect(before).toContain('↩️ 1 task still open from before this week: no cart has carried it yet.');
+    expect(before).toContain(`<@${AGENT}>: ✅ 0 · ⏭️ 0 · ▫️ 0 (– done) · ↩️ 1 from before this week`);
+    expect(before).not.toContain(`<@${OTHER_AGENT}>: ✅`);
 
     // Done from App Home: marked, and the Home published again without it.
     await a.clickInHome(ACTIONS.taskDone, a.button(ACTIONS.taskDone, home()).value);
@@ -279,6 +291,7 @@ describe('the last work day’s tasks left open, after the week', () => {
     await a.settle();
     expect((await ctx.t.db.select().from(tasks).where(eq(tasks.id, friday.id)))[0]!.status).toBe('done');
     expect(text(home())).not.toContain('Still open from before this week');
+    expect(await teamCarts('team-after')).not.toContain('↩️');
     // The next cart made carries nothing of it.
     const { state: planning } = await openCart(ctx.t.db, AGENT, 'next', ctx.app.clock.now);
     expect(planning.week.start).toBe('2026-12-07');

@@ -38,6 +38,7 @@ export function pictureOf(options: { agents: number; team?: string; name?: (i: n
       capacity: days.reduce((s, d) => s + d.capacity, 0),
       flagged: days.reduce((s, d) => s + (d.flag?.by ?? 0), 0),
       working: { ...week, days: Array.from({ length: 7 }, (_, d) => ({ day: addDays(working, d), done: 0, skipped: 0, open: 0 })) },
+      earlier: i % 5 === 2 ? 1 + (i % 4) : 0,
       lastWeek: outcomes(),
     };
   });

@@ -321,7 +321,7 @@ describe('people’s text in every view', () => {
 
   it('the digest and /team-carts: the only mentions are of the team’s agents, by id', () => {
     const approvalArb = fc.option(fc.record({ reason: text, status: fc.constantFrom('pending' as const, 'approved' as const, 'sent_back' as const), by: fc.option(userId) }));
-    const agentArb = fc.record({ id: userId, name: text, exception: fc.option(text), status: fc.constantFrom('none', 'open', 'committed' as const), flagged: fc.integer({ min: 0, max: 300 }), approval: approvalArb });
+    const agentArb = fc.record({ id: userId, name: text, exception: fc.option(text), status: fc.constantFrom('none', 'open', 'committed' as const), flagged: fc.integer({ min: 0, max: 300 }), approval: approvalArb, earlier: fc.nat(40) });
     fc.assert(
       fc.property(text, fc.array(agentArb, { maxLength: 40 }), fc.constantFrom('daily', 'weekly', 'now' as const), fc.constantFrom('planning', 'working' as const), (teamName, agents, kind, detail) => {
         const working = addDays(MONDAY, -7);
@@ -340,6 +340,7 @@ describe('people’s text in every view', () => {
               flagged: a.flagged,
               working: { done: 2, skipped: 1, open: 4, days: Array.from({ length: 7 }, (_, i) => ({ day: addDays(working, i), done: i % 2, skipped: 0, open: i % 3 })) },
               lastWeek: { done: 3, skipped: 1, open: 1 },
+              earlier: a.earlier,
               approval: a.approval,
             }),
           ),
@@ -408,6 +409,7 @@ describe('people’s text in every view', () => {
               capacity: 1950,
               flagged: i,
               working: { done: i, skipped: 1, open: 2, days: [] },
+              earlier: i % 3,
               lastWeek: { done: 3, skipped: i % 3, open: 1 },
             }),
           ),

@@ -355,6 +355,8 @@ describe.each(LANGS)('every view in %s', (language) => {
         flagged: i % 2 ? i : 0,
         working: { done: i % 7, skipped: 1, open: 9, days: Array.from({ length: 7 }, (_, j) => ({ day: addDays(MONDAY, j - 7), done: j % 2, skipped: 0, open: j % 3 })) },
         lastWeek: { done: i % 5, skipped: 1, open: 2 },
+        // Some with tasks still open from before the week, a count as long as a team's would get.
+        earlier: i % 4 === 1 ? 120 + i : 0,
         approval: i % 3 === 0 ? null : { reason: d.reason.repeat(5), status: (['pending', 'approved', 'sent_back'] as const)[i % 3]!, by: i % 3 === 0 ? null : 'U0SUP1' },
       }));
       for (const proposed of [false, true]) {
@@ -368,6 +370,15 @@ describe.each(LANGS)('every view in %s', (language) => {
             const message = teamBlocks(t, picture, kind, { nudge: kind === 'now', detail });
             expect(checkBlocks(message.blocks, 'message')).toEqual([]);
             readsIn(language, message);
+            // The tasks still open from before the week: the team's count, and each listed agent's.
+            const all = textsOf(message.blocks).join('\n');
+            const earlier = agents.reduce((sum, a) => sum + a.earlier, 0);
+            if (earlier) expect(all).toContain(t('digest.earlier', { count: earlier }));
+            else expect(all).not.toContain('↩️');
+            // (The weekly digest lists last week's outcomes by agent too, without them.)
+            const listed = agents.filter((a) => a.earlier && all.includes(`${t.fmt.person(a.id)}${language === 'en' ? ': ' : '：'}✅`));
+            if (kind !== 'weekly') for (const a of listed) expect(all).toContain(t('digest.agent_earlier', { count: a.earlier }));
+            if (n > 1) expect(listed.length).toBeGreaterThan(0);
           }
           if (kind === 'now') continue;
           // The chart: its words in the language (people's names, long ones cut, aside), a bounded image.
@@ -545,6 +556,7 @@ describe.each(LANGS)('rebalancing in %s', (language) => {
         flagged: 68_000 + i,
         working: { done: 1, skipped: 1, open: 9, days: Array.from({ length: 7 }, (_, j) => ({ day: addDays(MONDAY, j - 7), done: j % 2, skipped: 0, open: j % 3 })) },
         lastWeek: { done: 1, skipped: 1, open: 2 },
+        earlier: 99_999,
       }));
       const picture: TeamPicture = {
         team: { id: 2_147_483_647, name: d.team.repeat(4), timezone: 'Asia/Shanghai' } as TeamPicture['team'],

@@ -295,6 +295,8 @@ export const zhCN: ChineseCatalog = {
   'digest.glance_more': '{{list}}   另有 {{count}} 人',
   'digest.outcomes': '✅ 已完成 {{done}} · ⏭️ 已跳过 {{skipped}} · ▫️ 未完成 {{open}}',
   'digest.no_list': '还没有任务清单：还没有人提交本周的任务车。',
+  'digest.earlier_other': '↩️ 本周之前仍未完成 {{count}} 项：还没有任务车结转它们。',
+  'digest.agent_earlier': '↩️ 本周之前 {{count}} 项',
   'digest.agent_outcomes': '{{who}}：✅ {{done}} · ⏭️ {{skipped}} · ▫️ {{open}}（完成 {{pct}}）',
   'digest.lowest_first': '完成率最低的 {{count}} 位坐席，从低到高：',
   'digest.working_legend': '每天：✅ 全部完成 · 🔸 有未完成 · ▫️ 还没到 · ⬜ 没有任务',

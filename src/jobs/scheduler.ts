@@ -62,19 +62,56 @@ export const SLOT_RETRY = { retryLimit: 5, retryDelay: 60, retryBackoff: true } 
 /**
  * How often an idle worker of this process asks its queue for a job. Every job a process queues
  * itself wakes its own worker at once (pg-boss's notifyWorker), so a poll finds only what arrived
- * from elsewhere. The minute's tick comes from pg-boss's cron, from whichever process keeps time:
- * its queue is asked every 2 s (pg-boss's own). Slots and approval retries come from a tick of this
- * process, or, rarely, as a retry whose delay (a minute and more) ran out or from a process that
- * stopped before running them, and the purge once an hour: their queues are asked every 30 s. At 2 s
- * on all four queues, an idle bot made two queries a second: half of its main thread's time at rest,
+ * from elsewhere: the minute's tick and the hourly purge are queued by every process's own clock
+ * (startClock), slots and approval retries by a tick of this process; a poll finds a retry whose
+ * delay (a minute and more) ran out, or a job of a process that stopped before running it. At 2 s on
+ * all four queues, an idle bot made two queries a second: half of its main thread's time at rest,
  * and nearly all the database's CPU (issue 13, two workers at rest, measured in docs/performance.md).
  */
-export const POLL_SECONDS = { tick: 2, other: 30 } as const;
+export const POLL_SECONDS = 30;
+
+/**
+ * The clock's period: a tick a minute (tests may tick faster). Each process queues the tick of each
+ * minute as it begins, under that minute's own job id, and wakes its own worker: the tick runs once,
+ * in whichever process takes it first, within a second or so of the minute. pg-boss's cron did the
+ * same from the database, checked every 30 s by one process and handed on through a queue every
+ * process asked every 5 s, and the tick's queue was asked every 2 s: up to 37 s late, and some 50
+ * queries a minute from each idle worker.
+ */
+export const TICK_MS = 60_000;
+/** The purge of old request keys: at this minute of every hour (UTC). */
+const PURGE_MINUTE = 17;
+
+/**
+ * How long the job queue keeps a connection nobody uses. pg's pool closes one after 10 s by default,
+ * and the queues asked together every 30 s (POLL_SECONDS) take more than the one the tick keeps busy:
+ * a connection was opened and closed again every half minute in every process, a PostgreSQL backend
+ * started each time (and, with password authentication, a SCRAM exchange). Past a round of polls, so
+ * the pool keeps what it needs (at most QUEUE_CONNECTIONS, counted in each process's connections).
+ */
+export const QUEUE_IDLE_MS = 5 * 60_000;
+
+/** A job id (a UUID, as pg-boss takes) made from a name: the same name always gets the same id, so queueing it twice makes one job. */
+function jobId(name: string): string {
+  const h = createHash('sha1').update(`task-cart:${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /** The job id of a slot: the same slot always gets the same id, so queueing it twice makes one job. */
 export function slotJobId(teamId: number, kind: SlotKind, key: string, zone = ''): string {
-  const h = createHash('sha1').update(`task-cart:${teamId}:${kind}:${key}${zone ? `:${zone}` : ''}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return jobId(`${teamId}:${kind}:${key}${zone ? `:${zone}` : ''}`);
+}
+
+/**
+ * What the clock queues as a period begins at `at`: the tick, and at minute 17 of each hour the
+ * purge; each under its period's own id, so that every process may queue it and it runs once.
+ */
+export function clockJobs(at: Date, periodMs = TICK_MS): Array<{ queue: string; id: string }> {
+  const start = Math.floor(at.getTime() / periodMs) * periodMs;
+  const jobs: Array<{ queue: string; id: string }> = [{ queue: QUEUES.tick, id: jobId(`tick:${periodMs}:${start}`) }];
+  const begun = new Date(start);
+  if (begun.getUTCMinutes() === PURGE_MINUTE && begun.getUTCSeconds() === 0) jobs.push({ queue: PURGE_QUEUE, id: jobId(`purge:${start}`) });
+  return jobs;
 }
 
 /**
@@ -103,8 +140,10 @@ export async function startScheduler(options: {
   /** Where database outages are reported (logged once); the bot passes its own. */
   health?: DatabaseHealth;
   now?: () => Date;
-  /** Tests start the queue without the cron tick, and tick themselves. */
+  /** Tests start the queue without the clock, and tick themselves. */
   schedule?: boolean;
+  /** The clock's period (TICK_MS unless said): tests tick faster. */
+  tickEveryMs?: number;
   /** How a failed slot is retried (tests wait seconds, not minutes). */
   retry?: { retryLimit: number; retryDelay: number; retryBackoff: boolean };
   /** How often an idle worker asks its queue for a job, every queue, POLL_SECONDS unless said (at least 0.5): tests wait less, or more. */
@@ -117,26 +156,27 @@ export async function startScheduler(options: {
   const health = options.health ?? ownHealth!;
   const url = options.databaseUrl ?? database.url;
   const retry = options.retry ?? SLOT_RETRY;
-  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? POLL_SECONDS.other };
-  const tickPolling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? POLL_SECONDS.tick };
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? POLL_SECONDS };
 
   await dropNewerQueueSchema(database, logger);
   const boss = new PgBoss({
-    ...(url ? { connectionString: url, max: QUEUE_CONNECTIONS, connectionTimeoutMillis: 10_000 } : { db: pgliteAdapter(database) }),
+    ...(url ? { connectionString: url, max: QUEUE_CONNECTIONS, connectionTimeoutMillis: 10_000, idleTimeoutMillis: QUEUE_IDLE_MS } : { db: pgliteAdapter(database) }),
     schema: 'pgboss',
-    schedule: options.schedule ?? true,
+    // pg-boss's cron is not used: each process keeps time (startClock).
+    schedule: false,
   } as PgBoss.ConstructorOptions);
 
   // A database outage makes every poll fail: logged once by health, not once per poll. Any other
   // error is logged, at most once a minute for the same message.
   const lastLogged = new Map<string, number>();
-  boss.on('error', (e) => {
+  const report = (e: unknown) => {
     if (health.report(e)) return;
     const key = String((e as { message?: unknown }).message);
     if (Date.now() - (lastLogged.get(key) ?? -Infinity) < 60_000) return;
     lastLogged.set(key, Date.now());
     logger.error('job queue error', e);
-  });
+  };
+  boss.on('error', report);
   // pg-boss 10 makes a table per queue, and its start writes to its tables: processes starting at
   // once (three bots on a new database) deadlocked, in the start as in creating the same queues, so
   // they take turns (the embedded database has one process, and one connection to wait on).
@@ -151,7 +191,7 @@ export async function startScheduler(options: {
   const approvalDeps = { db: database.db, languages: languages(database.db, now), logger };
 
   /** The ids of this process's workers, each woken when the process queues a job for it (set once they work). */
-  const workers = { slot: '', tick: '', approvals: '' };
+  const workers: Record<string, string> = { slot: '', tick: '', approvals: '', purge: '' };
 
   const tick = async () => {
     const at = now();
@@ -243,31 +283,68 @@ export async function startScheduler(options: {
       if (workers.slot) boss.notifyWorker(workers.slot);
     }
   });
-  workers.tick = await boss.work(QUEUES.tick, { batchSize: 1, ...tickPolling }, async () => {
+  workers.tick = await boss.work(QUEUES.tick, { batchSize: 1, ...polling }, async () => {
     await tick();
   });
   workers.approvals = await boss.work(APPROVALS_QUEUE, { batchSize: 1, ...polling }, async () => {
     const retried = await retryApprovals(approvalDeps, client, now());
     if (retried) logger.info(`approval DMs of ${retried} exception(s) tried again`, { exceptions: retried });
   });
-  await boss.work(PURGE_QUEUE, { batchSize: 1, ...polling }, async () => {
+  workers.purge = await boss.work(PURGE_QUEUE, { batchSize: 1, ...polling }, async () => {
     const purged = await purgeRequestKeys(database.db, new Date(now().getTime() - KEEP_REQUEST_KEYS_MS));
     if (purged) logger.debug(`forgot ${purged} request keys older than a day`);
   });
+  let clock: { stop(): void } | null = null;
   if (options.schedule ?? true) {
-    await boss.schedule(QUEUES.tick, '* * * * *', {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 120 });
-    await boss.schedule(PURGE_QUEUE, '17 * * * *', {}, { tz: 'UTC', retryLimit: 0 });
-    // A tick now, rather than at pg-boss's next cron check: slots missed while no bot ran are made at start.
+    // The cron slots of an earlier version, which pg-boss no longer reads here: gone, so that an older
+    // process still running during an upgrade does not tick from them too (its ticks would be harmless).
+    for (const name of [QUEUES.tick, PURGE_QUEUE]) await boss.unschedule(name);
+    // A tick now, rather than at the next minute: slots missed while no bot ran are made at start.
     await boss.send(QUEUES.tick, {}, { singletonKey: 'start', singletonSeconds: 30 });
     boss.notifyWorker(workers.tick);
+    clock = startClock(options.tickEveryMs ?? TICK_MS, async (at) => {
+      for (const job of clockJobs(at, options.tickEveryMs ?? TICK_MS)) {
+        // Retries and expiry as its queue was made with.
+        await boss.send(job.queue, {}, { id: job.id });
+        boss.notifyWorker(workers[job.queue === QUEUES.tick ? 'tick' : 'purge']!);
+      }
+    }, report);
   }
 
   return {
     boss,
     tick,
     async stop(timeoutMs = 8_000) {
+      clock?.stop();
       await boss.stop({ graceful: true, timeout: timeoutMs, close: true, wait: true });
       ownHealth?.stop();
+    },
+  };
+}
+
+/**
+ * Calls `at` as each period of `everyMs` begins (on the wall clock: a period's work that takes long,
+ * or an event loop busy past its start, never shifts the next one), until stopped. A failure is
+ * reported, and the next period comes as usual.
+ */
+function startClock(everyMs: number, at: (start: Date) => Promise<void>, report: (e: unknown) => void): { stop(): void } {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const arm = () => {
+    const next = (Math.floor(Date.now() / everyMs) + 1) * everyMs;
+    timer = setTimeout(() => {
+      if (stopped) return;
+      arm();
+      at(new Date(next)).catch((e: unknown) => stopped || report(e));
+    }, next - Date.now());
+    // The bot's server keeps the process alive; the clock alone does not.
+    timer.unref();
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
     },
   };
 }

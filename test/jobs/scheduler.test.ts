@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { requestKeys, scheduleRuns, teams } from '../../db/schema.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { slackClient } from '../../src/jobs/slack-client.ts';
-import { PURGE_QUEUE, QUEUES, slotJobId, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
+import { clockJobs, PURGE_QUEUE, QUEUES, slotJobId, startScheduler, type Scheduler } from '../../src/jobs/scheduler.ts';
 import { dueSlots, type SlotKind, type TeamSchedule } from '../../src/jobs/slots.ts';
 import { createLogger } from '../../src/logger.ts';
 import { resetDatabase, testDatabase, type TestDatabase } from '../support/db.ts';
@@ -103,7 +103,7 @@ describe('the scheduler', () => {
   let schedulers: Scheduler[] = [];
   const clock = { now: new Date('2026-11-27T06:59:00Z') };
   let logs: string[] = [];
-  const start = (options: { schedule?: boolean; pollingIntervalSeconds?: number } = {}) =>
+  const start = (options: { schedule?: boolean; pollingIntervalSeconds?: number; tickEveryMs?: number } = {}) =>
     startScheduler({
       database: t,
       databaseUrl: t.url,
@@ -111,6 +111,7 @@ describe('the scheduler', () => {
       logger: createLogger({ level: 'info', write: (l) => logs.push(l) }),
       now: () => clock.now,
       schedule: options.schedule ?? false,
+      tickEveryMs: options.tickEveryMs,
       retry: { retryLimit: 3, retryDelay: 1, retryBackoff: false },
       // A job is taken within half a second, not pg-boss's two: the waits for a job, and the room
       // left below for a second run (a retry comes a second later), are a fraction of those.
@@ -247,22 +248,40 @@ describe('the scheduler', () => {
   it('forgets the keys of Slack requests older than a day, every hour', async () => {
     clock.now = new Date('2026-11-27T07:00:00Z');
     const s = await start({ schedule: true });
-    const schedules = await t.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule order by name');
-    expect(schedules.find((x) => x.name === PURGE_QUEUE)?.cron).toBe('17 * * * *');
+    // The clock queues the purge at minute 17 of each hour, under that hour's id, and the tick every minute.
+    const queues = (at: string) => clockJobs(new Date(at)).map((j) => j.queue);
+    expect(queues('2026-11-27T07:17:00Z')).toEqual([QUEUES.tick, PURGE_QUEUE]);
+    expect(queues('2026-11-27T07:17:59.999Z')).toEqual([QUEUES.tick, PURGE_QUEUE]);
+    expect(queues('2026-11-27T07:18:00Z')).toEqual([QUEUES.tick]);
+    expect(clockJobs(new Date('2026-11-27T07:17:00Z'))[1]!.id).not.toBe(clockJobs(new Date('2026-11-27T08:17:00Z'))[1]!.id);
     await t.db.insert(requestKeys).values([{ key: 'view:V1:h1', at: new Date(clock.now.getTime() - 25 * 3600_000) }, { key: 'view:V2:h2', at: new Date(clock.now.getTime() - 3600_000) }]);
     await s.boss.send(PURGE_QUEUE, {});
     await until(async () => (await t.db.select().from(requestKeys)).length === 1);
     expect((await t.db.select().from(requestKeys)).map((k) => k.key)).toEqual(['view:V2:h2']);
   }, 60_000);
 
-  it('ticks by itself at start, and pg-boss’s cron ticks every minute after', async () => {
+  it('ticks by itself at start, then as each period begins, once however many processes keep time', async () => {
     clock.now = new Date('2026-11-27T07:00:00Z');
-    // Its workers never poll again after their first look: the start's tick, and the slots it
-    // queues, run because the process wakes its own workers for what it queues (POLL_SECONDS).
-    await start({ schedule: true, pollingIntervalSeconds: 3600 });
+    // Its workers never poll again after their first look: the start's tick, the clock's, and the
+    // slots they queue run because a process wakes its own workers for what it queues (POLL_SECONDS).
+    // Two processes keeping time, a period of a second rather than a minute.
+    const first = Date.now();
+    for (let i = 0; i < 2; i++) await start({ schedule: true, pollingIntervalSeconds: 3600, tickEveryMs: 1000 });
     await until(async () => (await t.db.select().from(scheduleRuns)).some((r) => r.kind === 'proposal'), 45_000);
     await until(() => cartsPosted().length === 2);
-    const schedules = await t.query<{ name: string; cron: string }>('select name, cron from pgboss.schedule');
-    expect(schedules.find((x) => x.name === QUEUES.tick)).toEqual({ name: QUEUES.tick, cron: '* * * * *' });
+    // Each second's tick was queued by both and ran once, within the second it names.
+    const ticked = async () =>
+      t.query<{ id: string; state: string; started: number }>(`select id::text as id, state, extract(epoch from started_on) * 1000 as started from pgboss.job where name = $1 and singleton_key is null`, [QUEUES.tick]);
+    await until(async () => (await ticked()).filter((j) => j.state === 'completed').length >= 3, 20_000);
+    const jobs = await ticked();
+    const seconds = new Map(Array.from({ length: Math.ceil((Date.now() - first) / 1000) + 1 }, (_, i) => Math.floor(first / 1000) * 1000 + i * 1000).map((ms) => [clockJobs(new Date(ms), 1000)[0]!.id, ms]));
+    for (const job of jobs.filter((j) => j.state === 'completed')) {
+      const second = seconds.get(job.id);
+      expect(second).toBeDefined();
+      expect(Number(job.started)).toBeGreaterThanOrEqual(second!);
+    }
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);
+    // pg-boss's cron is not kept: no schedule rows, from this version or an earlier one.
+    expect(await t.query('select name from pgboss.schedule')).toEqual([]);
   }, 60_000);
 });

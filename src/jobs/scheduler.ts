@@ -330,13 +330,16 @@ export async function startScheduler(options: {
 function startClock(everyMs: number, at: (start: Date) => Promise<void>, report: (e: unknown) => void): { stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
-  const arm = () => {
-    const next = (Math.floor(Date.now() / everyMs) + 1) * everyMs;
+  const arm = (next = (Math.floor(Date.now() / everyMs) + 1) * everyMs) => {
     timer = setTimeout(() => {
       if (stopped) return;
+      // Node counts a timer from the event loop's time, which may lag the wall clock by the work done
+      // since it was read: a timer can come a few milliseconds early, and a tick then would find the
+      // slots of that minute not due yet. It waits out the rest.
+      if (Date.now() < next) return arm(next);
       arm();
       at(new Date(next)).catch((e: unknown) => stopped || report(e));
-    }, next - Date.now());
+    }, Math.max(1, next - Date.now()));
     // The bot's server keeps the process alive; the clock alone does not.
     timer.unref();
   };

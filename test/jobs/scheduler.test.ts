@@ -269,15 +269,20 @@ describe('the scheduler', () => {
     for (let i = 0; i < 2; i++) await start({ schedule: true, pollingIntervalSeconds: 3600, tickEveryMs: 1000 });
     await until(async () => (await t.db.select().from(scheduleRuns)).some((r) => r.kind === 'proposal'), 45_000);
     await until(() => cartsPosted().length === 2);
-    // Each second's tick was queued by both and ran once, within the second it names.
+    // Each second's tick was queued by both and ran once, once its second had begun.
     const ticked = async () =>
-      t.query<{ id: string; state: string; started: number }>(`select id::text as id, state, extract(epoch from started_on) * 1000 as started from pgboss.job where name = $1 and singleton_key is null`, [QUEUES.tick]);
+      t.query<{ id: string; state: string; created: number; started: number }>(
+        `select id::text as id, state, extract(epoch from created_on) * 1000 as created, extract(epoch from started_on) * 1000 as started from pgboss.job where name = $1 and singleton_key is null`,
+        [QUEUES.tick],
+      );
     await until(async () => (await ticked()).filter((j) => j.state === 'completed').length >= 3, 20_000);
     const jobs = await ticked();
     const seconds = new Map(Array.from({ length: Math.ceil((Date.now() - first) / 1000) + 1 }, (_, i) => Math.floor(first / 1000) * 1000 + i * 1000).map((ms) => [clockJobs(new Date(ms), 1000)[0]!.id, ms]));
     for (const job of jobs.filter((j) => j.state === 'completed')) {
       const second = seconds.get(job.id);
       expect(second).toBeDefined();
+      // Never queued before its second has begun (a tick then would find that second's slots not due yet).
+      expect(Number(job.created)).toBeGreaterThanOrEqual(second!);
       expect(Number(job.started)).toBeGreaterThanOrEqual(second!);
     }
     expect(new Set(jobs.map((j) => j.id)).size).toBe(jobs.length);

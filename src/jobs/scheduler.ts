@@ -191,7 +191,7 @@ export async function startScheduler(options: {
   const approvalDeps = { db: database.db, languages: languages(database.db, now), logger };
 
   /** The ids of this process's workers, each woken when the process queues a job for it (set once they work). */
-  const workers: Record<string, string> = { slot: '', tick: '', approvals: '', purge: '' };
+  const workers = { slot: '', tick: '', approvals: '', purge: '' };
 
   const tick = async () => {
     const at = now();
@@ -302,11 +302,12 @@ export async function startScheduler(options: {
     // A tick now, rather than at the next minute: slots missed while no bot ran are made at start.
     await boss.send(QUEUES.tick, {}, { singletonKey: 'start', singletonSeconds: 30 });
     boss.notifyWorker(workers.tick);
-    clock = startClock(options.tickEveryMs ?? TICK_MS, async (at) => {
-      for (const job of clockJobs(at, options.tickEveryMs ?? TICK_MS)) {
+    const period = options.tickEveryMs ?? TICK_MS;
+    clock = startClock(period, async (at) => {
+      for (const job of clockJobs(at, period)) {
         // Retries and expiry as its queue was made with.
         await boss.send(job.queue, {}, { id: job.id });
-        boss.notifyWorker(workers[job.queue === QUEUES.tick ? 'tick' : 'purge']!);
+        boss.notifyWorker(job.queue === PURGE_QUEUE ? workers.purge : workers.tick);
       }
     }, report);
   }

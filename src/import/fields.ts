@@ -42,13 +42,21 @@ export function unsafeCell(value: string): string | null {
   return null;
 }
 
+/**
+ * A cell's length as people count it, as the Add task modal counts a title (services/text.ts
+ * charCount): an emoji or a Chinese character is one, not the two UTF-16 units JavaScript counts for
+ * an emoji. Counted one by one only when the units are over `max`: a shorter cell cannot be longer.
+ */
+const characters = (v: string, max: number) => (v.length > max ? [...v].length : v.length);
+
 // Letters, digits, punctuation or symbols: what "visible" means for a title or a name.
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 
 export const text =
   (max = 500) =>
   (v: string): string => {
-    if (v.length > max) throw new Problem(`is longer than ${max} characters (${v.length})`);
+    const n = characters(v, max);
+    if (n > max) throw new Problem(`is longer than ${max} characters (${n})`);
     if (!VISIBLE.test(v)) throw new Problem('has no visible character');
     return v;
   };
@@ -99,7 +107,8 @@ export function yesNo(v: string): boolean {
 
 /** Items separated by `;`, trimmed, without repeats. */
 export function list(v: string): string[] {
-  if (v.length > 2000) throw new Problem(`is longer than 2000 characters (${v.length})`);
+  const n = characters(v, 2000);
+  if (n > 2000) throw new Problem(`is longer than 2000 characters (${n})`);
   return [...new Set(v.split(';').map((s) => s.trim()).filter(Boolean))];
 }
 

@@ -201,6 +201,14 @@ C1,Duplicate,,,,,,,
     expect(JSON.stringify(r.errors)).not.toMatch(/5555|Very Long|xxxx/);
   });
 
+  it('counts a value’s length in characters, as the Add task modal does: 300 emoji make a title of 300', async () => {
+    await load('teams', 'team,timezone\nT,Asia/Shanghai\n');
+    await load('people', 'slack_user_id,name,team,role\nU0WANG01,Wang,T,agent\n');
+    const title = (n: number) => '😀'.repeat(n);
+    const r = await importCsv(t.db, 'tasks', `external_id,agent,type,title,date\nE1,U0WANG01,follow_up,${title(300)},2026-12-07\nE2,U0WANG01,follow_up,${title(301)},2026-12-07\n`);
+    expect(r.errors).toEqual([{ line: 3, column: 'title', reason: 'is longer than 300 characters (301)' }]);
+  });
+
   it('refuses dates the database cannot store, such as year 0000', async () => {
     const r = await importCsv(t.db, 'time-off', 'slack_user_id,team,from\n,Shanghai Care,0000-01-01\n');
     expect(r.errors).toContainEqual({ line: 2, column: 'from', reason: '0000-01-01 is not a date between 1900 and 2999' });

@@ -1,6 +1,8 @@
 // Cart interaction latency and cost: 50 agents on 120-task carts, against the bot run as deployed
 // (`src/main.ts`, its own process or processes: WORKERS), the Web API stand-in and the agents in
-// this one. Two ways of clicking:
+// this one. The carts are drawn as real teams' are (seed): four task types, 2,000 customers, titles
+// in Chinese and English up to the import's 300 characters with emoji and text Slack would read as
+// markup, half the agents in Chinese, a third with a day off. Two ways of clicking:
 // - a burst: all 50 submit Add task at the same instant, four times over (as issue 13 measured);
 //   then as many bursts of moves (a task's menu in the day window) and one of Apply, for their cost;
 // - paced: each agent acts every 0.5–1.5 s, in turn Add task, a move and Apply;
@@ -31,6 +33,7 @@ import { openDatabase, type Database } from '../../db/client.ts';
 import { importCsv } from '../../src/import/run.ts';
 import { addDays, nextWeekStart } from '../../src/engine/index.ts';
 import { MAX_AGE_MS } from '../../src/services/cart-cache.ts';
+import { TITLE_MAX } from '../../src/services/forms.ts';
 import { WARM_UP_AFTER_MS } from '../../src/services/solver.ts';
 import { ACTIONS, INPUTS, VALUE, VIEWS } from '../../views/ids.ts';
 import { BOT_TOKEN, SIGNING_SECRET, commandBody, payloadBody, signedHeaders } from '../support/signed.ts';
@@ -41,21 +44,61 @@ import { runNode, scratchFolder, stopOnInterrupt } from './scratch.ts';
 const MONDAY = nextWeekStart(new Date(), 'Asia/Shanghai');
 const DAYS = [0, 1, 2, 3, 4].map((d) => addDays(MONDAY, d));
 
+/** A generator of numbers in [0, 1), the same ones on every run (the bench's inputs are fixed, not tuned). */
+function drawer(seed: number): () => number {
+  let x = seed;
+  return () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+}
+
+/**
+ * What people type into a CRM and into the Add task modal, that the bot must show as text: Chinese
+ * and English words, emoji (a joined family, a flag, skin tones), and what Slack would read as markup
+ * or a ping — mentions, links, *bold*, `code`, &, <, >.
+ */
+const PIECES = ['回访', '续保提醒', '客户满意度调查', 'Call back', 'renewal', '保单 No.', '<@U0BENCH001>', '<!channel>', '@here', '*紧急*', '_note_', '~old~', '`code`', 'A & B', '<https://example.com|点这里>', '1 < 2 > 0', '😀', '👨‍👩‍👧', '🇨🇳', '👍🏽', '"quoted"', 'a, b', '#general', '张伟', 'Zhang Wei'];
+
+/** A title of up to `max` characters from PIECES: most of a few words, some near the limit. */
+function titleOf(rnd: () => number, n: number, max: number): string {
+  const long = rnd() < 0.1;
+  const words = long ? 40 + Math.floor(rnd() * 40) : 1 + Math.floor(rnd() * 6);
+  const parts = [String(n)];
+  for (let w = 0; w < words; w++) parts.push(PIECES[Math.floor(rnd() * PIECES.length)]!);
+  return [...parts.join(' ')].slice(0, max).join('').trim();
+}
+
+/** Every third agent's day off: a Tuesday, a Wednesday or a Friday in turn (the moves go from Monday to Thursday). */
+const DAY_OFF = (ids: readonly string[]) => new Map(ids.flatMap((id, i) => (i % 3 === 0 ? [[id, DAYS[[1, 2, 4][(i / 3) % 3]!]!] as const] : [])));
+
+const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * Carts as real teams' are, not as a bench would like them: `tasks` each, of four task types, each
+ * for one of 2,000 customers named in Chinese and English, a tenth of high priority, with titles of up
+ * to 300 characters (titleOf); every other agent reads Slack in Chinese; a third have a day off on
+ * the Tuesday, Wednesday or Friday, so their carts show days flagged with suggestions to apply.
+ * Monday holds some 36 tasks each: the moves go from Monday to Thursday.
+ */
 async function seed(db: Database, agents: number, tasks: number): Promise<string[]> {
   const ids = Array.from({ length: agents }, (_, i) => `U0BENCH${String(i).padStart(3, '0')}`);
   await db.exec('truncate request_keys, cart_events, tasks, cart_items, carts, system_tasks, recommendations, customers, time_off, people, teams restart identity cascade');
   await importCsv(db.db, 'teams', 'team,timezone\nBench,Asia/Shanghai\n');
+  await importCsv(db.db, 'people', ['slack_user_id,name,team,role', ...ids.map((id, i) => `${id},${csvField(i % 2 ? `坐席 ${id} <b>` : `Agent ${id} & co`)},Bench,agent`)].join('\n'));
   // Their Slack language is known (as after their first day): no users.info on the way.
-  await importCsv(db.db, 'people', ['slack_user_id,name,team,role', ...ids.map((id) => `${id},Agent ${id},Bench,agent`)].join('\n'));
-  await db.exec(`update people set locale = 'en-US', locale_checked_at = now() + interval '30 days'`);
-  const rows = ['external_id,agent,type,title,date,effort_minutes'];
-  let x = 7;
-  const rnd = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  await db.exec(`update people set locale = case when right(slack_user_id, 1)::int % 2 = 1 then 'zh-CN' else 'en-US' end, locale_checked_at = now() + interval '30 days'`);
+  const rnd = drawer(7);
+  const customers = ['customer_id,name,owner'];
+  for (let c = 0; c < 2000; c++) customers.push(`C${c},${csvField(c % 3 ? `客户${c}号 <@U0BENCH002> ${'有限公司'.repeat(c % 4)}` : `Customer ${c} & Sons, *Ltd*`)},${ids[c % agents]}`);
+  await importCsv(db.db, 'customers', customers.join('\n'));
+  const timeOff = ['slack_user_id,team,from,to,reason'];
+  for (const [id, day] of DAY_OFF(ids)) timeOff.push(`${id},,${day},${day},${csvField('年假 <!here> leave')}`);
+  await importCsv(db.db, 'time-off', timeOff.join('\n'));
+  const types = ['follow_up', 'renewal_call', 'cross_sell', 'satisfaction_survey'];
+  const rows = ['external_id,agent,type,title,date,customer_id,effort_minutes,priority'];
   for (const id of ids) {
     for (let n = 0; n < tasks; n++) {
       const r = rnd();
       const day = r < 0.3 ? 0 : r < 0.5 ? 1 : r < 0.7 ? 2 : r < 0.85 ? 3 : 4;
-      rows.push(`${id}-${n},${id},follow_up,Call ${n},${DAYS[day]},${5 + Math.floor(rnd() * 16)}`);
+      rows.push(`${id}-${n},${id},${types[Math.floor(rnd() * types.length)]},${csvField(titleOf(rnd, n, 300))},${DAYS[day]},C${Math.floor(rnd() * 2000)},${5 + Math.floor(rnd() * 16)},${rnd() < 0.1 ? 'high' : 'normal'}`);
     }
   }
   const r = await importCsv(db.db, 'tasks', rows.join('\n'));
@@ -385,6 +428,9 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     const missedWhat: string[] = [];
 
     let unique = 0;
+    // What agents type as a new task's title (titleOf), the same on every run.
+    const typed = drawer(13);
+    const dayOff = DAY_OFF(ids);
     const base = (id: string, extra: Record<string, unknown>) => ({
       user: { id, username: id.toLowerCase(), team_id: 'T0DEMO' },
       api_app_id: 'A0TASKCART',
@@ -420,10 +466,11 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const cart = s.cart!;
       if (kind === 'add') {
         const values = {
-          [INPUTS.title]: { [VALUE]: txt(`Call back ${unique}`) },
+          [INPUTS.title]: { [VALUE]: txt(titleOf(typed, unique, TITLE_MAX)) },
           [INPUTS.customer]: { [ACTIONS.customerSearch]: { type: 'external_select', selected_option: null } },
           [INPUTS.type]: { [VALUE]: sel('custom') },
-          [INPUTS.day]: { [VALUE]: sel(DAYS[unique % 5]!) },
+          // Any day of the week but the agent's day off (the modal would say so under the field).
+          [INPUTS.day]: { [VALUE]: sel(DAYS.filter((d) => d !== dayOff.get(id))[unique % 4]!) },
           [INPUTS.effort]: { [VALUE]: txt('10') },
           [INPUTS.priority]: { [VALUE]: sel('normal') },
           [INPUTS.notes]: { [VALUE]: txt('') },

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { addDays, buildWeek, daysBetween, nextWeekStart, thresholds, weekStartOf } from '../../src/engine/index.ts';
+import { addDays, buildWeek, daysBetween, localDay, nextWeekStart, thresholds, weekStartOf } from '../../src/engine/index.ts';
 
 const rules = {
   workDays: [1, 2, 3, 4, 5],
@@ -20,6 +22,26 @@ describe('week of an instant', () => {
     ['2026-03-08T06:59:00Z', 'America/New_York', '2026-03-02'], // 01:59 EST, the Sunday clocks spring forward
   ])('%s in %s is in the week of %s', (iso, zone, monday) => {
     expect(weekStartOf(new Date(iso), zone)).toBe(monday);
+  });
+
+  it('reads the day of any instant as luxon does, one instant after another, across midnights and the nights the clocks change', () => {
+    // Santiago's clocks change at midnight (the day starts at 01:00), Lord Howe's by half an hour, Apia skipped a whole day.
+    const zones = ['Asia/Shanghai', 'America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Pacific/Apia', 'Asia/Kathmandu', 'UTC', 'Europe/London'];
+    const nights = ['2026-03-08T07:00:00Z', '2026-04-05T03:00:00Z', '2026-09-06T04:00:00Z', '2026-10-04T15:00:00Z', '2011-12-30T10:00:00Z', '2026-11-29T16:00:00Z'].map((iso) => Date.parse(iso));
+    const instant = fc.oneof(fc.integer({ min: Date.parse('1990-01-01'), max: Date.parse('2040-01-01') }), fc.tuple(fc.constantFrom(...nights), fc.integer({ min: -36 * 3_600_000, max: 36 * 3_600_000 })).map(([n, d]) => n + d));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.constantFrom(...zones)), { minLength: 1, maxLength: 40 }), (asks) => {
+        for (const [at, zone] of asks) expect(localDay(new Date(at), zone)).toBe(DateTime.fromMillis(at).setZone(zone).toISODate());
+      }),
+      { numRuns: 300 },
+    );
+    // Ten minutes at a time from the day before each change of the clocks to the day after: the
+    // short and the long day, and the midnights that end them.
+    const changes: Array<[string, string]> = [['America/Santiago', '2026-04-05T03:00:00Z'], ['America/Santiago', '2026-09-06T04:00:00Z'], ['America/New_York', '2026-03-08T07:00:00Z'], ['America/New_York', '2026-11-01T06:00:00Z'], ['Australia/Lord_Howe', '2026-10-04T15:30:00Z']];
+    for (const [zone, iso] of changes) {
+      const night = Date.parse(iso);
+      for (let at = night - 30 * 3_600_000; at <= night + 30 * 3_600_000; at += 600_000) expect(localDay(new Date(at), zone)).toBe(DateTime.fromMillis(at).setZone(zone).toISODate());
+    }
   });
 
   it('proposes the week after the current one', () => {

@@ -355,6 +355,17 @@ describe('the last work day’s tasks left open, after the week', () => {
     expect(reminders()).toHaveLength(1);
   }, 60_000);
 
+  it('counts the week’s tasks carried on, and the one left open, as not done in last week’s figures of the weekly digest', async () => {
+    await weekCommittedThenProposed();
+    // Monday 30 Nov, 09:00 in Shanghai: the week of 23 Nov is last week.
+    const [digest] = await runDigests(ctx.t.db, slackClient(BOT_TOKEN, ctx.app.slack.url), { now: new Date('2026-11-30T01:00:00Z'), weekly: true });
+    expect(digest).toMatchObject({ sent: 1 });
+    const posted = text(ctx.app.slack.callsTo('chat.postMessage').at(-1)!.args.blocks as never);
+    // Four carried into the next cart and one left open: none was done in its week (it said "open" before).
+    expect(posted).toContain('*Last week:* done 0 % · skipped 0 % · not done 100 %');
+    expect(posted).toContain(`<@${AGENT}>: ✅ 0 · ⏭️ 0 · ▫️ 5 (0 % done)`);
+  }, 60_000);
+
   it('one still open when the next cart is made is carried into it, and leaves App Home', async () => {
     await weekCommittedThenProposed();
     // Tuesday 1 Dec: the agent opens the cart of the week of 7 Dec, which carries Friday's task.

@@ -338,7 +338,7 @@ export const en = {
   'digest.agent_outcomes': '{{who}}: ✅ {{done}} · ⏭️ {{skipped}} · ▫️ {{open}} ({{pct}} done)',
   'digest.lowest_first': 'The {{count}} agents with the lowest completion, lowest first:',
   'digest.working_legend': 'Each day: ✅ all done · 🔸 tasks left · ▫️ still to come · ⬜ nothing planned',
-  'digest.last_week': '*Last week:* done {{done}} · skipped {{skipped}} · open {{open}}',
+  'digest.last_week': '*Last week:* done {{done}} · skipped {{skipped}} · not done {{open}}',
   'digest.see_working': '`/team-carts this` shows this week’s task lists in detail.',
   'digest.see_planning': '`/team-carts next` shows next week’s carts in detail.',
   'digest.nudge_one': 'Nudge {{count}} not committed',

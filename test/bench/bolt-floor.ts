@@ -8,19 +8,21 @@
 // The app starts with auth.test once, as Task Cart does: Bolt's `tokenVerificationEnabled: false`
 // makes it call auth.test on every request instead, several times an ack's own cost here.
 // FLOOR=move is the floor under a moved task: the click comes from a day-sized modal (sent whole,
-// as Slack sends it) and the app edits that modal and the cart-sized message at once.
+// as Slack sends it) and the app edits that modal and the cart-sized message at once; FLOOR=drawn, the
+// same with the day window and cart message the bot drew for the bench's carts (DRAWN_ENV).
 // FLOOR_ONLY=ack|update|lean|move measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
 // prints the paced window on the monotonic clock (µs) to cut the profile to.
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
-import { WARM_UP_ROUNDS, cpuOf, poster } from './cart-latency.ts';
+import { DRAWN_ENV, WARM_UP_ROUNDS, cpuOf, poster } from './cart-latency.ts';
 import { stopOnInterrupt } from './scratch.ts';
 
-type Floor = 'ack' | 'update' | 'lean' | 'move';
+type Floor = 'ack' | 'update' | 'lean' | 'move' | 'drawn';
 type Blocks = Array<Record<string, unknown>>;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,9 +40,11 @@ async function compiledClient(): Promise<string> {
 async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
   const slack = await new SlackStandIn().start();
   const port = 3800 + Math.floor(Math.random() * 90);
-  const client = floor === 'lean' || floor === 'move' ? { FLOOR_CLIENT: await compiledClient() } : {};
+  const client = floor === 'lean' || floor === 'move' || floor === 'drawn' ? { FLOOR_CLIENT: await compiledClient() } : {};
+  // FLOOR=drawn: the move, with the day window and cart message the bot drew in the rows before (DRAWN_ENV).
+  const drawn = floor === 'drawn' ? { FLOOR: 'move', FLOOR_DRAWN: process.env[DRAWN_ENV]! } : { FLOOR: floor };
   const app = spawn(process.execPath, [...(process.env.FLOOR_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLOOR_PROF] : []), fileURLToPath(new URL('./bolt-floor-app.mjs', import.meta.url))], {
-    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), FLOOR: floor, ...client },
+    env: { PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: slack.url, PORT: String(port), ...drawn, ...client },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const forgetApp = stopOnInterrupt(app);
@@ -71,7 +75,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
           token: 'legacy',
           team: { id: 'T0DEMO', domain: 'demo' },
           trigger_id: `trigger.${++unique}`,
-          ...(floor === 'move'
+          ...(floor === 'move' || floor === 'drawn'
             ? ((shown) => ({ container: { type: 'view', view_id: shown.id }, view: { ...view, ...shown, state: { values: {} } } }))(slack.showModal(view))
             : {
                 container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
@@ -81,7 +85,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
                 response_url: slack.responseUrl(id),
               }),
           actions: [
-            floor === 'move'
+            floor === 'move' || floor === 'drawn'
               ? { type: 'static_select', action_id: 'day_task_menu', block_id: 'task_3', selected_option: { text: { type: 'plain_text', text: 'Move to day 4' }, value: 'm:3:2026-12-04' }, action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` }
               : { type: 'button', action_id: 'b0', block_id: 'b', value: '15:7', action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` },
           ],
@@ -125,10 +129,13 @@ export async function benchBoltFloor(): Promise<void> {
   console.log('\n### The floor: a Bolt app that does next to nothing, the same clicks');
   console.log('| Bolt app (its HTTP receiver and WebClient) | bot CPU ms per click, paced | bot CPU ms per click, bursts of 50 |');
   console.log('|---|---:|---:|');
-  for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : ['ack', 'update', 'lean', 'move']) as Floor[]) {
+  const drawn = process.env[DRAWN_ENV] && existsSync(process.env[DRAWN_ENV]) ? statSync(process.env[DRAWN_ENV]).size : 0;
+  const floors: Floor[] = ['ack', 'update', 'lean', 'move', ...(drawn ? (['drawn'] as const) : [])];
+  for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : floors) as Floor[]) {
     const { paced, burst } = await measureFloor(floor);
     const what = { ack: 'acks the click', update: 'acks, then edits the message (chat.update, 15 blocks)', lean: "the same, the edit through Task Cart's Web API client (src/slack/web-client.ts)",
       move: "a click in a day-sized modal (36 tasks, 27 kB), then the modal and the message edited at once, through Task Cart's client: what a move sends and receives",
+      drawn: `the same with the largest day window and its cart message as the bot drew them for the bench's carts above (${Math.round(drawn / 1000)} kB of JSON together)`,
     }[floor];
     console.log(`| ${what} | ${paced.toFixed(1)} | ${burst.toFixed(1)} |`);
   }

@@ -26,7 +26,7 @@
 import { request, Agent as HttpAgent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type Database } from '../../db/client.ts';
@@ -196,6 +196,12 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
  * clicks (2026-11-27) it was 17–41% of a paced run. BENCH_WARM_UP_ROUNDS sets the rounds, to
  * measure a bot less warm.
  */
+/**
+ * A file where a row writes a day window and a cart message as the bot drew them for the bench's carts
+ * (the largest day window seen), once: the floor (bolt-floor.ts) sends the same in its own move.
+ */
+export const DRAWN_ENV = 'BENCH_DRAWN';
+
 export const WARM_UP_ROUNDS = Number(process.env.BENCH_WARM_UP_ROUNDS ?? 40);
 
 /**
@@ -633,6 +639,12 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
     if (missed) console.error(`  (${label}: ${missed} interaction(s) got no message update within 20 s [${missedWhat.join('; ')}]; the bot logged: ${out.split('\n').filter((l) => /"level":"(warn|error)"/.test(l)).slice(0, 3).join(' ')})`);
     if (nothingToMove) console.error(`  (${label}: ${nothingToMove} move(s) found the task already moved, by an Apply before it: answered in the day window, without a message update)`);
     if (slack.violations.length) console.error(`  (limit violations: ${slack.violations.length}: ${slack.violations[0]})`);
+    // The floor's move (bolt-floor.ts) sends what the bot drew: the largest day window and its cart message.
+    const drawn = process.env[DRAWN_ENV];
+    if (drawn && !existsSync(drawn)) {
+      const largest = [...seen.values()].filter((s) => s.day && s.cart).sort((a, b) => JSON.stringify(b.day).length - JSON.stringify(a.day).length)[0];
+      if (largest) writeFileSync(drawn, JSON.stringify({ view: largest.day, message: largest.cart!.blocks }));
+    }
     return rows;
   } finally {
     if (process.env.BOT_OUT) writeFileSync(process.env.BOT_OUT, out);

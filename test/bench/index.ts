@@ -3,8 +3,9 @@
 // It empties the tables it uses: point it at a scratch database.
 // Each part runs in a fresh process, so no part is measured with another's memory or leftovers.
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runNode } from './scratch.ts';
+import { runNode, scratchFolder } from './scratch.ts';
 
 const PARTS = ['engine', 'import', 'latency', 'shown', 'proposal', 'reminders', 'chart'] as const;
 const quick = process.argv.includes('--quick');
@@ -59,12 +60,16 @@ if (!part) {
   const { benchImport } = await import('./import.ts');
   await benchImport({ quick, databaseUrl });
 } else if (part === 'latency') {
-  const { benchCartLatency } = await import('./cart-latency.ts');
+  const { benchCartLatency, DRAWN_ENV } = await import('./cart-latency.ts');
   console.log('\n## Cart interactions: the ack, and the cart message updated');
+  // The rows leave a day window as the bot drew it there, for the floor to send in its own move.
+  const drawn = scratchFolder('taskcart-drawn-');
+  process.env[DRAWN_ENV] = join(drawn.path, 'drawn.json');
   await benchCartLatency({ databaseUrl, agents: quick ? 10 : 50, tasks: 120, bursts: quick ? 2 : 4, actions: 6, spacedOut: !quick });
   // What the same clicks cost a Bolt app that does next to nothing: the floor under those figures.
   const { benchBoltFloor } = await import('./bolt-floor.ts');
   await benchBoltFloor();
+  drawn.remove();
 } else if (part === 'shown') {
   const { benchCartShown } = await import('./cart-shown.ts');
   await benchCartShown({ databaseUrl, agents: quick ? 10 : 50, rounds: quick ? 4 : 20 });

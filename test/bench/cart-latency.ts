@@ -184,6 +184,12 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
 }
 
 /**
+ * A file where a row writes a day window and a cart message as the bot drew them for the bench's carts
+ * (the largest day window seen), once: the floor (bolt-floor.ts) sends the same in its own move.
+ */
+export const DRAWN_ENV = 'BENCH_DRAWN';
+
+/**
  * Agents that walk the sequence first, unmeasured, so the bot is measured warm, as it runs for
  * hours: as many as are measured, all at once, each making WARM_UP_ROUNDS rounds of Add task, a
  * move and Apply (6,000 clicks with 50 agents). V8 optimises a function once it has run often
@@ -196,12 +202,6 @@ export async function benchCartLatency(opts: LatencyOpts): Promise<void> {
  * clicks (2026-11-27) it was 17–41% of a paced run. BENCH_WARM_UP_ROUNDS sets the rounds, to
  * measure a bot less warm.
  */
-/**
- * A file where a row writes a day window and a cart message as the bot drew them for the bench's carts
- * (the largest day window seen), once: the floor (bolt-floor.ts) sends the same in its own move.
- */
-export const DRAWN_ENV = 'BENCH_DRAWN';
-
 export const WARM_UP_ROUNDS = Number(process.env.BENCH_WARM_UP_ROUNDS ?? 40);
 
 /**
@@ -471,12 +471,13 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const s = seen.get(id)!;
       const cart = s.cart!;
       if (kind === 'add') {
+        // Any day of the week but the agent's day off (the modal would say so under the field).
+        const workDays = DAYS.filter((d) => d !== dayOff.get(id));
         const values = {
           [INPUTS.title]: { [VALUE]: txt(titleOf(typed, unique, TITLE_MAX)) },
           [INPUTS.customer]: { [ACTIONS.customerSearch]: { type: 'external_select', selected_option: null } },
           [INPUTS.type]: { [VALUE]: sel('custom') },
-          // Any day of the week but the agent's day off (the modal would say so under the field).
-          [INPUTS.day]: { [VALUE]: sel(DAYS.filter((d) => d !== dayOff.get(id))[unique % 4]!) },
+          [INPUTS.day]: { [VALUE]: sel(workDays[unique % workDays.length]!) },
           [INPUTS.effort]: { [VALUE]: txt('10') },
           [INPUTS.priority]: { [VALUE]: sel('normal') },
           [INPUTS.notes]: { [VALUE]: txt('') },

@@ -10,7 +10,7 @@
 // FLOOR=move is the floor under a moved task: the click comes from a day-sized modal (sent whole,
 // as Slack sends it) and the app edits that modal and the cart-sized message at once; FLOOR=drawn, the
 // same with the day window and cart message the bot drew for the bench's carts (DRAWN_ENV).
-// FLOOR_ONLY=ack|update|lean|move measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
+// FLOOR_ONLY=ack|update|lean|move|drawn measures one; FLOOR_PROF=dir profiles the app (node --cpu-prof) and
 // prints the paced window on the monotonic clock (µs) to cut the profile to.
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -40,7 +40,9 @@ async function compiledClient(): Promise<string> {
 async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
   const slack = await new SlackStandIn().start();
   const port = 3800 + Math.floor(Math.random() * 90);
-  const client = floor === 'lean' || floor === 'move' || floor === 'drawn' ? { FLOOR_CLIENT: await compiledClient() } : {};
+  // A move's click, in a day window (its own, or the one the bot drew).
+  const inModal = floor === 'move' || floor === 'drawn';
+  const client = floor === 'lean' || inModal ? { FLOOR_CLIENT: await compiledClient() } : {};
   // FLOOR=drawn: the move, with the day window and cart message the bot drew in the rows before (DRAWN_ENV).
   const drawn = floor === 'drawn' ? { FLOOR: 'move', FLOOR_DRAWN: process.env[DRAWN_ENV]! } : { FLOOR: floor };
   const app = spawn(process.execPath, [...(process.env.FLOOR_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.FLOOR_PROF] : []), fileURLToPath(new URL('./bolt-floor-app.mjs', import.meta.url))], {
@@ -75,7 +77,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
           token: 'legacy',
           team: { id: 'T0DEMO', domain: 'demo' },
           trigger_id: `trigger.${++unique}`,
-          ...(floor === 'move' || floor === 'drawn'
+          ...(inModal
             ? ((shown) => ({ container: { type: 'view', view_id: shown.id }, view: { ...view, ...shown, state: { values: {} } } }))(slack.showModal(view))
             : {
                 container: { type: 'message', message_ts: '1', channel_id: channel, is_ephemeral: false },
@@ -85,7 +87,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
                 response_url: slack.responseUrl(id),
               }),
           actions: [
-            floor === 'move' || floor === 'drawn'
+            inModal
               ? { type: 'static_select', action_id: 'day_task_menu', block_id: 'task_3', selected_option: { text: { type: 'plain_text', text: 'Move to day 4' }, value: 'm:3:2026-12-04' }, action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` }
               : { type: 'button', action_id: 'b0', block_id: 'b', value: '15:7', action_ts: `${Math.floor(Date.now() / 1000)}.${String(unique).padStart(6, '0')}` },
           ],

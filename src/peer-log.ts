@@ -6,7 +6,10 @@
 // millisecond of CPU: with two workers, a tenth of a click's cost (issue 13, README's Benchmarks),
 // and more with each worker more, since every worker woke for every click of the others. A log read
 // when needed costs one read of a few microseconds, whatever the number of workers. A worker idle for
-// long catches up once a second, so that a log is read within that time and can be let go.
+// long catches up every five seconds, so that a log is read within that time and can be let go: not
+// every second, as it did until 2026-11-29 — waking an idle process costs CPU of its own, and on the
+// virtual machine of that day an empty timer's wake-up after a second asleep was charged 3–5 ms: an
+// idle worker spent 17–19 ms of CPU a second, 5 since (README, Running in production, "At rest").
 //
 // A log is `<pid>.<generation>.log`: past ROTATE_BYTES its writer starts the next generation and
 // deletes the old one KEEP_OLD_MS later, by when every reader has read it to its end. A reader that
@@ -20,10 +23,10 @@ import type { Peers, SharedChange } from './services/cart-peers.ts';
 
 /** A log grows to this, then its writer starts the next one. */
 export const ROTATE_BYTES = 1 << 20;
-/** How long an old log is kept for the readers: they catch up at least every CATCH_UP_MS. */
-export const KEEP_OLD_MS = 10_000;
+/** How long an old log is kept for the readers: they catch up at least every CATCH_UP_MS, six times within it. */
+export const KEEP_OLD_MS = 30_000;
 /** A worker with no click to serve reads the others' logs this often. */
-export const CATCH_UP_MS = 1_000;
+export const CATCH_UP_MS = 5_000;
 
 const NAME = /^(\d+)\.(\d+)\.log$/;
 /** A log's last line when its writer went on to the next generation. */

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BOT_TOKEN, SIGNING_SECRET, payloadBody } from '../support/signed.ts';
 import { SlackStandIn, type Call } from '../support/slack-api.ts';
-import { DRAWN_ENV, WARM_UP_ROUNDS, cpuOf, poster } from './cart-latency.ts';
+import { DRAWN_ENV, WARM_UP_ROUNDS, cpuOf, poster, wakesOf } from './cart-latency.ts';
 import { stopOnInterrupt } from './scratch.ts';
 
 type Floor = 'ack' | 'update' | 'lean' | 'move' | 'drawn';
@@ -37,7 +37,7 @@ async function compiledClient(): Promise<string> {
   return file;
 }
 
-async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number }> {
+async function measureFloor(floor: Floor): Promise<{ paced: number; burst: number; pacedWakes: number; burstWakes: number }> {
   const slack = await new SlackStandIn().start();
   const port = 3800 + Math.floor(Math.random() * 90);
   // A move's click, in a day window (its own, or the one the bot drew).
@@ -100,6 +100,7 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
     for (let round = 0; round < 3 * WARM_UP_ROUNDS; round++) await Promise.all(agents.map(click));
     await new Promise((r) => setTimeout(r, 500));
     let before = cpuOf(app.pid!);
+    let woken = wakesOf(app.pid!);
     const from = process.hrtime.bigint() / 1000n;
     await Promise.all(
       agents.map(async (id) => {
@@ -110,14 +111,17 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
       }),
     );
     const paced = (cpuOf(app.pid!) - before) / (agents.length * 6);
+    const pacedWakes = (wakesOf(app.pid!) - woken) / (agents.length * 6);
     if (process.env.FLOOR_PROF) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
     before = cpuOf(app.pid!);
+    woken = wakesOf(app.pid!);
     for (let b = 0; b < 4; b++) {
       await Promise.all(agents.map(click));
       await new Promise((r) => setTimeout(r, 300));
     }
     const burst = (cpuOf(app.pid!) - before) / (agents.length * 4);
-    return { paced, burst };
+    const burstWakes = (wakesOf(app.pid!) - woken) / (agents.length * 4);
+    return { paced, burst, pacedWakes, burstWakes };
   } finally {
     app.kill('SIGTERM');
     await new Promise((r) => app.on('exit', r));
@@ -129,16 +133,16 @@ async function measureFloor(floor: Floor): Promise<{ paced: number; burst: numbe
 /** Prints the floor: a Bolt app's CPU per click, paced and in bursts: acking only, and acking and editing the message with either client. */
 export async function benchBoltFloor(): Promise<void> {
   console.log('\n### The floor: a Bolt app that does next to nothing, the same clicks');
-  console.log('| Bolt app (its HTTP receiver and WebClient) | bot CPU ms per click, paced | bot CPU ms per click, bursts of 50 |');
-  console.log('|---|---:|---:|');
+  console.log('| Bolt app (its HTTP receiver and WebClient) | bot CPU ms per click, paced | bot CPU ms per click, bursts of 50 | woken per click, paced / bursts |');
+  console.log('|---|---:|---:|---:|');
   const drawn = process.env[DRAWN_ENV] && existsSync(process.env[DRAWN_ENV]) ? statSync(process.env[DRAWN_ENV]).size : 0;
   const floors: Floor[] = ['ack', 'update', 'lean', 'move', ...(drawn ? (['drawn'] as const) : [])];
   for (const floor of (process.env.FLOOR_ONLY ? [process.env.FLOOR_ONLY] : floors) as Floor[]) {
-    const { paced, burst } = await measureFloor(floor);
+    const { paced, burst, pacedWakes, burstWakes } = await measureFloor(floor);
     const what = { ack: 'acks the click', update: 'acks, then edits the message (chat.update, 15 blocks)', lean: "the same, the edit through Task Cart's Web API client (src/slack/web-client.ts)",
       move: "a click in a day-sized modal (36 tasks, 27 kB), then the modal and the message edited at once, through Task Cart's client: what a move sends and receives",
       drawn: `the same with the largest day window and its cart message as the bot drew them for the bench's carts above (${Math.round(drawn / 1000)} kB of JSON together)`,
     }[floor];
-    console.log(`| ${what} | ${paced.toFixed(1)} | ${burst.toFixed(1)} |`);
+    console.log(`| ${what} | ${paced.toFixed(1)} | ${burst.toFixed(1)} | ${pacedWakes.toFixed(1)} / ${burstWakes.toFixed(1)} |`);
   }
 }

@@ -18,6 +18,9 @@
 // processes (/proc of the primary and its workers) and, on PostgreSQL, the server's backends of
 // the bench database (/proc of each pid pg_stat_activity names), over the measured interactions
 // only, divided by their number. On the embedded database the database runs inside the bot.
+// "Bot woken": how often the bot's threads went to sleep and were woken again, per interaction
+// (wakesOf): a machine that charges CPU for each wake-up (index.ts wakeChargeMs) charges the bot for
+// these as well as for its work.
 // The last column is this process's own CPU (the agents and Slack's stand-in, which checks and
 // reads every message as Slack would): on this machine it shares the cores with the bot and the
 // database, so a burst's latency is theirs and its together, where real Slack runs elsewhere.
@@ -138,6 +141,8 @@ interface Row {
   ack: number[];
   updated: number[];
   botCpu: number | null;
+  /** How often the bot's threads were woken, per interaction (wakesOf). */
+  botWakes: number | null;
   dbCpu: number | null;
   /** This process: the agents' clicks and Slack's stand-in, on the same cores as the bot. */
   harnessCpu: number;
@@ -147,11 +152,11 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 const f1 = (n: number | null) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(1));
 
 function printRows(rows: Row[]): void {
-  console.log('| run | interactions | ack p50 / p95 / p99 ms | message updated p50 / p95 / p99 ms | bot CPU ms per interaction | database CPU ms per interaction | bench and Slack stand-in CPU ms per interaction |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| run | interactions | ack p50 / p95 / p99 ms | message updated p50 / p95 / p99 ms | bot CPU ms per interaction | bot woken per interaction | database CPU ms per interaction | bench and Slack stand-in CPU ms per interaction |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const three = (xs: number[]) => `${f1(pct(xs, 50))} / ${f1(pct(xs, 95))} / ${f1(pct(xs, 99))}`;
-    console.log(`| ${r.label} | ${r.count} | ${three(r.ack)} | ${three(r.updated)} | ${f1(r.botCpu)} | ${r.dbCpu === null ? 'in the bot' : f1(r.dbCpu)} | ${f1(r.harnessCpu)} |`);
+    console.log(`| ${r.label} | ${r.count} | ${three(r.ack)} | ${three(r.updated)} | ${f1(r.botCpu)} | ${f1(r.botWakes)} | ${r.dbCpu === null ? 'in the bot' : f1(r.dbCpu)} | ${f1(r.harnessCpu)} |`);
   }
 }
 
@@ -252,6 +257,25 @@ export function cpuOf(pid: number): number {
   }
 }
 
+/**
+ * How often a process's threads went to sleep, each to be woken again: the voluntary context switches
+ * of its threads, from /proc; 0 when it is gone. On the virtual machines this bench ran on, a process is
+ * charged CPU for each wake-up well beyond what it runs then (see `wakeChargeMs` in index.ts), so a
+ * click's CPU depends on how many times it woke the bot as well as on its work.
+ */
+export function wakesOf(pid: number): number {
+  let n = 0;
+  try {
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${thread}/status`, 'utf8');
+      n += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+  } catch {
+    // gone meanwhile
+  }
+  return n;
+}
+
 /** The process and its children (cluster workers), by /proc. */
 function treeOf(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -274,10 +298,10 @@ function treeOf(root: number): number[] {
 }
 
 /** CPU of a set of processes, remembered per pid so that one that appears later counts from zero. */
-function cpuMeter(pids: () => Promise<number[]>) {
+function cpuMeter(pids: () => Promise<number[]>, of: (pid: number) => number = cpuOf) {
   return async () => {
     const list = await pids();
-    return new Map(list.map((p) => [p, cpuOf(p)]));
+    return new Map(list.map((p) => [p, of(p)]));
   };
 }
 const spent = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, ms]) => s + ms - (before.get(pid) ?? 0), 0);
@@ -545,25 +569,25 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       }
     };
 
-    const meter = { bot: cpuMeter(async () => treeOf(bot.pid!)), db: cpuMeter(dbPids) };
-    /** Runs `work`, returning the CPU the bot and the database spent on it. */
-    const costed = async <R,>(work: () => Promise<R>): Promise<{ result: R; bot: number; db: number | null; harness: number }> => {
-      const [b0, d0] = [await meter.bot(), await meter.db()];
+    const meter = { bot: cpuMeter(async () => treeOf(bot.pid!)), db: cpuMeter(dbPids), wakes: cpuMeter(async () => treeOf(bot.pid!), wakesOf) };
+    /** Runs `work`, returning the CPU the bot and the database spent on it, and how often the bot's threads were woken. */
+    const costed = async <R,>(work: () => Promise<R>): Promise<{ result: R; bot: number; db: number | null; harness: number; wakes: number }> => {
+      const [b0, d0, w0] = [await meter.bot(), await meter.db(), await meter.wakes()];
       const from = process.hrtime.bigint() / 1000n;
       const h0 = process.cpuUsage();
       const result = await work();
       const h = process.cpuUsage(h0);
       // With BOT_PROF or BENCH_WINDOW: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
       if (process.env.BOT_PROF || process.env.BENCH_WINDOW) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
-      const [b1, d1] = [await meter.bot(), await meter.db()];
+      const [b1, d1, w1] = [await meter.bot(), await meter.db(), await meter.wakes()];
       if (process.env.BENCH_BY_PID) console.error(`bot CPU ms by pid: ${[...b1].map(([pid, ms]) => `${pid} ${(ms - (b0.get(pid) ?? 0)).toFixed(0)}`).join(', ')}`);
-      return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000 };
+      return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000, wakes: spent(w0, w1) };
     };
-    const row = (what: string, results: Array<Timed | null>, cost: { bot: number; db: number | null; harness: number }): Row => {
+    const row = (what: string, results: Array<Timed | null>, cost: { bot: number; db: number | null; harness: number; wakes: number }): Row => {
       const done = results.filter((r): r is Timed => r !== null && !Number.isNaN(r.updated));
       // The CPU is of every interaction answered, moves that found nothing to move among them.
       const answered = done.length + results.filter((r) => r?.unchanged).length;
-      return { label: `${label}: ${what}`, count: done.length, ack: done.map((r) => r.ack), updated: done.map((r) => r.updated), botCpu: cost.bot / answered, dbCpu: cost.db === null ? null : cost.db / answered, harnessCpu: cost.harness / answered };
+      return { label: `${label}: ${what}`, count: done.length, ack: done.map((r) => r.ack), updated: done.map((r) => r.updated), botCpu: cost.bot / answered, botWakes: cost.wakes / answered, dbCpu: cost.db === null ? null : cost.db / answered, harnessCpu: cost.harness / answered };
     };
 
     const warmUp = ids.slice(opts.agents);
@@ -632,7 +656,7 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       const share = idle ? (performance.now() - startedAt) / IDLE_MS : 0;
       const less = (busy: number, still: number | null | undefined) => Math.max(0, busy - (still ?? 0) * share);
       if (idle) console.error(`  (${label}, spaced out: idle, the bot spent ${f1(idle.bot / (IDLE_MS / 1000))} ms of CPU a second${postgres ? ` and the database ${f1(idle.db! / (IDLE_MS / 1000))}` : ''}, left out of the clicks' figures)`);
-      rows.push(row('Add task, move, Apply', paced.result.flat(), { bot: less(paced.bot, idle?.bot), db: paced.db === null ? null : less(paced.db, idle?.db), harness: paced.harness }));
+      rows.push(row('Add task, move, Apply', paced.result.flat(), { bot: less(paced.bot, idle?.bot), db: paced.db === null ? null : less(paced.db, idle?.db), harness: paced.harness, wakes: less(paced.wakes, idle?.wakes) }));
       // Which kind of click the paced row's tail is made of (on stderr: the table keeps one row).
       const updated = (kind: Kind) => paced.result.flatMap((mine) => mine.filter((r, k): r is Timed => kinds[k % kinds.length] === kind && r !== null && !Number.isNaN(r.updated)).map((r) => r.updated));
       console.error(`  (${label}, ${mode === 'spaced' ? 'spaced out' : 'paced'}, message updated p50 / p95 ms by kind: ${kinds.map((k) => `${k} ${f1(pct(updated(k), 50))} / ${f1(pct(updated(k), 95))}`).join(', ')})`);

@@ -40,9 +40,29 @@ function referenceMs(): number {
   return best;
 }
 
+/**
+ * The CPU milliseconds this machine charges a process for each time it wakes from a short sleep:
+ * this process sleeps 20 ms, 150 times (after 30 to settle), and does nothing else. On the virtual
+ * machine of 2026-11-29 afternoon (2 × Intel Xeon, a Firecracker guest) a wake after 20 ms cost
+ * 0.55–1.2 ms, after 50 ms 2.2, after 2 ms 0.12 — growing with the time slept, and `perf`'s samples of
+ * the same process account for under half of it — where a host of its own charges some microseconds.
+ * A click wakes the bot up to about three times (the tables' "bot woken" column: the request, the
+ * database's answer, Slack's): paced clicks reach a bot that was asleep, clicks in a burst a busy one,
+ * which is most of why a paced click costs more CPU here than one in a burst.
+ */
+async function wakeChargeMs(): Promise<number> {
+  const sleep = () => new Promise((r) => setTimeout(r, 20));
+  for (let n = 0; n < 30; n++) await sleep();
+  const start = process.cpuUsage();
+  for (let n = 0; n < 150; n++) await sleep();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / 150;
+}
+
 if (!part) {
   console.log(`# Task Cart benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`Reference work (fixed): ${referenceMs().toFixed(0)} ms of CPU; the smaller, the faster the machine is now.`);
+  console.log(`Waking from a sleep of 20 ms: ${(await wakeChargeMs()).toFixed(2)} ms of CPU charged a wake-up (a host of its own: a few µs).`);
   const parts = PARTS.filter((p) => !only || only.split(',').includes(p));
   // The latency part measures the bot as deployed: the compiled program, built from these sources.
   if (parts.includes('latency') && (await runNode(['scripts/build.mjs'])).status !== 0) process.exit(1);
@@ -52,7 +72,7 @@ if (!part) {
   }
   // Again at the end: a machine drifts within a run (2026-11-29, 2 × AMD EPYC: 66 ms, then 71 in the
   // next run, when the floor's Bolt app cost 0.3–0.4 ms more a click), and the figures are read by both.
-  if (parts.length) console.log(`\nReference work at the end: ${referenceMs().toFixed(0)} ms of CPU.`);
+  if (parts.length) console.log(`\nReference work at the end: ${referenceMs().toFixed(0)} ms of CPU; waking from a sleep of 20 ms: ${(await wakeChargeMs()).toFixed(2)} ms.`);
 } else if (part === 'engine') {
   const { benchEngine } = await import('./engine.ts');
   await benchEngine({ cartsPerVariant: quick ? 25 : 200 });

@@ -44,8 +44,9 @@ function referenceMs(): number {
  * The CPU milliseconds this machine charges a process for each time it wakes from a short sleep:
  * this process sleeps 20 ms, 150 times (after 30 to settle), and does nothing else. On the virtual
  * machine of 2026-11-29 afternoon (2 × Intel Xeon, a Firecracker guest) a wake after 20 ms cost
- * 0.55–1.2 ms, after 50 ms 2.2, after 2 ms 0.12 — growing with the time slept, and `perf`'s samples of
- * the same process account for under half of it — where a host of its own charges some microseconds.
+ * 0.3–1.2 ms, after 50 ms 2.2, after 2 ms 0.12, where a host of its own charges some microseconds: there
+ * each page a process touches after a sleep costs about a microsecond to reach again (a C program
+ * touching 4 MB after each sleep, 1.1 ms a wake against 0.016 without sleeping; docs/performance.md).
  * A click wakes the bot up to about three times (the tables' "bot woken" column: the request, the
  * database's answer, Slack's): paced clicks reach a bot that was asleep, clicks in a burst a busy one,
  * which is most of why a paced click costs more CPU here than one in a burst.

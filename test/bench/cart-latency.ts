@@ -259,9 +259,10 @@ export function cpuOf(pid: number): number {
 
 /**
  * How often a process's threads went to sleep, each to be woken again: the voluntary context switches
- * of its threads, from /proc; 0 when it is gone. On the virtual machines this bench ran on, a process is
- * charged CPU for each wake-up well beyond what it runs then (see `wakeChargeMs` in index.ts), so a
- * click's CPU depends on how many times it woke the bot as well as on its work.
+ * of its threads, from /proc; 0 when it is gone. On the virtual machine this bench ran on last, each
+ * wake-up costs far more CPU than elsewhere — the pages a process touches after a sleep are slow to
+ * reach again (`wakeChargeMs` in index.ts) — so a click's CPU depends on how many times it woke the
+ * bot as well as on its work.
  */
 export function wakesOf(pid: number): number {
   let n = 0;
@@ -297,13 +298,8 @@ function treeOf(root: number): number[] {
   return all;
 }
 
-/** CPU of a set of processes, remembered per pid so that one that appears later counts from zero. */
-function cpuMeter(pids: () => Promise<number[]>, of: (pid: number) => number = cpuOf) {
-  return async () => {
-    const list = await pids();
-    return new Map(list.map((p) => [p, of(p)]));
-  };
-}
+/** A reading of each process (its CPU unless `of` says otherwise), by pid, so that one that appears later counts from zero. */
+const byPid = (pids: number[], of: (pid: number) => number = cpuOf) => new Map(pids.map((p) => [p, of(p)]));
 const spent = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((s, [pid, ms]) => s + ms - (before.get(pid) ?? 0), 0);
 
 type Blocks = Array<Record<string, any>>;
@@ -569,17 +565,22 @@ async function measure(opts: LatencyOpts, mode: Mode, target: Target): Promise<R
       }
     };
 
-    const meter = { bot: cpuMeter(async () => treeOf(bot.pid!)), db: cpuMeter(dbPids), wakes: cpuMeter(async () => treeOf(bot.pid!), wakesOf) };
+    const meter = { bot: async () => byPid(treeOf(bot.pid!)), db: async () => byPid(await dbPids()) };
+    /** The bot's CPU and wake-ups, its processes listed once. */
+    const botNow = () => {
+      const pids = treeOf(bot.pid!);
+      return [byPid(pids), byPid(pids, wakesOf)] as const;
+    };
     /** Runs `work`, returning the CPU the bot and the database spent on it, and how often the bot's threads were woken. */
     const costed = async <R,>(work: () => Promise<R>): Promise<{ result: R; bot: number; db: number | null; harness: number; wakes: number }> => {
-      const [b0, d0, w0] = [await meter.bot(), await meter.db(), await meter.wakes()];
+      const [[b0, w0], d0] = [botNow(), await meter.db()];
       const from = process.hrtime.bigint() / 1000n;
       const h0 = process.cpuUsage();
       const result = await work();
       const h = process.cpuUsage(h0);
       // With BOT_PROF or BENCH_WINDOW: the measured window on the monotonic clock (µs), to cut the bot's profile to it.
       if (process.env.BOT_PROF || process.env.BENCH_WINDOW) console.error(`measured window µs ${from} ${process.hrtime.bigint() / 1000n}`);
-      const [b1, d1, w1] = [await meter.bot(), await meter.db(), await meter.wakes()];
+      const [[b1, w1], d1] = [botNow(), await meter.db()];
       if (process.env.BENCH_BY_PID) console.error(`bot CPU ms by pid: ${[...b1].map(([pid, ms]) => `${pid} ${(ms - (b0.get(pid) ?? 0)).toFixed(0)}`).join(', ')}`);
       return { result, bot: spent(b0, b1), db: postgres ? spent(d0, d1) : null, harness: (h.user + h.system) / 1000, wakes: spent(w0, w1) };
     };

@@ -44,8 +44,9 @@ export function unsafeCell(value: string): string | null {
 
 /**
  * A cell's length as people count it, as the Add task modal counts a title (services/text.ts
- * charCount): an emoji or a Chinese character is one, not the two UTF-16 units JavaScript counts for
- * an emoji. Counted one by one only when the units are over `max`: a shorter cell cannot be longer.
+ * charCount, which this layer, below the services, does not import): an emoji or a Chinese character
+ * is one, not the two UTF-16 units JavaScript counts for an emoji. Counted one by one only when the
+ * units are over `max`: a shorter cell cannot be longer.
  */
 const characters = (v: string, max: number) => (v.length > max ? [...v].length : v.length);
 
